@@ -1,0 +1,79 @@
+//! phiguard's common resource model. Front ends fill it from Terraform or
+//! CloudFormation; policies read it and never see HCL or YAML.
+
+mod policy_document;
+mod report;
+mod resource;
+mod s3;
+mod search_domain;
+mod source;
+mod span;
+mod value;
+
+pub use policy_document::{Condition, PolicyDocument, PolicySource, Statement};
+pub use report::{
+    stable_hash, Finding, LintError, Report, ResourceKind, ResourceRef, Severity, Skipped,
+    Suppression, Undecided,
+};
+pub use resource::{Attribute, Block, Body, Dialect, Resource, ResourceId};
+pub use s3::{
+    Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Origin, Ownership,
+    PublicAccessBlock, S3Bucket, Versioning,
+};
+pub use search_domain::{
+    AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing,
+    NodeToNodeEncryption, SearchDomain, VpcOptions,
+};
+pub use source::{display_path, FileId, LineIndex, Position, SourceFile};
+pub use span::{Span, Spanned};
+pub use value::{format_number, Unknown, Value, ValueKind};
+
+/// A policy attached to a bucket or a domain: a bucket policy, a domain's
+/// access policy, inline or in its own resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourcePolicy {
+    pub origin: Origin,
+    pub document: PolicySource,
+}
+
+/// Everything the front ends read from one run's inputs.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub files: Vec<SourceFile>,
+    pub resources: Vec<Resource>,
+    pub buckets: Vec<S3Bucket>,
+    pub domains: Vec<SearchDomain>,
+    pub errors: Vec<LintError>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Model {
+    pub fn resource(&self, id: ResourceId) -> &Resource {
+        &self.resources[id.0 as usize]
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add_file(
+        &mut self,
+        path: &std::path::Path,
+        display_path: String,
+        text: std::sync::Arc<str>,
+    ) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files
+            .push(SourceFile::new(id, path, display_path, text));
+        id
+    }
+
+    /// Adds a resource, giving it the next id.
+    pub fn add_resource(&mut self, mut resource: Resource) -> ResourceId {
+        let id = ResourceId(self.resources.len() as u32);
+        resource.id = id;
+        self.resources.push(resource);
+        id
+    }
+}

@@ -1,0 +1,70 @@
+//! Resources as the front ends read them: a type, an address and a body of
+//! attributes and nested blocks. CloudFormation properties arrive as
+//! attributes whose values are maps and lists; Terraform blocks stay blocks.
+
+use crate::{FileId, Span, Spanned, Value};
+
+/// Index of a resource in [`crate::Model::resources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    Terraform,
+    CloudFormation,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub id: ResourceId,
+    pub dialect: Dialect,
+    /// `aws_s3_bucket`, `AWS::S3::Bucket`.
+    pub resource_type: String,
+    /// Terraform's address (`module.logs.aws_s3_bucket.this[0]`) or the
+    /// CloudFormation logical id.
+    pub address: String,
+    pub file: FileId,
+    /// The whole resource, header and body.
+    pub span: Span,
+    /// Where findings about something missing point: `resource "aws_s3_bucket" "b"`
+    /// or the logical id.
+    pub header: Span,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub key: Spanned<String>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub ident: Spanned<String>,
+    pub labels: Vec<Spanned<String>>,
+    pub span: Span,
+    pub body: Body,
+}
+
+impl Body {
+    pub fn attribute(&self, key: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.key.value == key)
+            .map(|a| &a.value)
+    }
+
+    pub fn block(&self, ident: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.ident.value == ident)
+    }
+
+    pub fn blocks<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| b.ident.value == ident)
+    }
+}

@@ -1,0 +1,181 @@
+//! The value tree both front ends produce. Every node carries its span, and a
+//! node may be *unknown*: present in the source, but not knowable offline.
+//! Absence is not a value: an attribute that is not written is `None` where
+//! the value would be.
+
+use crate::{Span, Spanned};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueKind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<Value>),
+    /// Keys in source order; front ends reject or report duplicates.
+    Map(Vec<(Spanned<String>, Value)>),
+    Unknown(Unknown),
+}
+
+/// Why a value cannot be known offline, e.g. "var.acl has no value".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    pub reason: String,
+}
+
+impl Value {
+    pub fn new(kind: ValueKind, span: Span) -> Self {
+        Value { kind, span }
+    }
+
+    pub fn string(text: impl Into<String>, span: Span) -> Self {
+        Value::new(ValueKind::String(text.into()), span)
+    }
+
+    pub fn bool(value: bool, span: Span) -> Self {
+        Value::new(ValueKind::Bool(value), span)
+    }
+
+    pub fn unknown(reason: impl Into<String>, span: Span) -> Self {
+        Value::new(
+            ValueKind::Unknown(Unknown {
+                reason: reason.into(),
+            }),
+            span,
+        )
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.kind, ValueKind::Unknown(_))
+    }
+
+    pub fn unknown_reason(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::Unknown(u) => Some(&u.reason),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            ValueKind::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match &self.kind {
+            ValueKind::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Spanned<String>, Value)]> {
+        match &self.kind {
+            ValueKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` in a map, compared exactly.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The value under `key` in a map, ignoring ASCII case (IAM policy keys).
+    pub fn get_ignore_case(&self, key: &str) -> Option<&Value> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.value.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    }
+
+    /// A one-element list for a scalar, the items for a list: IAM's "string or
+    /// list of strings" fields.
+    pub fn items(&self) -> &[Value] {
+        match &self.kind {
+            ValueKind::List(items) => items,
+            _ => std::slice::from_ref(self),
+        }
+    }
+
+    /// The first unknown node in this tree, depth first.
+    pub fn first_unknown(&self) -> Option<&Value> {
+        match &self.kind {
+            ValueKind::Unknown(_) => Some(self),
+            ValueKind::List(items) => items.iter().find_map(Value::first_unknown),
+            ValueKind::Map(entries) => entries.iter().find_map(|(_, v)| v.first_unknown()),
+            _ => None,
+        }
+    }
+
+    /// A short rendering for messages: strings quoted, collections elided.
+    pub fn display(&self) -> String {
+        match &self.kind {
+            ValueKind::Null => "null".into(),
+            ValueKind::Bool(b) => b.to_string(),
+            ValueKind::Number(n) => format_number(*n),
+            ValueKind::String(s) => format!("{s:?}"),
+            ValueKind::List(_) => "[...]".into(),
+            ValueKind::Map(_) => "{...}".into(),
+            ValueKind::Unknown(u) => format!("(unknown: {})", u.reason),
+        }
+    }
+}
+
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FileId;
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0..1)
+    }
+
+    #[test]
+    fn unknown_is_not_absent() {
+        let map = Value::new(
+            ValueKind::Map(vec![(
+                Spanned::new("acl".into(), span()),
+                Value::unknown("var.acl has no value", span()),
+            )]),
+            span(),
+        );
+        assert!(map.get("acl").unwrap().is_unknown());
+        assert!(map.get("policy").is_none());
+        assert_eq!(
+            map.first_unknown().and_then(Value::unknown_reason),
+            Some("var.acl has no value")
+        );
+    }
+
+    #[test]
+    fn display_quotes_strings() {
+        assert_eq!(Value::string("public-read", span()).display(), "\"public-read\"");
+        assert_eq!(format_number(3.0), "3");
+    }
+}
