@@ -40,7 +40,10 @@ pub enum PolicySource {
     /// The policy text is not known offline; the value says why.
     Unknown(Value),
     /// The policy is known but is not a policy document.
-    Invalid { message: String, span: Span },
+    Invalid {
+        message: String,
+        span: Span,
+    },
 }
 
 impl PolicySource {
@@ -174,7 +177,10 @@ mod tests {
                 ("Action", s("s3:GetObject")),
                 (
                     "Condition",
-                    map(vec![("IpAddress", map(vec![("aws:SourceIp", s("10.0.0.0/8"))]))]),
+                    map(vec![(
+                        "IpAddress",
+                        map(vec![("aws:SourceIp", s("10.0.0.0/8"))]),
+                    )]),
                 ),
             ]),
         )]);

@@ -156,14 +156,21 @@ impl Report {
     }
 
     pub fn path(&self, id: FileId) -> &str {
-        self.file(id).map_or("<unknown>", |f| f.display_path.as_str())
+        self.file(id)
+            .map_or("<unknown>", |f| f.display_path.as_str())
     }
 
     /// Start and end positions of a span.
     pub fn positions(&self, span: Span) -> (Position, Position) {
         match self.file(span.file) {
-            Some(f) => (f.position(span.start as usize), f.position(span.end as usize)),
-            None => (Position { line: 1, column: 1 }, Position { line: 1, column: 1 }),
+            Some(f) => (
+                f.position(span.start as usize),
+                f.position(span.end as usize),
+            ),
+            None => (
+                Position { line: 1, column: 1 },
+                Position { line: 1, column: 1 },
+            ),
         }
     }
 
@@ -189,9 +196,8 @@ impl Report {
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.reason.cmp(&b.reason))
         });
-        self.findings.dedup_by(|a, b| {
-            a.rule == b.rule && a.span == b.span && a.message == b.message
-        });
+        self.findings
+            .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
         self.undecided
             .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.reason == b.reason);
         self.errors.sort_by(|a, b| {

@@ -30,7 +30,11 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![if text.starts_with(BOM) { BOM.len() as u32 } else { 0 }];
+        let mut line_starts = vec![if text.starts_with(BOM) {
+            BOM.len() as u32
+        } else {
+            0
+        }];
         for (i, byte) in text.bytes().enumerate() {
             if byte == b'\n' {
                 line_starts.push(i as u32 + 1);

@@ -175,7 +175,10 @@ mod tests {
 
     #[test]
     fn display_quotes_strings() {
-        assert_eq!(Value::string("public-read", span()).display(), "\"public-read\"");
+        assert_eq!(
+            Value::string("public-read", span()).display(),
+            "\"public-read\""
+        );
         assert_eq!(format_number(3.0), "3");
     }
 }

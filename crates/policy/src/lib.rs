@@ -1,1 +1,101 @@
-//! Policies.
+//! phiguard's policy engine. Rules are declarative files in `policies/`
+//! (see docs/policies.md), embedded at build time; conditions read named
+//! facts that Rust computes from the model.
+
+mod engine;
+mod eval;
+mod expr;
+mod facts;
+mod policy_file;
+
+pub use engine::{check, Outcome};
+pub use facts::fact_names;
+pub use policy_file::{load_rule, Check, Fix, PolicyError, Remediation, Rule};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
+}
+
+/// Every rule phiguard knows, sorted by id.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    rules: Vec<Rule>,
+}
+
+impl Registry {
+    /// The rules embedded in the binary.
+    pub fn builtin() -> Result<Registry, Vec<PolicyError>> {
+        Registry::from_sources(builtin::BUILTIN.iter().copied())
+    }
+
+    /// Loads rules from `(file name, text)` pairs, reporting every bad file
+    /// and every id defined twice.
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Registry, Vec<PolicyError>> {
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut errors = Vec::new();
+        for (file, text) in sources {
+            match load_rule(file, text) {
+                Ok(rule) => {
+                    if let Some(first) = rules.iter().find(|r| r.id == rule.id) {
+                        errors.push(PolicyError {
+                            file: file.to_string(),
+                            line: 1,
+                            column: 1,
+                            message: format!(
+                                "rule `{}` is already defined in {}",
+                                rule.id, first.source
+                            ),
+                        });
+                    } else {
+                        rules.push(rule);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Registry { rules })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load() {
+        let registry = Registry::builtin().unwrap_or_else(|errors| {
+            panic!(
+                "{}",
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        assert!(registry.get("s3-public-acl").is_some());
+        assert!(registry.rules().windows(2).all(|w| w[0].id < w[1].id));
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported() {
+        let text = builtin::BUILTIN[0].1;
+        let errors = Registry::from_sources([("a.toml", text), ("b.toml", text)]).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("already defined in a.toml"));
+    }
+}

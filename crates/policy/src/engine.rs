@@ -1,0 +1,193 @@
+//! Runs rules over the model and turns true conditions into findings and
+//! unknown ones into undecided checks.
+
+use phiguard_model::{
+    stable_hash, Dialect, Finding, Model, ResourceId, ResourceRef, Span, Undecided, Value,
+    ValueKind,
+};
+
+use crate::eval::{Env, Tri};
+use crate::facts::Subject;
+use crate::policy_file::{placeholders, Check, Rule};
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub undecided: Vec<Undecided>,
+}
+
+/// Evaluates `rules` over every bucket and domain of the model.
+pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
+    let mut outcome = Outcome::default();
+    for rule in rules {
+        match rule.kind {
+            phiguard_model::ResourceKind::S3Bucket => {
+                for bucket in &model.buckets {
+                    run(model, rule, bucket, &mut outcome);
+                }
+            }
+            phiguard_model::ResourceKind::SearchDomain => {
+                for domain in &model.domains {
+                    run(model, rule, domain, &mut outcome);
+                }
+            }
+        }
+    }
+    outcome
+}
+
+fn run<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcome) {
+    for check in &rule.checks {
+        let base = Env {
+            model,
+            subject,
+            item: None,
+        };
+        match &check.each {
+            None => evaluate(model, rule, check, &base, None, outcome),
+            Some((list, binding)) => {
+                let fact = base.lookup(list);
+                let Some(value) = fact.value else { continue };
+                if let ValueKind::Unknown(u) = &value.kind {
+                    outcome
+                        .undecided
+                        .push(undecided(model, rule, subject, &u.reason, value.span));
+                    continue;
+                }
+                for (index, item) in value.items().iter().enumerate() {
+                    let env = Env {
+                        model,
+                        subject,
+                        item: Some((binding.as_str(), item, fact.resource)),
+                    };
+                    let path = format!("{list}[{index}]");
+                    evaluate(model, rule, check, &env, Some((binding, &path)), outcome);
+                }
+            }
+        }
+    }
+}
+
+fn evaluate<T: Subject>(
+    model: &Model,
+    rule: &Rule,
+    check: &Check,
+    env: &Env<'_, T>,
+    item_path: Option<(&String, &String)>,
+    outcome: &mut Outcome,
+) {
+    match env.eval(&check.when) {
+        Tri::False => {}
+        Tri::Unknown { reason, span } => {
+            outcome
+                .undecided
+                .push(undecided(model, rule, env.subject, &reason, span));
+        }
+        Tri::True => outcome
+            .findings
+            .push(finding(model, rule, check, env, item_path)),
+    }
+}
+
+fn finding<T: Subject>(
+    model: &Model,
+    rule: &Rule,
+    check: &Check,
+    env: &Env<'_, T>,
+    item_path: Option<(&String, &String)>,
+) -> Finding {
+    let anchor = env.subject.resource();
+    // The first `at` fact that is present locates the finding; with none,
+    // something is missing and the finding points at the resource header.
+    let located = check.at.iter().find_map(|path| {
+        let fact = env.lookup(path);
+        fact.value
+            .map(|v| (path.as_str(), v, fact.resource.unwrap_or(anchor)))
+    });
+    let (path, value, resource_id) = match located {
+        Some((path, value, resource)) => (path, Some(value), resource),
+        None => ("", None, anchor),
+    };
+    let resource = model.resource(resource_id);
+    let span = value.as_ref().map_or(resource.header, |v| v.span);
+    let path = match item_path {
+        Some((binding, list_path)) => path.replacen(binding.as_str(), list_path, 1),
+        None => path.to_string(),
+    };
+    let file = &model.file(resource.file).display_path;
+    let fix = check.fix.as_ref().and_then(|fix| match resource.dialect {
+        Dialect::Terraform => fix.terraform.clone(),
+        Dialect::CloudFormation => fix.cloudformation.clone(),
+    });
+    Finding {
+        rule: rule.id.clone(),
+        severity: check.severity.unwrap_or(rule.severity),
+        message: render_message(&check.message, env, value.as_ref()),
+        span,
+        resource: resource_ref(model, resource_id, T::KIND),
+        fingerprint: stable_hash(&[&rule.id, file, &resource.address, &path]),
+        path,
+        hipaa: rule.hipaa.clone(),
+        fix,
+        suppressed: None,
+    }
+}
+
+fn undecided<T: Subject>(
+    model: &Model,
+    rule: &Rule,
+    subject: &T,
+    reason: &str,
+    span: Span,
+) -> Undecided {
+    Undecided {
+        rule: rule.id.clone(),
+        span,
+        resource: resource_ref(model, subject.resource(), T::KIND),
+        reason: reason.to_string(),
+    }
+}
+
+fn resource_ref(model: &Model, id: ResourceId, kind: phiguard_model::ResourceKind) -> ResourceRef {
+    let resource = model.resource(id);
+    ResourceRef {
+        address: resource.address.clone(),
+        resource_type: resource.resource_type.clone(),
+        kind,
+    }
+}
+
+/// Fills `{name}`, `{value}`, `{resource}` and `{fact.path}` placeholders.
+fn render_message<T: Subject>(template: &str, env: &Env<'_, T>, value: Option<&Value>) -> String {
+    let mut out = template.to_string();
+    let names: Vec<&str> = placeholders(template).collect();
+    for name in names {
+        let text = match name {
+            "name" => subject_name(env),
+            "resource" => env.model.resource(env.subject.resource()).address.clone(),
+            "value" => value.map_or_else(String::new, plain),
+            path => env
+                .lookup(path)
+                .value
+                .as_ref()
+                .map_or_else(String::new, plain),
+        };
+        out = out.replace(&format!("{{{name}}}"), &text);
+    }
+    out
+}
+
+/// The subject's name in quotes when known, otherwise its address.
+fn subject_name<T: Subject>(env: &Env<'_, T>) -> String {
+    match env.subject.name().and_then(Value::as_str) {
+        Some(name) => format!("{name:?}"),
+        None => env.model.resource(env.subject.resource()).address.clone(),
+    }
+}
+
+fn plain(value: &Value) -> String {
+    match &value.kind {
+        ValueKind::String(s) => s.clone(),
+        _ => value.display(),
+    }
+}

@@ -1,0 +1,354 @@
+//! Three-valued evaluation of conditions: a condition that reads an unknown
+//! value is neither true nor false, and says which value and why.
+
+use phiguard_model::{Model, ResourceId, Span, Value, ValueKind};
+
+use crate::expr::{Expr, Literal, Operand, Presence};
+use crate::facts::{Fact, Subject};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tri {
+    True,
+    False,
+    Unknown { reason: String, span: Span },
+}
+
+impl Tri {
+    fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            unknown => unknown,
+        }
+    }
+}
+
+/// A value as an operand sees it.
+enum Val {
+    Absent,
+    Unknown { reason: String, span: Span },
+    Known(Value),
+}
+
+impl Val {
+    fn from_value(value: Option<Value>) -> Val {
+        match value {
+            None => Val::Absent,
+            Some(v) => match &v.kind {
+                ValueKind::Unknown(u) => Val::Unknown {
+                    reason: u.reason.clone(),
+                    span: v.span,
+                },
+                _ => Val::Known(v),
+            },
+        }
+    }
+}
+
+/// What a condition is evaluated against: a subject's facts and, inside
+/// `each`, the current item under its binding name.
+pub struct Env<'a, T> {
+    pub model: &'a Model,
+    pub subject: &'a T,
+    pub item: Option<(&'a str, &'a Value, Option<ResourceId>)>,
+}
+
+impl<T: Subject> Env<'_, T> {
+    /// The fact or item field a path names; absent when it names nothing.
+    pub fn lookup(&self, path: &str) -> Fact {
+        if let Some((binding, item, resource)) = self.item {
+            if path == binding {
+                return Fact {
+                    value: Some(item.clone()),
+                    resource,
+                };
+            }
+            if let Some(key) = path.strip_prefix(binding).and_then(|k| k.strip_prefix('.')) {
+                return Fact {
+                    value: item.get(key).cloned(),
+                    resource,
+                };
+            }
+        }
+        T::facts()
+            .iter()
+            .find(|f| f.name == path)
+            .map_or_else(Fact::absent, |f| (f.get)(self.model, self.subject))
+    }
+
+    pub fn eval(&self, expr: &Expr) -> Tri {
+        match expr {
+            Expr::Or(a, b) => match self.eval(a) {
+                Tri::True => Tri::True,
+                Tri::False => self.eval(b),
+                unknown => match self.eval(b) {
+                    Tri::True => Tri::True,
+                    _ => unknown,
+                },
+            },
+            Expr::And(a, b) => match self.eval(a) {
+                Tri::False => Tri::False,
+                Tri::True => self.eval(b),
+                unknown => match self.eval(b) {
+                    Tri::False => Tri::False,
+                    _ => unknown,
+                },
+            },
+            Expr::Not(e) => self.eval(e).not(),
+            Expr::Eq(a, b) => match (self.operand(a), self.operand(b)) {
+                (Val::Unknown { reason, span }, _) | (_, Val::Unknown { reason, span }) => {
+                    Tri::Unknown { reason, span }
+                }
+                (Val::Absent, Val::Absent) => Tri::True,
+                (Val::Absent, _) | (_, Val::Absent) => Tri::False,
+                (Val::Known(a), Val::Known(b)) => same(&a, &b),
+            },
+            Expr::In(a, b) => match (self.operand(a), self.operand(b)) {
+                (Val::Unknown { reason, span }, _) | (_, Val::Unknown { reason, span }) => {
+                    Tri::Unknown { reason, span }
+                }
+                (Val::Absent, _) | (_, Val::Absent) => Tri::False,
+                (Val::Known(needle), Val::Known(haystack)) => {
+                    let mut result = Tri::False;
+                    for candidate in haystack.items() {
+                        match same(&needle, candidate) {
+                            Tri::True => return Tri::True,
+                            Tri::False => {}
+                            unknown => result = unknown,
+                        }
+                    }
+                    result
+                }
+            },
+            Expr::Is(a, presence) => {
+                let val = self.operand(a);
+                Tri::from_bool(match presence {
+                    Presence::Absent => matches!(val, Val::Absent),
+                    Presence::Present => !matches!(val, Val::Absent),
+                    Presence::Unknown => matches!(val, Val::Unknown { .. }),
+                })
+            }
+            Expr::Truthy(a) => match self.operand(a) {
+                Val::Absent => Tri::False,
+                Val::Unknown { reason, span } => Tri::Unknown { reason, span },
+                Val::Known(v) => Tri::from_bool(v.as_bool() == Some(true)),
+            },
+        }
+    }
+
+    fn operand(&self, operand: &Operand) -> Val {
+        match operand {
+            Operand::Path(path) => Val::from_value(self.lookup(path).value),
+            Operand::Literal(lit) => Val::Known(literal(lit)),
+            Operand::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    match self.operand(item) {
+                        Val::Known(v) => values.push(v),
+                        Val::Absent => {}
+                        unknown => return unknown,
+                    }
+                }
+                Val::Known(Value::new(ValueKind::List(values), Span::default()))
+            }
+            Operand::Group(expr) => match self.eval(expr) {
+                Tri::True => Val::Known(Value::bool(true, Span::default())),
+                Tri::False => Val::Known(Value::bool(false, Span::default())),
+                Tri::Unknown { reason, span } => Val::Unknown { reason, span },
+            },
+        }
+    }
+}
+
+fn literal(lit: &Literal) -> Value {
+    let kind = match lit {
+        Literal::String(s) => ValueKind::String(s.clone()),
+        Literal::Number(n) => ValueKind::Number(*n),
+        Literal::Bool(b) => ValueKind::Bool(*b),
+    };
+    Value::new(kind, Span::default())
+}
+
+/// Structural equality that ignores spans; unknown parts make it unknown.
+fn same(a: &Value, b: &Value) -> Tri {
+    use ValueKind::*;
+    match (&a.kind, &b.kind) {
+        (Unknown(u), _) => Tri::Unknown {
+            reason: u.reason.clone(),
+            span: a.span,
+        },
+        (_, Unknown(u)) => Tri::Unknown {
+            reason: u.reason.clone(),
+            span: b.span,
+        },
+        (Null, Null) => Tri::True,
+        (Bool(x), Bool(y)) => Tri::from_bool(x == y),
+        (Number(x), Number(y)) => Tri::from_bool(x == y),
+        (String(x), String(y)) => Tri::from_bool(x == y),
+        (List(xs), List(ys)) => {
+            if xs.len() != ys.len() {
+                return Tri::False;
+            }
+            all_same(xs.iter().zip(ys))
+        }
+        (Map(xs), Map(ys)) => {
+            if xs.len() != ys.len() {
+                return Tri::False;
+            }
+            let mut pairs = Vec::with_capacity(xs.len());
+            for (key, x) in xs {
+                match ys.iter().find(|(k, _)| k.value == key.value) {
+                    Some((_, y)) => pairs.push((x, y)),
+                    None => return Tri::False,
+                }
+            }
+            all_same(pairs.into_iter())
+        }
+        _ => Tri::False,
+    }
+}
+
+fn all_same<'a>(pairs: impl Iterator<Item = (&'a Value, &'a Value)>) -> Tri {
+    let mut result = Tri::True;
+    for (x, y) in pairs {
+        match same(x, y) {
+            Tri::False => return Tri::False,
+            Tri::True => {}
+            unknown => result = unknown,
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::parse;
+    use phiguard_model::{FileId, Origin, Resource, ResourceId, S3Bucket, Versioning};
+
+    fn model_with(status: Option<Value>) -> (Model, S3Bucket) {
+        let mut model = Model::default();
+        let id = model.add_resource(Resource {
+            id: ResourceId(0),
+            dialect: phiguard_model::Dialect::Terraform,
+            resource_type: "aws_s3_bucket".into(),
+            address: "aws_s3_bucket.b".into(),
+            file: FileId(0),
+            span: Span::default(),
+            header: Span::default(),
+            body: Default::default(),
+        });
+        let mut bucket = S3Bucket::new(id);
+        bucket.versioning = Some(Versioning {
+            origin: Origin {
+                resource: id,
+                span: Span::default(),
+            },
+            status,
+        });
+        (model, bucket)
+    }
+
+    fn eval(condition: &str, status: Option<Value>) -> Tri {
+        let (model, bucket) = model_with(status);
+        let env = Env {
+            model: &model,
+            subject: &bucket,
+            item: None,
+        };
+        env.eval(&parse(condition).unwrap())
+    }
+
+    fn unknown() -> Value {
+        Value::unknown("var.status has no value", Span::new(FileId(0), 5..15))
+    }
+
+    #[test]
+    fn absent_is_not_unknown() {
+        assert_eq!(eval("versioning.status is absent", None), Tri::True);
+        assert_eq!(
+            eval("versioning.status is absent", Some(unknown())),
+            Tri::False
+        );
+        assert_eq!(
+            eval("versioning.status is unknown", Some(unknown())),
+            Tri::True
+        );
+        assert_eq!(eval("versioning.status == 'Enabled'", None), Tri::False);
+        assert_eq!(eval("logging is absent", None), Tri::True);
+    }
+
+    #[test]
+    fn unknown_operands_make_comparisons_unknown() {
+        let result = eval("versioning.status == 'Suspended'", Some(unknown()));
+        assert_eq!(
+            result,
+            Tri::Unknown {
+                reason: "var.status has no value".into(),
+                span: Span::new(FileId(0), 5..15)
+            }
+        );
+        assert!(matches!(
+            eval("not versioning.enabled", Some(unknown())),
+            Tri::Unknown { .. }
+        ));
+    }
+
+    #[test]
+    fn kleene_logic() {
+        let u = || Some(unknown());
+        assert_eq!(
+            eval("versioning is absent and versioning.status == 'x'", u()),
+            Tri::False
+        );
+        assert_eq!(
+            eval("versioning is present or versioning.status == 'x'", u()),
+            Tri::True
+        );
+        assert!(matches!(
+            eval("versioning is absent or versioning.status == 'x'", u()),
+            Tri::Unknown { .. }
+        ));
+        assert!(matches!(
+            eval("versioning is present and versioning.status == 'x'", u()),
+            Tri::Unknown { .. }
+        ));
+    }
+
+    #[test]
+    fn computed_versioning() {
+        let s = |text: &str| Some(Value::string(text, Span::default()));
+        assert_eq!(eval("versioning.enabled", s("Enabled")), Tri::True);
+        assert_eq!(eval("versioning.enabled", s("Suspended")), Tri::False);
+        assert_eq!(
+            eval(
+                "versioning.enabled",
+                Some(Value::bool(true, Span::default()))
+            ),
+            Tri::True
+        );
+        assert_eq!(eval("versioning.enabled", None), Tri::False);
+        assert_eq!(
+            eval(
+                "versioning.status in ['Suspended', 'Disabled']",
+                s("Disabled")
+            ),
+            Tri::True
+        );
+        assert_eq!(
+            eval(
+                "versioning.status not in ['Suspended', 'Disabled']",
+                s("Enabled")
+            ),
+            Tri::True
+        );
+    }
+}

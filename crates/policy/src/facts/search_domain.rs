@@ -1,0 +1,145 @@
+use std::sync::LazyLock;
+
+use phiguard_model::{SearchDomain, Value, ValueKind};
+
+use super::{bool_from, item, Fact, FactDef};
+
+pub(super) const ITEM_KEYS: &[(&str, &[&str])] =
+    &[("log_publishing", &["log_type", "enabled", "destination"])];
+
+/// Facts for a part of the domain: its presence and its settings as written.
+macro_rules! part {
+    ($field:ident, $name:literal, $what:literal $(, $setting:ident : $doc:literal)*) => {
+        [
+            FactDef {
+                name: $name,
+                doc: concat!("present when the domain has ", $what),
+                get: |_, d: &SearchDomain| d.$field.as_ref().map_or_else(Fact::absent, |p| Fact::present(&p.origin)),
+            },
+            $(FactDef {
+                name: concat!($name, ".", stringify!($setting)),
+                doc: $doc,
+                get: |_, d: &SearchDomain| d.$field.as_ref().map_or_else(Fact::absent, |p| Fact::setting(&p.origin, p.$setting.as_ref())),
+            },)*
+        ]
+    };
+}
+
+const VPC: [FactDef<SearchDomain>; 3] = part!(vpc_options, "vpc_options", "VPC options",
+    subnet_ids: "the subnets the domain's endpoint lives in",
+    security_group_ids: "the security groups of the domain's endpoint");
+const AT_REST: [FactDef<SearchDomain>; 3] = part!(encryption_at_rest, "encryption_at_rest", "encryption-at-rest options",
+    enabled: "`enabled` / `Enabled` of the encryption-at-rest options, as written",
+    kms_key_id: "the KMS key of encryption at rest");
+const NODE_TO_NODE: [FactDef<SearchDomain>; 2] = part!(node_to_node_encryption, "node_to_node_encryption", "node-to-node encryption options",
+    enabled: "`enabled` / `Enabled` of node-to-node encryption, as written");
+const ENDPOINT: [FactDef<SearchDomain>; 3] = part!(endpoint_options, "endpoint_options", "domain endpoint options",
+    enforce_https: "`enforce_https` / `EnforceHTTPS`, as written",
+    tls_security_policy: "`tls_security_policy` / `TLSSecurityPolicy`, as written");
+const SECURITY: [FactDef<SearchDomain>; 6] = part!(advanced_security, "advanced_security", "advanced security options (fine-grained access control)",
+    enabled: "whether fine-grained access control is enabled, as written",
+    anonymous_auth_enabled: "`anonymous_auth_enabled` / `AnonymousAuthEnabled`, as written",
+    internal_user_database_enabled: "whether the internal user database is enabled",
+    master_user_name: "the master user's name",
+    master_user_password: "the master user's password, as written");
+const CLUSTER: [FactDef<SearchDomain>; 4] = part!(cluster_config, "cluster_config", "a cluster configuration",
+    zone_awareness_enabled: "`zone_awareness_enabled` / `ZoneAwarenessEnabled`, as written",
+    instance_count: "the number of data nodes",
+    dedicated_master_enabled: "whether dedicated master nodes are enabled");
+
+const BASE: &[FactDef<SearchDomain>] = &[
+    FactDef {
+        name: "name",
+        doc: "the domain name, when written",
+        get: |_, d| Fact {
+            value: d.name.clone(),
+            resource: Some(d.resource),
+        },
+    },
+    FactDef {
+        name: "engine_version",
+        doc: "the engine version (`engine_version`, `elasticsearch_version`, `EngineVersion`)",
+        get: |_, d| Fact {
+            value: d.engine_version.clone(),
+            resource: Some(d.resource),
+        },
+    },
+    FactDef {
+        name: "tags",
+        doc: "the domain's tags, as a map",
+        get: |_, d| Fact {
+            value: d.tags.clone(),
+            resource: Some(d.resource),
+        },
+    },
+    FactDef {
+        name: "encryption_at_rest.on",
+        doc: "whether encryption at rest is on: the options exist and `enabled` is true (an omitted `enabled` is off)",
+        get: |_, d| {
+            let Some(e) = &d.encryption_at_rest else { return Fact::absent() };
+            let value = match &e.enabled {
+                Some(enabled) => bool_from(enabled, enabled.span),
+                None => Value::bool(false, e.origin.span),
+            };
+            Fact::computed(value, e.origin.resource)
+        },
+    },
+    FactDef {
+        name: "vpc_options.subnet_count",
+        doc: "how many subnets the VPC options list (unknown when the list is)",
+        get: |_, d| {
+            let Some(v) = &d.vpc_options else { return Fact::absent() };
+            let value = match &v.subnet_ids {
+                None => Value::new(ValueKind::Number(0.0), v.origin.span),
+                Some(ids) if ids.is_unknown() => ids.clone(),
+                Some(ids) => match ids.as_list() {
+                    Some(list) => match list.iter().find(|i| i.is_unknown()) {
+                        Some(unknown) => unknown.clone(),
+                        None => Value::new(ValueKind::Number(list.len() as f64), ids.span),
+                    },
+                    None => Value::new(ValueKind::Number(1.0), ids.span),
+                },
+            };
+            Fact::computed(value, v.origin.resource)
+        },
+    },
+    FactDef {
+        name: "log_publishing",
+        doc: "every log publishing option; each item has `log_type`, `enabled` and `destination`",
+        get: |m, d| {
+            let resource = m.resource(d.resource);
+            let items = d
+                .log_publishing
+                .iter()
+                .map(|l| {
+                    item(
+                        l.origin.span,
+                        vec![
+                            ("log_type", l.log_type.as_ref()),
+                            ("enabled", l.enabled.as_ref()),
+                            ("destination", l.destination.as_ref()),
+                        ],
+                    )
+                })
+                .collect();
+            Fact::computed(Value::new(ValueKind::List(items), resource.header), d.resource)
+        },
+    },
+    FactDef {
+        name: "access_policy",
+        doc: "present when the domain has an access policy (inline or `aws_*_domain_policy`)",
+        get: |_, d| d.access_policy.as_ref().map_or_else(Fact::absent, |p| Fact::present(&p.origin)),
+    },
+];
+
+pub(super) static FACTS: LazyLock<Vec<FactDef<SearchDomain>>> = LazyLock::new(|| {
+    BASE.iter()
+        .copied()
+        .chain(VPC)
+        .chain(AT_REST)
+        .chain(NODE_TO_NODE)
+        .chain(ENDPOINT)
+        .chain(SECURITY)
+        .chain(CLUSTER)
+        .collect()
+});
