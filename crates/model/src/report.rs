@@ -96,6 +96,8 @@ pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
+    /// A few words under the underlined span: what is wrong there.
+    pub label: String,
     /// The offending value, or the resource header when something is missing.
     pub span: Span,
     pub resource: ResourceRef,

@@ -123,6 +123,7 @@ fn finding<T: Subject>(
         rule: rule.id.clone(),
         severity: check.severity.unwrap_or(rule.severity),
         message: render_message(&check.message, env, value.as_ref()),
+        label: check.label.clone().unwrap_or_else(|| rule.title.clone()),
         span,
         resource: resource_ref(model, resource_id, T::KIND),
         fingerprint: stable_hash(&[&rule.id, file, &resource.address, &path]),

@@ -48,6 +48,8 @@ pub struct Check {
     /// otherwise the resource header.
     pub at: Vec<String>,
     pub message: String,
+    /// A few words shown under the underlined span.
+    pub label: Option<String>,
     pub severity: Option<Severity>,
     pub fix: Option<Fix>,
     /// `(list fact, binding)`: evaluate once for each item of the list.
@@ -98,6 +100,8 @@ struct RawCheck {
     #[serde(default)]
     at: Option<Spanned<OneOrMany>>,
     message: Spanned<String>,
+    #[serde(default)]
+    label: Option<String>,
     #[serde(default)]
     severity: Option<Spanned<String>>,
     #[serde(default)]
@@ -304,6 +308,7 @@ fn load_check(
         when,
         at,
         message: raw.message.into_inner(),
+        label: raw.label,
         severity,
         fix: raw.fix,
         each: each.map(|(list, binding, _)| (list, binding)),

@@ -1,0 +1,224 @@
+//! `--format human`: findings and errors as miette diagnostics, then the
+//! skipped files, the undecided checks on request, and a summary.
+
+mod diagnostic;
+
+use std::cell::OnceCell;
+use std::fmt::Write as _;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use phiguard_model::{Finding, LintError, Report, Severity, Span};
+
+use crate::source_code::IndexedSource;
+use crate::{RenderOptions, Summary};
+use diagnostic::{Diag, Snippet};
+
+/// Fixed so output does not depend on the terminal (and snapshots are
+/// stable); with wrapping off it only bounds miette's own layout.
+const WIDTH: usize = 100;
+
+const UNDECIDED_HINT: &str = "values phiguard cannot know offline (set them with --var-file, \
+     --var or --cfn-param; --show-undecided lists them)";
+
+pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let renderer = Renderer {
+        report,
+        sources: report.files.iter().map(|_| OnceCell::new()).collect(),
+        handler: GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_width(WIDTH)
+            // One line per heading, as ruff and rustc print them: easier
+            // to grep than miette's wrapped paragraphs.
+            .with_wrap_lines(false)
+            // Snippet headers carry phiguard's own `path:line:col` (see
+            // `Renderer::snippet`), not miette's byte-counted column.
+            .without_primary_span_start(),
+    };
+    let mut out = String::new();
+    for finding in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+        renderer.finding(&mut out, finding);
+    }
+    for error in &report.errors {
+        renderer.error(&mut out, error);
+    }
+    for skipped in &report.skipped {
+        let _ = writeln!(out, "skipped {}: {}", skipped.path, skipped.reason);
+    }
+    if !report.skipped.is_empty() {
+        out.push('\n');
+    }
+    if options.show_undecided && !report.undecided.is_empty() {
+        renderer.undecided(&mut out);
+    }
+    summary(&mut out, &Summary::of(report));
+    out
+}
+
+struct Renderer<'a> {
+    report: &'a Report,
+    /// Built on first use: only files with something to show pay for it.
+    sources: Vec<OnceCell<IndexedSource<'a>>>,
+    handler: GraphicalReportHandler,
+}
+
+impl<'a> Renderer<'a> {
+    fn finding(&self, out: &mut String, f: &'a Finding) {
+        let label = if f.label.is_empty() {
+            &f.rule
+        } else {
+            &f.label
+        };
+        let diag = Diag {
+            heading: format!("{}[{}]: {}", f.severity, f.rule, f.message),
+            severity: miette_severity(f.severity),
+            help: f.fix.as_deref(),
+            snippet: self.snippet(self.report.path(f.span.file), f.span, Some(label)),
+        };
+        let mut note = format!("resource {}", f.resource.address);
+        if diag.snippet.is_none() {
+            let start = self.report.positions(f.span).0;
+            let _ = write!(
+                note,
+                " at {}:{}:{}",
+                self.report.path(f.span.file),
+                start.line,
+                start.column
+            );
+        }
+        if !f.hipaa.is_empty() {
+            let _ = write!(note, "; HIPAA {}", f.hipaa.join(", "));
+        }
+        self.emit(out, &diag);
+        let _ = writeln!(out, "  note: {note}");
+        out.push('\n');
+    }
+
+    fn error(&self, out: &mut String, e: &'a LintError) {
+        let snippet = e.span.and_then(|span| self.snippet(&e.path, span, None));
+        let heading = match (&snippet, e.span) {
+            (Some(_), _) => format!("error: {}", e.message),
+            (None, Some(span)) => {
+                let start = self.report.positions(span).0;
+                format!(
+                    "error: {}:{}:{}: {}",
+                    e.path, start.line, start.column, e.message
+                )
+            }
+            (None, None) => format!("error: {}: {}", e.path, e.message),
+        };
+        let diag = Diag {
+            heading,
+            severity: miette::Severity::Error,
+            help: None,
+            snippet,
+        };
+        self.emit(out, &diag);
+        out.push('\n');
+    }
+
+    fn undecided(&self, out: &mut String) {
+        out.push_str("Undecided checks:\n");
+        for u in &self.report.undecided {
+            let start = self.report.positions(u.span).0;
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {} ({}): {}",
+                self.report.path(u.span.file),
+                start.line,
+                start.column,
+                u.rule,
+                u.resource.address,
+                u.reason
+            );
+        }
+        out.push('\n');
+    }
+
+    /// A snippet when the span lies in a known file, named with phiguard's
+    /// position (1-based, columns in Unicode scalar values, BOM excluded)
+    /// so it agrees with every other format.
+    fn snippet(&self, path: &str, span: Span, label: Option<&str>) -> Option<Snippet<'a>> {
+        let index = span.file.0 as usize;
+        let file = self.report.files.get(index)?;
+        file.text.get(span.range())?;
+        let source = self
+            .sources
+            .get(index)?
+            .get_or_init(|| IndexedSource::new(file));
+        let start = file.position(span.start as usize);
+        Some(Snippet {
+            source: source.named(format!("{path}:{}:{}", start.line, start.column)),
+            span,
+            label: label.map(str::to_string),
+        })
+    }
+
+    fn emit(&self, out: &mut String, diag: &Diag<'_>) {
+        let mut text = String::new();
+        if self.handler.render_report(&mut text, diag).is_err() {
+            // miette gives up when it cannot read a span; say at least what.
+            text = format!("  {}\n", diag.heading);
+        }
+        out.push_str(&text);
+    }
+}
+
+/// miette's three levels pick the icon (×, ⚠, ☞) and colour.
+fn miette_severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Critical | Severity::High => miette::Severity::Error,
+        Severity::Medium => miette::Severity::Warning,
+        Severity::Low => miette::Severity::Advice,
+    }
+}
+
+fn summary(out: &mut String, s: &Summary) {
+    let suppressed = match s.suppressed {
+        0 => String::new(),
+        n => format!(
+            " ({} not shown)",
+            plural(n, "suppressed finding", "suppressed findings")
+        ),
+    };
+    if s.findings == 0 {
+        let _ = writeln!(out, "No findings{suppressed}.");
+    } else {
+        let by_severity = Severity::ALL
+            .iter()
+            .map(|&severity| format!("{} {severity}", s.by_severity.get(severity)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "Found {}: {by_severity}{suppressed}.",
+            plural(s.findings, "finding", "findings")
+        );
+    }
+    let _ = write!(
+        out,
+        "Checked {} and {}; {}",
+        plural(s.files, "file", "files"),
+        plural(s.resources, "resource", "resources"),
+        plural(s.errors, "error", "errors"),
+    );
+    if s.skipped > 0 {
+        let _ = write!(out, "; {} skipped", plural(s.skipped, "file", "files"));
+    }
+    out.push_str(".\n");
+    if s.undecided > 0 {
+        let _ = writeln!(
+            out,
+            "{}: {UNDECIDED_HINT}",
+            plural(s.undecided, "check undecided", "checks undecided")
+        );
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

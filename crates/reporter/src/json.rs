@@ -1,0 +1,170 @@
+//! `--format json`: schema version 1 (`docs/json-output.md`). Structs, not
+//! maps, so keys keep their documented order.
+
+use phiguard_model::{Finding, LintError, Position, Report, ResourceRef, Skipped, Span, Undecided};
+use serde::Serialize;
+
+use crate::{RenderOptions, Summary};
+
+const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    schema_version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    undecided: Vec<JsonUndecided<'a>>,
+    errors: Vec<JsonError<'a>>,
+    skipped: Vec<JsonSkipped<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    file: &'a str,
+    start: Position,
+    end: Position,
+    resource: JsonResource<'a>,
+    hipaa: &'a [String],
+    fix: Option<&'a str>,
+    fingerprint: &'a str,
+    suppressed: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonResource<'a> {
+    address: &'a str,
+    #[serde(rename = "type")]
+    resource_type: &'a str,
+    kind: &'static str,
+}
+
+/// SARIF's vocabulary: suppressions come from comments or metadata in the
+/// linted file itself.
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonUndecided<'a> {
+    rule: &'a str,
+    file: &'a str,
+    start: Position,
+    end: Position,
+    resource: JsonResource<'a>,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    file: &'a str,
+    start: Option<Position>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    file: &'a str,
+    reason: &'a str,
+}
+
+pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
+    let output = Output {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "phiguard",
+            version: options.tool_version,
+        },
+        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+        undecided: report
+            .undecided
+            .iter()
+            .map(|u| undecided(report, u))
+            .collect(),
+        errors: report.errors.iter().map(|e| error(report, e)).collect(),
+        skipped: report.skipped.iter().map(skipped).collect(),
+        summary: Summary::of(report),
+    };
+    match serde_json::to_string_pretty(&output) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // Plain structs with string keys cannot fail to serialise; still,
+        // a consumer should get JSON that says what happened.
+        Err(err) => format!(
+            "{}\n",
+            serde_json::json!({"schema_version": SCHEMA_VERSION, "error": err.to_string()})
+        ),
+    }
+}
+
+fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {
+    let (start, end) = report.positions(f.span);
+    JsonFinding {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: file(report, f.span),
+        start,
+        end,
+        resource: resource(&f.resource),
+        hipaa: &f.hipaa,
+        fix: f.fix.as_deref(),
+        fingerprint: &f.fingerprint,
+        suppressed: f.suppressed.as_ref().map(|s| JsonSuppression {
+            kind: "inSource",
+            reason: &s.reason,
+        }),
+    }
+}
+
+fn undecided<'a>(report: &'a Report, u: &'a Undecided) -> JsonUndecided<'a> {
+    let (start, end) = report.positions(u.span);
+    JsonUndecided {
+        rule: &u.rule,
+        file: file(report, u.span),
+        start,
+        end,
+        resource: resource(&u.resource),
+        reason: &u.reason,
+    }
+}
+
+fn error<'a>(report: &'a Report, e: &'a LintError) -> JsonError<'a> {
+    JsonError {
+        file: &e.path,
+        start: e.span.map(|span| report.positions(span).0),
+        message: &e.message,
+    }
+}
+
+fn skipped(s: &Skipped) -> JsonSkipped<'_> {
+    JsonSkipped {
+        file: &s.path,
+        reason: &s.reason,
+    }
+}
+
+fn file(report: &Report, span: Span) -> &str {
+    report.path(span.file)
+}
+
+fn resource(r: &ResourceRef) -> JsonResource<'_> {
+    JsonResource {
+        address: &r.address,
+        resource_type: &r.resource_type,
+        kind: r.kind.as_str(),
+    }
+}

@@ -1,0 +1,313 @@
+//! A `miette::SourceCode` that reads spans through a file's line index.
+//!
+//! miette's own impls for `str`/`String` scan from byte 0 on every
+//! `read_span`, which made 10,000 labels on a 5 MiB file take minutes. This
+//! one jumps to the first context line with the file's precomputed
+//! [`LineIndex`](phiguard_model::LineIndex) and scans only the lines it
+//! returns. Its `SpanContents` are identical to the stock impl's (including
+//! its byte-counted columns and a BOM counted as part of line 0), so the
+//! graphical handler draws exactly what it would draw from a `String`.
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use phiguard_model::SourceFile;
+
+/// One file's text as miette reads it; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct IndexedSource<'a> {
+    file: &'a SourceFile,
+    /// miette treats a lone `\r` as a line break and the line index does
+    /// not; such (rare, pre-OS X Mac) files take the slow stock path so
+    /// snippets still match what miette would draw.
+    lone_cr: bool,
+    name: Option<String>,
+}
+
+impl<'a> IndexedSource<'a> {
+    pub fn new(file: &'a SourceFile) -> Self {
+        let bytes = file.text.as_bytes();
+        let lone_cr = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        IndexedSource {
+            file,
+            lone_cr,
+            name: None,
+        }
+    }
+
+    /// The same source, with the name the graphical handler prints in a
+    /// snippet's header.
+    pub fn named(&self, name: String) -> Self {
+        IndexedSource {
+            name: Some(name),
+            ..self.clone()
+        }
+    }
+
+    fn contents(
+        &self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<MietteSpanContents<'a>, MietteError> {
+        let text: &'a str = &self.file.text;
+        if self.lone_cr {
+            let stock = <str as SourceCode>::read_span(text, span, before, after)?;
+            return Ok(MietteSpanContents::new(
+                stock.data(),
+                *stock.span(),
+                stock.line(),
+                stock.column(),
+                stock.line_count(),
+            ));
+        }
+        let index = &self.file.line_index;
+        let first_line = index.line_of(span.offset()).saturating_sub(before);
+        // The index starts line 0 after a BOM; miette counts the BOM in it.
+        let window_start = match first_line {
+            0 => 0,
+            line => index.line_start(line).ok_or(MietteError::OutOfBounds)?,
+        };
+        scan(
+            text.as_bytes(),
+            span,
+            before,
+            after,
+            first_line,
+            window_start,
+        )
+    }
+}
+
+/// miette's stock `context_info`, started at `window_start` (the start of
+/// line `first_line`) instead of byte 0, with the state it would have there.
+fn scan<'a>(
+    input: &'a [u8],
+    span: &SourceSpan,
+    before: usize,
+    after: usize,
+    first_line: usize,
+    window_start: usize,
+) -> Result<MietteSpanContents<'a>, MietteError> {
+    let span_start = span.offset();
+    let last = (span_start + span.len()).saturating_sub(1);
+    let mut offset = window_start;
+    let mut line_count = first_line;
+    let mut start_column = 0usize;
+    let mut end_lines = 0usize;
+    let mut post_span = false;
+    let mut post_span_got_newline = false;
+    let mut done = false;
+
+    // The stock loop's check on the newline just before the window: an
+    // empty span at a line start counts that newline as its end.
+    if window_start > last {
+        post_span = true;
+        done = after == 0;
+    }
+
+    while !done && offset < input.len() {
+        let byte = input[offset];
+        if byte == b'\r' || byte == b'\n' {
+            line_count += 1;
+            if byte == b'\r' && input.get(offset + 1) == Some(&b'\n') {
+                offset += 1;
+            }
+            // The second bound is stock's own here; it differs from `last`
+            // for empty spans.
+            if offset < span_start {
+                start_column = 0;
+            } else if offset >= span_start + span.len().saturating_sub(1) && post_span {
+                start_column = 0;
+                if post_span_got_newline {
+                    end_lines += 1;
+                } else {
+                    post_span_got_newline = true;
+                }
+                if end_lines >= after {
+                    offset += 1;
+                    break;
+                }
+            }
+        } else if offset < span_start {
+            start_column += 1;
+        }
+
+        if offset >= last {
+            post_span = true;
+            if end_lines >= after {
+                offset += 1;
+                break;
+            }
+        }
+        offset += 1;
+    }
+
+    if offset < last {
+        return Err(MietteError::OutOfBounds);
+    }
+    let data_start = if before == 0 {
+        span_start
+    } else {
+        window_start
+    };
+    let data = input
+        .get(data_start..offset)
+        .ok_or(MietteError::OutOfBounds)?;
+    Ok(MietteSpanContents::new(
+        data,
+        (data_start, offset - data_start).into(),
+        first_line,
+        if before == 0 { start_column } else { 0 },
+        line_count,
+    ))
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let contents = self.contents(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(match &self.name {
+            Some(name) => MietteSpanContents::new_named(
+                name.clone(),
+                contents.data(),
+                *contents.span(),
+                contents.line(),
+                contents.column(),
+                contents.line_count(),
+            ),
+            None => contents,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use phiguard_model::FileId;
+
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(FileId(0), Path::new("t.tf"), "t.tf".into(), text.into())
+    }
+
+    type Contents = Result<(Vec<u8>, usize, usize, usize, usize, usize), String>;
+
+    fn flatten(result: Result<Box<dyn SpanContents<'_> + '_>, MietteError>) -> Contents {
+        result
+            .map(|c| {
+                let span = *c.span();
+                (
+                    c.data().to_vec(),
+                    span.offset(),
+                    span.len(),
+                    c.line(),
+                    c.column(),
+                    c.line_count(),
+                )
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Compares with miette's `String` impl for every span whose start lies
+    /// in the text (end up to one past it) and several context sizes.
+    fn assert_same_as_stock(text: &str) {
+        let stock = text.to_string();
+        let file = file(text);
+        let ours = IndexedSource::new(&file);
+        for start in 0..=text.len() {
+            for end in start..=text.len() + 1 {
+                for before in 0..=3 {
+                    for after in 0..=3 {
+                        let span = SourceSpan::new(start.into(), end - start);
+                        assert_eq!(
+                            flatten(ours.read_span(&span, before, after)),
+                            flatten(stock.read_span(&span, before, after)),
+                            "{text:?} span {start}..{end} context {before}/{after}",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn same_as_stock_lf() {
+        assert_same_as_stock("resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n");
+    }
+
+    #[test]
+    fn same_as_stock_crlf() {
+        assert_same_as_stock("a {\r\n  acl = \"x\"\r\n}\r\n\r\nb = 1");
+    }
+
+    #[test]
+    fn same_as_stock_multibyte() {
+        assert_same_as_stock("é = \"ü\"\nnäme = \"日本\" # 🦀\n\nx");
+    }
+
+    #[test]
+    fn same_as_stock_bom() {
+        assert_same_as_stock("\u{feff}acl = 1\nx = \"é\"\n");
+        assert_same_as_stock("\u{feff}");
+    }
+
+    #[test]
+    fn same_as_stock_edges() {
+        assert_same_as_stock("");
+        assert_same_as_stock("\n");
+        assert_same_as_stock("\n\n\n");
+        assert_same_as_stock("x");
+        assert_same_as_stock("no newline at the end");
+        assert_same_as_stock("a\nb\nc\nd\ne\nf\ng");
+    }
+
+    #[test]
+    fn same_as_stock_lone_cr() {
+        assert_same_as_stock("a\rb\r\nc\rd\n");
+        assert_same_as_stock("ends with cr\r");
+    }
+
+    #[test]
+    fn reads_a_value_on_a_later_line() {
+        let text = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n";
+        let file = file(text);
+        let start = text.find("\"public-read\"").unwrap_or_default();
+        let span = SourceSpan::new(start.into(), "\"public-read\"".len());
+        let source = IndexedSource::new(&file);
+        let contents = source.read_span(&span, 0, 0).unwrap();
+        assert_eq!(contents.data(), b"\"public-read\"");
+        assert_eq!((contents.line(), contents.column()), (1, 8));
+        assert_eq!(contents.name(), None);
+    }
+
+    #[test]
+    fn names_pass_through() {
+        let file = file("a = 1\n");
+        let source = IndexedSource::new(&file).named("t.tf:1:5".into());
+        let contents = source
+            .read_span(&SourceSpan::new(4.into(), 1), 1, 1)
+            .unwrap();
+        assert_eq!(contents.name(), Some("t.tf:1:5"));
+        assert_eq!(contents.data(), b"a = 1\n");
+    }
+
+    #[test]
+    fn spans_past_the_end_are_out_of_bounds() {
+        let file = file("a = 1\n");
+        let source = IndexedSource::new(&file);
+        assert!(source
+            .read_span(&SourceSpan::new(3.into(), 10), 0, 0)
+            .is_err());
+        assert!(source
+            .read_span(&SourceSpan::new(40.into(), 1), 1, 1)
+            .is_err());
+    }
+}

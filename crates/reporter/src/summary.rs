@@ -1,0 +1,70 @@
+//! The counts every format's summary reports.
+
+use phiguard_model::{Report, Severity};
+use serde::Serialize;
+
+/// Unsuppressed findings by severity; JSON always has all four keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BySeverity {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+impl BySeverity {
+    pub fn get(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+        }
+    }
+
+    fn add(&mut self, severity: Severity) {
+        let count = match severity {
+            Severity::Critical => &mut self.critical,
+            Severity::High => &mut self.high,
+            Severity::Medium => &mut self.medium,
+            Severity::Low => &mut self.low,
+        };
+        *count += 1;
+    }
+}
+
+/// Field order is JSON's `summary` order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub resources: usize,
+    /// Unsuppressed findings.
+    pub findings: usize,
+    pub by_severity: BySeverity,
+    pub suppressed: usize,
+    pub undecided: usize,
+    pub errors: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    pub fn of(report: &Report) -> Self {
+        let mut summary = Summary {
+            files: report.files.len(),
+            resources: report.resources,
+            undecided: report.undecided.len(),
+            errors: report.errors.len(),
+            skipped: report.skipped.len(),
+            ..Summary::default()
+        };
+        for finding in &report.findings {
+            if finding.suppressed.is_some() {
+                summary.suppressed += 1;
+            } else {
+                summary.findings += 1;
+                summary.by_severity.add(finding.severity);
+            }
+        }
+        summary
+    }
+}

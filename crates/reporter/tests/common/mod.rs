@@ -1,0 +1,186 @@
+//! A hand-built report: three findings of different severities and one
+//! suppressed, an undecided check, a parse error with a span, a read error
+//! without one, and a skipped file.
+
+use std::path::Path;
+
+use phiguard_model::{
+    stable_hash, FileId, Finding, LintError, Report, ResourceKind, ResourceRef, Severity, Skipped,
+    SourceFile, Span, Suppression, Undecided,
+};
+use phiguard_reporter::RenderOptions;
+
+pub const S3_TF: &str = r#"resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket_versioning" "records" {
+  bucket = aws_s3_bucket.records.id
+  versioning_configuration {
+    status = "Suspended"
+  }
+}
+
+resource "aws_s3_bucket" "logs" {
+  # phiguard:ignore s3-access-logging-disabled -- this is the log bucket
+  acl = var.logs_acl
+}
+"#;
+
+pub const BROKEN_TF: &str = "resource \"aws_s3_bucket\" \"x\" {\n  acl = \n}\n";
+
+pub fn options(show_undecided: bool) -> RenderOptions {
+    RenderOptions {
+        color: false,
+        show_undecided,
+        tool_version: "0.1.0",
+    }
+}
+
+pub fn file(id: u32, path: &str, text: &str) -> SourceFile {
+    SourceFile::new(FileId(id), Path::new(path), path.to_string(), text.into())
+}
+
+/// The span of the `nth` (0-based) occurrence of `needle` in `text`.
+pub fn span_of(file: FileId, text: &str, needle: &str, nth: usize) -> Span {
+    let start = text
+        .match_indices(needle)
+        .nth(nth)
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| panic!("{needle:?} not in the fixture"));
+    Span::new(file, start..start + needle.len())
+}
+
+pub fn bucket(address: &str, resource_type: &str) -> ResourceRef {
+    ResourceRef {
+        address: address.to_string(),
+        resource_type: resource_type.to_string(),
+        kind: ResourceKind::S3Bucket,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn finding(
+    rule: &str,
+    severity: Severity,
+    message: &str,
+    span: Span,
+    resource: ResourceRef,
+    path: &str,
+    hipaa: &[&str],
+    fix: Option<&str>,
+) -> Finding {
+    let fingerprint = stable_hash(&[rule, "infra/s3.tf", &resource.address, path]);
+    Finding {
+        rule: rule.to_string(),
+        severity,
+        message: message.to_string(),
+        // Any text will do here; the policies give real labels.
+        label: path.to_string(),
+        span,
+        resource,
+        path: path.to_string(),
+        hipaa: hipaa.iter().map(|s| s.to_string()).collect(),
+        fix: fix.map(str::to_string),
+        fingerprint,
+        suppressed: None,
+    }
+}
+
+pub fn report() -> Report {
+    let s3 = FileId(0);
+    let broken = FileId(1);
+    let records = bucket("aws_s3_bucket.records", "aws_s3_bucket");
+    let logs = bucket("aws_s3_bucket.logs", "aws_s3_bucket");
+    let mut suppressed = finding(
+        "s3-access-logging-disabled",
+        Severity::Low,
+        "bucket does not log access requests",
+        span_of(s3, S3_TF, "resource \"aws_s3_bucket\" \"logs\"", 0),
+        logs.clone(),
+        "logging",
+        &["164.312(b)"],
+        None,
+    );
+    suppressed.suppressed = Some(Suppression {
+        reason: "this is the log bucket".to_string(),
+    });
+    let mut report =
+        Report {
+            files: vec![
+                file(0, "infra/s3.tf", S3_TF),
+                file(1, "infra/broken.tf", BROKEN_TF),
+            ],
+            resources: 3,
+            findings: vec![
+            suppressed,
+            finding(
+                "s3-versioning-disabled",
+                Severity::Medium,
+                "versioning is \"Suspended\": overwritten or deleted objects cannot be recovered",
+                span_of(s3, S3_TF, "\"Suspended\"", 0),
+                bucket("aws_s3_bucket_versioning.records", "aws_s3_bucket_versioning"),
+                "versioning_configuration.status",
+                &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
+                Some("versioning_configuration {\n  status = \"Enabled\"\n}"),
+            ),
+            finding(
+                "s3-public-acl",
+                Severity::Critical,
+                "bucket ACL \"public-read\" lets anyone on the internet list and read every object",
+                span_of(s3, S3_TF, "\"public-read\"", 0),
+                records.clone(),
+                "acl",
+                &["164.312(a)(1)", "164.312(e)(1)"],
+                Some("acl = \"private\""),
+            ),
+            finding(
+                "s3-encryption-missing",
+                Severity::High,
+                "bucket has no default encryption configuration",
+                span_of(s3, S3_TF, "resource \"aws_s3_bucket\" \"records\"", 0),
+                records,
+                "server_side_encryption_configuration",
+                &["164.312(a)(2)(iv)"],
+                None,
+            ),
+        ],
+            undecided: vec![Undecided {
+                rule: "s3-public-acl".to_string(),
+                span: span_of(s3, S3_TF, "var.logs_acl", 0),
+                resource: logs,
+                reason: "var.logs_acl has no value".to_string(),
+            }],
+            errors: vec![
+                LintError {
+                    path: "infra/secret.tf".to_string(),
+                    span: None,
+                    message: "cannot read the file: permission denied (os error 13)".to_string(),
+                },
+                LintError {
+                    path: "infra/broken.tf".to_string(),
+                    span: Some(span_of(broken, BROKEN_TF, "}", 0)),
+                    message: "expected an expression after `=`".to_string(),
+                },
+            ],
+            skipped: vec![Skipped {
+                path: "k8s/deploy.yaml".to_string(),
+                reason: "not Terraform or CloudFormation".to_string(),
+            }],
+        };
+    report.sort();
+    report
+}
+
+pub fn empty_report() -> Report {
+    Report {
+        files: vec![file(
+            0,
+            "infra/s3.tf",
+            "resource \"aws_s3_bucket\" \"b\" {}\n",
+        )],
+        resources: 1,
+        ..Report::default()
+    }
+}

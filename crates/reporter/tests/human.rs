@@ -1,0 +1,154 @@
+mod common;
+
+use phiguard_model::{FileId, Report, Severity};
+use phiguard_reporter::{render, Format, RenderOptions};
+
+fn human(report: &Report, options: &RenderOptions) -> String {
+    render(report, Format::Human, options)
+}
+
+#[test]
+fn full_report() {
+    insta::assert_snapshot!(human(&common::report(), &common::options(true)));
+}
+
+#[test]
+fn empty_report() {
+    insta::assert_snapshot!(human(&common::empty_report(), &common::options(true)));
+}
+
+#[test]
+fn undecided_checks_are_listed_only_on_request() {
+    let report = common::report();
+    let hidden = human(&report, &common::options(false));
+    let shown = human(&report, &common::options(true));
+    assert!(!hidden.contains("var.logs_acl has no value"));
+    assert!(shown.contains("infra/s3.tf:15:9: s3-public-acl (aws_s3_bucket.logs): var.logs_acl"));
+    assert!(hidden.contains("1 check undecided: values phiguard cannot know offline"));
+}
+
+#[test]
+fn suppressed_findings_are_not_printed() {
+    let out = human(&common::report(), &common::options(true));
+    assert!(!out.contains("s3-access-logging-disabled"));
+    assert!(out.contains("(1 suppressed finding not shown)"));
+}
+
+/// The underline starts at the value's column and is exactly as wide.
+#[test]
+fn underlines_exactly_the_span() {
+    let out = human(&common::report(), &common::options(false));
+    let lines: Vec<&str> = out.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.ends_with("acl    = \"public-read\""))
+        .expect("the source line is shown");
+    let value_column = lines[source].find("\"public-read\"").expect("value");
+    let underline = lines[source + 1];
+    let start = underline.find('─').expect("an underline");
+    // The gutter is ASCII and box drawing is one column wide: count chars.
+    let column = underline[..start].chars().count();
+    let width = underline[start..]
+        .chars()
+        .take_while(|&c| c == '─' || c == '┬')
+        .count();
+    assert_eq!(column, lines[source][..value_column].chars().count());
+    assert_eq!(width, "\"public-read\"".len());
+}
+
+/// Snippet headers give phiguard's column (Unicode scalar values), the
+/// same as JSON, not miette's byte count.
+#[test]
+fn header_columns_count_characters() {
+    let text = "locals { owner = \"Zoë\", acl = \"public-read\" }\n";
+    let file = FileId(0);
+    let span = common::span_of(file, text, "\"public-read\"", 0);
+    let report = Report {
+        files: vec![common::file(0, "main.tf", text)],
+        resources: 1,
+        findings: vec![common::finding(
+            "s3-public-acl",
+            Severity::Critical,
+            "public",
+            span,
+            common::bucket("aws_s3_bucket.b", "aws_s3_bucket"),
+            "acl",
+            &[],
+            None,
+        )],
+        ..Report::default()
+    };
+    let out = human(&report, &common::options(false));
+    assert!(out.contains("[main.tf:1:31]"), "{out}");
+    let json = render(&report, Format::Json, &common::options(false));
+    assert!(json.contains("\"column\": 31"), "{json}");
+}
+
+#[test]
+fn colour_only_on_request() {
+    let report = common::report();
+    let plain = human(&report, &common::options(true));
+    assert!(!plain.contains('\u{1b}'));
+    let coloured = human(
+        &report,
+        &RenderOptions {
+            color: true,
+            ..common::options(true)
+        },
+    );
+    assert!(coloured.contains('\u{1b}'));
+}
+
+/// A span the report has no file for still prints its rule and place.
+#[test]
+fn findings_outside_known_files_keep_their_location() {
+    let mut report = common::report();
+    report.findings.truncate(1);
+    report.findings[0].span.file = FileId(9);
+    report.errors.clear();
+    report.skipped.clear();
+    let out = human(&report, &common::options(false));
+    assert!(
+        out.starts_with("  × high[s3-encryption-missing]: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: resource aws_s3_bucket.records at <unknown>:1:1; HIPAA"),
+        "{out}"
+    );
+    assert!(!out.contains('╭'), "{out}");
+}
+
+/// Not run by default: `cargo test --release -p phiguard-reporter -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn many_labels_on_a_large_file() {
+    let line = "  acl    = \"public-read\" # padding padding padding padding padding\n";
+    let text = line.repeat(5 * 1024 * 1024 / line.len());
+    let file = FileId(0);
+    let findings = (0..10_000)
+        .map(|i| {
+            let offset = (text.len() / 10_000) * i;
+            let start = offset - offset % line.len() + 11;
+            common::finding(
+                "s3-public-acl",
+                Severity::Critical,
+                "public",
+                phiguard_model::Span::new(file, start..start + 13),
+                common::bucket("aws_s3_bucket.b", "aws_s3_bucket"),
+                "acl",
+                &[],
+                None,
+            )
+        })
+        .collect();
+    let report = Report {
+        files: vec![common::file(0, "big.tf", &text)],
+        resources: 1,
+        findings,
+        ..Report::default()
+    };
+    let started = std::time::Instant::now();
+    let out = human(&report, &common::options(false));
+    eprintln!("{} bytes of output in {:?}", out.len(), started.elapsed());
+}

@@ -1,0 +1,51 @@
+mod common;
+
+use phiguard_reporter::{render, Format};
+
+#[test]
+fn full_report() {
+    insta::assert_snapshot!(render(
+        &common::report(),
+        Format::Json,
+        &common::options(false)
+    ));
+}
+
+#[test]
+fn empty_report() {
+    insta::assert_snapshot!(render(
+        &common::empty_report(),
+        Format::Json,
+        &common::options(false)
+    ));
+}
+
+#[test]
+fn shape_and_counts() {
+    let text = render(&common::report(), Format::Json, &common::options(false));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["tool"]["name"], "phiguard");
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(4));
+    let summary = &json["summary"];
+    assert_eq!(summary["findings"], 3);
+    assert_eq!(summary["suppressed"], 1);
+    assert_eq!(
+        summary["by_severity"],
+        serde_json::json!({"critical": 1, "high": 1, "medium": 1, "low": 0})
+    );
+    let public = json["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule"] == "s3-public-acl"))
+        .expect("the public ACL finding");
+    assert_eq!(
+        public["start"],
+        serde_json::json!({"line": 3, "column": 12})
+    );
+    assert_eq!(public["end"], serde_json::json!({"line": 3, "column": 25}));
+    let errors = json["errors"].as_array().expect("errors");
+    assert!(errors.iter().any(|e| e["start"].is_null()));
+    assert!(errors
+        .iter()
+        .any(|e| e["start"] == serde_json::json!({"line": 3, "column": 1})));
+}
