@@ -1,1 +1,33 @@
-fn main() {}
+//! The `phiguard` command line.
+
+mod args;
+mod lint;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// The exit codes of interfaces.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding at or above `--fail-on`, no error.
+    Success = 0,
+    /// At least one finding at or above `--fail-on`.
+    Findings = 1,
+    /// A bad option or config, or a file that cannot be read or parsed.
+    Error = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match &cli.command {
+        args::Command::Lint(lint_args) => lint::run(lint_args),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(message) => {
+            eprintln!("phiguard: error: {message}");
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}

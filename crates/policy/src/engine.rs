@@ -186,9 +186,11 @@ fn subject_name<T: Subject>(env: &Env<'_, T>) -> String {
     }
 }
 
+/// A value as a message shows it: strings bare, lists joined.
 fn plain(value: &Value) -> String {
     match &value.kind {
         ValueKind::String(s) => s.clone(),
+        ValueKind::List(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
         _ => value.display(),
     }
 }

@@ -1,0 +1,183 @@
+//! Finding input files: walking directories (honouring `.gitignore`),
+//! classifying files by name, and reporting paths that do not exist.
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+use phiguard_model::{display_path, LintError, Skipped};
+
+/// Directories never linted, even outside a git repository: provider caches,
+/// VCS data and JavaScript dependencies hold other people's code.
+const SKIPPED_DIRS: [&str; 3] = [".terraform", ".git", "node_modules"];
+
+/// What a file is, decided from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `.tf`
+    TerraformHcl,
+    /// `.tf.json`
+    TerraformJson,
+}
+
+#[derive(Debug)]
+pub(crate) struct FoundFile {
+    pub path: PathBuf,
+    pub display_path: String,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Discovered {
+    pub files: Vec<FoundFile>,
+    pub errors: Vec<LintError>,
+    pub skipped: Vec<Skipped>,
+}
+
+pub(crate) fn classify(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    if name.ends_with(".tf.json") {
+        Some(FileKind::TerraformJson)
+    } else if name.ends_with(".tf") {
+        Some(FileKind::TerraformHcl)
+    } else {
+        None
+    }
+}
+
+/// Variable files are read by a later stage (`--var-file`, auto-loading), not
+/// linted, so finding one is not worth a message.
+pub(crate) fn is_tfvars(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".tfvars") || n.ends_with(".tfvars.json"))
+}
+
+pub(crate) fn not_terraform(path: String) -> Skipped {
+    Skipped {
+        path,
+        reason: "not a Terraform file".into(),
+    }
+}
+
+/// Orders display paths component by component, so `a/b.tf` sorts with `a/`
+/// and not between `a.tf` and `a0.tf`.
+pub(crate) fn path_order(a: &str, b: &str) -> Ordering {
+    Path::new(a).cmp(Path::new(b)).then_with(|| a.cmp(b))
+}
+
+/// `std::io::Error`'s text without the "(os error 2)" suffix users do not need.
+pub(crate) fn io_message(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+pub(crate) fn discover(paths: &[PathBuf], base_dir: &Path) -> Discovered {
+    let mut found = Discovered::default();
+    for given in paths {
+        let path = base_dir.join(given);
+        let shown = display_path(&path, base_dir);
+        match std::fs::metadata(&path) {
+            Err(err) => found.errors.push(LintError {
+                path: shown,
+                span: None,
+                message: io_message(&err),
+            }),
+            Ok(meta) if meta.is_dir() => walk(&path, base_dir, &mut found),
+            Ok(_) => named_file(path, shown, &mut found),
+        }
+    }
+    found
+}
+
+/// A file named on the command line is linted even if `.gitignore` lists it,
+/// as a user who names a file expects.
+fn named_file(path: PathBuf, display_path: String, found: &mut Discovered) {
+    if classify(&path).is_some() {
+        found.files.push(FoundFile { path, display_path });
+    } else if !is_tfvars(&path) {
+        // The CloudFormation front end will claim JSON and YAML templates
+        // here (detected by content) before they are reported as skipped.
+        found.skipped.push(not_terraform(display_path));
+    }
+}
+
+fn walk(root: &Path, base_dir: &Path, found: &mut Discovered) {
+    let walker = WalkBuilder::new(root)
+        // A user's global excludes would make results differ between
+        // machines; the repository's own ignore files still apply.
+        .git_global(false)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name()))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                // Unreadable directories matter; a malformed ignore file does not.
+                if let Some(io) = err.io_error() {
+                    found.errors.push(LintError {
+                        path: display_path(root, base_dir),
+                        span: None,
+                        message: format!("cannot walk the directory: {}", io_message(io)),
+                    });
+                }
+                continue;
+            }
+        };
+        let is_file = entry.file_type().is_some_and(|t| t.is_file())
+            || (entry.path_is_symlink() && entry.path().is_file());
+        if is_file && classify(entry.path()).is_some() {
+            let path = entry.into_path();
+            let display_path = display_path(&path, base_dir);
+            found.files.push(FoundFile { path, display_path });
+        }
+    }
+}
+
+fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_name() {
+        assert_eq!(
+            classify(Path::new("a/main.tf")),
+            Some(FileKind::TerraformHcl)
+        );
+        assert_eq!(
+            classify(Path::new("main.tf.json")),
+            Some(FileKind::TerraformJson)
+        );
+        assert_eq!(classify(Path::new("prod.tfvars")), None);
+        assert!(is_tfvars(Path::new("prod.tfvars")));
+        assert_eq!(classify(Path::new("template.json")), None);
+    }
+
+    #[test]
+    fn paths_sort_by_component() {
+        let mut paths = vec!["a0.tf", "a/b.tf", "a.tf"];
+        paths.sort_by(|a, b| path_order(a, b));
+        assert_eq!(paths, ["a/b.tf", "a.tf", "a0.tf"]);
+    }
+
+    #[test]
+    fn io_messages_are_short() {
+        let err = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_message(&err), "no such file or directory");
+    }
+}

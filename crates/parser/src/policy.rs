@@ -1,0 +1,82 @@
+//! Bucket and domain policies: a value (a JSON string, a map, or unknown)
+//! into a [`PolicySource`] whose every node points into the file.
+
+use phiguard_model::{PolicySource, SourceFile, Span, Value, ValueKind};
+
+use crate::json;
+use crate::text::{self, Placement};
+
+/// Reads a policy attribute. A JSON string is parsed, and spans inside it
+/// are mapped back onto the literal it was written in (`files` gives the
+/// literal's text).
+pub fn policy_source(value: &Value, files: &[SourceFile]) -> PolicySource {
+    match &value.kind {
+        ValueKind::Unknown(_) | ValueKind::Map(_) => PolicySource::from_value(value),
+        ValueKind::String(decoded) => from_string(decoded, value.span, files),
+        _ => PolicySource::Invalid {
+            message: format!("a policy must be a JSON string, not {}", value.display()),
+            span: value.span,
+        },
+    }
+}
+
+fn from_string(decoded: &str, literal: Span, files: &[SourceFile]) -> PolicySource {
+    let file = files.get(literal.file.0 as usize);
+    let placement = file.map_or(Placement::Whole(literal), |f| {
+        text::locate(decoded, literal, &f.text)
+    });
+    let place = |span: Span| placement.span(span, literal);
+    match json::parse(decoded, literal.file, 0) {
+        Ok(mut document) => {
+            json::map_spans(&mut document, &place);
+            PolicySource::from_value(&document)
+        }
+        Err(mut err) => {
+            err.span = place(err.span);
+            err.first = err.first.map(place);
+            PolicySource::Invalid {
+                message: format!("the policy is not valid JSON: {}", err.describe(file)),
+                span: err.span,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiguard_model::FileId;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(FileId(0), "main.tf".as_ref(), "main.tf".into(), text.into())
+    }
+
+    #[test]
+    fn quoted_policy_spans_land_on_the_escaped_text() {
+        let text = r#"p = "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\"}]}""#;
+        let f = file(text);
+        let literal = Span::new(FileId(0), 4..text.len());
+        let decoded = r#"{"Statement": [{"Effect": "Allow", "Principal": "*"}]}"#;
+        let source = policy_source(&Value::string(decoded, literal), std::slice::from_ref(&f));
+        let doc = source.document().unwrap();
+        let principal = doc.statements[0].principal.as_ref().unwrap();
+        assert_eq!(f.slice(principal.span), Some(r#"\"*\""#));
+    }
+
+    #[test]
+    fn invalid_json_is_invalid() {
+        let f = file("p = \"{\"");
+        let literal = Span::new(FileId(0), 4..7);
+        let source = policy_source(&Value::string("{", literal), std::slice::from_ref(&f));
+        assert!(matches!(source, PolicySource::Invalid { .. }));
+    }
+
+    #[test]
+    fn unknown_stays_unknown() {
+        let value = Value::unknown("var.p has no value", Span::default());
+        assert!(matches!(
+            policy_source(&value, &[]),
+            PolicySource::Unknown(_)
+        ));
+    }
+}

@@ -1,0 +1,184 @@
+//! Runs every rule over its fixture folder and compares the findings and
+//! undecided checks with the folder's `expected` file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use phiguard_parser::LoadOptions;
+use phiguard_policy::Registry;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixtures() -> PathBuf {
+    workspace().join("fixtures")
+}
+
+/// `FILE:LINE:COLUMN SEVERITY` lines for one rule over one folder.
+fn actual(registry: &Registry, rule_id: &str, dir: &Path) -> Vec<String> {
+    let rule = registry.get(rule_id).unwrap();
+    let model = phiguard_parser::load(&LoadOptions {
+        paths: vec![dir.to_path_buf()],
+        base_dir: dir.to_path_buf(),
+    });
+    assert!(
+        model.errors.is_empty(),
+        "{rule_id}: fixtures must be valid input: {:?}",
+        model.errors
+    );
+    let outcome = phiguard_policy::check(&model, &[rule]);
+    let position = |span: phiguard_model::Span| {
+        let file = model.file(span.file);
+        let p = file.position(span.start as usize);
+        format!("{}:{}:{}", file.display_path, p.line, p.column)
+    };
+    let mut lines: BTreeSet<String> = BTreeSet::new();
+    for f in &outcome.findings {
+        lines.insert(format!("{} {}", position(f.span), f.severity));
+    }
+    for u in &outcome.undecided {
+        lines.insert(format!("{} undecided", position(u.span)));
+    }
+    let mut lines: Vec<String> = lines.into_iter().collect();
+    lines.sort_by_key(|l| sort_key(l));
+    lines
+}
+
+fn sort_key(line: &str) -> (String, u32, u32, String) {
+    let (location, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let mut parts = location.rsplitn(3, ':');
+    let column = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let row = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let file = parts.next().unwrap_or_default().to_string();
+    (file, row, column, rest.to_string())
+}
+
+fn expected(dir: &Path) -> Vec<String> {
+    let text = fs::read_to_string(dir.join("expected"))
+        .unwrap_or_else(|_| panic!("{} has no `expected` file", dir.display()));
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    lines.sort_by_key(|l| sort_key(l));
+    lines
+}
+
+fn rule_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_rule_matches_its_expected_findings() {
+    let registry = Registry::builtin().unwrap();
+    let mut failures = Vec::new();
+    for dir in rule_dirs() {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(registry.get(&id).is_some(), "fixtures/{id} names no rule");
+        let actual = actual(&registry, &id, &dir);
+        let expected = expected(&dir);
+        if actual != expected {
+            failures.push(format!(
+                "fixtures/{id}:\n  expected: {expected:#?}\n  actual:   {actual:#?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fail_file_fails_and_every_pass_file_passes() {
+    // `expected` is compared with the real output above; here it must
+    // agree with the file names.
+    for dir in rule_dirs() {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = expected(&dir);
+        for entry in fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let findings = expected
+                .iter()
+                .filter(|l| l.starts_with(&format!("{name}:")) && !l.ends_with(" undecided"))
+                .count();
+            let undecided = expected
+                .iter()
+                .filter(|l| l.starts_with(&format!("{name}:")) && l.ends_with(" undecided"))
+                .count();
+            if name.starts_with("fail") {
+                assert!(findings > 0, "fixtures/{id}/{name} must expect a finding");
+            } else if name.starts_with("pass") {
+                assert_eq!(findings + undecided, 0, "fixtures/{id}/{name} must pass");
+            } else if name.starts_with("undecided") {
+                assert!(
+                    findings == 0 && undecided > 0,
+                    "fixtures/{id}/{name} must be undecided, without findings"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_builtin_rule_has_terraform_fixtures() {
+    let registry = Registry::builtin().unwrap();
+    for rule in registry.rules() {
+        let dir = fixtures().join(&rule.id);
+        for prefix in ["fail", "pass"] {
+            let has = fs::read_dir(&dir)
+                .unwrap_or_else(|_| panic!("fixtures/{} is missing", rule.id))
+                .filter_map(Result::ok)
+                .any(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.starts_with(prefix) && name.ends_with(".tf")
+                });
+            assert!(has, "fixtures/{} has no {prefix}*.tf", rule.id);
+        }
+    }
+}
+
+/// The fact list in docs/policies.md is generated from the registry.
+#[test]
+fn policy_docs_list_every_fact() {
+    use phiguard_model::ResourceKind;
+    let mut generated = String::from("<!-- facts:start -->\n");
+    for kind in [ResourceKind::S3Bucket, ResourceKind::SearchDomain] {
+        generated.push_str(&format!(
+            "\n### `{}`\n\n| fact | meaning |\n|---|---|\n",
+            kind.as_str()
+        ));
+        let mut facts = phiguard_policy::fact_names(kind);
+        facts.sort();
+        for (name, doc) in facts {
+            generated.push_str(&format!("| `{name}` | {doc} |\n"));
+        }
+    }
+    generated.push_str("\n<!-- facts:end -->");
+
+    let path = workspace().join("docs/policies.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let start = text
+        .find("<!-- facts:start -->")
+        .expect("facts:start marker");
+    let end =
+        text.find("<!-- facts:end -->").expect("facts:end marker") + "<!-- facts:end -->".len();
+    let updated = format!("{}{}{}", &text[..start], generated, &text[end..]);
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        fs::write(&path, &updated).unwrap();
+    } else {
+        assert!(
+            text == updated,
+            "docs/policies.md lists stale facts: run `UPDATE_DOCS=1 cargo test -p phiguard-policy`"
+        );
+    }
+}
