@@ -18,13 +18,41 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (default: the current directory)
     Lint(LintArgs),
+    /// List the rules
+    Rules {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Explain a rule: what it finds, why it matters for PHI, HIPAA sections, how to fix it
+    Explain {
+        /// The rule id, e.g. s3-public-acl
+        rule_id: String,
+    },
+    /// Record the current findings' fingerprints, so that `lint --baseline FILE` hides them
+    Baseline(BaselineArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    /// Where to write the baseline
+    #[arg(long, value_name = "FILE", default_value = ".phiguard-baseline.json")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub lint: AnalysisArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Files or directories to lint
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -35,8 +63,32 @@ pub struct LintArgs {
     pub output: Option<PathBuf>,
 
     /// Lowest severity that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "LEVEL")]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+
+    /// Hide findings recorded in this baseline file (`phiguard baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// List the checks that unknown values left undecided
+    #[arg(long)]
+    pub show_undecided: bool,
+
+    /// When to use colours in human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print findings and errors only: no skipped files, no summary, no progress
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// What to lint and with which rules: shared by `lint` and `baseline`.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisArgs {
+    /// Files or directories to lint
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
 
     /// Hide findings below this severity
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -49,24 +101,22 @@ pub struct LintArgs {
     /// Skip these rules (comma-separated ids)
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub ignore: Vec<String>,
-
-    /// List the checks that unknown values left undecided
-    #[arg(long)]
-    pub show_undecided: bool,
-
-    /// When to use colours in human output
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Print findings and errors only: no summary, no progress
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// miette diagnostics with the source lines, then a summary
     Human,
+    /// One line a finding: `path:line:col: severity [rule-id] message`
+    Compact,
+    /// The versioned JSON document of docs/json-output.md
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// JUnit XML, for CI test reports
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

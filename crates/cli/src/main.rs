@@ -1,7 +1,10 @@
 //! The `phiguard` command line.
 
 mod args;
+mod baseline;
 mod lint;
+mod output;
+mod rules;
 
 use std::process::ExitCode;
 
@@ -22,6 +25,9 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match &cli.command {
         args::Command::Lint(lint_args) => lint::run(lint_args),
+        args::Command::Rules { format } => rules::list(*format),
+        args::Command::Explain { rule_id } => rules::explain(rule_id),
+        args::Command::Baseline(baseline_args) => baseline::run(baseline_args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -12,8 +12,8 @@ mod value;
 
 pub use policy_document::{Condition, PolicyDocument, PolicySource, Statement};
 pub use report::{
-    stable_hash, Finding, LintError, Report, ResourceKind, ResourceRef, Severity, Skipped,
-    Suppression, Undecided,
+    pascal_case, stable_hash, Finding, LintError, Report, ResourceKind, ResourceRef, RuleMeta,
+    RuleRemediation, Severity, Skipped, Suppression, Undecided,
 };
 pub use resource::{Attribute, Block, Body, Dialect, Resource, ResourceId};
 pub use s3::{
@@ -45,6 +45,41 @@ pub struct Model {
     pub domains: Vec<SearchDomain>,
     pub errors: Vec<LintError>,
     pub skipped: Vec<Skipped>,
+    /// `phiguard:ignore` comments and CloudFormation `Metadata` suppressions.
+    pub suppressions: Vec<SuppressionDirective>,
+    /// Terraform module calls whose code could not be read offline (or would
+    /// not be instantiated: a cycle); their outputs are unknown.
+    pub unavailable_modules: Vec<UnavailableModule>,
+}
+
+/// A Terraform `module` block whose code phiguard did not evaluate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnavailableModule {
+    /// The call's address: `module.vpc`, `module.app["a"].module.logs`.
+    pub address: String,
+    /// The `source` as written (empty when it is not a literal).
+    pub source: String,
+    /// The `module "NAME"` header.
+    pub span: Span,
+    /// Why, e.g. "not available offline: run `terraform init` so that
+    /// .terraform/modules holds it".
+    pub reason: String,
+}
+
+/// One suppression as written: which rules, why, until when, and what part of
+/// the file it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuppressionDirective {
+    /// The comment or metadata entry itself.
+    pub span: Span,
+    /// What it covers: the block, resource or attribute it stands above or
+    /// beside.
+    pub target: Span,
+    pub rules: Vec<Spanned<String>>,
+    /// The text after `--`; a suppression needs one.
+    pub reason: Option<String>,
+    /// `until=YYYY-MM-DD` as written.
+    pub until: Option<Spanned<String>>,
 }
 
 impl Model {

@@ -23,6 +23,9 @@ pub struct Statement {
     pub resource: Option<Value>,
     pub not_resource: Option<Value>,
     pub conditions: Vec<Condition>,
+    /// A `Condition` (or one operator's block) that is not known offline: it
+    /// may pin the statement, so rules must not judge it unconditioned.
+    pub unknown_condition: Option<Value>,
 }
 
 /// One `"Operator": {"key": values}` pair of a statement's `Condition`.
@@ -113,6 +116,7 @@ impl Statement {
                 resource: unknown,
                 not_resource: None,
                 conditions: Vec::new(),
+                unknown_condition: None,
             });
         }
         if value.as_map().is_none() {
@@ -120,8 +124,15 @@ impl Statement {
         }
         let field = |name: &str| value.get_ignore_case(name).cloned();
         let mut conditions = Vec::new();
+        let mut unknown_condition = None;
         if let Some(condition) = value.get_ignore_case("Condition") {
+            if condition.is_unknown() {
+                unknown_condition = Some(condition.clone());
+            }
             for (operator, block) in condition.as_map().unwrap_or_default() {
+                if block.is_unknown() {
+                    unknown_condition.get_or_insert_with(|| block.clone());
+                }
                 for (key, values) in block.as_map().unwrap_or_default() {
                     conditions.push(Condition {
                         operator: operator.clone(),
@@ -142,6 +153,7 @@ impl Statement {
             resource: field("Resource"),
             not_resource: field("NotResource"),
             conditions,
+            unknown_condition,
         })
     }
 }

@@ -58,6 +58,9 @@ impl FromStr for Severity {
 pub enum ResourceKind {
     S3Bucket,
     SearchDomain,
+    /// Any other resource, for findings that are not about a bucket or a
+    /// domain (an invalid suppression comment). No rule checks this kind.
+    Other,
 }
 
 impl ResourceKind {
@@ -65,6 +68,7 @@ impl ResourceKind {
         match self {
             ResourceKind::S3Bucket => "s3_bucket",
             ResourceKind::SearchDomain => "search_domain",
+            ResourceKind::Other => "other",
         }
     }
 }
@@ -141,9 +145,53 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// What renderers need to know about a rule: its documentation, for formats
+/// that describe the rules they report (SARIF's `tool.driver.rules`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// `s3-public-acl`.
+    pub id: String,
+    /// The id in PascalCase (`S3PublicAcl`), as SARIF's `name` wants it.
+    pub name: String,
+    /// One line, no final period: `S3 bucket ACL grants access to everyone`.
+    pub title: String,
+    /// Paragraphs of Markdown: what the rule finds and why it matters for PHI.
+    pub description: String,
+    pub severity: Severity,
+    /// Sections of 45 CFR Part 164, e.g. `164.312(a)(1)`.
+    pub hipaa: Vec<String>,
+    pub remediation: RuleRemediation,
+    /// URLs.
+    pub references: Vec<String>,
+}
+
+/// How to fix what a rule finds, once per language.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleRemediation {
+    pub terraform: String,
+    pub cloudformation: String,
+}
+
+/// A rule id in PascalCase: `s3-public-acl` becomes `S3PublicAcl`.
+pub fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase())
+                .into_iter()
+                .chain(chars)
+        })
+        .collect()
+}
+
 /// Everything a renderer needs.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// The rules that ran, sorted by id.
+    pub rules: Vec<RuleMeta>,
     pub files: Vec<SourceFile>,
     pub resources: usize,
     pub findings: Vec<Finding>,
@@ -155,6 +203,11 @@ pub struct Report {
 impl Report {
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
+    }
+
+    /// The metadata of the rule with this id, when it ran.
+    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
     }
 
     pub fn path(&self, id: FileId) -> &str {
@@ -180,22 +233,23 @@ impl Report {
     /// depend on the order in which files were read.
     pub fn sort(&mut self) {
         let files = &self.files;
-        let key = |span: Span| {
-            let path = files
+        let path = |span: Span| {
+            files
                 .get(span.file.0 as usize)
-                .map_or("", |f| f.display_path.as_str());
-            (path, span.start, span.end)
+                .map_or("", |f| f.display_path.as_str())
         };
+        let position =
+            |a: Span, b: Span| path_order(path(a), path(b)).then_with(|| a.start.cmp(&b.start));
         self.findings.sort_by(|a, b| {
-            key(a.span)
-                .cmp(&key(b.span))
+            position(a.span, b.span)
                 .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.span.end.cmp(&b.span.end))
                 .then_with(|| a.message.cmp(&b.message))
         });
         self.undecided.sort_by(|a, b| {
-            key(a.span)
-                .cmp(&key(b.span))
+            position(a.span, b.span)
                 .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.span.end.cmp(&b.span.end))
                 .then_with(|| a.reason.cmp(&b.reason))
         });
         self.findings
@@ -203,11 +257,13 @@ impl Report {
         self.undecided
             .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.reason == b.reason);
         self.errors.sort_by(|a, b| {
-            (a.path.as_str(), a.span.map(|s| s.start))
-                .cmp(&(b.path.as_str(), b.span.map(|s| s.start)))
+            path_order(&a.path, &b.path)
+                .then_with(|| a.span.map(|s| s.start).cmp(&b.span.map(|s| s.start)))
                 .then_with(|| a.message.cmp(&b.message))
         });
-        self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        self.skipped.sort_by(|a, b| path_order(&a.path, &b.path));
+        self.rules.sort_by(|a, b| a.id.cmp(&b.id));
+        self.rules.dedup_by(|a, b| a.id == b.id);
     }
 
     pub fn count_at_or_above(&self, severity: Severity) -> usize {
@@ -216,6 +272,12 @@ impl Report {
             .filter(|f| f.suppressed.is_none() && f.severity >= severity)
             .count()
     }
+}
+
+/// Orders display paths component by component, so `a/b.tf` sorts before
+/// `a-b.tf` and `a/z/c.tf` as a file browser shows them.
+pub fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 /// A stable 64-bit FNV-1a hash, as 16 hex digits. Stable across platforms and
@@ -241,6 +303,36 @@ mod tests {
         assert!(Severity::High < Severity::Critical);
         assert_eq!("high".parse::<Severity>(), Ok(Severity::High));
         assert!("severe".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn pascal_case_joins_words() {
+        assert_eq!(pascal_case("s3-public-acl"), "S3PublicAcl");
+        assert_eq!(pascal_case("es-not-in-vpc"), "EsNotInVpc");
+        assert_eq!(pascal_case("a--b_c"), "ABC");
+        assert_eq!(pascal_case(""), "");
+    }
+
+    #[test]
+    fn rules_are_sorted_deduplicated_and_found_by_id() {
+        let meta = |id: &str| RuleMeta {
+            id: id.to_string(),
+            name: pascal_case(id),
+            title: String::new(),
+            description: String::new(),
+            severity: Severity::Low,
+            hipaa: Vec::new(),
+            remediation: RuleRemediation::default(),
+            references: Vec::new(),
+        };
+        let mut report = Report {
+            rules: vec![meta("b"), meta("a"), meta("b")],
+            ..Report::default()
+        };
+        report.sort();
+        assert_eq!(report.rules.len(), 2);
+        assert_eq!(report.rule("b").map(|r| r.name.as_str()), Some("B"));
+        assert!(report.rule("c").is_none());
     }
 
     #[test]

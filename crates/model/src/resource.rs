@@ -30,6 +30,14 @@ pub struct Resource {
     /// or the logical id.
     pub header: Span,
     pub body: Body,
+    /// Set when this Terraform instance stands in for a number of instances
+    /// that is not known offline (`count = var.n` with no value): one is
+    /// checked, and this says why its findings depend on it.
+    pub instance_note: Option<String>,
+    /// The `module` blocks that instantiated this resource, outermost (in the
+    /// root module) first; empty for a root module's resources and for
+    /// CloudFormation.
+    pub module_calls: Vec<Span>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -34,6 +34,14 @@ pub struct S3Bucket {
     pub policy: Option<ResourcePolicy>,
     /// Buckets whose server access logs are delivered to this one.
     pub log_sources: Vec<ResourceId>,
+    /// Set when this view was made from a satellite whose target phiguard
+    /// cannot find: the real resource may have any part this view lacks, so
+    /// those parts are unknown, not absent. The value is the satellite's
+    /// unknown target.
+    pub unlinked: Option<Value>,
+    /// Parts (`versioning`, `policy`, ...) that a satellite whose target is
+    /// unknown may set on this resource, with that unknown target.
+    pub maybe_set_elsewhere: Vec<(String, Value)>,
 }
 
 impl S3Bucket {
@@ -54,6 +62,8 @@ impl S3Bucket {
             tags: None,
             policy: None,
             log_sources: Vec::new(),
+            unlinked: None,
+            maybe_set_elsewhere: Vec::new(),
         }
     }
 }

@@ -17,6 +17,14 @@ pub struct SearchDomain {
     pub access_policy: Option<ResourcePolicy>,
     pub cluster_config: Option<ClusterConfig>,
     pub tags: Option<Value>,
+    /// Set when this view was made from a satellite whose target phiguard
+    /// cannot find: the real resource may have any part this view lacks, so
+    /// those parts are unknown, not absent. The value is the satellite's
+    /// unknown target.
+    pub unlinked: Option<Value>,
+    /// Parts (`versioning`, `policy`, ...) that a satellite whose target is
+    /// unknown may set on this resource, with that unknown target.
+    pub maybe_set_elsewhere: Vec<(String, Value)>,
 }
 
 impl SearchDomain {
@@ -34,6 +42,8 @@ impl SearchDomain {
             access_policy: None,
             cluster_config: None,
             tags: None,
+            unlinked: None,
+            maybe_set_elsewhere: Vec::new(),
         }
     }
 }

@@ -150,12 +150,26 @@ impl SourceFile {
 }
 
 /// Turns a path into the form reports use: relative to `base` when under it, with `/`.
+///
+/// The path is rebuilt from its components, so `a//b`, `./a/b` and `a/./b`
+/// all read `a/b` and a file named twice is recognised as one.
 pub fn display_path(path: &Path, base: &Path) -> String {
     let relative = path.strip_prefix(base).unwrap_or(path);
-    let relative = relative.strip_prefix(".").unwrap_or(relative);
-    let text = relative.to_string_lossy().replace('\\', "/");
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| match c {
+            std::path::Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().replace('\\', "/"),
+        })
+        .collect();
+    let text = parts.join("/");
     if text.is_empty() {
-        ".".to_string()
+        if relative.has_root() {
+            "/".to_string()
+        } else {
+            ".".to_string()
+        }
     } else {
         text
     }
@@ -221,6 +235,14 @@ mod tests {
         assert_eq!(
             display_path(Path::new("./infra/s3.tf"), Path::new("/w")),
             "infra/s3.tf"
+        );
+        assert_eq!(
+            display_path(Path::new("/w/infra//./s3.tf"), Path::new("/w")),
+            "infra/s3.tf"
+        );
+        assert_eq!(
+            display_path(Path::new("/etc/x.tf"), Path::new("/w")),
+            "/etc/x.tf"
         );
     }
 

@@ -24,6 +24,8 @@ pub enum FileKind {
 pub(crate) struct FoundFile {
     pub path: PathBuf,
     pub display_path: String,
+    /// Given on the command line, rather than found by walking.
+    pub named: bool,
 }
 
 #[derive(Debug, Default)]
@@ -52,10 +54,10 @@ pub(crate) fn is_tfvars(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".tfvars") || n.ends_with(".tfvars.json"))
 }
 
-pub(crate) fn not_terraform(path: String) -> Skipped {
+pub(crate) fn not_linted(path: String) -> Skipped {
     Skipped {
         path,
-        reason: "not a Terraform file".into(),
+        reason: "not a Terraform file or a CloudFormation template".into(),
     }
 }
 
@@ -101,12 +103,15 @@ pub(crate) fn discover(paths: &[PathBuf], base_dir: &Path) -> Discovered {
 /// A file named on the command line is linted even if `.gitignore` lists it,
 /// as a user who names a file expects.
 fn named_file(path: PathBuf, display_path: String, found: &mut Discovered) {
-    if classify(&path).is_some() {
-        found.files.push(FoundFile { path, display_path });
+    if classify(&path).is_some() || crate::cloudformation::is_candidate(&path) {
+        // Whether a JSON or YAML file is a template is decided by content.
+        found.files.push(FoundFile {
+            path,
+            display_path,
+            named: true,
+        });
     } else if !is_tfvars(&path) {
-        // The CloudFormation front end will claim JSON and YAML templates
-        // here (detected by content) before they are reported as skipped.
-        found.skipped.push(not_terraform(display_path));
+        found.skipped.push(not_linted(display_path));
     }
 }
 
@@ -137,10 +142,15 @@ fn walk(root: &Path, base_dir: &Path, found: &mut Discovered) {
         };
         let is_file = entry.file_type().is_some_and(|t| t.is_file())
             || (entry.path_is_symlink() && entry.path().is_file());
-        if is_file && classify(entry.path()).is_some() {
+        let path = entry.path();
+        if is_file && (classify(path).is_some() || crate::cloudformation::is_candidate(path)) {
             let path = entry.into_path();
             let display_path = display_path(&path, base_dir);
-            found.files.push(FoundFile { path, display_path });
+            found.files.push(FoundFile {
+                path,
+                display_path,
+                named: false,
+            });
         }
     }
 }

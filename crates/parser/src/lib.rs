@@ -1,13 +1,16 @@
 //! Front ends: files on disk into phiguard's resource model.
 //!
 //! [`load`] finds the files under the given paths, reads them, parses each
-//! Terraform module directory and fills the typed views (S3 buckets, search
-//! domains) that policies read. A file that cannot be read or parsed becomes a
+//! Terraform module directory and each CloudFormation template (told from
+//! other JSON and YAML by content) and fills the typed views (S3 buckets,
+//! search domains) that policies read. A file that cannot be read or parsed becomes a
 //! [`LintError`]; every other file is still loaded.
 
+mod cloudformation;
 mod discover;
 pub mod json;
 pub mod policy;
+mod suppressions;
 mod terraform;
 mod text;
 
@@ -17,6 +20,8 @@ use std::sync::Arc;
 
 use phiguard_model::{display_path, LintError, Model};
 
+pub use cloudformation::{parse_cfn_parameters, CfnParamsError};
+
 /// What to load.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -25,6 +30,22 @@ pub struct LoadOptions {
     /// The working directory: relative paths are read from here, and display
     /// paths are relative to it, with `/`.
     pub base_dir: PathBuf,
+    /// CloudFormation parameter values (`--cfn-param`, `--cfn-params FILE`,
+    /// see [`parse_cfn_parameters`]), overriding defaults; for a name given
+    /// twice the later value wins. `AWS::Region` and the other pseudo
+    /// parameters can be given too.
+    pub cfn_parameters: Vec<(String, String)>,
+    /// Terraform var files (`--var-file`), read after the auto-loaded
+    /// `terraform.tfvars` and `*.auto.tfvars`, in this order; relative to
+    /// `base_dir`. They apply to every root module.
+    pub var_files: Vec<PathBuf>,
+    /// Terraform `NAME=VALUE` input values (`--var`), applied after the var
+    /// files; a later value for a name wins.
+    pub vars: Vec<(String, String)>,
+    /// Environment variables: those named `TF_VAR_name` set variable `name`
+    /// (below every var file). Left empty, nothing is read from the process
+    /// environment, so tests stay hermetic; the CLI passes `std::env::vars()`.
+    pub env_vars: Vec<(String, String)>,
 }
 
 /// One input file's bytes, for callers that do not read from disk
@@ -43,6 +64,13 @@ pub fn load(options: &LoadOptions) -> Model {
     model.errors.extend(found.errors);
     model.skipped.extend(found.skipped);
     let mut sources = Vec::with_capacity(found.files.len());
+    // Files found only by walking are skipped silently if not templates.
+    let named: HashSet<String> = found
+        .files
+        .iter()
+        .filter(|f| f.named)
+        .map(|f| f.display_path.clone())
+        .collect();
     for file in found.files {
         match std::fs::read(&file.path) {
             Ok(bytes) => sources.push(Source {
@@ -57,51 +85,98 @@ pub fn load(options: &LoadOptions) -> Model {
             }),
         }
     }
-    build(&mut model, sources);
+    let terraform = terraform::Settings {
+        inputs: terraform::Options {
+            base_dir: &options.base_dir,
+            var_files: &options.var_files,
+            vars: &options.vars,
+            env_vars: &options.env_vars,
+        },
+        disk: true,
+    };
+    build(
+        &mut model,
+        sources,
+        &named,
+        &options.cfn_parameters,
+        &terraform,
+    );
     model
 }
 
-/// Parses files whose bytes the caller already has. Files that are not
-/// Terraform (by name) are reported as skipped; `.tfvars` are ignored.
+/// Parses files whose bytes the caller already has. Files that are neither
+/// Terraform (by name) nor CloudFormation templates (by content) are
+/// reported as skipped; `.tfvars` are ignored.
 pub fn load_sources(sources: Vec<Source>) -> Model {
     let mut model = Model::default();
     let mut kept = Vec::with_capacity(sources.len());
     for source in sources {
         match discover::classify(&source.path) {
             Some(_) => kept.push(source),
+            None if cloudformation::is_candidate(&source.path) => kept.push(source),
             None if discover::is_tfvars(&source.path) => {}
             None => model
                 .skipped
-                .push(discover::not_terraform(source.display_path)),
+                .push(discover::not_linted(source.display_path)),
         }
     }
-    build(&mut model, kept);
+    let named = kept.iter().map(|s| s.display_path.clone()).collect();
+    // Sources in memory: nothing else is read from disk (module directories,
+    // var files, `file()`), so what is loaded is exactly what was given.
+    let terraform = terraform::Settings {
+        inputs: terraform::Options {
+            base_dir: std::path::Path::new(""),
+            var_files: &[],
+            vars: &[],
+            env_vars: &[],
+        },
+        disk: false,
+    };
+    build(&mut model, kept, &named, &[], &terraform);
     model
 }
 
 /// Adds every file in sorted order (so file ids do not depend on the walk),
-/// then parses the Terraform modules and builds the views.
-fn build(model: &mut Model, mut sources: Vec<Source>) {
+/// then parses the Terraform modules and templates and builds the views.
+/// `named`: display paths given explicitly rather than found by walking.
+fn build(
+    model: &mut Model,
+    mut sources: Vec<Source>,
+    named: &HashSet<String>,
+    cfn_parameters: &[(String, String)],
+    terraform: &terraform::Settings,
+) {
     sources.sort_by(|a, b| discover::path_order(&a.display_path, &b.display_path));
     let mut seen = HashSet::new();
     sources.retain(|s| seen.insert(s.display_path.clone()));
 
     let mut terraform_files = Vec::new();
+    let mut templates = Vec::new();
     for source in sources {
+        let kind = discover::classify(&source.path);
+        let is_named = named.contains(&source.display_path);
         let text = match String::from_utf8(source.bytes) {
             Ok(text) => text,
+            // A walked JSON or YAML file in another encoding is no template.
+            Err(_) if kind.is_none() && !is_named => continue,
             Err(err) => {
                 model.errors.push(utf8_error(source.display_path, &err));
                 continue;
             }
         };
-        let Some(kind) = discover::classify(&source.path) else {
+        let Some(kind) = kind else {
+            let (path, shown) = (&source.path, source.display_path);
+            templates.extend(cloudformation::add_candidate(
+                model, path, shown, text, is_named,
+            ));
             continue;
         };
         let id = model.add_file(&source.path, source.display_path, Arc::from(text));
         terraform_files.push((id, kind));
     }
-    terraform::load(model, &terraform_files);
+    terraform::load(model, &terraform_files, terraform);
+    cloudformation::load(model, templates, cfn_parameters);
+    model.suppressions = suppressions::collect(model);
     model
         .errors
         .sort_by(|a, b| discover::path_order(&a.path, &b.path).then(a.span.cmp(&b.span)));

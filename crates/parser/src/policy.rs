@@ -25,19 +25,44 @@ fn from_string(decoded: &str, literal: Span, files: &[SourceFile]) -> PolicySour
     let placement = file.map_or(Placement::Whole(literal), |f| {
         text::locate(decoded, literal, &f.text)
     });
+    placed_policy(decoded, literal, &placement, file)
+}
+
+/// Parses a policy string whose placement in the file the caller worked
+/// out (CloudFormation's YAML scalars and `Fn::Sub` results).
+pub(crate) fn placed_policy(
+    decoded: &str,
+    literal: Span,
+    placement: &Placement,
+    file: Option<&SourceFile>,
+) -> PolicySource {
+    match placed_document(decoded, literal, placement, file) {
+        Ok(document) => PolicySource::from_value(&document),
+        Err(invalid) => invalid,
+    }
+}
+
+/// The JSON value of a policy string, its spans in the file, or why the
+/// string is not a policy.
+pub(crate) fn placed_document(
+    decoded: &str,
+    literal: Span,
+    placement: &Placement,
+    file: Option<&SourceFile>,
+) -> Result<Value, PolicySource> {
     let place = |span: Span| placement.span(span, literal);
     match json::parse(decoded, literal.file, 0) {
         Ok(mut document) => {
             json::map_spans(&mut document, &place);
-            PolicySource::from_value(&document)
+            Ok(document)
         }
         Err(mut err) => {
             err.span = place(err.span);
             err.first = err.first.map(place);
-            PolicySource::Invalid {
+            Err(PolicySource::Invalid {
                 message: format!("the policy is not valid JSON: {}", err.describe(file)),
                 span: err.span,
-            }
+            })
         }
     }
 }

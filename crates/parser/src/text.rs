@@ -12,6 +12,15 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
+    /// A map from (decoded offset, file offset) pairs sorted by decoded offset.
+    pub(crate) fn new(points: Vec<(usize, usize)>) -> Self {
+        OffsetMap { points }
+    }
+
+    pub(crate) fn points(&self) -> &[(usize, usize)] {
+        &self.points
+    }
+
     /// The file offset of decoded offset `offset`.
     pub fn map(&self, offset: usize) -> usize {
         let at = self.points.partition_point(|&(d, _)| d <= offset);

@@ -19,6 +19,7 @@ fn every_corpus_file_loads_without_error() {
     let model = load(&LoadOptions {
         paths: vec![dir.clone()],
         base_dir: dir,
+        ..LoadOptions::default()
     });
     let errors: Vec<String> = model
         .errors

@@ -65,7 +65,10 @@ fn explicit_paths() {
     assert_eq!(paths(&model), ["a.tf"], "given twice, loaded once");
     assert_eq!(model.skipped.len(), 1);
     assert_eq!(model.skipped[0].path, "package.json");
-    assert_eq!(model.skipped[0].reason, "not a Terraform file");
+    assert_eq!(
+        model.skipped[0].reason,
+        "not a Terraform file or a CloudFormation template"
+    );
     assert_eq!(model.errors.len(), 1);
     assert_eq!(model.errors[0].path, "missing.tf");
     assert_eq!(model.errors[0].message, "no such file or directory");

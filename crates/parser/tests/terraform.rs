@@ -132,17 +132,20 @@ resource "aws_s3_bucket" "b" {
             .to_string()
     };
     assert_eq!(reason("acl"), "var.acl has no value");
-    assert_eq!(reason("bucket"), "var.prefix is not evaluated yet");
     assert_eq!(reason("bucket_prefix"), "var.missing is not declared");
     assert_eq!(
         reason("policy"),
-        "`data.aws_iam_policy_document.p.json` is not evaluated yet"
+        "`data.aws_iam_policy_document.p` is not declared"
     );
-    assert_eq!(reason("tags"), "`local.tags` is not evaluated yet");
+    assert_eq!(reason("tags"), "local.tags is not declared");
     assert_eq!(
         reason("object_lock_enabled"),
         "`aws_kms_key.k.arn` is not known offline"
     );
+    // A variable with a default is evaluated, and the template with it.
+    let name = body.attribute("bucket").unwrap();
+    assert_eq!(name.as_str(), Some("logs/-records"));
+    assert_eq!(text(&model, name.span), "\"${var.prefix}-records\"");
     let list = body.attribute("list").unwrap().as_list().unwrap();
     assert_eq!(list[0].as_str(), Some("a"));
     assert!(list[1].is_unknown());

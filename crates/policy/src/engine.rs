@@ -31,6 +31,7 @@ pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
                     run(model, rule, domain, &mut outcome);
                 }
             }
+            phiguard_model::ResourceKind::Other => {}
         }
     }
     outcome
@@ -49,9 +50,10 @@ fn run<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcom
                 let fact = base.lookup(list);
                 let Some(value) = fact.value else { continue };
                 if let ValueKind::Unknown(u) = &value.kind {
+                    let resource = fact.resource.unwrap_or(subject.resource());
                     outcome
                         .undecided
-                        .push(undecided(model, rule, subject, &u.reason, value.span));
+                        .push(undecided::<T>(model, rule, resource, &u.reason, value.span));
                     continue;
                 }
                 for (index, item) in value.items().iter().enumerate() {
@@ -78,10 +80,11 @@ fn evaluate<T: Subject>(
 ) {
     match env.eval(&check.when) {
         Tri::False => {}
-        Tri::Unknown { reason, span } => {
+        Tri::Unknown(u) => {
+            let resource = u.resource.unwrap_or(env.subject.resource());
             outcome
                 .undecided
-                .push(undecided(model, rule, env.subject, &reason, span));
+                .push(undecided::<T>(model, rule, resource, &u.reason, u.span));
         }
         Tri::True => outcome
             .findings
@@ -116,9 +119,10 @@ fn finding<T: Subject>(
     };
     let file = &model.file(resource.file).display_path;
     let fix = check.fix.as_ref().and_then(|fix| match resource.dialect {
-        Dialect::Terraform => fix.terraform.clone(),
-        Dialect::CloudFormation => fix.cloudformation.clone(),
+        Dialect::Terraform => fix.terraform.as_deref(),
+        Dialect::CloudFormation => fix.cloudformation.as_deref(),
     });
+    let fix = fix.map(|template| render_message(template, env, value.as_ref()));
     Finding {
         rule: rule.id.clone(),
         severity: check.severity.unwrap_or(rule.severity),
@@ -137,14 +141,14 @@ fn finding<T: Subject>(
 fn undecided<T: Subject>(
     model: &Model,
     rule: &Rule,
-    subject: &T,
+    resource: ResourceId,
     reason: &str,
     span: Span,
 ) -> Undecided {
     Undecided {
         rule: rule.id.clone(),
         span,
-        resource: resource_ref(model, subject.resource(), T::KIND),
+        resource: resource_ref(model, resource, T::KIND),
         reason: reason.to_string(),
     }
 }
@@ -191,6 +195,11 @@ fn plain(value: &Value) -> String {
     match &value.kind {
         ValueKind::String(s) => s.clone(),
         ValueKind::List(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        ValueKind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| format!("{}: {}", k.value, plain(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
         _ => value.display(),
     }
 }

@@ -4,13 +4,21 @@
 use phiguard_model::{Model, ResourceId, Span, Value, ValueKind};
 
 use crate::expr::{Expr, Literal, Operand, Presence};
-use crate::facts::{Fact, Subject};
+use crate::facts::{truthy, Fact, Subject};
+
+/// An unknown value a condition ran into: why, where, and in which resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undetermined {
+    pub reason: String,
+    pub span: Span,
+    pub resource: Option<ResourceId>,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tri {
     True,
     False,
-    Unknown { reason: String, span: Span },
+    Unknown(Undetermined),
 }
 
 impl Tri {
@@ -34,19 +42,20 @@ impl Tri {
 /// A value as an operand sees it.
 enum Val {
     Absent,
-    Unknown { reason: String, span: Span },
+    Unknown(Undetermined),
     Known(Value),
 }
 
 impl Val {
-    fn from_value(value: Option<Value>) -> Val {
+    fn from_value(value: Option<Value>, resource: Option<ResourceId>) -> Val {
         match value {
             None => Val::Absent,
             Some(v) => match &v.kind {
-                ValueKind::Unknown(u) => Val::Unknown {
+                ValueKind::Unknown(u) => Val::Unknown(Undetermined {
                     reason: u.reason.clone(),
                     span: v.span,
-                },
+                    resource,
+                }),
                 _ => Val::Known(v),
             },
         }
@@ -78,10 +87,57 @@ impl<T: Subject> Env<'_, T> {
                 };
             }
         }
+        if let Some(unknown) = self.unknown_part(path) {
+            return unknown;
+        }
+        self.fact(path)
+    }
+
+    fn fact(&self, name: &str) -> Fact {
         T::facts()
             .iter()
-            .find(|f| f.name == path)
+            .find(|f| f.name == name)
             .map_or_else(Fact::absent, |f| (f.get)(self.model, self.subject))
+    }
+
+    /// A fact about a part this view does not have, when a satellite whose
+    /// target is unknown may supply it: unknown, never absent.
+    fn unknown_part(&self, path: &str) -> Option<Fact> {
+        let part = path.split('.').next().unwrap_or(path);
+        let is_part = T::PARTS.contains(&part);
+        if is_part && self.fact(part).value.is_some() {
+            return None;
+        }
+        let (reason, span) = if let Some(target) = self.subject.unlinked() {
+            if path == "name" {
+                return None;
+            }
+            let address = &self.model.resource(self.subject.resource()).address;
+            (
+                format!(
+                    "{address} names a resource phiguard cannot find, whose other settings are unknown ({})",
+                    target.unknown_reason().unwrap_or("its target is not known")
+                ),
+                target.span,
+            )
+        } else {
+            let (_, target) = self
+                .subject
+                .maybe_set_elsewhere()
+                .iter()
+                .find(|(p, _)| is_part && p == part)?;
+            (
+                format!(
+                    "{part} may be set by a resource whose target is unknown ({})",
+                    target.unknown_reason().unwrap_or("its target is not known")
+                ),
+                target.span,
+            )
+        };
+        Some(Fact {
+            value: Some(Value::unknown(reason, span)),
+            resource: Some(self.subject.resource()),
+        })
     }
 
     pub fn eval(&self, expr: &Expr) -> Tri {
@@ -104,17 +160,13 @@ impl<T: Subject> Env<'_, T> {
             },
             Expr::Not(e) => self.eval(e).not(),
             Expr::Eq(a, b) => match (self.operand(a), self.operand(b)) {
-                (Val::Unknown { reason, span }, _) | (_, Val::Unknown { reason, span }) => {
-                    Tri::Unknown { reason, span }
-                }
+                (Val::Unknown(u), _) | (_, Val::Unknown(u)) => Tri::Unknown(u),
                 (Val::Absent, Val::Absent) => Tri::True,
                 (Val::Absent, _) | (_, Val::Absent) => Tri::False,
                 (Val::Known(a), Val::Known(b)) => same(&a, &b),
             },
             Expr::In(a, b) => match (self.operand(a), self.operand(b)) {
-                (Val::Unknown { reason, span }, _) | (_, Val::Unknown { reason, span }) => {
-                    Tri::Unknown { reason, span }
-                }
+                (Val::Unknown(u), _) | (_, Val::Unknown(u)) => Tri::Unknown(u),
                 (Val::Absent, _) | (_, Val::Absent) => Tri::False,
                 (Val::Known(needle), Val::Known(haystack)) => {
                     let mut result = Tri::False;
@@ -133,20 +185,23 @@ impl<T: Subject> Env<'_, T> {
                 Tri::from_bool(match presence {
                     Presence::Absent => matches!(val, Val::Absent),
                     Presence::Present => !matches!(val, Val::Absent),
-                    Presence::Unknown => matches!(val, Val::Unknown { .. }),
+                    Presence::Unknown => matches!(val, Val::Unknown(_)),
                 })
             }
             Expr::Truthy(a) => match self.operand(a) {
                 Val::Absent => Tri::False,
-                Val::Unknown { reason, span } => Tri::Unknown { reason, span },
-                Val::Known(v) => Tri::from_bool(v.as_bool() == Some(true)),
+                Val::Unknown(u) => Tri::Unknown(u),
+                Val::Known(v) => Tri::from_bool(truthy(&v) == Some(true)),
             },
         }
     }
 
     fn operand(&self, operand: &Operand) -> Val {
         match operand {
-            Operand::Path(path) => Val::from_value(self.lookup(path).value),
+            Operand::Path(path) => {
+                let fact = self.lookup(path);
+                Val::from_value(fact.value, fact.resource)
+            }
             Operand::Literal(lit) => Val::Known(literal(lit)),
             Operand::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
@@ -162,7 +217,7 @@ impl<T: Subject> Env<'_, T> {
             Operand::Group(expr) => match self.eval(expr) {
                 Tri::True => Val::Known(Value::bool(true, Span::default())),
                 Tri::False => Val::Known(Value::bool(false, Span::default())),
-                Tri::Unknown { reason, span } => Val::Unknown { reason, span },
+                Tri::Unknown(u) => Val::Unknown(u),
             },
         }
     }
@@ -181,16 +236,22 @@ fn literal(lit: &Literal) -> Value {
 fn same(a: &Value, b: &Value) -> Tri {
     use ValueKind::*;
     match (&a.kind, &b.kind) {
-        (Unknown(u), _) => Tri::Unknown {
+        (Unknown(u), _) => Tri::Unknown(Undetermined {
             reason: u.reason.clone(),
             span: a.span,
-        },
-        (_, Unknown(u)) => Tri::Unknown {
+            resource: None,
+        }),
+        (_, Unknown(u)) => Tri::Unknown(Undetermined {
             reason: u.reason.clone(),
             span: b.span,
-        },
+            resource: None,
+        }),
         (Null, Null) => Tri::True,
         (Bool(x), Bool(y)) => Tri::from_bool(x == y),
+        // CloudFormation accepts "true" and "false" strings for booleans.
+        (Bool(x), String(y)) | (String(y), Bool(x)) => {
+            Tri::from_bool(y.eq_ignore_ascii_case(if *x { "true" } else { "false" }))
+        }
         (Number(x), Number(y)) => Tri::from_bool(x == y),
         (String(x), String(y)) => Tri::from_bool(x == y),
         (List(xs), List(ys)) => {
@@ -245,6 +306,8 @@ mod tests {
             span: Span::default(),
             header: Span::default(),
             body: Default::default(),
+            instance_note: None,
+            module_calls: Vec::new(),
         });
         let mut bucket = S3Bucket::new(id);
         bucket.versioning = Some(Versioning {
@@ -291,14 +354,15 @@ mod tests {
         let result = eval("versioning.status == 'Suspended'", Some(unknown()));
         assert_eq!(
             result,
-            Tri::Unknown {
+            Tri::Unknown(Undetermined {
                 reason: "var.status has no value".into(),
-                span: Span::new(FileId(0), 5..15)
-            }
+                span: Span::new(FileId(0), 5..15),
+                resource: Some(ResourceId(0)),
+            })
         );
         assert!(matches!(
             eval("not versioning.enabled", Some(unknown())),
-            Tri::Unknown { .. }
+            Tri::Unknown(_)
         ));
     }
 
@@ -315,11 +379,11 @@ mod tests {
         );
         assert!(matches!(
             eval("versioning is absent or versioning.status == 'x'", u()),
-            Tri::Unknown { .. }
+            Tri::Unknown(_)
         ));
         assert!(matches!(
             eval("versioning is present and versioning.status == 'x'", u()),
-            Tri::Unknown { .. }
+            Tri::Unknown(_)
         ));
     }
 

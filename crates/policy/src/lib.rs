@@ -2,15 +2,23 @@
 //! (see docs/policies.md), embedded at build time; conditions read named
 //! facts that Rust computes from the model.
 
+mod docs;
 mod engine;
 mod eval;
 mod expr;
 mod facts;
+mod meta;
 mod policy_file;
+mod suppress;
 
+pub use docs::rules_index;
 pub use engine::{check, Outcome};
 pub use facts::fact_names;
 pub use policy_file::{load_rule, Check, Fix, PolicyError, Remediation, Rule};
+pub use suppress::{
+    apply as apply_suppressions, invalid_suppression_meta, today, SuppressionContext,
+    INVALID_SUPPRESSION,
+};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));

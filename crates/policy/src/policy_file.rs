@@ -44,6 +44,8 @@ pub struct Fix {
 #[derive(Debug, Clone)]
 pub struct Check {
     pub when: Expr,
+    /// The condition as written, for docs.
+    pub when_text: String,
     /// Where the finding points: the first of these facts that is present,
     /// otherwise the resource header.
     pub at: Vec<String>,
@@ -286,12 +288,21 @@ fn load_check(
         }
     };
 
-    for placeholder in placeholders(raw.message.get_ref()) {
-        if !BUILTIN_PLACEHOLDERS.contains(&placeholder) && !known(placeholder) {
-            return Err(loader.error(
-                raw.message.span(),
-                format!("in `message`: {{{placeholder}}} is neither a fact nor one of {{name}}, {{value}}, {{resource}}"),
-            ));
+    let fixes = raw
+        .fix
+        .iter()
+        .flat_map(|f| [f.terraform.as_deref(), f.cloudformation.as_deref()])
+        .flatten();
+    for (field, template) in std::iter::once(("message", raw.message.get_ref().as_str()))
+        .chain(fixes.map(|f| ("fix", f)))
+    {
+        for placeholder in placeholders(template) {
+            if !BUILTIN_PLACEHOLDERS.contains(&placeholder) && !known(placeholder) {
+                return Err(loader.error(
+                    raw.message.span(),
+                    format!("in `{field}`: {{{placeholder}}} is neither a fact nor one of {{name}}, {{value}}, {{resource}}"),
+                ));
+            }
         }
     }
 
@@ -306,6 +317,7 @@ fn load_check(
 
     Ok(Check {
         when,
+        when_text: raw.when.get_ref().clone(),
         at,
         message: raw.message.into_inner(),
         label: raw.label,
@@ -315,12 +327,18 @@ fn load_check(
     })
 }
 
-/// The `{...}` placeholders of a message template.
+/// The `{fact.path}` placeholders of a message or fix template. Only a
+/// brace around a bare path is one, so fixes can show HCL blocks and YAML
+/// flow maps (`{ enabled = true }`, `{Status: Enabled}`) as they are.
 pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
-    template
-        .split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name.trim()))
+    template.split('{').skip(1).filter_map(|part| {
+        let (name, _) = part.split_once('}')?;
+        let is_path = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        is_path.then_some(name)
+    })
 }
 
 fn quote_len(text: &str, at: usize) -> usize {

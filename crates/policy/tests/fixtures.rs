@@ -24,6 +24,7 @@ fn actual(registry: &Registry, rule_id: &str, dir: &Path) -> Vec<String> {
     let model = phiguard_parser::load(&LoadOptions {
         paths: vec![dir.to_path_buf()],
         base_dir: dir.to_path_buf(),
+        ..LoadOptions::default()
     });
     assert!(
         model.errors.is_empty(),
@@ -179,6 +180,48 @@ fn policy_docs_list_every_fact() {
         assert!(
             text == updated,
             "docs/policies.md lists stale facts: run `UPDATE_DOCS=1 cargo test -p phiguard-policy`"
+        );
+    }
+}
+
+/// docs/rules/ holds one page a rule, generated from the policy files.
+#[test]
+fn rule_pages_are_current() {
+    let registry = Registry::builtin().unwrap();
+    let dir = workspace().join("docs/rules");
+    let mut expected: Vec<(String, String)> = registry
+        .rules()
+        .iter()
+        .map(|r| (format!("{}.md", r.id), r.markdown()))
+        .collect();
+    expected.push(("README.md".into(), phiguard_policy::rules_index(&registry)));
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &expected {
+            fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let mut actual: Vec<String> = fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    actual.sort();
+    let mut names: Vec<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    assert_eq!(
+        actual, names,
+        "docs/rules/ has stale or missing pages: run `UPDATE_DOCS=1 cargo test -p phiguard-policy`"
+    );
+    for (name, text) in &expected {
+        let current = fs::read_to_string(dir.join(name)).unwrap();
+        assert!(
+            &current == text,
+            "docs/rules/{name} is stale: run `UPDATE_DOCS=1 cargo test -p phiguard-policy`"
         );
     }
 }

@@ -46,6 +46,9 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     for error in &report.errors {
         renderer.error(&mut out, error);
     }
+    if options.quiet {
+        return out;
+    }
     for skipped in &report.skipped {
         let _ = writeln!(out, "skipped {}: {}", skipped.path, skipped.reason);
     }

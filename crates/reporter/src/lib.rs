@@ -4,10 +4,15 @@
 //! arrives in (the engine sorts it with `Report::sort`), so output is
 //! deterministic.
 
+mod compact;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 mod source_code;
 mod summary;
+mod text;
 
 pub use source_code::IndexedSource;
 pub use summary::{BySeverity, Summary};
@@ -19,8 +24,17 @@ use phiguard_model::Report;
 pub enum Format {
     /// miette diagnostics with the source lines and labels, then a summary.
     Human,
+    /// One line a finding, `path:line:col: severity [rule-id] message`, then
+    /// the errors: for editors' problem matchers.
+    Compact,
     /// The versioned JSON document described in `docs/json-output.md`.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// JUnit XML: a test suite a file, a failed test case a finding.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -30,7 +44,11 @@ pub struct RenderOptions {
     /// List the checks that unknown values left undecided (human output;
     /// JSON always lists them).
     pub show_undecided: bool,
-    /// phiguard's version, as JSON's `tool.version` reports it.
+    /// Human output: the findings and errors only, no skipped files and no
+    /// summary (`--quiet`).
+    pub quiet: bool,
+    /// phiguard's version, as JSON's `tool.version` and SARIF's
+    /// `tool.driver.version` report it.
     pub tool_version: &'static str,
 }
 
@@ -38,6 +56,10 @@ pub struct RenderOptions {
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, options),
+        Format::Compact => compact::render(report),
         Format::Json => json::render(report, options),
+        Format::Sarif => sarif::render(report, options),
+        Format::Github => github::render(report),
+        Format::Junit => junit::render(report),
     }
 }

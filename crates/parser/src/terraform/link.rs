@@ -1,86 +1,95 @@
-//! Finding the bucket or domain a satellite resource configures, from a
-//! reference (`aws_s3_bucket.b.id`) or a literal name.
+//! Finding the bucket or domain a satellite resource configures: by the
+//! resource instance its value names (`aws_s3_bucket.b[each.key].id`,
+//! through locals, module outputs and `each.value`), or by a literal name.
 
 use std::collections::HashMap;
 
-use phiguard_model::{FileId, Value};
+use phiguard_model::{FileId, ResourceId, Span, Value};
 
-use super::eval::References;
+/// Values in resource bodies that name a resource instance, by the
+/// resource holding the value and the value's span.
+#[derive(Debug, Default)]
+pub(crate) struct Links(HashMap<(ResourceId, Span), ResourceId>);
 
-/// What a satellite may point at: indices into the views being built, with
-/// the file each is written in.
-///
-/// Terraform rejects two resources with one address in a module, but a
-/// folder of examples or test fixtures often repeats them across files;
-/// a target in the satellite's own file is preferred, then the first.
+impl Links {
+    pub fn add(&mut self, from: ResourceId, span: Span, to: ResourceId) {
+        self.0.insert((from, span), to);
+    }
+
+    /// The resource `value`, read in `from`'s body, names.
+    pub fn target(&self, from: ResourceId, value: &Value) -> Option<ResourceId> {
+        self.0.get(&(from, value.span)).copied()
+    }
+}
+
+/// What a satellite may point at: indices into the views being built.
 #[derive(Debug, Default)]
 pub(crate) struct Targets {
-    by_address: HashMap<String, Vec<(FileId, usize)>>,
-    by_name: HashMap<String, Vec<(FileId, usize)>>,
+    by_resource: HashMap<ResourceId, usize>,
+    /// Name -> (module instance, file, view index), in source order.
+    by_name: HashMap<String, Vec<(usize, FileId, usize)>>,
 }
 
-fn pick(candidates: Option<&Vec<(FileId, usize)>>, file: FileId) -> Option<usize> {
-    let candidates = candidates?;
-    candidates
-        .iter()
-        .find(|(f, _)| *f == file)
-        .or(candidates.first())
-        .map(|&(_, index)| index)
-}
-
-/// The reference forms that name a target: its types and the attributes
-/// that stand for it (`id`, `bucket`, `arn`, ...).
-pub(crate) struct Link<'a> {
-    pub types: &'a [&'a str],
-    pub attributes: &'a [&'a str],
+/// Where a satellite is: its resource, module instance and file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct From {
+    pub resource: ResourceId,
+    pub instance: usize,
+    pub file: FileId,
 }
 
 impl Targets {
-    /// Records a target, in source order.
-    pub fn add(&mut self, address: &str, name: Option<&Value>, file: FileId, index: usize) {
-        let entry = self.by_address.entry(address.to_string()).or_default();
-        entry.push((file, index));
-        self.add_name(name, file, index);
+    pub fn add(&mut self, resource: ResourceId, name: Option<&str>, from: From, index: usize) {
+        self.by_resource.insert(resource, index);
+        self.add_name(name, from, index);
     }
 
-    pub fn add_name(&mut self, name: Option<&Value>, file: FileId, index: usize) {
-        if let Some(name) = name.and_then(Value::as_str) {
-            self.by_name
-                .entry(name.to_string())
-                .or_default()
-                .push((file, index));
+    pub fn add_name(&mut self, name: Option<&str>, from: From, index: usize) {
+        if let Some(name) = name {
+            self.by_name.entry(name.to_string()).or_default().push((
+                from.instance,
+                from.file,
+                index,
+            ));
         }
     }
 
-    /// The target `value` (written in `value.span.file`) names, if any.
-    pub fn resolve(&self, value: &Value, refs: &References, link: &Link) -> Option<usize> {
-        let file = value.span.file;
-        if let Some(reference) = refs.of(value) {
-            let attribute = reference.attribute.as_deref()?;
-            if !link.types.contains(&reference.resource_type.as_str())
-                || !link.attributes.contains(&attribute)
-            {
-                return None;
+    /// The view `value` names: the instance it references, else by `name`
+    /// (the value's text as the caller reads it), preferring a target in the
+    /// same module instance, then in the same file, then the first.
+    pub fn resolve(
+        &self,
+        from: From,
+        value: &Value,
+        name: Option<&str>,
+        links: &Links,
+    ) -> Option<usize> {
+        if let Some(target) = links.target(from.resource, value) {
+            if let Some(&index) = self.by_resource.get(&target) {
+                return Some(index);
             }
-            let address = format!("{}.{}", reference.resource_type, reference.name);
-            return pick(self.by_address.get(&address), file);
         }
-        pick(self.by_name.get(value.as_str()?), file)
+        self.by_name(name?, from)
     }
 
-    /// By name only: a bucket's name is global, so another module's bucket
-    /// can be named.
-    pub fn resolve_name(&self, value: &Value) -> Option<usize> {
-        pick(self.by_name.get(value.as_str()?), value.span.file)
+    pub fn by_name(&self, name: &str, from: From) -> Option<usize> {
+        let candidates = self.by_name.get(name)?;
+        candidates
+            .iter()
+            .find(|(i, _, _)| *i == from.instance)
+            .or_else(|| candidates.iter().find(|(_, f, _)| *f == from.file))
+            .or(candidates.first())
+            .map(|&(_, _, index)| index)
     }
 }
 
-/// Views made for satellites that could not be linked. Satellites that name
-/// their target the same way (the same literal, reference or unknown
-/// expression) configure the same thing, so they share one view.
+/// Views made for satellites that could not be linked. Satellites of one
+/// module instance that name their target the same way (the same literal,
+/// reference or unknown expression) configure the same thing, so they
+/// share one view.
 #[derive(Debug, Default)]
 pub(crate) struct Unlinked {
-    groups: HashMap<String, usize>,
+    groups: HashMap<(usize, String), usize>,
 }
 
 impl Unlinked {
@@ -88,12 +97,14 @@ impl Unlinked {
     /// `new` (anchored at the satellite) the first time.
     pub fn view<T>(
         &mut self,
+        instance: usize,
         target: Option<&Value>,
-        refs: &References,
+        links: &Links,
+        from: ResourceId,
         views: &mut Vec<T>,
         new: impl FnOnce() -> T,
     ) -> usize {
-        let key = group_key(target, refs);
+        let key = group_key(target, links, from).map(|k| (instance, k));
         if let Some(&index) = key.as_ref().and_then(|k| self.groups.get(k)) {
             return index;
         }
@@ -106,13 +117,10 @@ impl Unlinked {
     }
 }
 
-fn group_key(value: Option<&Value>, refs: &References) -> Option<String> {
+fn group_key(value: Option<&Value>, links: &Links, from: ResourceId) -> Option<String> {
     let value = value?;
-    if let Some(reference) = refs.of(value) {
-        return Some(format!(
-            "ref {}.{}",
-            reference.resource_type, reference.name
-        ));
+    if let Some(target) = links.target(from, value) {
+        return Some(format!("ref {}", target.0));
     }
     if let Some(name) = value.as_str() {
         return Some(format!("name {name}"));

@@ -1,86 +1,360 @@
-//! The Terraform front end: each module directory's `.tf` and `.tf.json`
-//! files into resources, then the S3 bucket and search domain views.
+//! The Terraform front end: module directories into configurations (a root
+//! module and the modules it calls), evaluated into resource instances,
+//! then the S3 bucket and search domain views.
+//!
+//! Files are parsed and lowered once per directory ([`config`]); evaluation
+//! ([`eval`], [`instances`]) instantiates a directory as often as it is
+//! called, without reading or parsing it again.
 
+mod build;
+mod config;
 mod eval;
 mod hcl;
+mod iam;
+mod inputs;
+mod instances;
+mod ir;
 mod link;
+mod lower;
+mod modules;
 mod node;
 mod s3;
 mod search_domain;
 mod tfjson;
+mod types;
+mod value;
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
 
-use phiguard_model::{FileId, Model, ResourceId, Value};
+use phiguard_model::{display_path, FileId, LintError, Model, SourceFile, UnavailableModule};
 
-use crate::discover::{path_order, FileKind};
-use eval::{References, Scope};
+use crate::discover::{classify, path_order, FileKind};
+use build::{Built, Placed};
+use config::ModuleConfig;
+use eval::Evaluator;
+use instances::Instance;
+use ir::BodyIr;
+use lower::{Lower, SpanMode};
+use modules::{local_dir, normalize, read_manifest, Resolver};
 
-enum Parsed {
-    Hcl(hcl::HclFile),
-    Json(FileId, Value),
+pub(crate) use inputs::Options;
+
+/// Evaluation recurses through expressions and references; a thread of its
+/// own gives it room whatever stack the caller runs on.
+const STACK: usize = 64 << 20;
+
+/// What the Terraform front end needs besides the files.
+pub(crate) struct Settings<'o> {
+    pub inputs: Options<'o>,
+    /// Whether module directories, var files and `file()` may be read from
+    /// disk (not for sources handed over in memory).
+    pub disk: bool,
 }
 
 /// Loads the Terraform files already added to `model`.
-pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)]) {
-    // A module is a directory: its files share variables, and satellites
-    // link to buckets within it.
-    let mut modules: BTreeMap<String, Vec<(FileId, FileKind)>> = BTreeMap::new();
+pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &Settings) {
+    // A module is a directory: its files share variables and resources.
+    let mut dirs: BTreeMap<String, (PathBuf, Vec<(FileId, FileKind)>)> = BTreeMap::new();
     for &(id, kind) in files {
-        let shown = &model.file(id).display_path;
-        let dir = Path::new(shown)
+        let file = model.file(id);
+        let shown = Path::new(&file.display_path)
             .parent()
             .map_or_else(String::new, |p| p.to_string_lossy().into_owned());
-        modules.entry(dir).or_default().push((id, kind));
+        let real = normalize(file.path.parent().unwrap_or(Path::new("")));
+        dirs.entry(shown)
+            .or_insert_with(|| (real, Vec::new()))
+            .1
+            .push((id, kind));
     }
-    let mut modules: Vec<_> = modules.into_iter().collect();
-    modules.sort_by(|a, b| path_order(&a.0, &b.0));
+    let mut dirs: Vec<_> = dirs.into_iter().collect();
+    dirs.sort_by(|a, b| path_order(&a.0, &b.0));
 
-    let mut refs = References::default();
-    let mut module_resources = Vec::with_capacity(modules.len());
-    for (_, files) in &modules {
-        module_resources.push(load_module(model, files, &mut refs));
+    let mut configs = Vec::with_capacity(dirs.len());
+    let mut resolver = Resolver::default();
+    for (_, (dir, files)) in dirs {
+        add_config(model, &mut configs, &mut resolver, dir, &files);
     }
-    let buckets = s3::build(model, &module_resources, &refs);
-    let domains = search_domain::build(model, &module_resources, &refs);
+    let discovered = configs.len();
+    load_called_modules(model, &mut configs, &mut resolver, settings);
+    let roots = roots(&configs[..discovered], &resolver);
+
+    let given = inputs::given(model, &settings.inputs);
+    let root_inputs: Vec<inputs::RootInputs> = roots
+        .iter()
+        .map(|&c| {
+            inputs::for_root(
+                model,
+                &configs[c].dir,
+                &given,
+                &settings.inputs,
+                settings.disk,
+            )
+        })
+        .collect();
+
+    let (built, read, unavailable) = evaluate_all(
+        model,
+        &configs,
+        &resolver,
+        settings,
+        &roots,
+        root_inputs,
+        discovered,
+    );
+    for file in read {
+        let id = model.add_file(&file.path, file.display_path, file.text);
+        debug_assert_eq!(id, file.id);
+    }
+    let mut seen = HashSet::new();
+    for u in unavailable {
+        if seen.insert((u.address.clone(), u.span)) {
+            model.unavailable_modules.push(u);
+        }
+    }
+    let (placed, links) = built.finish(model);
+    let buckets = s3::build(model, &placed, &links);
+    let domains = search_domain::build(model, &placed, &links);
     model.buckets.extend(buckets);
     model.domains.extend(domains);
 }
 
-/// Parses one module's files (all of them first: a variable may be declared
-/// in a file after the one that uses it) and adds its resources.
-fn load_module(
+/// Parses one directory's files into a configuration.
+fn add_config(
     model: &mut Model,
+    configs: &mut Vec<ModuleConfig>,
+    resolver: &mut Resolver,
+    dir: PathBuf,
     files: &[(FileId, FileKind)],
-    refs: &mut References,
-) -> Vec<ResourceId> {
-    let mut scope = Scope::default();
-    let mut parsed = Vec::with_capacity(files.len());
+) {
+    let mut config = ModuleConfig::new(dir.clone());
     for &(id, kind) in files {
-        let file = model.file(id);
-        let result = match kind {
-            FileKind::TerraformHcl => hcl::parse(file).map(|h| {
-                hcl::declare_variables(&h, &mut scope);
-                Parsed::Hcl(h)
-            }),
-            FileKind::TerraformJson => tfjson::parse(file).map(|v| {
-                tfjson::declare_variables(&v, &mut scope);
-                Parsed::Json(id, v)
-            }),
-        };
-        match result {
-            Ok(p) => parsed.push(p),
+        match lower_file(model.file(id), kind) {
+            Ok(body) => config.add_file(id, body),
             Err(err) => model.errors.push(err),
         }
     }
-    let mut ids = Vec::new();
-    for p in &parsed {
-        let resources = match p {
-            Parsed::Hcl(h) => hcl::resources(h, model.file(h.file), &scope, refs),
-            Parsed::Json(id, v) => tfjson::resources(v, *id, &scope, refs),
-        };
-        ids.extend(resources.into_iter().map(|r| model.add_resource(r)));
+    resolver.add_config(dir, configs.len());
+    configs.push(config);
+}
+
+fn lower_file(file: &SourceFile, kind: FileKind) -> Result<BodyIr, LintError> {
+    match kind {
+        FileKind::TerraformHcl => hcl::parse(file).map(|parsed| {
+            let text = &file.text[parsed.base..];
+            let mode = SpanMode::Offset {
+                file: file.id,
+                base: parsed.base,
+            };
+            Lower::new(mode, text).body(&parsed.body)
+        }),
+        FileKind::TerraformJson => tfjson::parse(file).map(|value| tfjson::lower(&value)),
     }
-    ids
+}
+
+/// Reads, once each, the directories that calls point at and that were not
+/// among the linted paths: local sources, and the modules `terraform init`
+/// recorded for each linted directory.
+fn load_called_modules(
+    model: &mut Model,
+    configs: &mut Vec<ModuleConfig>,
+    resolver: &mut Resolver,
+    settings: &Settings,
+) {
+    if !settings.disk {
+        return;
+    }
+    let mut tried: HashSet<PathBuf> = configs.iter().map(|c| c.dir.clone()).collect();
+    for index in 0..configs.len() {
+        let Some(manifest) = read_manifest(&configs[index].dir) else {
+            continue;
+        };
+        let mut dirs: Vec<&PathBuf> = manifest.values().collect();
+        dirs.sort();
+        for dir in dirs {
+            if tried.insert(dir.clone()) {
+                read_dir(model, configs, resolver, dir, settings.inputs.base_dir);
+            }
+        }
+        resolver.add_manifest(configs[index].dir.clone(), manifest);
+    }
+    let mut index = 0;
+    while index < configs.len() {
+        let called: Vec<PathBuf> = configs[index]
+            .calls
+            .items
+            .iter()
+            .filter_map(|(_, _, call)| local_dir(&configs[index].dir, &call.source.as_ref()?.value))
+            .collect();
+        for dir in called {
+            if tried.insert(dir.clone()) {
+                read_dir(model, configs, resolver, &dir, settings.inputs.base_dir);
+            }
+        }
+        index += 1;
+    }
+}
+
+/// Adds a module directory's `.tf` and `.tf.json` files to the model.
+fn read_dir(
+    model: &mut Model,
+    configs: &mut Vec<ModuleConfig>,
+    resolver: &mut Resolver,
+    dir: &Path,
+    base_dir: &Path,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && classify(p).is_some())
+        .collect();
+    if paths.is_empty() {
+        return;
+    }
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let shown = display_path(&path, base_dir);
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                let kind = classify(&path).unwrap_or(FileKind::TerraformHcl);
+                files.push((model.add_file(&path, shown, Arc::from(text)), kind));
+            }
+            Ok(Err(_)) => model.errors.push(LintError {
+                path: shown,
+                span: None,
+                message: "the file is not UTF-8 text".into(),
+            }),
+            Err(err) => model.errors.push(LintError {
+                path: shown,
+                span: None,
+                message: format!(
+                    "cannot read the file: {}",
+                    crate::discover::io_message(&err)
+                ),
+            }),
+        }
+    }
+    add_config(model, configs, resolver, dir.to_path_buf(), &files);
+}
+
+/// The linted directories no other directory calls as a local module: each
+/// is a root module with its own inputs.
+fn roots(discovered: &[ModuleConfig], resolver: &Resolver) -> Vec<usize> {
+    let mut called = HashSet::new();
+    for (index, config) in discovered.iter().enumerate() {
+        for (_, _, call) in &config.calls.items {
+            let target = call
+                .source
+                .as_ref()
+                .and_then(|s| local_dir(&config.dir, &s.value))
+                .and_then(|dir| resolver.config(&dir));
+            if let Some(target) = target.filter(|&t| t != index) {
+                called.insert(target);
+            }
+        }
+    }
+    (0..discovered.len())
+        .filter(|i| !called.contains(i))
+        .collect()
+}
+
+type Evaluated = (Built, Vec<SourceFile>, Vec<UnavailableModule>);
+
+/// Instantiates every root and sweeps its resources, on a thread with a
+/// large stack; a panic there becomes an error, not a crash.
+fn evaluate_all(
+    model: &mut Model,
+    configs: &[ModuleConfig],
+    resolver: &Resolver,
+    settings: &Settings,
+    roots: &[usize],
+    root_inputs: Vec<inputs::RootInputs>,
+    discovered: usize,
+) -> Evaluated {
+    let files: &[SourceFile] = &model.files;
+    let base_dir = settings.inputs.base_dir;
+    let disk = settings.disk;
+    let work = move || {
+        evaluate(
+            configs,
+            files,
+            resolver,
+            base_dir,
+            disk,
+            roots,
+            root_inputs,
+            discovered,
+        )
+    };
+    let outcome = std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn_scoped(scope, work)
+        {
+            Ok(handle) => handle.join().ok(),
+            Err(_) => None,
+        }
+    });
+    outcome.unwrap_or_else(|| {
+        let path = configs
+            .first()
+            .map_or_else(String::new, |c| c.dir.display().to_string());
+        model.errors.push(LintError {
+            path,
+            span: None,
+            message: "internal error while evaluating the Terraform configuration".into(),
+        });
+        (Built::default(), Vec::new(), Vec::new())
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    configs: &[ModuleConfig],
+    files: &[SourceFile],
+    resolver: &Resolver,
+    base_dir: &Path,
+    disk: bool,
+    roots: &[usize],
+    root_inputs: Vec<inputs::RootInputs>,
+    discovered: usize,
+) -> Evaluated {
+    let mut ev = Evaluator::new(configs, files, resolver, base_dir, disk);
+    let mut built = Built::default();
+    let start =
+        |ev: &mut Evaluator, config: usize, inputs: inputs::RootInputs, built: &mut Built| {
+            let id = ev.instances.len();
+            ev.instances
+                .push(Instance::root(config, id, Rc::new(inputs)));
+            ev.sweep(id, built);
+        };
+    for (&config, inputs) in roots.iter().zip(root_inputs) {
+        start(&mut ev, config, inputs, &mut built);
+    }
+    // A linted directory that only calls that never happen reach (a cycle,
+    // `count = 0`) is still checked, as a root of its own.
+    for config in 0..discovered {
+        if !ev.instances.iter().any(|i| i.config == config) {
+            start(&mut ev, config, inputs::RootInputs::default(), &mut built);
+        }
+    }
+    let read = ev.read.into_iter().map(|r| r.file).collect();
+    (built, read, ev.unavailable)
+}
+
+/// Resources grouped by configuration (root instance), in order.
+pub(crate) fn configurations(placed: &[Placed]) -> Vec<Vec<Placed>> {
+    let mut groups: Vec<(usize, Vec<Placed>)> = Vec::new();
+    for p in placed {
+        match groups.iter_mut().find(|(root, _)| *root == p.root) {
+            Some((_, group)) => group.push(*p),
+            None => groups.push((p.root, vec![*p])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
 }

@@ -4,11 +4,11 @@
 
 use phiguard_model::{
     Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Model, Origin, Ownership,
-    PublicAccessBlock, Resource, ResourceId, ResourcePolicy, S3Bucket, SourceFile, Versioning,
+    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, SourceFile, Versioning,
 };
 
-use super::eval::References;
-use super::link::{Link, Targets, Unlinked};
+use super::build::Placed;
+use super::link::{From, Links, Targets, Unlinked};
 use super::node::{Node, Part};
 use crate::policy::policy_source;
 
@@ -26,86 +26,128 @@ const SATELLITES: [&str; 10] = [
     "aws_s3_bucket_website_configuration",
     "aws_s3_bucket_cors_configuration",
 ];
-const LINK: Link = Link {
-    types: &[BUCKET],
-    attributes: &["id", "bucket", "arn"],
-};
 
-/// Builds every bucket of every module (`modules`: each module's resources).
-pub(crate) fn build(
-    model: &Model,
-    modules: &[Vec<ResourceId>],
-    refs: &References,
-) -> Vec<S3Bucket> {
+/// The part of the bucket view a satellite sets.
+fn part(satellite: &str) -> &'static str {
+    match satellite {
+        "aws_s3_bucket_acl" => "acl",
+        "aws_s3_bucket_policy" => "policy",
+        "aws_s3_bucket_public_access_block" => "public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration" => "encryption",
+        "aws_s3_bucket_versioning" => "versioning",
+        "aws_s3_bucket_logging" => "logging",
+        "aws_s3_bucket_replication_configuration" => "replication",
+        "aws_s3_bucket_ownership_controls" => "ownership",
+        "aws_s3_bucket_website_configuration" => "website",
+        _ => "cors",
+    }
+}
+
+/// A bucket name as a satellite may write it: the name or the bucket's ARN.
+fn bucket_name(value: &phiguard_model::Value) -> Option<&str> {
+    let text = value.as_str()?;
+    Some(text.strip_prefix("arn:aws:s3:::").unwrap_or(text))
+}
+
+fn from(r: &Resource, p: &Placed) -> From {
+    From {
+        resource: r.id,
+        instance: p.instance,
+        file: r.file,
+    }
+}
+
+/// Builds every bucket of every configuration (a root module and the
+/// modules it calls): satellites link within their configuration, and an
+/// account-wide public access block applies to all of its buckets.
+pub(crate) fn build(model: &Model, placed: &[Placed], links: &Links) -> Vec<S3Bucket> {
     let mut buckets = Vec::new();
-    let mut module_of = Vec::new();
-    let mut module_targets = Vec::new();
-    for (module, ids) in modules.iter().enumerate() {
+    let mut places = Vec::new();
+    for group in super::configurations(placed) {
         let first = buckets.len();
-        let resources: Vec<&Resource> = ids.iter().map(|&id| model.resource(id)).collect();
+        let resources: Vec<(&Resource, &Placed)> =
+            group.iter().map(|p| (model.resource(p.id), p)).collect();
         let mut targets = Targets::default();
-        for r in resources.iter().filter(|r| r.resource_type == BUCKET) {
+        for &(r, p) in resources.iter().filter(|(r, _)| r.resource_type == BUCKET) {
             let bucket = inline(r, &model.files);
-            targets.add(&r.address, bucket.name.as_ref(), r.file, buckets.len());
+            let name = bucket.name.as_ref().and_then(bucket_name);
+            targets.add(r.id, name, from(r, p), buckets.len());
             buckets.push(bucket);
+            places.push(*p);
         }
+        let declared = first..buckets.len();
         let mut unlinked = Unlinked::default();
-        for r in resources
+        for &(r, p) in resources
             .iter()
-            .filter(|r| SATELLITES.contains(&r.resource_type.as_str()))
+            .filter(|(r, _)| SATELLITES.contains(&r.resource_type.as_str()))
         {
             let target = Node::Body(&r.body).attr("bucket");
-            let index = match target.and_then(|t| targets.resolve(t, refs, &LINK)) {
+            let linked = target.and_then(|t| targets.resolve(from(r, p), t, bucket_name(t), links));
+            let index = match linked {
                 Some(index) => index,
-                None => unlinked.view(target, refs, &mut buckets, || {
-                    let mut bucket = S3Bucket::new(r.id);
-                    bucket.name = target.cloned();
-                    bucket
-                }),
+                None => {
+                    // A satellite naming an unknown bucket may configure any
+                    // of them: that part of each is unknown, not absent.
+                    if let Some(t) = target.filter(|t| t.is_unknown()) {
+                        for bucket in &mut buckets[declared.clone()] {
+                            bucket
+                                .maybe_set_elsewhere
+                                .push((part(&r.resource_type).into(), t.clone()));
+                        }
+                    }
+                    let before = buckets.len();
+                    let index =
+                        unlinked.view(p.instance, target, links, r.id, &mut buckets, || {
+                            // The bucket is declared elsewhere: its other
+                            // settings are unknown, not absent.
+                            let mut bucket = S3Bucket::new(r.id);
+                            bucket.name = target.cloned();
+                            bucket.unlinked = target.cloned();
+                            bucket
+                        });
+                    if buckets.len() > before {
+                        places.push(*p);
+                    }
+                    index
+                }
             };
             apply_satellite(&mut buckets[index], r, &model.files);
         }
-        if let Some(account) = resources.iter().find(|r| r.resource_type == ACCOUNT_BLOCK) {
+        if let Some((account, _)) = resources
+            .iter()
+            .find(|(r, _)| r.resource_type == ACCOUNT_BLOCK)
+        {
             let block = public_access_block(header(account), Node::Body(&account.body));
             for bucket in &mut buckets[first..] {
                 bucket.account_public_access_block = Some(block.clone());
             }
         }
-        module_of.resize(buckets.len(), module);
-        module_targets.push(targets);
     }
-    link_log_targets(&mut buckets, &module_of, &module_targets, refs);
+    link_log_targets(&mut buckets, &places, model, links);
     buckets
 }
 
 /// Records each bucket that delivers its access logs to another bucket on
-/// that bucket: by reference within the module, or by name anywhere.
-fn link_log_targets(
-    buckets: &mut [S3Bucket],
-    module_of: &[usize],
-    module_targets: &[Targets],
-    refs: &References,
-) {
+/// that bucket: by reference, or by name anywhere.
+fn link_log_targets(buckets: &mut [S3Bucket], places: &[Placed], model: &Model, links: &Links) {
     let mut names = Targets::default();
-    for (i, bucket) in buckets.iter().enumerate() {
-        if let Some(name) = &bucket.name {
-            names.add_name(Some(name), name.span.file, i);
+    for (i, (bucket, p)) in buckets.iter().zip(places).enumerate() {
+        let r = model.resource(bucket.resource);
+        if r.resource_type == BUCKET {
+            let name = bucket.name.as_ref().and_then(bucket_name);
+            names.add(r.id, name, from(r, p), i);
         }
     }
     let mut edges = Vec::new();
-    for (i, bucket) in buckets.iter().enumerate() {
-        let Some(target) = bucket
-            .logging
-            .as_ref()
-            .and_then(|l| l.target_bucket.as_ref())
-        else {
+    for (i, (bucket, p)) in buckets.iter().zip(places).enumerate() {
+        let Some(logging) = &bucket.logging else {
             continue;
         };
-        let local = module_of
-            .get(i)
-            .and_then(|&m| module_targets.get(m))
-            .and_then(|t| t.resolve(target, refs, &LINK));
-        if let Some(j) = local.or_else(|| names.resolve_name(target)) {
+        let Some(target) = &logging.target_bucket else {
+            continue;
+        };
+        let holder = model.resource(logging.origin.resource);
+        if let Some(j) = names.resolve(from(holder, p), target, bucket_name(target), links) {
             if j != i {
                 edges.push((j, bucket.resource));
             }

@@ -4,12 +4,11 @@
 
 use phiguard_model::{
     AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing, Model,
-    NodeToNodeEncryption, Origin, Resource, ResourceId, ResourcePolicy, SearchDomain, SourceFile,
-    VpcOptions,
+    NodeToNodeEncryption, Origin, Resource, ResourcePolicy, SearchDomain, SourceFile, VpcOptions,
 };
 
-use super::eval::References;
-use super::link::{Link, Targets, Unlinked};
+use super::build::Placed;
+use super::link::{From, Links, Targets, Unlinked};
 use super::node::Node;
 use crate::policy::policy_source;
 
@@ -18,42 +17,55 @@ const POLICIES: [&str; 2] = [
     "aws_elasticsearch_domain_policy",
     "aws_opensearch_domain_policy",
 ];
-const LINK: Link = Link {
-    types: &DOMAINS,
-    attributes: &["domain_name", "arn", "id"],
-};
 
-pub(crate) fn build(
-    model: &Model,
-    modules: &[Vec<ResourceId>],
-    refs: &References,
-) -> Vec<SearchDomain> {
+pub(crate) fn build(model: &Model, placed: &[Placed], links: &Links) -> Vec<SearchDomain> {
     let mut domains = Vec::new();
-    for ids in modules {
-        let resources: Vec<&Resource> = ids.iter().map(|&id| model.resource(id)).collect();
+    for group in super::configurations(placed) {
+        let first = domains.len();
+        let resources: Vec<(&Resource, &Placed)> =
+            group.iter().map(|p| (model.resource(p.id), p)).collect();
+        let from = |r: &Resource, p: &Placed| From {
+            resource: r.id,
+            instance: p.instance,
+            file: r.file,
+        };
         let mut targets = Targets::default();
-        for r in resources
+        for &(r, p) in resources
             .iter()
-            .filter(|r| DOMAINS.contains(&r.resource_type.as_str()))
+            .filter(|(r, _)| DOMAINS.contains(&r.resource_type.as_str()))
         {
             let domain = inline(r, &model.files);
-            targets.add(&r.address, domain.name.as_ref(), r.file, domains.len());
+            let name = domain.name.as_ref().and_then(|n| n.as_str());
+            targets.add(r.id, name, from(r, p), domains.len());
             domains.push(domain);
         }
+        let declared = first..domains.len();
         let mut unlinked = Unlinked::default();
-        for r in resources
+        for &(r, p) in resources
             .iter()
-            .filter(|r| POLICIES.contains(&r.resource_type.as_str()))
+            .filter(|(r, _)| POLICIES.contains(&r.resource_type.as_str()))
         {
             let node = Node::Body(&r.body);
             let target = node.attr("domain_name");
-            let index = match target.and_then(|t| targets.resolve(t, refs, &LINK)) {
+            let linked = target.and_then(|t| targets.resolve(from(r, p), t, t.as_str(), links));
+            let index = match linked {
                 Some(index) => index,
-                None => unlinked.view(target, refs, &mut domains, || {
-                    let mut domain = SearchDomain::new(r.id);
-                    domain.name = target.cloned();
-                    domain
-                }),
+                None => {
+                    // A policy for an unknown domain may be any domain's.
+                    if let Some(t) = target.filter(|t| t.is_unknown()) {
+                        for domain in &mut domains[declared.clone()] {
+                            domain
+                                .maybe_set_elsewhere
+                                .push(("access_policy".into(), t.clone()));
+                        }
+                    }
+                    unlinked.view(p.instance, target, links, r.id, &mut domains, || {
+                        let mut domain = SearchDomain::new(r.id);
+                        domain.name = target.cloned();
+                        domain.unlinked = target.cloned();
+                        domain
+                    })
+                }
             };
             if let Some(policy) = node.attr("access_policies") {
                 domains[index].access_policy = Some(ResourcePolicy {

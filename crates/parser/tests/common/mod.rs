@@ -36,6 +36,7 @@ impl Scratch {
         load(&LoadOptions {
             paths: paths.iter().map(PathBuf::from).collect(),
             base_dir: self.root.clone(),
+            ..LoadOptions::default()
         })
     }
 

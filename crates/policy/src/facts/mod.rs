@@ -2,6 +2,7 @@
 //! that needs more than reading one setting (is this statement public? is
 //! versioning on, whatever the syntax?) is computed here, in Rust, once.
 
+mod iam;
 mod s3;
 mod search_domain;
 
@@ -64,13 +65,37 @@ impl<T> Copy for FactDef<T> {}
 /// What a policy is evaluated over: a bucket or a domain.
 pub trait Subject: Sized + 'static {
     const KIND: ResourceKind;
+    /// The parts a satellite can set; each has a presence fact of its name.
+    const PARTS: &'static [&'static str];
     fn resource(&self) -> ResourceId;
     fn name(&self) -> Option<&Value>;
     fn facts() -> &'static [FactDef<Self>];
+    /// The unknown target of the satellite this view was made from, if any.
+    fn unlinked(&self) -> Option<&Value>;
+    /// Parts that a satellite with an unknown target may set.
+    fn maybe_set_elsewhere(&self) -> &[(String, Value)];
 }
 
 impl Subject for S3Bucket {
     const KIND: ResourceKind = ResourceKind::S3Bucket;
+    const PARTS: &'static [&'static str] = &[
+        "acl",
+        "public_access_block",
+        "ownership",
+        "encryption",
+        "versioning",
+        "logging",
+        "replication",
+        "website",
+        "cors",
+        "policy",
+    ];
+    fn unlinked(&self) -> Option<&Value> {
+        self.unlinked.as_ref()
+    }
+    fn maybe_set_elsewhere(&self) -> &[(String, Value)] {
+        &self.maybe_set_elsewhere
+    }
     fn resource(&self) -> ResourceId {
         self.resource
     }
@@ -84,6 +109,13 @@ impl Subject for S3Bucket {
 
 impl Subject for SearchDomain {
     const KIND: ResourceKind = ResourceKind::SearchDomain;
+    const PARTS: &'static [&'static str] = &["access_policy"];
+    fn unlinked(&self) -> Option<&Value> {
+        self.unlinked.as_ref()
+    }
+    fn maybe_set_elsewhere(&self) -> &[(String, Value)] {
+        &self.maybe_set_elsewhere
+    }
     fn resource(&self) -> ResourceId {
         self.resource
     }
@@ -103,6 +135,7 @@ pub fn fact_names(kind: ResourceKind) -> Vec<(&'static str, &'static str)> {
             .iter()
             .map(|f| (f.name, f.doc))
             .collect(),
+        ResourceKind::Other => Vec::new(),
     }
 }
 
@@ -111,6 +144,7 @@ pub fn item_keys(kind: ResourceKind, fact: &str) -> Option<&'static [&'static st
     match kind {
         ResourceKind::S3Bucket => s3::ITEM_KEYS,
         ResourceKind::SearchDomain => search_domain::ITEM_KEYS,
+        ResourceKind::Other => &[],
     }
     .iter()
     .find(|(name, _)| *name == fact)
@@ -127,7 +161,7 @@ fn item(span: Span, entries: Vec<(&str, Option<&Value>)>) -> Value {
 }
 
 /// Reads a boolean-like setting: `true`, `"true"`, `"Enabled"`.
-fn truthy(value: &Value) -> Option<bool> {
+pub(crate) fn truthy(value: &Value) -> Option<bool> {
     match &value.kind {
         ValueKind::Bool(b) => Some(*b),
         ValueKind::String(s) => match s.to_ascii_lowercase().as_str() {

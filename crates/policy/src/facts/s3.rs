@@ -1,8 +1,8 @@
 use std::sync::LazyLock;
 
-use phiguard_model::{PublicAccessBlock, S3Bucket, Value, ValueKind};
+use phiguard_model::{Dialect, Model, PublicAccessBlock, ResourceId, S3Bucket, Value, ValueKind};
 
-use super::{bool_from, item, Fact, FactDef};
+use super::{bool_from, iam, item, truthy, Fact, FactDef};
 
 const GROUP_URI_PREFIX: &str = "acs.amazonaws.com/groups/";
 
@@ -12,7 +12,127 @@ pub(super) const ITEM_KEYS: &[(&str, &[&str])] = &[
         &["grantee_type", "uri", "id", "permission", "group"],
     ),
     ("cors.allowed_origins", &["origin"]),
+    ("policy.statements", iam::STATEMENT_KEYS),
+    ("public_access_block.flags", &["name", "value"]),
+    ("account_public_access_block.flags", &["name", "value"]),
 ];
+
+/// A public access block flag's name as the resource's language writes it.
+fn flag_name(dialect: Dialect, flag: &str) -> &'static str {
+    let names: [(&str, &'static str, &'static str); 4] = [
+        ("block_public_acls", "block_public_acls", "BlockPublicAcls"),
+        (
+            "block_public_policy",
+            "block_public_policy",
+            "BlockPublicPolicy",
+        ),
+        (
+            "ignore_public_acls",
+            "ignore_public_acls",
+            "IgnorePublicAcls",
+        ),
+        (
+            "restrict_public_buckets",
+            "restrict_public_buckets",
+            "RestrictPublicBuckets",
+        ),
+    ];
+    names
+        .iter()
+        .find(|(key, _, _)| *key == flag)
+        .map_or("", |(_, tf, cfn)| match dialect {
+            Dialect::Terraform => tf,
+            Dialect::CloudFormation => cfn,
+        })
+}
+
+fn flags(block: &PublicAccessBlock) -> [(&'static str, Option<&Value>); 4] {
+    [
+        ("block_public_acls", block.block_public_acls.as_ref()),
+        ("block_public_policy", block.block_public_policy.as_ref()),
+        ("ignore_public_acls", block.ignore_public_acls.as_ref()),
+        (
+            "restrict_public_buckets",
+            block.restrict_public_buckets.as_ref(),
+        ),
+    ]
+}
+
+/// Every flag written in a block, as items with its name and value.
+fn flag_items(m: &Model, block: Option<&PublicAccessBlock>) -> Fact {
+    let Some(block) = block else {
+        return Fact::absent();
+    };
+    let dialect = m.resource(block.origin.resource).dialect;
+    let items = flags(block)
+        .into_iter()
+        .filter_map(|(flag, value)| {
+            let value = value?;
+            let name = Value::string(flag_name(dialect, flag), value.span);
+            Some(item(
+                value.span,
+                vec![("name", Some(&name)), ("value", Some(value))],
+            ))
+        })
+        .collect();
+    Fact::computed(
+        Value::new(ValueKind::List(items), block.origin.span),
+        block.origin.resource,
+    )
+}
+
+/// The flags a block leaves out (which means false), named, at the block.
+fn omitted_flags(m: &Model, block: Option<&PublicAccessBlock>) -> Fact {
+    let Some(block) = block else {
+        return Fact::absent();
+    };
+    let dialect = m.resource(block.origin.resource).dialect;
+    let omitted: Vec<&str> = flags(block)
+        .into_iter()
+        .filter(|(_, value)| value.is_none())
+        .map(|(flag, _)| flag_name(dialect, flag))
+        .collect();
+    if omitted.is_empty() {
+        return Fact::absent();
+    }
+    Fact::computed(
+        Value::string(omitted.join(", "), block.origin.span),
+        block.origin.resource,
+    )
+}
+
+/// The first of `wanted` flags, on the bucket's block and then the
+/// account's, that is known to be true, described for messages. Unknown
+/// settings never lower a severity.
+fn neutralised_by(m: &Model, b: &S3Bucket, wanted: &[&str]) -> Option<(Value, ResourceId)> {
+    for (block, scope) in [
+        (
+            b.public_access_block.as_ref(),
+            "the bucket's public access block",
+        ),
+        (
+            b.account_public_access_block.as_ref(),
+            "the account's public access block",
+        ),
+    ] {
+        let Some(block) = block else { continue };
+        let dialect = m.resource(block.origin.resource).dialect;
+        for (flag, value) in flags(block) {
+            if !wanted.contains(&flag) {
+                continue;
+            }
+            if let Some(value) = value.filter(|v| truthy(v) == Some(true)) {
+                let name = flag_name(dialect, flag);
+                let text = match dialect {
+                    Dialect::Terraform => format!("{name} = true in {scope}"),
+                    Dialect::CloudFormation => format!("{name}: true in {scope}"),
+                };
+                return Some((Value::string(text, value.span), block.origin.resource));
+            }
+        }
+    }
+    None
+}
 
 fn pab_flag(
     block: Option<&PublicAccessBlock>,
@@ -223,6 +343,11 @@ const BASE: &[FactDef<S3Bucket>] = &[
         get: |_, b| b.website.as_ref().map_or_else(Fact::absent, Fact::present),
     },
     FactDef {
+        name: "cors",
+        doc: "present when a CORS configuration exists",
+        get: |_, b| b.cors.as_ref().map_or_else(Fact::absent, |c| Fact::present(&c.origin)),
+    },
+    FactDef {
         name: "cors.allowed_origins",
         doc: "every allowed origin of every CORS rule; each item has `origin`",
         get: |_, b| {
@@ -241,6 +366,92 @@ const BASE: &[FactDef<S3Bucket>] = &[
         name: "policy",
         doc: "present when the bucket has a bucket policy (inline, `aws_s3_bucket_policy`, `AWS::S3::BucketPolicy`)",
         get: |_, b| b.policy.as_ref().map_or_else(Fact::absent, |p| Fact::present(&p.origin)),
+    },
+    FactDef {
+        name: "policy.statements",
+        doc: "the bucket policy's statements; each item has `sid`, `effect`, `principal`, `action`, `public` (an `Allow` for every principal that no condition pins to fixed callers, located at the principal), `broad` (an `Allow` with action `*` or `s3:*`, `NotAction` or `NotPrincipal`), `broad_at` (the value that makes it broad: the `s3:*` element, the `NotAction` or `NotPrincipal` value) and `broad_reason` (`every action`, `every action except those NotAction names`, ...). Unknown when the policy text is",
+        get: |_, b| {
+            let Some(policy) = &b.policy else { return Fact::absent() };
+            Fact {
+                value: iam::statement_items(&policy.document, policy.origin.span),
+                resource: Some(policy.origin.resource),
+            }
+        },
+    },
+    FactDef {
+        name: "policy.denies_insecure_transport",
+        doc: "whether a bucket policy statement denies every principal's requests when `aws:SecureTransport` is false; `false` without a policy",
+        get: |m, b| match &b.policy {
+            Some(p) => Fact::computed(iam::insecure_transport_denied(Some(&p.document), p.origin.span), p.origin.resource),
+            None => Fact::computed(iam::insecure_transport_denied(None, m.resource(b.resource).header), b.resource),
+        },
+    },
+    FactDef {
+        name: "policy.neutralised_by",
+        doc: "the setting that makes a public bucket policy ineffective or undeployable (`restrict_public_buckets` or `block_public_policy` known to be true, on the bucket or the account), located at it; absent when none is",
+        get: |m, b| match neutralised_by(m, b, &["restrict_public_buckets", "block_public_policy"]) {
+            Some((value, resource)) => Fact::computed(value, resource),
+            None => Fact::absent(),
+        },
+    },
+    FactDef {
+        name: "acl.neutralised_by",
+        doc: "the setting that makes a public ACL ineffective or undeployable (`ignore_public_acls` or `block_public_acls` known to be true on the bucket or the account, or object ownership `BucketOwnerEnforced`), located at it; absent when none is",
+        get: |m, b| {
+            if let Some((value, resource)) = neutralised_by(m, b, &["ignore_public_acls", "block_public_acls"]) {
+                return Fact::computed(value, resource);
+            }
+            let Some(ownership) = &b.ownership else { return Fact::absent() };
+            match ownership.object_ownership.as_ref().filter(|v| v.as_str() == Some("BucketOwnerEnforced")) {
+                Some(v) => Fact::computed(
+                    Value::string("object ownership BucketOwnerEnforced (ACLs disabled)", v.span),
+                    ownership.origin.resource,
+                ),
+                None => Fact::absent(),
+            }
+        },
+    },
+    FactDef {
+        name: "public_access_block.flags",
+        doc: "every flag written in the bucket's public access block; each item has `name` (as the file's language spells it) and `value`",
+        get: |m, b| flag_items(m, b.public_access_block.as_ref()),
+    },
+    FactDef {
+        name: "public_access_block.omitted_flags",
+        doc: "the flags the bucket's public access block leaves out (an omitted flag is false), joined with commas and located at the block; absent when it sets all four",
+        get: |m, b| omitted_flags(m, b.public_access_block.as_ref()),
+    },
+    FactDef {
+        name: "account_public_access_block.flags",
+        doc: "every flag written in the account-wide public access block; items as for `public_access_block.flags`",
+        get: |m, b| flag_items(m, b.account_public_access_block.as_ref()),
+    },
+    FactDef {
+        name: "account_public_access_block.omitted_flags",
+        doc: "the flags the account-wide public access block leaves out, as for `public_access_block.omitted_flags`",
+        get: |m, b| omitted_flags(m, b.account_public_access_block.as_ref()),
+    },
+    FactDef {
+        name: "encryption.uses_cmk",
+        doc: "whether default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`) with a customer-managed key: a key id is given and is not the AWS-managed `alias/aws/s3` (a key referenced from another resource counts as customer-managed)",
+        get: |_, b| {
+            let Some(e) = &b.encryption else { return Fact::absent() };
+            let Some(rule) = e.rules.first() else {
+                return Fact::computed(Value::bool(false, e.origin.span), e.origin.resource);
+            };
+            let value = match &rule.algorithm {
+                None => Value::bool(false, e.origin.span),
+                Some(algorithm) if algorithm.is_unknown() => algorithm.clone(),
+                Some(algorithm) => {
+                    let kms = matches!(algorithm.as_str(), Some("aws:kms" | "aws:kms:dsse"));
+                    let customer_key = rule.kms_key_id.as_ref().is_some_and(|k| {
+                        k.is_unknown() || k.as_str().is_some_and(|s| !s.is_empty() && !s.ends_with("alias/aws/s3"))
+                    });
+                    Value::bool(kms && customer_key, algorithm.span)
+                }
+            };
+            Fact::computed(value, e.origin.resource)
+        },
     },
 ];
 

@@ -2,10 +2,59 @@ use std::sync::LazyLock;
 
 use phiguard_model::{SearchDomain, Value, ValueKind};
 
-use super::{bool_from, item, Fact, FactDef};
+use super::{bool_from, iam, item, truthy, Fact, FactDef};
 
-pub(super) const ITEM_KEYS: &[(&str, &[&str])] =
-    &[("log_publishing", &["log_type", "enabled", "destination"])];
+pub(super) const ITEM_KEYS: &[(&str, &[&str])] = &[
+    ("log_publishing", &["log_type", "enabled", "destination"]),
+    ("access_policy.statements", iam::STATEMENT_KEYS),
+];
+
+/// Whether any log publishing option of `wanted` type (any type when `None`)
+/// is on: an option counts unless `enabled` is explicitly false. When none
+/// is, the answer is located at the first option turned off, or at `span`.
+fn publishes_logs(d: &SearchDomain, span: phiguard_model::Span, wanted: Option<&str>) -> Value {
+    let mut unknown = None;
+    let mut off = None;
+    for option in &d.log_publishing {
+        if let Some(wanted) = wanted {
+            match &option.log_type {
+                Some(t) if t.is_unknown() => {
+                    unknown.get_or_insert_with(|| t.clone());
+                    continue;
+                }
+                Some(t) if t.as_str() == Some(wanted) => {}
+                _ => continue,
+            }
+        }
+        match &option.enabled {
+            None => return Value::bool(true, option.origin.span),
+            Some(e) if e.is_unknown() => {
+                unknown.get_or_insert_with(|| e.clone());
+            }
+            Some(e) => {
+                if truthy(e) != Some(false) {
+                    return Value::bool(true, option.origin.span);
+                }
+                // An option turned off: that is where the finding belongs.
+                off.get_or_insert(e.span);
+            }
+        }
+    }
+    unknown.unwrap_or_else(|| Value::bool(false, off.unwrap_or(span)))
+}
+
+/// An `enabled` flag of an optional part: off when the part or the flag is
+/// absent, unknown when the flag is.
+fn part_on(part: Option<(&phiguard_model::Origin, Option<&Value>)>) -> Fact {
+    let Some((origin, enabled)) = part else {
+        return Fact::absent();
+    };
+    let value = match enabled {
+        Some(enabled) => bool_from(enabled, enabled.span),
+        None => Value::bool(false, origin.span),
+    };
+    Fact::computed(value, origin.resource)
+}
 
 /// Facts for a part of the domain: its presence and its settings as written.
 macro_rules! part {
@@ -75,14 +124,78 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "encryption_at_rest.on",
         doc: "whether encryption at rest is on: the options exist and `enabled` is true (an omitted `enabled` is off)",
+        get: |_, d| part_on(d.encryption_at_rest.as_ref().map(|e| (&e.origin, e.enabled.as_ref()))),
+    },
+    FactDef {
+        name: "encryption_at_rest.uses_cmk",
+        doc: "whether encryption at rest names a customer-managed KMS key: a key id is given and is not the AWS-managed `alias/aws/es` (a key referenced from another resource counts as customer-managed)",
         get: |_, d| {
             let Some(e) = &d.encryption_at_rest else { return Fact::absent() };
-            let value = match &e.enabled {
-                Some(enabled) => bool_from(enabled, enabled.span),
+            let value = match &e.kms_key_id {
                 None => Value::bool(false, e.origin.span),
+                Some(k) if k.is_unknown() => Value::bool(true, k.span),
+                Some(k) => Value::bool(k.as_str().is_some_and(|s| !s.is_empty() && !s.ends_with("alias/aws/es")), k.span),
             };
             Fact::computed(value, e.origin.resource)
         },
+    },
+    FactDef {
+        name: "node_to_node_encryption.on",
+        doc: "whether node-to-node encryption is on (an omitted `enabled` is off)",
+        get: |_, d| part_on(d.node_to_node_encryption.as_ref().map(|e| (&e.origin, e.enabled.as_ref()))),
+    },
+    FactDef {
+        name: "advanced_security.on",
+        doc: "whether fine-grained access control is on (an omitted `enabled` is off)",
+        get: |_, d| part_on(d.advanced_security.as_ref().map(|e| (&e.origin, e.enabled.as_ref()))),
+    },
+    FactDef {
+        name: "endpoint_options.https_enforced",
+        doc: "whether the endpoint refuses plain HTTP: `enforce_https` / `EnforceHTTPS` as written; when left out of endpoint options that exist, Terraform's default (true) or CloudFormation's (false); false without endpoint options",
+        get: |m, d| {
+            let Some(e) = &d.endpoint_options else {
+                return Fact::computed(Value::bool(false, m.resource(d.resource).header), d.resource);
+            };
+            let value = match &e.enforce_https {
+                Some(v) => bool_from(v, v.span),
+                None => {
+                    let default = m.resource(e.origin.resource).dialect == phiguard_model::Dialect::Terraform;
+                    Value::bool(default, e.origin.span)
+                }
+            };
+            Fact::computed(value, e.origin.resource)
+        },
+    },
+    FactDef {
+        name: "advanced_security.master_password_in_code",
+        doc: "whether the master user's password is written in the source: a known string (a literal, or a variable default) that is not a CloudFormation dynamic reference (`{{resolve:...}}`); `false` when it comes from somewhere phiguard cannot see, such as a variable without default or another resource",
+        get: |_, d| {
+            let Some(s) = &d.advanced_security else { return Fact::absent() };
+            let Some(password) = &s.master_user_password else { return Fact::absent() };
+            let literal = password.as_str().is_some_and(|p| !p.trim_start().starts_with("{{resolve:"));
+            Fact::computed(Value::bool(literal, password.span), s.origin.resource)
+        },
+    },
+    FactDef {
+        name: "access_policy.statements",
+        doc: "the access policy's statements, as for the bucket fact `policy.statements`",
+        get: |_, d| {
+            let Some(policy) = &d.access_policy else { return Fact::absent() };
+            Fact {
+                value: iam::statement_items(&policy.document, policy.origin.span),
+                resource: Some(policy.origin.resource),
+            }
+        },
+    },
+    FactDef {
+        name: "audit_logging",
+        doc: "whether an `AUDIT_LOGS` log publishing option is on (unless `enabled` is explicitly false)",
+        get: |m, d| Fact::computed(publishes_logs(d, m.resource(d.resource).header, Some("AUDIT_LOGS")), d.resource),
+    },
+    FactDef {
+        name: "log_publishing.any",
+        doc: "whether any log publishing option (to CloudWatch Logs) is on",
+        get: |m, d| Fact::computed(publishes_logs(d, m.resource(d.resource).header, None), d.resource),
     },
     FactDef {
         name: "vpc_options.subnet_count",

@@ -1,12 +1,16 @@
 //! A hand-built report: three findings of different severities and one
 //! suppressed, an undecided check, a parse error with a span, a read error
-//! without one, and a skipped file.
+//! without one, a skipped file, and the metadata of the rules that ran; and
+//! a report whose texts and paths need escaping in every format.
+
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
 
 use std::path::Path;
 
 use phiguard_model::{
-    stable_hash, FileId, Finding, LintError, Report, ResourceKind, ResourceRef, Severity, Skipped,
-    SourceFile, Span, Suppression, Undecided,
+    pascal_case, stable_hash, FileId, Finding, LintError, Report, ResourceKind, ResourceRef,
+    RuleMeta, RuleRemediation, Severity, Skipped, SourceFile, Span, Suppression, Undecided,
 };
 use phiguard_reporter::RenderOptions;
 
@@ -34,6 +38,7 @@ pub fn options(show_undecided: bool) -> RenderOptions {
     RenderOptions {
         color: false,
         show_undecided,
+        quiet: false,
         tool_version: "0.1.0",
     }
 }
@@ -88,6 +93,61 @@ pub fn finding(
     }
 }
 
+pub fn rule(id: &str, title: &str, severity: Severity, hipaa: &[&str]) -> RuleMeta {
+    RuleMeta {
+        id: id.to_string(),
+        name: pascal_case(id),
+        title: title.to_string(),
+        description: format!(
+            "What `{id}` finds.\n\nWhy it matters when the bucket holds protected health information."
+        ),
+        severity,
+        hipaa: hipaa.iter().map(|s| s.to_string()).collect(),
+        remediation: RuleRemediation {
+            terraform: format!("resource \"aws_s3_bucket\" \"fixed\" {{\n  # {id}\n}}"),
+            cloudformation: format!("Fixed:\n  Type: AWS::S3::Bucket  # {id}"),
+        },
+        references: vec![format!("https://docs.example.invalid/{id}")],
+    }
+}
+
+/// The rules of [`report`], as `phiguard lint` fills them: sorted by id,
+/// and one (`s3-replication-disabled`) that ran without a finding.
+pub fn rules() -> Vec<RuleMeta> {
+    vec![
+        rule(
+            "s3-access-logging-disabled",
+            "S3 bucket does not log access requests",
+            Severity::Low,
+            &["164.312(b)"],
+        ),
+        rule(
+            "s3-encryption-missing",
+            "S3 bucket has no default encryption",
+            Severity::High,
+            &["164.312(a)(2)(iv)"],
+        ),
+        rule(
+            "s3-public-acl",
+            "S3 bucket ACL grants access to everyone",
+            Severity::Critical,
+            &["164.312(a)(1)", "164.312(e)(1)"],
+        ),
+        rule(
+            "s3-replication-disabled",
+            "S3 bucket is not replicated",
+            Severity::Low,
+            &["164.308(a)(7)(ii)(B)"],
+        ),
+        rule(
+            "s3-versioning-disabled",
+            "S3 bucket versioning is not enabled",
+            Severity::Medium,
+            &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
+        ),
+    ]
+}
+
 pub fn report() -> Report {
     let s3 = FileId(0);
     let broken = FileId(1);
@@ -108,6 +168,7 @@ pub fn report() -> Report {
     });
     let mut report =
         Report {
+            rules: rules(),
             files: vec![
                 file(0, "infra/s3.tf", S3_TF),
                 file(1, "infra/broken.tf", BROKEN_TF),
@@ -175,6 +236,7 @@ pub fn report() -> Report {
 
 pub fn empty_report() -> Report {
     Report {
+        rules: vec![rules().remove(2)],
         files: vec![file(
             0,
             "infra/s3.tf",
@@ -183,4 +245,73 @@ pub fn empty_report() -> Report {
         resources: 1,
         ..Report::default()
     }
+}
+
+pub const ODD_PATH: &str = "infra/odd, name%.tf";
+
+pub const ODD_TF: &str = "resource \"aws_s3_bucket\" \"odd\" {\n  acl = \"public-read\"\n}\n";
+
+/// Texts and a path with the characters each format must escape: `%`, `:`,
+/// `,`, line breaks, `<`, `&`, quotes; a finding of a rule without metadata.
+pub fn tricky_report() -> Report {
+    let odd = FileId(0);
+    let resource = bucket("aws_s3_bucket.odd", "aws_s3_bucket");
+    let mut suppressed = finding(
+        "s3-versioning-disabled",
+        Severity::Medium,
+        "versioning: off",
+        span_of(odd, ODD_TF, "resource \"aws_s3_bucket\" \"odd\"", 0),
+        resource.clone(),
+        "versioning",
+        &[],
+        None,
+    );
+    suppressed.suppressed = Some(Suppression {
+        reason: "ticket <OPS-12> & \"later\", 100%: see\nthe wiki".to_string(),
+    });
+    let mut report = Report {
+        rules: vec![rule(
+            "s3-public-acl",
+            "ACL: <public> & open, 100%",
+            Severity::Critical,
+            &["164.312(a)(1)"],
+        )],
+        files: vec![file(0, ODD_PATH, ODD_TF)],
+        resources: 1,
+        findings: vec![
+            finding(
+                "s3-public-acl",
+                Severity::Critical,
+                "100% public: a, b & <c>\nsecond line \"quoted\"",
+                span_of(odd, ODD_TF, "\"public-read\"", 0),
+                resource.clone(),
+                "acl",
+                &["164.312(a)(1)"],
+                Some("acl = \"private\" # <b>&</b>"),
+            ),
+            finding(
+                "custom-rule",
+                Severity::Low,
+                "a rule from a policy directory, without metadata",
+                span_of(odd, ODD_TF, "acl", 0),
+                resource,
+                "acl",
+                &["164.312(b)"],
+                None,
+            ),
+            suppressed,
+        ],
+        errors: vec![LintError {
+            path: "infra/bad:name,1%.tf".to_string(),
+            span: None,
+            message: "cannot read the file:\n<permission> & \"denied\", 50%".to_string(),
+        }],
+        skipped: vec![Skipped {
+            path: "k8s/a&b <c>.yaml".to_string(),
+            reason: "not Terraform or CloudFormation".to_string(),
+        }],
+        ..Report::default()
+    };
+    report.sort();
+    report
 }

@@ -1,0 +1,265 @@
+//! `.phiguard.yaml`: found from the linted path upward to the repository
+//! root, read with positions, and validated strictly: an unknown key, a
+//! wrong type or an unknown rule id is an error naming the file, line and key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use phiguard_model::{FileId, Severity, SourceFile, Span, Spanned, Value, ValueKind};
+
+pub const FILE_NAME: &str = ".phiguard.yaml";
+
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from, and its text (for positions).
+    pub source: Option<SourceFile>,
+    pub fail_on: Option<Spanned<String>>,
+    pub min_severity: Option<Severity>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub select: Vec<Spanned<String>>,
+    pub ignore: Vec<Spanned<String>>,
+    pub severity: Vec<(Spanned<String>, Severity)>,
+    pub per_path_ignores: Vec<(String, Vec<Spanned<String>>)>,
+    pub phi_scope: Option<Spanned<String>>,
+    pub phi_tags: Vec<(String, Vec<String>)>,
+    /// Relative to the config file's folder.
+    pub var_files: Vec<PathBuf>,
+    pub vars: Vec<(String, String)>,
+    pub cfn_parameters: Vec<(String, String)>,
+    pub policy_dirs: Vec<PathBuf>,
+    pub baseline: Option<PathBuf>,
+}
+
+/// The nearest `.phiguard.yaml` from `start` upward, stopping at the
+/// repository root (the folder holding `.git`).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Reads and validates a config file.
+pub fn load(path: &Path, display: String) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {display}: {e}"))?;
+    let file = SourceFile::new(FileId(0), path, display, Arc::from(text.as_str()));
+    let documents = phiguard_parser::yaml::parse(&text, FileId(0))
+        .map_err(|e| at(&file, e.span, &e.describe(Some(&file))))?;
+    let mut config = Config::default();
+    let root = match documents.into_iter().next() {
+        None => {
+            config.source = Some(file);
+            return Ok(config);
+        }
+        Some(v) if matches!(v.kind, ValueKind::Null) => {
+            config.source = Some(file);
+            return Ok(config);
+        }
+        Some(v) => v,
+    };
+    let reader = Reader { file: &file };
+    reader.fill(&root, &mut config)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    config.var_files = config.var_files.iter().map(|p| base.join(p)).collect();
+    config.policy_dirs = config.policy_dirs.iter().map(|p| base.join(p)).collect();
+    config.baseline = config.baseline.as_ref().map(|p| base.join(p));
+    config.source = Some(file);
+    Ok(config)
+}
+
+/// `file:line:col: message`.
+pub fn at(file: &SourceFile, span: Span, message: &str) -> String {
+    let p = file.position(span.start as usize);
+    format!("{}:{}:{}: {message}", file.display_path, p.line, p.column)
+}
+
+struct Reader<'a> {
+    file: &'a SourceFile,
+}
+
+const KEYS: &[&str] = &[
+    "fail_on",
+    "min_severity",
+    "include",
+    "exclude",
+    "rules",
+    "per_path_ignores",
+    "phi_scope",
+    "phi_tags",
+    "terraform",
+    "cloudformation",
+    "policy_dirs",
+    "baseline",
+];
+
+impl Reader<'_> {
+    fn error(&self, span: Span, message: String) -> String {
+        at(self.file, span, &message)
+    }
+
+    fn map<'v>(&self, value: &'v Value, what: &str) -> Result<&'v [(Spanned<String>, Value)], String> {
+        value
+            .as_map()
+            .ok_or_else(|| self.error(value.span, format!("`{what}` must be a mapping")))
+    }
+
+    fn string(&self, value: &Value, key: &str) -> Result<String, String> {
+        match &value.kind {
+            ValueKind::String(s) => Ok(s.clone()),
+            ValueKind::Number(n) => Ok(phiguard_model::format_number(*n)),
+            ValueKind::Bool(b) => Ok(b.to_string()),
+            _ => Err(self.error(value.span, format!("`{key}` must be a string"))),
+        }
+    }
+
+    fn strings(&self, value: &Value, key: &str) -> Result<Vec<Spanned<String>>, String> {
+        let items = value
+            .as_list()
+            .ok_or_else(|| self.error(value.span, format!("`{key}` must be a list of strings")))?;
+        items
+            .iter()
+            .map(|item| Ok(Spanned::new(self.string(item, key)?, item.span)))
+            .collect()
+    }
+
+    fn one_of(&self, value: &Value, key: &str, allowed: &[&str]) -> Result<Spanned<String>, String> {
+        let text = self.string(value, key)?;
+        if allowed.contains(&text.as_str()) {
+            Ok(Spanned::new(text, value.span))
+        } else {
+            Err(self.error(
+                value.span,
+                format!("`{key}` must be one of {}, not `{text}`", allowed.join(", ")),
+            ))
+        }
+    }
+
+    fn severity(&self, value: &Value, key: &str) -> Result<Severity, String> {
+        let text = self.one_of(value, key, &["critical", "high", "medium", "low"])?;
+        text.value.parse().map_err(|e: String| self.error(value.span, e))
+    }
+
+    fn unknown_key(&self, key: &Spanned<String>, section: &str, allowed: &[&str]) -> String {
+        self.error(
+            key.span,
+            format!(
+                "unknown key `{}`{section} (expected one of: {})",
+                key.value,
+                allowed.join(", ")
+            ),
+        )
+    }
+
+    fn fill(&self, root: &Value, config: &mut Config) -> Result<(), String> {
+        for (key, value) in self.map(root, "the config file")? {
+            match key.value.as_str() {
+                "fail_on" => {
+                    config.fail_on = Some(self.one_of(value, "fail_on", &["critical", "high", "medium", "low", "never"])?)
+                }
+                "min_severity" => config.min_severity = Some(self.severity(value, "min_severity")?),
+                "include" => config.include = self.strings(value, "include")?.into_iter().map(|s| s.value).collect(),
+                "exclude" => config.exclude = self.strings(value, "exclude")?.into_iter().map(|s| s.value).collect(),
+                "rules" => self.rules(value, config)?,
+                "per_path_ignores" => {
+                    for (glob, ids) in self.map(value, "per_path_ignores")? {
+                        config
+                            .per_path_ignores
+                            .push((glob.value.clone(), self.strings(ids, "per_path_ignores")?));
+                    }
+                }
+                "phi_scope" => config.phi_scope = Some(self.one_of(value, "phi_scope", &["all", "tagged"])?),
+                "phi_tags" => {
+                    for (tag, values) in self.map(value, "phi_tags")? {
+                        let values = match &values.kind {
+                            ValueKind::List(_) => self.strings(values, "phi_tags")?.into_iter().map(|s| s.value).collect(),
+                            _ => vec![self.string(values, "phi_tags")?],
+                        };
+                        config.phi_tags.push((tag.value.clone(), values));
+                    }
+                }
+                "terraform" => {
+                    const ALLOWED: &[&str] = &["var_files", "vars"];
+                    for (k, v) in self.map(value, "terraform")? {
+                        match k.value.as_str() {
+                            "var_files" => {
+                                config.var_files = self.strings(v, "terraform.var_files")?.into_iter().map(|s| PathBuf::from(s.value)).collect()
+                            }
+                            "vars" => {
+                                for (name, val) in self.map(v, "terraform.vars")? {
+                                    config.vars.push((name.value.clone(), self.string(val, "terraform.vars")?));
+                                }
+                            }
+                            _ => return Err(self.unknown_key(k, " in `terraform`", ALLOWED)),
+                        }
+                    }
+                }
+                "cloudformation" => {
+                    const ALLOWED: &[&str] = &["parameters"];
+                    for (k, v) in self.map(value, "cloudformation")? {
+                        match k.value.as_str() {
+                            "parameters" => {
+                                for (name, val) in self.map(v, "cloudformation.parameters")? {
+                                    config.cfn_parameters.push((name.value.clone(), self.string(val, "cloudformation.parameters")?));
+                                }
+                            }
+                            _ => return Err(self.unknown_key(k, " in `cloudformation`", ALLOWED)),
+                        }
+                    }
+                }
+                "policy_dirs" => {
+                    config.policy_dirs = self.strings(value, "policy_dirs")?.into_iter().map(|s| PathBuf::from(s.value)).collect()
+                }
+                "baseline" => config.baseline = Some(PathBuf::from(self.string(value, "baseline")?)),
+                _ => return Err(self.unknown_key(key, "", KEYS)),
+            }
+        }
+        Ok(())
+    }
+
+    fn rules(&self, value: &Value, config: &mut Config) -> Result<(), String> {
+        const ALLOWED: &[&str] = &["select", "ignore", "severity"];
+        for (key, v) in self.map(value, "rules")? {
+            match key.value.as_str() {
+                "select" => config.select = self.strings(v, "rules.select")?,
+                "ignore" => config.ignore = self.strings(v, "rules.ignore")?,
+                "severity" => {
+                    for (id, level) in self.map(v, "rules.severity")? {
+                        config.severity.push((id.clone(), self.severity(level, "rules.severity")?));
+                    }
+                }
+                _ => return Err(self.unknown_key(key, " in `rules`", ALLOWED)),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Every rule id the file names, with where, for validation against the
+    /// rules that exist.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .chain(self.severity.iter().map(|(id, _)| id))
+            .chain(self.per_path_ignores.iter().flat_map(|(_, ids)| ids))
+    }
+
+    /// `file:line:col: message` at a span of this file.
+    pub fn error_at(&self, span: Span, message: &str) -> String {
+        match &self.source {
+            Some(file) => at(file, span, message),
+            None => message.to_string(),
+        }
+    }
+}

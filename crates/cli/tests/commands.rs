@@ -1,0 +1,266 @@
+//! `rules`, `explain`, `baseline`, suppressions and `--quiet`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn phiguard(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("phiguard").unwrap();
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// A scratch folder under the target directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(files: &[(&str, &str)]) -> Scratch {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "commands-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = fs::remove_dir_all(&path);
+        for (name, text) in files {
+            let file = path.join(name);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, text).unwrap();
+        }
+        fs::create_dir_all(&path).unwrap();
+        Scratch(path)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn json(cmd: &mut Command) -> (i32, Value) {
+    let out = cmd.output().unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), value)
+}
+
+#[test]
+fn rules_lists_every_policy() {
+    let out = phiguard(&workspace()).args(["rules"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let policies = fs::read_dir(workspace().join("policies")).unwrap().count();
+    assert_eq!(
+        text.lines().filter(|l| l.contains("  ")).count(),
+        policies,
+        "{text}"
+    );
+    assert!(text.contains("s3-public-acl"));
+
+    let (code, rules) = json(phiguard(&workspace()).args(["rules", "--format", "json"]));
+    assert_eq!(code, 0);
+    let rules = rules.as_array().unwrap();
+    assert_eq!(rules.len(), policies);
+    let acl = rules.iter().find(|r| r["id"] == "s3-public-acl").unwrap();
+    assert_eq!(acl["severity"], "critical");
+    assert_eq!(acl["kind"], "s3_bucket");
+    assert!(acl["hipaa"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h == "164.312(a)(1)"));
+    assert!(acl["remediation"]["terraform"]
+        .as_str()
+        .unwrap()
+        .contains("aws_s3_bucket"));
+}
+
+#[test]
+fn explain_prints_the_rule_page() {
+    let out = phiguard(&workspace())
+        .args(["explain", "es-not-in-vpc"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let page = fs::read_to_string(workspace().join("docs/rules/es-not-in-vpc.md")).unwrap();
+    assert_eq!(text, page);
+    assert!(text.contains("164.312(e)(1)"));
+    assert!(text.contains("vpc_options"));
+    assert!(text.contains("VPCOptions"));
+
+    let out = phiguard(&workspace())
+        .args(["explain", "s3-public"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+}
+
+const BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = "public-read"
+}
+"#;
+
+#[test]
+fn baseline_hides_recorded_findings_and_survives_added_lines() {
+    let dir = Scratch::new(&[("main.tf", BUCKET)]);
+    let out = phiguard(&dir.0)
+        .args(["baseline", ".", "--output", "base.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, report) =
+        json(phiguard(&dir.0).args(["lint", "--baseline", "base.json", "--format", "json"]));
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+
+    // Lines added above the finding: still known.
+    fs::write(dir.0.join("main.tf"), format!("# a comment\n\n{BUCKET}")).unwrap();
+    let (code, report) =
+        json(phiguard(&dir.0).args(["lint", "--baseline", "base.json", "--format", "json"]));
+    assert_eq!(code, 0, "{report:#}");
+
+    // Another resource: new findings.
+    fs::write(
+        dir.0.join("main.tf"),
+        BUCKET.replace("\"records\"", "\"claims\""),
+    )
+    .unwrap();
+    let (code, report) =
+        json(phiguard(&dir.0).args(["lint", "--baseline", "base.json", "--format", "json"]));
+    assert_eq!(code, 1);
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "s3-public-acl"));
+
+    fs::write(dir.0.join("bad.json"), "{\"findings\": 3}").unwrap();
+    let out = phiguard(&dir.0)
+        .args(["lint", "--baseline", "bad.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json:1:"));
+}
+
+#[test]
+fn suppressions_hide_findings_and_report_bad_ones() {
+    let text = r#"# phiguard:ignore s3-public-acl -- a public website of leaflets, no PHI
+resource "aws_s3_bucket" "leaflets" {
+  bucket = "leaflets"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = "public-read" # phiguard:ignore s3-public-acl
+}
+
+resource "aws_s3_bucket" "claims" {
+  bucket = "claims" # phiguard:ignore s3-public-acl -- nothing to hide here
+}
+
+# phiguard:ignore s3-public-acl until=2020-01-01 -- expired long ago
+resource "aws_s3_bucket" "old" {
+  acl = "public-read"
+}
+
+// phiguard:ignore s3-no-such-rule -- typo
+resource "aws_s3_bucket" "typo" {}
+"#;
+    let dir = Scratch::new(&[("main.tf", text)]);
+    let (code, report) = json(phiguard(&dir.0).args([
+        "lint",
+        "--format",
+        "json",
+        "--select",
+        "s3-public-acl,invalid-suppression",
+    ]));
+    assert_eq!(code, 1);
+    let findings = report["findings"].as_array().unwrap();
+    let at = |rule: &str, line: u64| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == rule && f["start"]["line"] == line)
+            .unwrap_or_else(|| panic!("no {rule} on line {line}: {report:#}"))
+    };
+    let suppressed = at("s3-public-acl", 4);
+    assert_eq!(
+        suppressed["suppressed"]["reason"],
+        "a public website of leaflets, no PHI"
+    );
+    assert_eq!(suppressed["suppressed"]["kind"], "inSource");
+    // No reason: reported, and the finding stays.
+    assert!(at("s3-public-acl", 9)["suppressed"].is_null());
+    assert!(at("invalid-suppression", 9)["message"]
+        .as_str()
+        .unwrap()
+        .contains("no reason"));
+    assert!(at("invalid-suppression", 13)["message"]
+        .as_str()
+        .unwrap()
+        .contains("suppressed nothing"));
+    assert!(at("invalid-suppression", 16)["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired on 2020-01-01"));
+    assert!(at("s3-public-acl", 18)["suppressed"].is_null());
+    assert!(at("invalid-suppression", 21)["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown rule `s3-no-such-rule`"));
+    assert_eq!(report["summary"]["suppressed"], 1);
+
+    // Suppressed findings are not printed in human output.
+    let out = phiguard(&dir.0)
+        .args(["lint", "--select", "s3-public-acl", "--color", "never"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(!human.contains("\"leaflets\""), "{human}");
+    assert!(human.contains("\"patient-records\""), "{human}");
+}
+
+#[test]
+fn quiet_prints_findings_only() {
+    let dir = Scratch::new(&[("main.tf", BUCKET)]);
+    let out = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--quiet",
+            "--color",
+            "never",
+            "--select",
+            "s3-public-acl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("s3-public-acl"));
+    assert!(!text.contains("Checked"), "{text}");
+    assert!(out.stderr.is_empty());
+}

@@ -1,0 +1,192 @@
+//! `phiguard lint --format compact|github|sarif|junit` end to end, and
+//! `--output FILE` for every format.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const PUBLIC_BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+
+  acl = "public-read"
+}
+"#;
+
+const BROKEN: &str = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \n}\n";
+
+/// A folder under the target directory with the given files, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(files: &[(&str, &str)]) -> Scratch {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "formats-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = fs::remove_dir_all(&path);
+        for (name, text) in files {
+            let file = path.join(name);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, text).unwrap();
+        }
+        Scratch(path)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Exit code and stdout of `phiguard lint ARGS` in `dir`.
+fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::cargo_bin("phiguard")
+        .unwrap()
+        .current_dir(dir)
+        .arg("lint")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn compact_prints_one_line_a_finding() {
+    let dir = Scratch::new(&[("infra/s3.tf", PUBLIC_BUCKET), ("bad/broken.tf", BROKEN)]);
+    let (code, out) = lint(
+        &dir.0,
+        &["--format", "compact", "--select", "s3-public-acl"],
+    );
+    assert_eq!(code, 2, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "infra/s3.tf:4:9: critical [s3-public-acl] bucket \"patient-records\" has ACL \"public-read\""
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("bad/broken.tf:2:9: error: invalid HCL"),
+        "{out}"
+    );
+}
+
+#[test]
+fn github_prints_annotations() {
+    let dir = Scratch::new(&[("infra/s3.tf", PUBLIC_BUCKET)]);
+    let (code, out) = lint(&dir.0, &["--format", "github", "--select", "s3-public-acl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with(
+            "::error file=infra/s3.tf,line=4,col=9,endLine=4,endColumn=22,title=critical [s3-public-acl] S3 bucket ACL grants access to everyone::bucket \"patient-records\" has ACL"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn sarif_describes_the_rules_that_ran() {
+    let dir = Scratch::new(&[("infra/s3.tf", PUBLIC_BUCKET)]);
+    let (code, out) = lint(&dir.0, &["--format", "sarif"]);
+    assert_eq!(code, 1, "{out}");
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted);
+    assert!(ids.contains(&"s3-public-acl") && ids.contains(&"es-not-in-vpc"));
+    for rule in rules {
+        assert!(rule["name"]
+            .as_str()
+            .unwrap()
+            .starts_with(|c: char| c.is_ascii_uppercase()));
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("```hcl"));
+        assert!(rule["properties"]["security-severity"].is_string());
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+
+    let (_, out) = lint(&dir.0, &["--format", "sarif", "--select", "s3-public-acl"]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0]["name"], "S3PublicAcl");
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 4, "startColumn": 9, "endLine": 4, "endColumn": 22})
+    );
+}
+
+#[test]
+fn sarif_reports_parse_errors_as_notifications() {
+    let dir = Scratch::new(&[("bad/broken.tf", BROKEN)]);
+    let (code, out) = lint(&dir.0, &["--format", "sarif"]);
+    assert_eq!(code, 2, "{out}");
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "error");
+    let location = &notification["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "bad/broken.tf");
+    assert_eq!(location["region"]["startLine"], 2);
+}
+
+#[test]
+fn junit_has_a_failure_a_finding() {
+    let dir = Scratch::new(&[
+        ("infra/s3.tf", PUBLIC_BUCKET),
+        ("infra/ok.tf", "locals {}\n"),
+    ]);
+    let (code, out) = lint(&dir.0, &["--format", "junit", "--select", "s3-public-acl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"phiguard\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\">"), "{out}");
+    assert!(out.contains("<testcase name=\"infra/s3.tf:4:9 aws_s3_bucket.records\" classname=\"s3-public-acl\" file=\"infra/s3.tf\" line=\"4\">"), "{out}");
+    assert!(
+        out.contains(
+            "<testcase name=\"infra/ok.tf\" classname=\"phiguard\" file=\"infra/ok.tf\"/>"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn every_format_writes_to_output_file() {
+    let dir = Scratch::new(&[("s3.tf", PUBLIC_BUCKET)]);
+    for format in ["human", "compact", "json", "sarif", "github", "junit"] {
+        let name = format!("report.{format}");
+        let (code, out) = lint(&dir.0, &["--format", format, "--output", &name]);
+        assert_eq!(code, 1, "{format}");
+        assert!(out.is_empty(), "{format}: {out}");
+        let (_, stdout) = lint(&dir.0, &["--format", format, "--color", "never"]);
+        let written = fs::read_to_string(dir.0.join(&name)).unwrap();
+        assert_eq!(written, stdout, "{format}");
+        assert!(written.contains("s3-public-acl"), "{format}: {written}");
+    }
+}

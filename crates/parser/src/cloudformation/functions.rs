@@ -1,0 +1,249 @@
+//! The string and list functions (`Fn::Join`, `Fn::Select`, `Fn::Split`,
+//! `Fn::FindInMap`), and the helpers evaluation shares.
+
+use phiguard_model::{format_number, Span, Value, ValueKind};
+
+use super::eval::Evaluator;
+use crate::json::map_spans;
+
+impl Evaluator<'_> {
+    /// The evaluated arguments of a function taking a list, or why not.
+    fn args(
+        &mut self,
+        arg: &Value,
+        count: std::ops::RangeInclusive<usize>,
+        name: &str,
+        span: Span,
+    ) -> Result<Vec<Value>, Value> {
+        let items = match arg.as_list() {
+            Some(items) if count.contains(&items.len()) => items,
+            _ => {
+                return Err(Value::unknown(
+                    format!("`{name}` has the wrong arguments"),
+                    span,
+                ))
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let value = self
+                .eval(item)
+                .unwrap_or_else(|| Value::new(ValueKind::Null, item.span));
+            if let Some(reason) = value.unknown_reason() {
+                return Err(Value::unknown(reason, span));
+            }
+            out.push(value);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn join(&mut self, arg: &Value, span: Span) -> Value {
+        let args = match self.args(arg, 2..=2, "Fn::Join", span) {
+            Ok(args) => args,
+            Err(unknown) => return unknown,
+        };
+        let (Some(delimiter), Some(items)) = (args[0].as_str(), args[1].as_list()) else {
+            return Value::unknown("`Fn::Join` needs a delimiter and a list", span);
+        };
+        if let Some(u) = items.iter().find_map(Value::first_unknown) {
+            return Value::unknown(u.unknown_reason().unwrap_or_default(), span);
+        }
+        match items.iter().map(text).collect::<Option<Vec<_>>>() {
+            Some(parts) => finish_string(parts.join(delimiter), span),
+            None => Value::unknown("`Fn::Join` needs a list of strings", span),
+        }
+    }
+
+    pub(super) fn select(&mut self, arg: &Value, span: Span) -> Option<Value> {
+        let args = match self.args(arg, 2..=2, "Fn::Select", span) {
+            Ok(args) => args,
+            Err(unknown) => return Some(unknown),
+        };
+        let index = text(&args[0]).and_then(|t| t.trim().parse::<usize>().ok());
+        match (index, args[1].as_list()) {
+            (Some(i), Some(items)) => Some(items.get(i).cloned().unwrap_or_else(|| {
+                Value::unknown(format!("`Fn::Select` index {i} is out of range"), span)
+            })),
+            _ => Some(Value::unknown(
+                "`Fn::Select` needs an index and a list",
+                span,
+            )),
+        }
+    }
+
+    pub(super) fn split(&mut self, arg: &Value, span: Span) -> Value {
+        let args = match self.args(arg, 2..=2, "Fn::Split", span) {
+            Ok(args) => args,
+            Err(unknown) => return unknown,
+        };
+        match (args[0].as_str(), text(&args[1])) {
+            (Some(delimiter), Some(s)) if !delimiter.is_empty() => Value::new(
+                ValueKind::List(s.split(delimiter).map(|p| Value::string(p, span)).collect()),
+                span,
+            ),
+            _ => Value::unknown("`Fn::Split` needs a delimiter and a string", span),
+        }
+    }
+
+    /// `Fn::FindInMap`. With the top key unknown (usually `AWS::Region`),
+    /// the value is still known when every entry agrees on it.
+    pub(super) fn find_in_map(&mut self, arg: &Value, span: Span) -> Option<Value> {
+        let items = arg.as_list().unwrap_or_default();
+        if !(3..=4).contains(&items.len()) {
+            return Some(Value::unknown(
+                "`Fn::FindInMap` has the wrong arguments",
+                span,
+            ));
+        }
+        let mut keys = Vec::with_capacity(3);
+        for item in &items[..3] {
+            keys.push(
+                self.eval(item)
+                    .unwrap_or_else(|| Value::new(ValueKind::Null, span)),
+            );
+        }
+        let map = text(&keys[0]).and_then(|m| self.scope.mappings?.get(&m));
+        let found = match (map, text(&keys[1]), text(&keys[2])) {
+            (Some(map), Some(top), Some(second)) => {
+                map.get(&top).and_then(|t| t.get(&second)).cloned()
+            }
+            (Some(map), None, Some(second)) if keys[1].is_unknown() => {
+                let values: Vec<&Value> = map
+                    .as_map()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|(_, t)| t.get(&second))
+                    .collect();
+                match values.split_first() {
+                    Some((first, rest)) if rest.iter().all(|v| same(first, v)) => {
+                        Some((*first).clone())
+                    }
+                    _ => {
+                        return Some(Value::unknown(
+                            keys[1].unknown_reason().unwrap_or_default(),
+                            span,
+                        ))
+                    }
+                }
+            }
+            _ => None,
+        };
+        if let Some(mut value) = found {
+            map_spans(&mut value, &|_| span);
+            return Some(value);
+        }
+        if let Some(u) = keys.iter().find_map(Value::first_unknown) {
+            return Some(Value::unknown(u.unknown_reason().unwrap_or_default(), span));
+        }
+        match items.get(3).and_then(|d| d.get("DefaultValue")) {
+            Some(default) => self.eval(default),
+            None => Some(Value::unknown(
+                format!(
+                    "`Fn::FindInMap` finds no entry for {}",
+                    keys.iter()
+                        .map(Value::display)
+                        .collect::<Vec<_>>()
+                        .join("/")
+                ),
+                span,
+            )),
+        }
+    }
+}
+
+/// A scalar as the string functions see it.
+pub(crate) fn text(value: &Value) -> Option<String> {
+    match &value.kind {
+        ValueKind::String(s) => Some(s.clone()),
+        ValueKind::Number(n) => Some(format_number(*n)),
+        ValueKind::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A computed string, unless it holds a dynamic reference.
+pub(super) fn finish_string(s: String, span: Span) -> Value {
+    if s.contains("{{resolve:") {
+        dynamic(&s, span)
+    } else {
+        Value::string(s, span)
+    }
+}
+
+/// A dynamic reference. A secret reference (Secrets Manager, SSM
+/// SecureString) alone is kept as written: it is how a template avoids a
+/// literal secret, and rules need to see it. Any other dynamic reference is
+/// resolved at deployment and unknown here.
+pub(super) fn dynamic(s: &str, span: Span) -> Value {
+    let whole = s.starts_with("{{resolve:") && s.ends_with("}}") && s.matches("{{").count() == 1;
+    let secret =
+        s.starts_with("{{resolve:secretsmanager:") || s.starts_with("{{resolve:ssm-secure:");
+    if whole && secret {
+        Value::string(s, span)
+    } else {
+        Value::unknown(
+            format!("the dynamic reference in {s:?} is resolved at deployment"),
+            span,
+        )
+    }
+}
+
+/// Whether two values are equal, ignoring spans.
+pub(crate) fn same(a: &Value, b: &Value) -> bool {
+    match (&a.kind, &b.kind) {
+        (ValueKind::List(x), ValueKind::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (ValueKind::Map(x), ValueKind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, a), (kb, b))| ka.value == kb.value && same(a, b))
+        }
+        (x, y) => x == y,
+    }
+}
+
+pub(super) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_pads() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn dynamic_references() {
+        let span = Span::default();
+        let secret = "{{resolve:secretsmanager:db:SecretString:password}}";
+        assert_eq!(dynamic(secret, span).as_str(), Some(secret));
+        assert!(dynamic("{{resolve:ssm:/acl}}", span).is_unknown());
+        assert!(dynamic("x-{{resolve:secretsmanager:a}}", span).is_unknown());
+    }
+}

@@ -1,0 +1,112 @@
+//! A template's `Resources` into model resources: the logical id is the
+//! address and the header, the evaluated `Properties` are the attributes.
+
+use std::collections::HashMap;
+
+use phiguard_model::{
+    Attribute, Block, Body, Dialect, FileId, Resource, ResourceId, Spanned, Value, ValueKind,
+};
+
+use super::conditions::Decision;
+use super::eval::{Evaluator, Scope};
+use super::params;
+use super::trace::Trace;
+
+/// A resource and its properties as written, for linking by expression.
+pub(crate) struct Built {
+    pub resource: Resource,
+    pub raw: Option<Value>,
+}
+
+pub(crate) fn build(
+    root: &Value,
+    file: FileId,
+    text: &str,
+    overrides: &HashMap<String, String>,
+    trace: &mut Trace,
+) -> Vec<Built> {
+    let entries = root
+        .get("Resources")
+        .and_then(Value::as_map)
+        .unwrap_or_default();
+    let scope = Scope {
+        text,
+        params: params::declared(root, overrides),
+        overrides,
+        mappings: root.get("Mappings"),
+        conditions: root
+            .get("Conditions")
+            .and_then(Value::as_map)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, v)| (k.value.as_str(), v))
+            .collect(),
+        resources: entries.iter().map(|(k, _)| k.value.as_str()).collect(),
+    };
+    let mut eval = Evaluator::new(&scope, trace);
+    let mut out = Vec::new();
+    for (key, body) in entries {
+        // `Fn::ForEach::...` loops (language extensions) and malformed
+        // entries declare no resource phiguard can read.
+        let Some(resource_type) = body.get("Type").and_then(Value::as_str) else {
+            continue;
+        };
+        if let Some(condition) = body.get("Condition").and_then(Value::as_str) {
+            // A resource whose condition is false is not created; one whose
+            // condition is unknown may be, so it is checked.
+            if eval.condition(condition) == Decision::Known(false) {
+                continue;
+            }
+        }
+        let raw = body.get("Properties");
+        let attributes = match raw.and_then(|p| eval.eval(p)).map(|v| v.kind) {
+            Some(ValueKind::Map(entries)) => entries
+                .into_iter()
+                .map(|(key, value)| Attribute { key, value })
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.push(Built {
+            resource: Resource {
+                id: ResourceId(0),
+                dialect: Dialect::CloudFormation,
+                resource_type: resource_type.to_string(),
+                address: key.value.clone(),
+                file,
+                span: key.span.cover(body.span),
+                header: key.span,
+                body: Body {
+                    attributes,
+                    blocks: metadata(body).into_iter().collect(),
+                },
+                instance_note: None,
+                module_calls: Vec::new(),
+            },
+            raw: raw.cloned(),
+        });
+    }
+    out
+}
+
+/// The resource's `Metadata`, as written (it may hold suppressions), as a
+/// block named `Metadata`.
+fn metadata(body: &Value) -> Option<Block> {
+    let (key, value) = body.as_map()?.iter().find(|(k, _)| k.value == "Metadata")?;
+    let attributes = value
+        .as_map()?
+        .iter()
+        .map(|(k, v)| Attribute {
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    Some(Block {
+        ident: Spanned::new(key.value.clone(), key.span),
+        labels: Vec::new(),
+        span: key.span.cover(value.span),
+        body: Body {
+            attributes,
+            blocks: Vec::new(),
+        },
+    })
+}

@@ -1,0 +1,113 @@
+//! The search domain view: `AWS::Elasticsearch::Domain` and
+//! `AWS::OpenSearchService::Domain` (the same properties, but the cluster
+//! configuration and engine version are named after the engine).
+
+use phiguard_model::{
+    AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing, Model,
+    NodeToNodeEncryption, Origin, Resource, ResourcePolicy, SearchDomain, Spanned, Value,
+    ValueKind, VpcOptions,
+};
+
+use super::trace::Trace;
+use super::view::{field, part, policy, property, tags};
+use super::Template;
+
+const DOMAINS: [&str; 2] = [
+    "AWS::Elasticsearch::Domain",
+    "AWS::OpenSearchService::Domain",
+];
+
+pub(crate) fn build(model: &Model, templates: &[Template], trace: &Trace) -> Vec<SearchDomain> {
+    templates
+        .iter()
+        .flat_map(|t| &t.resources)
+        .map(|(id, _)| model.resource(*id))
+        .filter(|r| DOMAINS.contains(&r.resource_type.as_str()))
+        .map(|r| domain(model, r, trace))
+        .collect()
+}
+
+fn domain(model: &Model, r: &Resource, trace: &Trace) -> SearchDomain {
+    let mut d = SearchDomain::new(r.id);
+    d.name = property(r, "DomainName");
+    d.engine_version = property(r, "EngineVersion").or_else(|| property(r, "ElasticsearchVersion"));
+    d.vpc_options = part(r, "VPCOptions").map(|p| VpcOptions {
+        origin: p.origin,
+        subnet_ids: field(p.value, &["SubnetIds"]),
+        security_group_ids: field(p.value, &["SecurityGroupIds"]),
+    });
+    d.encryption_at_rest = part(r, "EncryptionAtRestOptions").map(|p| EncryptionAtRest {
+        origin: p.origin,
+        enabled: field(p.value, &["Enabled"]),
+        kms_key_id: field(p.value, &["KmsKeyId"]),
+    });
+    d.node_to_node_encryption =
+        part(r, "NodeToNodeEncryptionOptions").map(|p| NodeToNodeEncryption {
+            origin: p.origin,
+            enabled: field(p.value, &["Enabled"]),
+        });
+    d.endpoint_options = part(r, "DomainEndpointOptions").map(|p| EndpointOptions {
+        origin: p.origin,
+        enforce_https: field(p.value, &["EnforceHTTPS"]),
+        tls_security_policy: field(p.value, &["TLSSecurityPolicy"]),
+    });
+    d.advanced_security = part(r, "AdvancedSecurityOptions").map(|p| {
+        let master = |name| field(p.value, &["MasterUserOptions", name]);
+        AdvancedSecurity {
+            origin: p.origin,
+            enabled: field(p.value, &["Enabled"]),
+            anonymous_auth_enabled: field(p.value, &["AnonymousAuthEnabled"]),
+            internal_user_database_enabled: field(p.value, &["InternalUserDatabaseEnabled"]),
+            master_user_name: master("MasterUserName"),
+            master_user_password: master("MasterUserPassword"),
+        }
+    });
+    d.log_publishing = part(r, "LogPublishingOptions")
+        .map(|p| log_publishing(r, p.origin, p.value))
+        .unwrap_or_default();
+    d.access_policy = part(r, "AccessPolicies").map(|p| ResourcePolicy {
+        origin: p.origin,
+        document: policy(p.value, &model.files, trace),
+    });
+    d.cluster_config = part(r, "ClusterConfig")
+        .or_else(|| part(r, "ElasticsearchClusterConfig"))
+        .map(|p| ClusterConfig {
+            origin: p.origin,
+            zone_awareness_enabled: field(p.value, &["ZoneAwarenessEnabled"]),
+            instance_count: field(p.value, &["InstanceCount"]),
+            dedicated_master_enabled: field(p.value, &["DedicatedMasterEnabled"]),
+        });
+    d.tags = property(r, "Tags").map(|t| tags(&t));
+    d
+}
+
+/// `LogPublishingOptions` is a map keyed by log type (`AUDIT_LOGS`, ...);
+/// the key becomes the option's `log_type`. An unknown map is one option
+/// whose every setting is unknown.
+fn log_publishing(r: &Resource, origin: Origin, value: &Value) -> Vec<LogPublishing> {
+    match &value.kind {
+        ValueKind::Map(entries) => entries
+            .iter()
+            .map(|(key, option)| log_option(r, key, option))
+            .collect(),
+        ValueKind::Unknown(_) => vec![LogPublishing {
+            origin,
+            log_type: Some(value.clone()),
+            enabled: Some(value.clone()),
+            destination: Some(value.clone()),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+fn log_option(r: &Resource, key: &Spanned<String>, option: &Value) -> LogPublishing {
+    LogPublishing {
+        origin: Origin {
+            resource: r.id,
+            span: key.span.cover(option.span),
+        },
+        log_type: Some(Value::string(key.value.clone(), key.span)),
+        enabled: field(option, &["Enabled"]),
+        destination: field(option, &["CloudWatchLogsLogGroupArn"]),
+    }
+}

@@ -1,0 +1,57 @@
+//! What evaluation learns beside the values themselves.
+
+use std::collections::HashMap;
+
+use phiguard_model::{Span, Value};
+
+/// A resource named by `Ref` or `Fn::GetAtt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reference {
+    pub logical_id: String,
+    pub attribute: Option<String>,
+}
+
+/// What evaluation learned beside the values: which unknown values stand
+/// for a resource (by span, for linking), how strings built by `Fn::Sub`
+/// map back onto the file (for spans inside JSON policies), and the text of
+/// `Fn::Sub` results with unknown parts (a JSON policy naming its own
+/// bucket is still a policy whose other parts are known).
+#[derive(Debug, Default)]
+pub(crate) struct Trace {
+    pub references: HashMap<Span, Reference>,
+    pub placements: HashMap<Span, Vec<(usize, usize)>>,
+    pub partials: HashMap<Span, Partial>,
+}
+
+/// An `Fn::Sub` result with unknown parts, each written as [`marker`].
+#[derive(Debug)]
+pub(crate) struct Partial {
+    /// The template string's span: its placement is keyed by it.
+    pub literal: Span,
+    pub text: String,
+    /// Why each unknown part is unknown, by marker number.
+    pub reasons: Vec<String>,
+}
+
+/// Stands for unknown part `n` in a [`Partial`]'s text: JSON-safe, and
+/// nothing a template would write.
+pub(crate) fn marker(n: usize) -> String {
+    format!("\u{27ea}?{n}\u{27eb}")
+}
+
+/// The number of the first marker in `s`.
+pub(crate) fn find_marker(s: &str) -> Option<usize> {
+    let start = s.find('\u{27ea}')? + '\u{27ea}'.len_utf8();
+    let rest = s.get(start..)?.strip_prefix('?')?;
+    let end = rest.find('\u{27eb}')?;
+    rest[..end].parse().ok()
+}
+
+impl Trace {
+    pub fn reference(&self, value: &Value) -> Option<&Reference> {
+        value
+            .is_unknown()
+            .then(|| self.references.get(&value.span))
+            .flatten()
+    }
+}

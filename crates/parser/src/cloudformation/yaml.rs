@@ -1,0 +1,501 @@
+//! YAML templates into a [`Value`] with byte spans, from saphyr-parser's
+//! event stream.
+//!
+//! saphyr's own loader is not used: it reports a duplicate key with only
+//! the second line, clones anchors without regard to where they came from,
+//! and turns tagged scalars into nodes with dummy spans. Building the tree
+//! here keeps every span exact (events count characters; spans count bytes),
+//! turns short-form tags (`!Ref x`) into the long form (`{"Ref": x}`), and
+//! bounds alias expansion and nesting.
+
+use std::collections::HashMap;
+
+use phiguard_model::{FileId, Span, Spanned, Value, ValueKind};
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use super::scalar::{self, CharOffsets};
+use super::SyntaxError;
+
+/// Deeper than any real template; keeps recursive walks of the tree safe.
+pub(crate) const MAX_DEPTH: usize = 128;
+/// Nodes that aliases may add in total: a real template needs a handful,
+/// a "billion laughs" document needs billions.
+pub(crate) const ALIAS_BUDGET: usize = 100_000;
+
+/// Parses every document of `text` (a whole file, BOM included).
+pub(crate) fn parse(text: &str, file: FileId) -> Result<Vec<Value>, SyntaxError> {
+    let mut builder = Builder {
+        text,
+        file,
+        offsets: CharOffsets::new(text),
+        stack: Vec::new(),
+        docs: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|err| {
+            let at = builder.offsets.byte(err.marker().index());
+            builder.error(format!("invalid YAML: {}", err.info()), at..at)
+        })?;
+        let start = builder.offsets.byte(span.start.index());
+        let end = builder.offsets.byte(span.end.index());
+        builder.event(event, start, end)?;
+    }
+    Ok(builder.docs)
+}
+
+/// A node being built, with how many nodes it holds (for the alias budget).
+struct Node {
+    value: Value,
+    size: usize,
+}
+
+struct Open {
+    /// Byte where the node's text starts (its anchor or tag included).
+    start: usize,
+    anchor: usize,
+    tag: Option<Tag>,
+    size: usize,
+    /// End of the last child: a block collection ends there.
+    last_end: usize,
+    kind: OpenKind,
+}
+
+enum OpenKind {
+    Seq(Vec<Value>),
+    Map {
+        entries: Vec<(Spanned<String>, Value)>,
+        seen: HashMap<String, Span>,
+        key: Option<Key>,
+        merges: Vec<Value>,
+    },
+}
+
+struct Key {
+    name: Spanned<String>,
+    /// A plain `<<`: YAML 1.1's merge key.
+    merge: bool,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    file: FileId,
+    offsets: CharOffsets,
+    stack: Vec<Open>,
+    docs: Vec<Value>,
+    anchors: HashMap<usize, (Value, usize)>,
+    alias_nodes: usize,
+}
+
+impl Builder<'_> {
+    fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.file, range)
+    }
+
+    fn error(&self, message: String, range: std::ops::Range<usize>) -> SyntaxError {
+        SyntaxError {
+            message,
+            span: self.span(range),
+            first: None,
+        }
+    }
+
+    fn event(&mut self, event: Event, start: usize, end: usize) -> Result<(), SyntaxError> {
+        match event {
+            Event::SequenceStart(anchor, tag) => {
+                self.open(false, anchor, tag.map(|t| t.into_owned()), start)
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.open(true, anchor, tag.map(|t| t.into_owned()), start)
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(start, end),
+            Event::Scalar(raw, style, anchor, tag) => {
+                let tag = tag.map(|t| t.into_owned());
+                self.scalar(&raw, style, anchor, tag, start, end)
+            }
+            Event::Alias(id) => {
+                let Some((value, size)) = self.anchors.get(&id) else {
+                    return Err(self.error("unknown YAML alias".into(), start..end));
+                };
+                self.alias_nodes = self.alias_nodes.saturating_add(*size);
+                if self.alias_nodes > ALIAS_BUDGET {
+                    return Err(self.error(
+                        format!(
+                            "YAML aliases expand to more than {ALIAS_BUDGET} nodes; \
+                             refusing the document (a \"billion laughs\" attack?)"
+                        ),
+                        start..end,
+                    ));
+                }
+                let node = Node {
+                    value: value.clone(),
+                    size: *size,
+                };
+                let end = scalar::trim_end(self.text, start, end);
+                if self.expects_key() {
+                    let key = match &node.value.kind {
+                        ValueKind::String(s) => s.clone(),
+                        _ => return Err(self.complex_key(start, end)),
+                    };
+                    return self.add_key(key, false, start..end);
+                }
+                self.add(node)
+            }
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => Ok(()),
+        }
+    }
+
+    fn open(
+        &mut self,
+        is_map: bool,
+        anchor: usize,
+        tag: Option<Tag>,
+        start: usize,
+    ) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error(
+                format!("the YAML nests more than {MAX_DEPTH} levels deep"),
+                start..start,
+            ));
+        }
+        let inner = scalar::skip_properties(self.text, start, anchor > 0, tag.is_some());
+        let kind = if is_map {
+            OpenKind::Map {
+                entries: Vec::new(),
+                seen: HashMap::new(),
+                key: None,
+                merges: Vec::new(),
+            }
+        } else {
+            OpenKind::Seq(Vec::new())
+        };
+        self.stack.push(Open {
+            start,
+            anchor,
+            tag,
+            size: 1,
+            last_end: inner.1,
+            kind,
+        });
+        Ok(())
+    }
+
+    fn expects_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Open {
+                kind: OpenKind::Map { key: None, .. },
+                ..
+            })
+        )
+    }
+
+    fn complex_key(&self, start: usize, end: usize) -> SyntaxError {
+        self.error(
+            "a mapping key must be a string, not a collection".into(),
+            start..end,
+        )
+    }
+
+    fn scalar(
+        &mut self,
+        raw: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<Tag>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), SyntaxError> {
+        let (tag_range, inner) =
+            scalar::skip_properties(self.text, start, anchor > 0, tag.is_some());
+        let end = scalar::scalar_end(self.text, style, inner, end);
+        if self.expects_key() {
+            let merge = style == ScalarStyle::Plain && raw == "<<" && tag.is_none();
+            return self.add_key(raw.to_string(), merge, inner..end);
+        }
+        let span = self.span(inner..end);
+        let value = scalar::resolve(raw, style, tag.as_ref(), span);
+        let value = wrap(value, tag.as_ref(), tag_range.map(|r| self.span(r)), start);
+        let node = Node { value, size: 1 };
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.value.clone(), 1));
+        }
+        self.add(node)
+    }
+
+    fn add_key(
+        &mut self,
+        name: String,
+        merge: bool,
+        range: std::ops::Range<usize>,
+    ) -> Result<(), SyntaxError> {
+        let span = self.span(range);
+        let Some(Open {
+            kind: OpenKind::Map { seen, key, .. },
+            size,
+            last_end,
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return Ok(());
+        };
+        if !merge {
+            if let Some(first) = seen.insert(name.clone(), span) {
+                return Err(SyntaxError {
+                    message: format!("duplicate key `{name}`"),
+                    span,
+                    first: Some(first),
+                });
+            }
+        }
+        *size += 1;
+        *last_end = (*last_end).max(span.end as usize);
+        *key = Some(Key {
+            name: Spanned::new(name, span),
+            merge,
+        });
+        Ok(())
+    }
+
+    /// Ends the innermost collection: `end_start..end_end` is the closing
+    /// event, which for flow collections starts at the `]` or `}`.
+    fn close(&mut self, end_start: usize, end_end: usize) -> Result<(), SyntaxError> {
+        let Some(open) = self.stack.pop() else {
+            return Ok(());
+        };
+        let closes_flow =
+            end_end > end_start && matches!(self.text.as_bytes().get(end_start), Some(b']' | b'}'));
+        let end = if closes_flow {
+            end_start + 1
+        } else {
+            open.last_end
+        };
+        let (tag_range, inner) =
+            scalar::skip_properties(self.text, open.start, open.anchor > 0, open.tag.is_some());
+        let span = self.span(inner..end.max(inner));
+        let kind = match open.kind {
+            OpenKind::Seq(items) => ValueKind::List(items),
+            OpenKind::Map {
+                mut entries,
+                mut seen,
+                merges,
+                ..
+            } => {
+                // Keys written in the mapping win over merged ones.
+                for source in &merges {
+                    for (key, value) in source.as_map().unwrap_or_default() {
+                        if !seen.contains_key(&key.value) {
+                            seen.insert(key.value.clone(), key.span);
+                            entries.push((key.clone(), value.clone()));
+                        }
+                    }
+                }
+                ValueKind::Map(entries)
+            }
+        };
+        let value = Value::new(kind, span);
+        let value = wrap(
+            value,
+            open.tag.as_ref(),
+            tag_range.map(|r| self.span(r)),
+            open.start,
+        );
+        if open.anchor > 0 {
+            self.anchors.insert(open.anchor, (value.clone(), open.size));
+        }
+        if self.expects_key() {
+            return Err(self.complex_key(inner, end));
+        }
+        self.add(Node {
+            value,
+            size: open.size,
+        })
+    }
+
+    /// Adds a finished node to its parent, or as a document.
+    fn add(&mut self, node: Node) -> Result<(), SyntaxError> {
+        let Some(parent) = self.stack.last_mut() else {
+            self.docs.push(node.value);
+            return Ok(());
+        };
+        parent.size = parent.size.saturating_add(node.size);
+        parent.last_end = parent.last_end.max(node.value.span.end as usize);
+        match &mut parent.kind {
+            OpenKind::Seq(items) => items.push(node.value),
+            OpenKind::Map {
+                entries,
+                key,
+                merges,
+                ..
+            } => match key.take() {
+                Some(Key { merge: true, name }) => match &node.value.kind {
+                    ValueKind::Map(_) => merges.push(node.value),
+                    ValueKind::List(items) if items.iter().all(|i| i.as_map().is_some()) => {
+                        merges.extend(items.iter().cloned());
+                    }
+                    _ => {
+                        return Err(SyntaxError {
+                            message: "the merge key `<<` needs a mapping or a list of mappings"
+                                .into(),
+                            span: name.span,
+                            first: None,
+                        })
+                    }
+                },
+                Some(Key { name, .. }) => entries.push((name, node.value)),
+                None => {}
+            },
+        }
+        Ok(())
+    }
+}
+
+/// A short-form function tag becomes the long form: `!Ref x` is
+/// `{"Ref": x}`, `!If [...]` is `{"Fn::If": [...]}`. The map spans the tag
+/// and its argument; its key spans the tag.
+fn wrap(value: Value, tag: Option<&Tag>, tag_span: Option<Span>, start: usize) -> Value {
+    let Some(name) = tag.and_then(function_name) else {
+        return value;
+    };
+    let tag_span = tag_span.unwrap_or(value.span);
+    let span = Span::new(
+        value.span.file,
+        start.min(tag_span.start as usize)..value.span.end as usize,
+    );
+    Value::new(
+        ValueKind::Map(vec![(Spanned::new(name, tag_span), value)]),
+        span,
+    )
+}
+
+/// The intrinsic function a local tag stands for, as cfn-lint and the
+/// CloudFormation service read it: `!Ref`, `!Condition`, else `Fn::` + name.
+fn function_name(tag: &Tag) -> Option<String> {
+    if tag.handle != "!" || tag.suffix.is_empty() {
+        return None;
+    }
+    Some(match tag.suffix.as_str() {
+        "Ref" | "Condition" => tag.suffix.clone(),
+        other => format!("Fn::{other}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Value {
+        let mut docs = parse(text, FileId(0)).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.range()]
+    }
+
+    #[test]
+    fn tags_become_long_form_with_spans() {
+        let text = "a: !Ref Foo\nb: !If [C, \"x\", y]  # note\n";
+        let root = one(text);
+        let a = root.get("a").unwrap();
+        assert_eq!(slice(text, a.span), "!Ref Foo");
+        let (key, inner) = &a.as_map().unwrap()[0];
+        assert_eq!((key.value.as_str(), slice(text, key.span)), ("Ref", "!Ref"));
+        assert_eq!(slice(text, inner.span), "Foo");
+        let b = root.get("b").unwrap();
+        assert_eq!(slice(text, b.span), "!If [C, \"x\", y]");
+        let args = b.get("Fn::If").unwrap();
+        assert_eq!(slice(text, args.as_list().unwrap()[1].span), "\"x\"");
+    }
+
+    #[test]
+    fn block_collections_end_at_their_last_child() {
+        let text = "a:\n  - x\n  - y\n\nb: 1\n";
+        let root = one(text);
+        assert_eq!(slice(text, root.get("a").unwrap().span), "- x\n  - y");
+        assert_eq!(slice(text, root.span), text.trim_end());
+    }
+
+    #[test]
+    fn quoted_scalars_stop_at_their_quote() {
+        let text = "a: 'it''s'   # c\nb: \"x\\\"y\" # c\n";
+        let root = one(text);
+        assert_eq!(slice(text, root.get("a").unwrap().span), "'it''s'");
+        assert_eq!(root.get("a").unwrap().as_str(), Some("it's"));
+        assert_eq!(slice(text, root.get("b").unwrap().span), "\"x\\\"y\"");
+    }
+
+    #[test]
+    fn multibyte_characters_shift_byte_offsets() {
+        let text = "\u{feff}é: ü\nb: !Ref 😀x\n";
+        let root = one(text);
+        let b = root.get("b").unwrap();
+        assert_eq!(slice(text, b.span), "!Ref 😀x");
+        assert_eq!(slice(text, root.as_map().unwrap()[0].0.span), "é");
+    }
+
+    #[test]
+    fn duplicate_keys_name_both() {
+        let err = parse("a: 1\nb:\n  c: 1\n  c: 2\n", FileId(0)).unwrap_err();
+        assert_eq!(err.message, "duplicate key `c`");
+        assert_eq!(err.first.map(|s| s.start), Some(10));
+        assert_eq!(err.span.start, 17);
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let text = "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nl: *b\n";
+        let root = one(text);
+        let m = root.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().kind, ValueKind::Number(1.0));
+        assert_eq!(m.get("y").unwrap().kind, ValueKind::Number(3.0));
+        assert!(root.get("l").unwrap().get("y").is_some());
+    }
+
+    #[test]
+    fn aliases_have_a_budget() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let err = parse(&text, FileId(0)).unwrap_err();
+        assert!(err.message.contains("billion laughs"), "{}", err.message);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let text: String = (0..MAX_DEPTH + 5)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect();
+        assert!(parse(&text, FileId(0))
+            .unwrap_err()
+            .message
+            .contains("nests"));
+    }
+
+    #[test]
+    fn collection_keys_are_errors() {
+        assert!(parse("? [a]\n: b\n", FileId(0)).is_err());
+        assert!(parse("{[a]: b}", FileId(0)).is_err());
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let err = parse("a: [b\nc: d\n", FileId(0)).unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+    }
+
+    #[test]
+    fn documents_are_counted() {
+        assert_eq!(parse("a: 1\n---\nb: 2\n", FileId(0)).unwrap().len(), 2);
+        assert_eq!(parse("", FileId(0)).unwrap().len(), 0);
+    }
+}

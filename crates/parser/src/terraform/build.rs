@@ -1,0 +1,126 @@
+//! Evaluated instances into the model's resources: one per resource
+//! instance, with Terraform's address, the calling module blocks, a note
+//! when the instance stands in for an unknown number of them, and the
+//! satellite-to-bucket references found in its body.
+
+use std::collections::HashMap;
+
+use phiguard_model::{Attribute, Block, Body, Dialect, Resource, ResourceId, Span};
+
+use super::eval::Evaluator;
+use super::instances::{EvBody, Form};
+use super::link::Links;
+
+/// Where a resource came from: its module instance and configuration (the
+/// root instance whose tree it is in).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placed {
+    pub id: ResourceId,
+    pub instance: usize,
+    pub root: usize,
+}
+
+#[derive(Default)]
+pub(crate) struct Built {
+    /// Each resource with its module instance and root instance.
+    pub resources: Vec<(Resource, usize, usize)>,
+    /// (resource index, span of a value in its body, object the value names)
+    links: Vec<(usize, Span, u32)>,
+    object_of: HashMap<u32, usize>,
+}
+
+impl Built {
+    /// Adds the resources to `model`; returns where each is and the links.
+    pub fn finish(self, model: &mut phiguard_model::Model) -> (Vec<Placed>, Links) {
+        let offset = model.resources.len() as u32;
+        let id = |index: usize| ResourceId(offset + index as u32);
+        let mut placed = Vec::with_capacity(self.resources.len());
+        for (resource, instance, root) in self.resources {
+            let id = model.add_resource(resource);
+            placed.push(Placed { id, instance, root });
+        }
+        let mut links = Links::default();
+        for (from, span, object) in self.links {
+            if let Some(&to) = self.object_of.get(&object) {
+                links.add(id(from), span, id(to));
+            }
+        }
+        (placed, links)
+    }
+}
+
+impl Evaluator<'_> {
+    /// Adds every resource instance of `inst` and of the modules it calls.
+    pub fn sweep(&mut self, inst: usize, out: &mut Built) {
+        let config = self.config(inst);
+        for (index, (_, _, decl)) in config.resources.items.iter().enumerate() {
+            let Ok(expansion) = self.resource_expansion(inst, index) else {
+                continue;
+            };
+            let instance = &self.instances[inst];
+            let note = match (&instance.note, &expansion.form) {
+                (Some(outer), Form::Unknown(n)) => Some(format!("{outer}; {n}")),
+                (None, Form::Unknown(n)) => Some(n.clone()),
+                (outer, _) => outer.clone(),
+            };
+            for object in &expansion.objects {
+                let Some(body) = &object.body else { continue };
+                let at = out.resources.len();
+                out.object_of.insert(object.id, at);
+                let mut links = Vec::new();
+                let body = model_body(body, &mut |span, origin| links.push((at, span, origin)));
+                out.links.extend(links);
+                let name = format!(
+                    "{}.{}{}",
+                    decl.resource_type,
+                    decl.name,
+                    object.key.suffix()
+                );
+                let resource = Resource {
+                    id: ResourceId(0),
+                    dialect: Dialect::Terraform,
+                    resource_type: decl.resource_type.clone(),
+                    address: instance.address_of(&name),
+                    file: decl.file,
+                    span: decl.span,
+                    header: decl.header,
+                    body,
+                    instance_note: note.clone(),
+                    module_calls: instance.calls.clone(),
+                };
+                out.resources.push((resource, inst, instance.root));
+            }
+        }
+        for index in 0..config.calls.items.len() {
+            let Ok(expansion) = self.call_expansion(inst, index) else {
+                continue;
+            };
+            for &(_, child) in &expansion.children {
+                self.sweep(child, out);
+            }
+        }
+    }
+}
+
+fn model_body(body: &EvBody, link: &mut dyn FnMut(Span, u32)) -> Body {
+    Body {
+        attributes: body
+            .attrs
+            .iter()
+            .map(|(key, value)| Attribute {
+                key: key.clone(),
+                value: value.to_model(link),
+            })
+            .collect(),
+        blocks: body
+            .blocks
+            .iter()
+            .map(|b| Block {
+                ident: b.ident.clone(),
+                labels: b.labels.clone(),
+                span: b.span,
+                body: model_body(&b.body, link),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,211 @@
+//! A module directory's declarations: variables, locals, resources, data
+//! sources, module calls and outputs, gathered from all its files.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use phiguard_model::{FileId, Span, Spanned};
+
+use super::ir::{AttrIr, BlockIr, BodyIr, Expr, ExprKind};
+use super::types::Ty;
+
+/// Declarations by name. Terraform rejects two with one name in a module,
+/// but a folder of examples or fixtures often repeats them across files:
+/// a reference prefers the declaration in its own file, then the first.
+#[derive(Debug)]
+pub(crate) struct Decls<T> {
+    pub items: Vec<(String, FileId, T)>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl<T> Default for Decls<T> {
+    fn default() -> Self {
+        Decls {
+            items: Vec::new(),
+            by_name: HashMap::new(),
+        }
+    }
+}
+
+impl<T> Decls<T> {
+    fn add(&mut self, name: String, file: FileId, item: T) {
+        self.by_name
+            .entry(name.clone())
+            .or_default()
+            .push(self.items.len());
+        self.items.push((name, file, item));
+    }
+
+    pub fn find(&self, name: &str, from: FileId) -> Option<usize> {
+        let candidates = self.by_name.get(name)?;
+        candidates
+            .iter()
+            .find(|&&i| self.items[i].1 == from)
+            .or(candidates.first())
+            .copied()
+    }
+
+    pub fn get(&self, index: usize) -> &T {
+        &self.items[index].2
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Variable {
+    pub ty: Ty,
+    pub default: Option<Expr>,
+    pub nullable: bool,
+}
+
+/// A `resource` or `data` block.
+#[derive(Debug)]
+pub(crate) struct ResourceDecl {
+    pub resource_type: String,
+    pub name: String,
+    pub file: FileId,
+    pub span: Span,
+    pub header: Span,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    /// Without the meta-arguments.
+    pub body: BodyIr,
+}
+
+#[derive(Debug)]
+pub(crate) struct ModuleCall {
+    pub name: String,
+    pub header: Span,
+    pub source: Option<Spanned<String>>,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    /// The input variables it sets.
+    pub args: Vec<AttrIr>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct ModuleConfig {
+    /// The directory, as read (lexically normalised).
+    pub dir: PathBuf,
+    pub files: Vec<FileId>,
+    pub variables: Decls<Variable>,
+    pub locals: Decls<Expr>,
+    pub resources: Decls<ResourceDecl>,
+    pub data: Decls<ResourceDecl>,
+    pub calls: Decls<ModuleCall>,
+    pub outputs: Decls<Expr>,
+}
+
+/// Arguments that configure how Terraform handles a resource, not the
+/// resource itself.
+const META_ATTRS: [&str; 4] = ["count", "for_each", "depends_on", "provider"];
+const META_BLOCKS: [&str; 3] = ["lifecycle", "provisioner", "connection"];
+const CALL_META: [&str; 7] = [
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "depends_on",
+    "providers",
+    "provider",
+];
+
+impl ModuleConfig {
+    pub fn new(dir: PathBuf) -> Self {
+        ModuleConfig {
+            dir,
+            ..ModuleConfig::default()
+        }
+    }
+
+    /// Adds one file's top-level blocks.
+    pub fn add_file(&mut self, file: FileId, body: BodyIr) {
+        self.files.push(file);
+        for block in body.blocks {
+            self.add_block(file, block);
+        }
+    }
+
+    fn add_block(&mut self, file: FileId, block: BlockIr) {
+        let header = block
+            .labels
+            .last()
+            .map_or(block.ident.span, |l| block.ident.span.cover(l.span));
+        match (block.ident.value.as_str(), block.labels.as_slice()) {
+            ("variable", [name]) => {
+                let body = block.body;
+                let nullable = !matches!(
+                    body.attr("nullable").map(|e| &e.kind),
+                    Some(ExprKind::Bool(false))
+                );
+                let variable = Variable {
+                    ty: body.attr("type").map_or(Ty::Any, Ty::parse),
+                    default: body.attr("default").cloned(),
+                    nullable,
+                };
+                self.variables.add(name.value.clone(), file, variable);
+            }
+            ("locals", []) => {
+                for attr in block.body.attrs {
+                    self.locals.add(attr.key.value, file, attr.expr);
+                }
+            }
+            ("output", [name]) => {
+                if let Some(value) = block.body.attr("value") {
+                    self.outputs.add(name.value.clone(), file, value.clone());
+                }
+            }
+            ("resource" | "data", [resource_type, name]) => {
+                let data = block.ident.value == "data";
+                let mut body = block.body;
+                let count = take_attr(&mut body, "count");
+                let for_each = take_attr(&mut body, "for_each");
+                body.attrs
+                    .retain(|a| !META_ATTRS.contains(&a.key.value.as_str()));
+                body.blocks
+                    .retain(|b| !META_BLOCKS.contains(&b.ident.value.as_str()));
+                let decl = ResourceDecl {
+                    resource_type: resource_type.value.clone(),
+                    name: name.value.clone(),
+                    file,
+                    span: block.span,
+                    header,
+                    count,
+                    for_each,
+                    body,
+                };
+                let key = format!("{}.{}", resource_type.value, name.value);
+                if data {
+                    self.data.add(key, file, decl);
+                } else {
+                    self.resources.add(key, file, decl);
+                }
+            }
+            ("module", [name]) => {
+                let mut body = block.body;
+                let source = body.attr("source").and_then(|e| {
+                    e.as_literal_str()
+                        .map(|s| Spanned::new(s.to_string(), e.span))
+                });
+                let count = take_attr(&mut body, "count");
+                let for_each = take_attr(&mut body, "for_each");
+                body.attrs
+                    .retain(|a| !CALL_META.contains(&a.key.value.as_str()));
+                let call = ModuleCall {
+                    name: name.value.clone(),
+                    header,
+                    source,
+                    count,
+                    for_each,
+                    args: body.attrs,
+                };
+                self.calls.add(name.value.clone(), file, call);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn take_attr(body: &mut BodyIr, name: &str) -> Option<Expr> {
+    let at = body.attrs.iter().position(|a| a.key.value == name)?;
+    Some(body.attrs.remove(at).expr)
+}

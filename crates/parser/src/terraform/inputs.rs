@@ -1,0 +1,223 @@
+//! Input values of a root module, with Terraform's precedence (later wins):
+//! variable defaults, `TF_VAR_` environment variables, `terraform.tfvars`,
+//! `terraform.tfvars.json`, `*.auto.tfvars(.json)` in lexical order, then
+//! the var files and `NAME=VALUE` values given as options.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use phiguard_model::{display_path, LintError, Model, Span, Value};
+
+use super::hcl;
+use super::lower::{Lower, SpanMode};
+use super::types::{constant, Ty};
+use super::value::V;
+use crate::json;
+
+/// A value as given: parsed (var files) or text (the environment, `--var`),
+/// which Terraform parses according to the variable's type.
+#[derive(Debug, Clone)]
+pub(crate) enum Raw {
+    Value(Value),
+    Text(String),
+}
+
+/// Values that apply to every root module, read once.
+#[derive(Debug, Default)]
+pub(crate) struct Given {
+    env: Vec<(String, Raw)>,
+    files: Vec<(String, Raw)>,
+    vars: Vec<(String, Raw)>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct RootInputs {
+    values: HashMap<String, Raw>,
+}
+
+impl RootInputs {
+    /// The value given for variable `name`, converted per its type by the caller.
+    pub fn value(&self, name: &str, ty: &Ty) -> Option<V> {
+        match self.values.get(name)? {
+            Raw::Value(v) => Some(V::from_model(v)),
+            Raw::Text(text) if ty.is_primitive() || ty.is_any() => {
+                Some(V::string(text.clone(), Span::default()))
+            }
+            Raw::Text(text) => Some(parse_text(text)),
+        }
+    }
+}
+
+/// A `--var` or `TF_VAR_` value for a list, map or object variable: an HCL
+/// expression of literals.
+fn parse_text(text: &str) -> V {
+    let parsed = std::panic::catch_unwind(|| hcl_edit::parser::parse_expr(text));
+    let Ok(Ok(expr)) = parsed else {
+        return V::unknown("the given value is not a valid expression", Span::default());
+    };
+    let lowered = Lower::new(SpanMode::Fixed(Span::default()), text).expr(&expr);
+    constant(&lowered)
+        .unwrap_or_else(|| V::unknown("the given value is not a constant", Span::default()))
+}
+
+pub(crate) struct Options<'o> {
+    pub base_dir: &'o Path,
+    pub var_files: &'o [PathBuf],
+    pub vars: &'o [(String, String)],
+    pub env_vars: &'o [(String, String)],
+}
+
+/// Reads the values every root module shares; errors go to `model`.
+pub(crate) fn given(model: &mut Model, options: &Options) -> Given {
+    let env = options
+        .env_vars
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), Raw::Text(v.clone()))))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
+    let mut files = Vec::new();
+    for path in options.var_files {
+        let path = options.base_dir.join(path);
+        files.extend(read_var_file(model, &path, options.base_dir, true));
+    }
+    let vars = options
+        .vars
+        .iter()
+        .map(|(k, v)| (k.clone(), Raw::Text(v.clone())))
+        .collect();
+    Given { env, files, vars }
+}
+
+/// The inputs of the root module in `dir`, auto-loading its var files.
+pub(crate) fn for_root(
+    model: &mut Model,
+    dir: &Path,
+    given: &Given,
+    options: &Options,
+    disk: bool,
+) -> RootInputs {
+    let mut values = HashMap::new();
+    let mut set = |list: Vec<(String, Raw)>| {
+        for (name, raw) in list {
+            values.insert(name, raw);
+        }
+    };
+    set(given.env.clone());
+    if disk {
+        for path in auto_files(dir) {
+            let read = read_var_file(model, &path, options.base_dir, false);
+            set(read);
+        }
+    }
+    set(given.files.clone());
+    set(given.vars.clone());
+    RootInputs { values }
+}
+
+/// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)`
+/// sorted by name, as Terraform loads them.
+fn auto_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut auto: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+        .collect();
+    auto.sort();
+    ["terraform.tfvars", "terraform.tfvars.json"]
+        .into_iter()
+        .map(String::from)
+        .chain(auto)
+        .map(|n| dir.join(n))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// Reads one var file into the model (so errors can point into it).
+fn read_var_file(
+    model: &mut Model,
+    path: &Path,
+    base_dir: &Path,
+    given: bool,
+) -> Vec<(String, Raw)> {
+    let shown = display_path(path, base_dir);
+    let text = match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            model
+                .errors
+                .push(error(shown, None, "the var file is not UTF-8 text".into()));
+            return Vec::new();
+        }
+        Err(err) => {
+            if given {
+                let message = format!(
+                    "cannot read the var file: {}",
+                    crate::discover::io_message(&err)
+                );
+                model.errors.push(error(shown, None, message));
+            }
+            return Vec::new();
+        }
+    };
+    let id = model.add_file(path, shown.clone(), Arc::from(text));
+    let file = model.file(id);
+    let is_json = shown.ends_with(".json");
+    if is_json {
+        let base = file.bom_len();
+        return match json::parse(&file.text[base..], id, base) {
+            Ok(value) => match value.as_map() {
+                Some(entries) => entries
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), Raw::Value(v.clone())))
+                    .collect(),
+                None => {
+                    let message = "a var file must hold an object".into();
+                    model.errors.push(error(shown, Some(value.span), message));
+                    Vec::new()
+                }
+            },
+            Err(err) => {
+                let message = format!("invalid JSON: {}", err.describe(Some(file)));
+                model.errors.push(error(shown, Some(err.span), message));
+                Vec::new()
+            }
+        };
+    }
+    match hcl::parse(file) {
+        Ok(parsed) => {
+            let text = &file.text[parsed.base..];
+            let mode = SpanMode::Offset {
+                file: id,
+                base: parsed.base,
+            };
+            let body = Lower::new(mode, text).body(&parsed.body);
+            body.attrs
+                .into_iter()
+                .map(|a| {
+                    let value = constant(&a.expr).unwrap_or_else(|| {
+                        V::unknown(
+                            format!("the value of {} in {shown} is not a constant", a.key.value),
+                            a.expr.span,
+                        )
+                    });
+                    (a.key.value, Raw::Value(value.to_model(&mut |_, _| {})))
+                })
+                .collect()
+        }
+        Err(err) => {
+            model.errors.push(err);
+            Vec::new()
+        }
+    }
+}
+
+fn error(path: String, span: Option<Span>, message: String) -> LintError {
+    LintError {
+        path,
+        span,
+        message,
+    }
+}

@@ -1,0 +1,274 @@
+//! Module calls: finding a call's code (a local path, or a registry or git
+//! source that `terraform init` recorded in `.terraform/modules/modules.json`)
+//! and expanding the call into child instances, bounded against cycles.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+
+use phiguard_model::{FileId, UnavailableModule};
+
+use super::eval::Evaluator;
+use super::instances::{CallExpansion, Form, Instance, Parent};
+use super::value::{fail, Fail};
+use crate::json;
+
+/// Modules nested deeper than this are not instantiated.
+const MAX_NESTING: usize = 16;
+
+#[derive(Debug, Default)]
+pub(crate) struct Resolver {
+    by_dir: HashMap<PathBuf, usize>,
+    /// Per root directory: `modules.json` keys to module directories.
+    manifests: HashMap<PathBuf, HashMap<String, PathBuf>>,
+}
+
+impl Resolver {
+    pub fn add_config(&mut self, dir: PathBuf, index: usize) {
+        self.by_dir.insert(dir, index);
+    }
+
+    pub fn config(&self, dir: &Path) -> Option<usize> {
+        self.by_dir.get(dir).copied()
+    }
+
+    pub fn add_manifest(&mut self, root: PathBuf, modules: HashMap<String, PathBuf>) {
+        self.manifests.insert(root, modules);
+    }
+
+    /// The configuration a call uses, or why it cannot be read.
+    pub fn resolve(
+        &self,
+        caller_dir: &Path,
+        root_dir: &Path,
+        key: &str,
+        source: Option<&str>,
+    ) -> Result<usize, String> {
+        let Some(source) = source else {
+            return Err("its `source` is not a literal string".into());
+        };
+        if let Some(dir) = local_dir(caller_dir, source) {
+            return self
+                .config(&dir)
+                .ok_or_else(|| format!("{source} holds no Terraform files that could be read"));
+        }
+        let dir = self
+            .manifests
+            .get(root_dir)
+            .and_then(|m| m.get(key))
+            .ok_or_else(|| {
+                "not available offline: run `terraform init` so that .terraform/modules holds it"
+                    .to_string()
+            })?;
+        self.config(dir).ok_or_else(|| {
+            format!(
+                "{} holds no Terraform files that could be read",
+                dir.display()
+            )
+        })
+    }
+}
+
+/// The directory of a local source (`./x`, `../x`).
+pub(crate) fn local_dir(caller_dir: &Path, source: &str) -> Option<PathBuf> {
+    let local = source == "."
+        || source == ".."
+        || source.starts_with("./")
+        || source.starts_with("../")
+        || source.starts_with(".\\")
+        || source.starts_with("..\\");
+    local.then(|| normalize(&caller_dir.join(source)))
+}
+
+/// `<root>/.terraform/modules/modules.json`: module keys to directories.
+pub(crate) fn read_manifest(root: &Path) -> Option<HashMap<String, PathBuf>> {
+    let text = std::fs::read_to_string(root.join(".terraform/modules/modules.json")).ok()?;
+    let value = json::parse(&text, FileId(0), 0).ok()?;
+    let mut out = HashMap::new();
+    for module in value.get("Modules")?.as_list()? {
+        let key = module.get("Key").and_then(|k| k.as_str());
+        let dir = module.get("Dir").and_then(|d| d.as_str());
+        if let (Some(key), Some(dir)) = (key, dir) {
+            if !key.is_empty() {
+                out.insert(key.to_string(), normalize(&root.join(dir)));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// `.` and `..` resolved without touching the file system.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let can_pop = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if can_pop {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `to` relative to `from` (`path.module` seen from the root module), with `/`.
+pub(crate) fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+impl Evaluator<'_> {
+    pub fn call_expansion(&mut self, inst: usize, index: usize) -> Result<Rc<CallExpansion>, Fail> {
+        let busy = Rc::new(CallExpansion {
+            form: Form::Single,
+            children: Vec::new(),
+            unavailable: Some(String::new()),
+        });
+        let expansion = self.memo_call(inst, index, &busy);
+        if Rc::ptr_eq(&expansion, &busy) {
+            let name = &self.config(inst).calls.get(index).name;
+            return fail(format!("module.{name} refers to itself"));
+        }
+        Ok(expansion)
+    }
+
+    fn memo_call(
+        &mut self,
+        inst: usize,
+        index: usize,
+        busy: &Rc<CallExpansion>,
+    ) -> Rc<CallExpansion> {
+        if let Some(done) = self.instances[inst].call_slot(index, busy) {
+            return done;
+        }
+        let expansion = Rc::new(self.expand_call(inst, index));
+        self.instances[inst].set_call_slot(index, Rc::clone(&expansion));
+        expansion
+    }
+
+    fn expand_call(&mut self, inst: usize, index: usize) -> CallExpansion {
+        let config = self.config(inst);
+        let call = config.calls.get(index);
+        let address = self.instances[inst].address_of(&format!("module.{}", call.name));
+        let mut key_path = self.instances[inst].key_path.clone();
+        key_path.push(call.name.clone());
+        let root_dir = &self.config(self.instances[inst].root).dir;
+        let source = call.source.as_ref().map(|s| s.value.as_str());
+        let resolved = self
+            .resolver
+            .resolve(&config.dir, root_dir, &key_path.join("."), source)
+            .and_then(|child| self.check_nesting(inst, child).map(|_| child));
+        let child_config = match resolved {
+            Ok(child) => child,
+            Err(reason) => {
+                self.unavailable.push(UnavailableModule {
+                    address: address.clone(),
+                    source: source.unwrap_or_default().to_string(),
+                    span: call.header,
+                    reason: reason.clone(),
+                });
+                return CallExpansion {
+                    form: Form::Single,
+                    children: Vec::new(),
+                    unavailable: Some(format!("the outputs of {address} are unknown: {reason}")),
+                };
+            }
+        };
+        let plan = self.expand(inst, call.count.as_ref(), call.for_each.as_ref());
+        let parent = &self.instances[inst];
+        let note = match (&parent.note, &plan.form) {
+            (Some(outer), Form::Unknown(n)) => Some(format!("{outer}; {address}: {n}")),
+            (None, Form::Unknown(n)) => Some(format!("{address}: {n}")),
+            (outer, _) => outer.clone(),
+        };
+        let mut calls = parent.calls.clone();
+        calls.push(call.header);
+        let (root, inputs) = (parent.root, Rc::clone(&parent.inputs));
+        let mut children = Vec::with_capacity(plan.items.len());
+        for (key, each, count) in plan.items {
+            let id = self.instances.len();
+            let mut child = Instance::root(child_config, root, Rc::clone(&inputs));
+            child.address = format!("{address}{}", key.suffix());
+            child.parent = Some(Parent {
+                inst,
+                call: index,
+                each,
+                count,
+            });
+            child.calls = calls.clone();
+            child.key_path = key_path.clone();
+            child.note = note.clone();
+            self.instances.push(child);
+            children.push((key, id));
+        }
+        CallExpansion {
+            form: plan.form,
+            children,
+            unavailable: None,
+        }
+    }
+
+    /// A module that (indirectly) calls itself, or nesting without end,
+    /// is not instantiated.
+    fn check_nesting(&self, inst: usize, child: usize) -> Result<(), String> {
+        let mut depth = 0;
+        let mut at = Some(inst);
+        while let Some(i) = at {
+            if self.instances[i].config == child {
+                return Err("the module calls itself (directly or through other modules)".into());
+            }
+            depth += 1;
+            at = self.instances[i].parent.as_ref().map(|p| p.inst);
+        }
+        if depth > MAX_NESTING {
+            return Err(format!("modules are nested more than {MAX_NESTING} deep"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_normalise_and_relate() {
+        assert_eq!(normalize(Path::new("/a/b/./../c")), PathBuf::from("/a/c"));
+        assert_eq!(normalize(Path::new("../x/..")), PathBuf::from(".."));
+        assert_eq!(relative(Path::new("/r/ex/one"), Path::new("/r")), "../..");
+        assert_eq!(
+            relative(Path::new("/r"), Path::new("/r/modules/b")),
+            "modules/b"
+        );
+        assert_eq!(relative(Path::new("/r"), Path::new("/r")), ".");
+    }
+
+    #[test]
+    fn local_sources() {
+        let dir = Path::new("/r/examples/a");
+        assert_eq!(local_dir(dir, "../../"), Some(PathBuf::from("/r")));
+        assert_eq!(
+            local_dir(dir, "./m"),
+            Some(PathBuf::from("/r/examples/a/m"))
+        );
+        assert_eq!(local_dir(dir, "terraform-aws-modules/s3-bucket/aws"), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! The evaluator's values: the model's value tree plus what evaluation
+//! needs and rules never see: which resource instance a value names (to link
+//! satellites), the structure behind a JSON string (so a policy written with
+//! `jsonencode` keeps a span on every part), and objects whose missing
+//! attributes are unknown rather than errors (resources, data sources).
+
+use std::rc::Rc;
+
+use phiguard_model::{format_number, Span, Spanned, Value, ValueKind};
+
+#[derive(Debug, Clone)]
+pub(crate) struct V {
+    pub kind: K,
+    pub span: Span,
+    pub meta: Option<Rc<Meta>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum K {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<V>),
+    Map(Vec<(Spanned<String>, V)>),
+    Unknown(Rc<str>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Meta {
+    /// The resource instance this value is the id, name or ARN of.
+    pub origin: Option<u32>,
+    /// For a JSON string: the value it encodes, with its spans.
+    pub structured: Option<V>,
+    /// For a resource or data source object: reading an attribute it does
+    /// not have gives an unknown value (the provider computes it).
+    pub open: bool,
+}
+
+/// A Terraform error (a wrong type, a missing key): `try` and `can` catch
+/// it; anywhere else it becomes an unknown value with this message.
+#[derive(Debug, Clone)]
+pub(crate) struct Fail(pub String);
+
+pub(crate) type R = Result<V, Fail>;
+
+pub(crate) fn fail<T>(message: impl Into<String>) -> Result<T, Fail> {
+    Err(Fail(message.into()))
+}
+
+impl V {
+    pub fn new(kind: K, span: Span) -> V {
+        V {
+            kind,
+            span,
+            meta: None,
+        }
+    }
+
+    pub fn null(span: Span) -> V {
+        V::new(K::Null, span)
+    }
+
+    pub fn bool(b: bool, span: Span) -> V {
+        V::new(K::Bool(b), span)
+    }
+
+    pub fn number(n: f64, span: Span) -> V {
+        V::new(K::Number(n), span)
+    }
+
+    pub fn string(s: impl Into<String>, span: Span) -> V {
+        V::new(K::String(s.into()), span)
+    }
+
+    pub fn list(items: Vec<V>, span: Span) -> V {
+        V::new(K::List(items), span)
+    }
+
+    pub fn map(entries: Vec<(Spanned<String>, V)>, span: Span) -> V {
+        V::new(K::Map(entries), span)
+    }
+
+    pub fn unknown(reason: impl Into<Rc<str>>, span: Span) -> V {
+        V::new(K::Unknown(reason.into()), span)
+    }
+
+    pub fn with_meta(mut self, meta: Meta) -> V {
+        self.meta = Some(Rc::new(meta));
+        self
+    }
+
+    /// The same value at another place; its parts keep theirs.
+    pub fn at(mut self, span: Span) -> V {
+        self.span = span;
+        self
+    }
+
+    /// Moves every part to `span`: for values from outside the configuration
+    /// (`terraform.tfvars`, `--var`) that findings cannot point into.
+    pub fn deep_respan(&mut self, span: Span) {
+        self.span = span;
+        match &mut self.kind {
+            K::List(items) => items.iter_mut().for_each(|v| v.deep_respan(span)),
+            K::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.span = span;
+                v.deep_respan(span);
+            }),
+            _ => {}
+        }
+        if let Some(meta) = &mut self.meta {
+            if meta.structured.is_some() {
+                let meta = Rc::make_mut(meta);
+                if let Some(s) = &mut meta.structured {
+                    s.deep_respan(span);
+                }
+            }
+        }
+    }
+
+    pub fn origin(&self) -> Option<u32> {
+        self.meta.as_ref().and_then(|m| m.origin)
+    }
+
+    pub fn structured(&self) -> Option<&V> {
+        self.meta.as_ref().and_then(|m| m.structured.as_ref())
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.meta.as_ref().is_some_and(|m| m.open)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, K::Null)
+    }
+
+    pub fn unknown_reason(&self) -> Option<&Rc<str>> {
+        match &self.kind {
+            K::Unknown(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            K::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        match &self.kind {
+            K::Map(entries) => entries.iter().find(|(k, _)| k.value == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The first unknown part, depth first.
+    pub fn first_unknown(&self) -> Option<&Rc<str>> {
+        match &self.kind {
+            K::Unknown(reason) => Some(reason),
+            K::List(items) => items.iter().find_map(V::first_unknown),
+            K::Map(entries) => entries.iter().find_map(|(_, v)| v.first_unknown()),
+            _ => None,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            K::Null => "null",
+            K::Bool(_) => "bool",
+            K::Number(_) => "number",
+            K::String(_) => "string",
+            K::List(_) => "list",
+            K::Map(_) => "object",
+            K::Unknown(_) => "unknown value",
+        }
+    }
+
+    /// Terraform's `==`: `None` when an unknown part decides it.
+    pub fn equals(&self, other: &V) -> Option<bool> {
+        match (&self.kind, &other.kind) {
+            (K::Unknown(_), _) | (_, K::Unknown(_)) => None,
+            (K::Null, K::Null) => Some(true),
+            (K::Bool(a), K::Bool(b)) => Some(a == b),
+            (K::Number(a), K::Number(b)) => Some(a == b),
+            (K::String(a), K::String(b)) => Some(a == b),
+            (K::List(a), K::List(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                all_equal(a.iter().zip(b))
+            }
+            (K::Map(a), K::Map(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                let mut pairs = Vec::with_capacity(a.len());
+                for (key, value) in a {
+                    match other.get(&key.value) {
+                        Some(theirs) => pairs.push((value, theirs)),
+                        None => return Some(false),
+                    }
+                }
+                all_equal(pairs.into_iter())
+            }
+            _ => Some(false),
+        }
+    }
+
+    /// The text a string template shows for a primitive value.
+    pub fn template_text(&self) -> Option<String> {
+        match &self.kind {
+            K::String(s) => Some(s.clone()),
+            K::Number(n) => Some(format_number(*n)),
+            K::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn from_model(value: &Value) -> V {
+        let kind = match &value.kind {
+            ValueKind::Null => K::Null,
+            ValueKind::Bool(b) => K::Bool(*b),
+            ValueKind::Number(n) => K::Number(*n),
+            ValueKind::String(s) => K::String(s.clone()),
+            ValueKind::List(items) => K::List(items.iter().map(V::from_model).collect()),
+            ValueKind::Map(entries) => K::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), V::from_model(v)))
+                    .collect(),
+            ),
+            ValueKind::Unknown(u) => K::Unknown(Rc::from(u.reason.as_str())),
+        };
+        V::new(kind, value.span)
+    }
+
+    /// The model's value. A JSON string that evaluation built from a value
+    /// becomes that value (its spans point at each part); `link` hears of
+    /// every part that names a resource instance.
+    pub fn to_model(&self, link: &mut dyn FnMut(Span, u32)) -> Value {
+        if let Some(origin) = self.origin() {
+            link(self.span, origin);
+        }
+        if let Some(structured) = self.structured() {
+            if matches!(structured.kind, K::Map(_) | K::List(_)) {
+                let mut value = structured.to_model(link);
+                value.span = self.span;
+                return value;
+            }
+        }
+        let kind = match &self.kind {
+            K::Null => ValueKind::Null,
+            K::Bool(b) => ValueKind::Bool(*b),
+            K::Number(n) => ValueKind::Number(*n),
+            K::String(s) => ValueKind::String(s.clone()),
+            K::List(items) => ValueKind::List(items.iter().map(|v| v.to_model(link)).collect()),
+            K::Map(entries) => ValueKind::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_model(link)))
+                    .collect(),
+            ),
+            K::Unknown(reason) => return Value::unknown(reason.to_string(), self.span),
+        };
+        Value::new(kind, self.span)
+    }
+}
+
+fn all_equal<'v>(pairs: impl Iterator<Item = (&'v V, &'v V)>) -> Option<bool> {
+    let mut unknown = false;
+    for (a, b) in pairs {
+        match a.equals(b) {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    (!unknown).then_some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiguard_model::FileId;
+
+    fn s(text: &str) -> V {
+        V::string(text, Span::new(FileId(0), 0..1))
+    }
+
+    #[test]
+    fn equality_is_three_valued() {
+        let unknown = V::unknown("x", Span::default());
+        assert_eq!(s("a").equals(&s("a")), Some(true));
+        assert_eq!(s("a").equals(&unknown), None);
+        let a = V::list(vec![s("a"), unknown.clone()], Span::default());
+        let b = V::list(vec![s("b"), unknown], Span::default());
+        assert_eq!(a.equals(&b), Some(false));
+        assert_eq!(s("1").equals(&V::number(1.0, Span::default())), Some(false));
+    }
+
+    #[test]
+    fn structured_strings_become_their_structure() {
+        let inner = V::map(
+            vec![(Spanned::new("a".into(), Span::default()), s("b"))],
+            Span::default(),
+        );
+        let json = s("{\"a\":\"b\"}").with_meta(Meta {
+            structured: Some(inner),
+            ..Meta::default()
+        });
+        let value = json.to_model(&mut |_, _| {});
+        assert_eq!(value.get("a").and_then(Value::as_str), Some("b"));
+        assert_eq!(value.span, Span::new(FileId(0), 0..1));
+    }
+}

@@ -1,0 +1,408 @@
+//! Whatever a template holds, loading returns a model (with errors), never
+//! a panic: arbitrary bytes, real templates cut and corrupted, and random
+//! nests of intrinsic functions.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use phiguard_model::{Model, PolicySource, Value, ValueKind};
+use phiguard_parser::{load_sources, Source};
+use proptest::prelude::*;
+
+fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, out);
+        } else if let Some(ext @ ("yaml" | "yml" | "json" | "template")) =
+            path.extension().and_then(|e| e.to_str())
+        {
+            if let Ok(bytes) = std::fs::read(&path) {
+                out.push((format!("seed.{ext}"), bytes));
+            }
+        }
+    }
+}
+
+/// Real templates to mutate: the project's fixtures and the shared corpus.
+fn seeds() -> &'static [(String, Vec<u8>)] {
+    static SEEDS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        for dir in [
+            manifest.join("../../fixtures"),
+            manifest.join("../../../shared/corpus/cloudformation"),
+        ] {
+            if dir.is_dir() {
+                collect(&dir, &mut out);
+            } else {
+                println!("skipped seeds from {}: not present", dir.display());
+            }
+        }
+        if out.is_empty() {
+            out.push((
+                "seed.yaml".into(),
+                b"Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {AccessControl: !Ref A}\n".to_vec(),
+            ));
+        }
+        out
+    })
+}
+
+fn load_one(name: &str, bytes: Vec<u8>) -> Model {
+    load_sources(vec![Source {
+        path: name.into(),
+        display_path: name.into(),
+        bytes,
+    }])
+}
+
+/// Every span must index its file's text, so reporters can slice it.
+fn check_value(model: &Model, value: &Value) {
+    let text = &model.file(value.span.file).text;
+    assert!(text.get(value.span.range()).is_some(), "{value:?}");
+    match &value.kind {
+        ValueKind::List(items) => items.iter().for_each(|v| check_value(model, v)),
+        ValueKind::Map(entries) => entries.iter().for_each(|(k, v)| {
+            assert!(text.get(k.span.range()).is_some());
+            check_value(model, v)
+        }),
+        _ => {}
+    }
+}
+
+fn check(model: &Model) {
+    assert!(model.errors.len() <= 1, "{:?}", model.errors);
+    for err in &model.errors {
+        if let Some(span) = err.span {
+            assert!(model.file(span.file).text.get(span.range()).is_some());
+        }
+    }
+    for r in &model.resources {
+        let text = &model.file(r.file).text;
+        assert!(text.get(r.span.range()).is_some() && text.get(r.header.range()).is_some());
+        r.body
+            .attributes
+            .iter()
+            .for_each(|a| check_value(model, &a.value));
+    }
+    let policies = model
+        .buckets
+        .iter()
+        .filter_map(|b| b.policy.as_ref())
+        .chain(
+            model
+                .domains
+                .iter()
+                .filter_map(|d| d.access_policy.as_ref()),
+        );
+    for policy in policies {
+        if let PolicySource::Document(doc) = &policy.document {
+            for st in &doc.statements {
+                st.principal.iter().for_each(|p| check_value(model, p));
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(usize, usize),
+    Insert(usize, Vec<u8>),
+    Replace(usize, u8),
+    Duplicate(usize, usize),
+    Truncate(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let snippets: Vec<Vec<u8>> = [
+        "!Ref ",
+        "!If [",
+        "!Sub ",
+        "${",
+        "}",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\"",
+        "'",
+        ": ",
+        "\n  ",
+        "\n",
+        "- ",
+        "&a ",
+        "*a",
+        "<<: ",
+        "---\n",
+        "\t",
+        "# ",
+        "|\n",
+        "\u{feff}",
+        "é",
+        "😀",
+        "AWS::NoValue",
+        "Fn::If",
+        "{{resolve:",
+        ",",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    prop_oneof![
+        (any::<usize>(), 0usize..64).prop_map(|(at, n)| Edit::Delete(at, n)),
+        (
+            any::<usize>(),
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 1..8),
+                proptest::sample::select(snippets),
+            ]
+        )
+            .prop_map(|(at, bytes)| Edit::Insert(at, bytes)),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Replace(at, b)),
+        (any::<usize>(), 0usize..256).prop_map(|(at, n)| Edit::Duplicate(at, n)),
+        any::<usize>().prop_map(Edit::Truncate),
+    ]
+}
+
+fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
+    let at = |i: usize, len: usize| if len == 0 { 0 } else { i % (len + 1) };
+    let len = bytes.len();
+    match edit {
+        Edit::Delete(i, n) => {
+            let start = at(*i, len);
+            let end = (start + n).min(len);
+            bytes.drain(start..end);
+        }
+        Edit::Insert(i, new) => {
+            let start = at(*i, len);
+            bytes.splice(start..start, new.iter().copied());
+        }
+        Edit::Replace(i, b) => {
+            if len > 0 {
+                bytes[i % len] = *b;
+            }
+        }
+        Edit::Duplicate(i, n) => {
+            let start = at(*i, len);
+            let end = (start + n).min(len);
+            let copy = bytes[start..end].to_vec();
+            bytes.splice(end..end, copy);
+        }
+        Edit::Truncate(i) => bytes.truncate(at(*i, len)),
+    }
+}
+
+/// A YAML flow value: scalars, references and nests of intrinsics.
+fn value() -> impl Strategy<Value = String> {
+    let leaf = proptest::sample::select(vec![
+        "a",
+        "1",
+        "-2.5",
+        "true",
+        "No",
+        "012",
+        "\"\"",
+        "''",
+        "~",
+        "[]",
+        "{}",
+        "!Ref P",
+        "!Ref L",
+        "!Ref AWS::NoValue",
+        "!Ref AWS::Region",
+        "!Ref B",
+        "!Ref Missing",
+        "!GetAtt B.Arn",
+        "!GetAtt [B, Arn]",
+        "\"${P}-${B}\"",
+        "!Sub '${P}-${B.Arn}-${!x}'",
+        "!Sub '${'",
+        "!Condition C",
+        "!ImportValue x",
+        "!GetAZs ''",
+        "'{{resolve:ssm:/x}}'",
+        "'{{resolve:secretsmanager:s}}'",
+        "!Sub '{\"Statement\": [{\"Principal\": \"${P}\"}]}'",
+        "'{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\"}]}'",
+        "!Unknown x",
+    ])
+    .prop_map(str::to_string);
+    leaf.prop_recursive(4, 32, 3, |inner| {
+        let two = (inner.clone(), inner.clone());
+        prop_oneof![
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("!If [{c}, {a}, {b}]")),
+            two.clone().prop_map(|(a, b)| format!("!If [C, {a}, {b}]")),
+            two.clone()
+                .prop_map(|(a, b)| format!("!Join [{a}, [{b}, x]]")),
+            two.clone().prop_map(|(a, b)| format!("!Select [{a}, {b}]")),
+            two.clone().prop_map(|(a, b)| format!("!Split [{a}, {b}]")),
+            two.clone()
+                .prop_map(|(a, b)| format!("!Sub [{a}, {{V: {b}}}]")),
+            two.clone()
+                .prop_map(|(a, b)| format!("!FindInMap [M, {a}, {b}]")),
+            two.clone().prop_map(|(a, b)| format!("!Equals [{a}, {b}]")),
+            two.clone().prop_map(|(a, b)| format!("!And [{a}, {b}]")),
+            two.clone().prop_map(|(a, b)| format!("!Or [{a}, {b}]")),
+            inner.clone().prop_map(|a| format!("!Not [{a}]")),
+            inner
+                .clone()
+                .prop_map(|a| format!("{{\"Fn::Base64\": {a}}}")),
+            inner
+                .clone()
+                .prop_map(|a| format!("{{\"Fn::Length\": {a}}}")),
+            two.clone().prop_map(|(a, b)| format!("[{a}, {b}]")),
+            two.clone()
+                .prop_map(|(a, b)| format!("{{Enabled: {a}, Status: {b}}}")),
+            two.prop_map(|(a, b)| format!("{{\"Fn::GetAtt\": [{a}, {b}]}}")),
+        ]
+    })
+}
+
+fn template(values: &[String]) -> String {
+    let v = |i: usize| values.get(i).map_or("x", String::as_str);
+    format!(
+        "AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  P: {{Type: String, Default: {p}}}
+  L: {{Type: CommaDelimitedList}}
+Mappings:
+  M: {{a: {{b: {m}}}}}
+Conditions:
+  C: {c}
+  D: !Not [!Condition C]
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Condition: D
+    Properties:
+      BucketName: {v0}
+      AccessControl: {v1}
+      VersioningConfiguration: {v2}
+      Tags: {v3}
+      LoggingConfiguration: {{DestinationBucketName: {v4}}}
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: {v5}
+      PolicyDocument: {v6}
+  Domain:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      VPCOptions: {v7}
+      LogPublishingOptions: {v8}
+      AccessPolicies: {v9}
+",
+        p = v(10),
+        m = v(11),
+        c = v(12),
+        v0 = v(0),
+        v1 = v(1),
+        v2 = v(2),
+        v3 = v(3),
+        v4 = v(4),
+        v5 = v(5),
+        v6 = v(6),
+        v7 = v(7),
+        v8 = v(8),
+        v9 = v(9),
+    )
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(96)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512), json in any::<bool>()) {
+        let mut bytes = bytes;
+        // Past the cheap pre-check, so the parsers see the bytes.
+        bytes.splice(0..0, b"AWSTemplateFormatVersion\n".iter().copied());
+        check(&load_one(if json { "t.json" } else { "t.yaml" }, bytes));
+    }
+
+    #[test]
+    fn arbitrary_text(text in "[a-zA-Z!&*\"'{}\\[\\]$:,\n #|>-]{0,300}") {
+        let text = format!("AWSTemplateFormatVersion: x\n{text}");
+        check(&load_one("t.yaml", text.clone().into_bytes()));
+        check(&load_one("t.json", text.into_bytes()));
+    }
+
+    #[test]
+    fn mutated_real_templates(seed in any::<prop::sample::Index>(), edits in proptest::collection::vec(edit(), 1..6)) {
+        let (name, bytes) = seed.get(seeds());
+        let mut bytes = bytes.clone();
+        for e in &edits {
+            apply(&mut bytes, e);
+        }
+        check(&load_one(name, bytes.clone()));
+        check(&load_one("t.template", bytes));
+    }
+
+    #[test]
+    fn random_intrinsics(values in proptest::collection::vec(value(), 13)) {
+        let text = template(&values);
+        let model = load_one("t.yaml", text.clone().into_bytes());
+        check(&model);
+        prop_assert!(model.errors.is_empty(), "{:?}\n{text}", model.errors);
+        // The same template as JSON is not needed: both go through one evaluator.
+    }
+}
+
+/// As deep as the parsers allow, in a test thread's small stack.
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    for depth in [100, 127, 128, 200, 255, 500, 511, 600] {
+        let mut json = String::from("\"x\"");
+        for i in 0..depth {
+            json = match i % 3 {
+                0 => format!("{{\"Fn::Join\": [\"\", [{json}]]}}"),
+                1 => format!("[{json}]"),
+                _ => format!("{{\"Fn::If\": [\"C\", {json}, 1]}}"),
+            };
+        }
+        let text = format!(
+            "{{\"Conditions\": {{\"C\": {{\"Fn::Equals\": [1, 1]}}}}, \"Resources\": {{\"B\": {{\"Type\": \"AWS::S3::Bucket\", \"Properties\": {{\"Tags\": {json}}}}}}}}}"
+        );
+        check(&load_one("t.json", text.into_bytes()));
+        let mut yaml = String::from("x");
+        for i in 0..depth {
+            yaml = match i % 2 {
+                0 => format!("!If [C, {yaml}, 1]"),
+                _ => format!("[{yaml}]"),
+            };
+        }
+        let text = format!(
+            "Conditions: {{C: !Equals [1, 1]}}\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: {yaml}\n"
+        );
+        check(&load_one("t.yaml", text.into_bytes()));
+    }
+}
+
+#[test]
+fn long_chains_of_conditions_are_cut_off() {
+    let mut text = String::from("Conditions:\n  C0: !Equals [a, a]\n");
+    for i in 1..5000 {
+        text.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i - 1));
+    }
+    text.push_str("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: !If [C4999, a, b]\n");
+    let model = load_one("t.yaml", text.into_bytes());
+    check(&model);
+    let acl = model.resources[0].body.attribute("AccessControl").unwrap();
+    assert!(
+        acl.unknown_reason().unwrap().contains("too deeply"),
+        "{acl:?}"
+    );
+}

@@ -1,0 +1,498 @@
+//! Facts about IAM policy documents: which statements are public by AWS's
+//! definition for S3 Block Public Access, which are overly broad, and whether
+//! a policy denies requests that do not use TLS.
+
+use phiguard_model::{Condition, PolicySource, Span, Spanned, Statement, Value, ValueKind};
+
+/// Three-valued answer that remembers which unknown value made it unknown.
+#[derive(Debug, Clone)]
+enum Answer {
+    Yes,
+    No,
+    Unknown(Value),
+}
+
+use Answer::{No, Unknown, Yes};
+
+impl Answer {
+    fn and(self, other: impl FnOnce() -> Answer) -> Answer {
+        match self {
+            No => No,
+            Yes => other(),
+            Unknown(u) => match other() {
+                No => No,
+                _ => Unknown(u),
+            },
+        }
+    }
+
+    fn not(self) -> Answer {
+        match self {
+            Yes => No,
+            No => Yes,
+            u => u,
+        }
+    }
+
+    /// Yes if any is yes; otherwise unknown if any is unknown.
+    fn any(answers: impl IntoIterator<Item = Answer>) -> Answer {
+        let mut result = No;
+        for answer in answers {
+            match answer {
+                Yes => return Yes,
+                Unknown(u) => result = Unknown(u),
+                No => {}
+            }
+        }
+        result
+    }
+
+    fn into_value(self, span: Span) -> Value {
+        match self {
+            Yes => Value::bool(true, span),
+            No => Value::bool(false, span),
+            Unknown(u) => u,
+        }
+    }
+}
+
+/// Condition keys that pin a statement to known callers (rules.md).
+const PINNING_KEYS: &[&str] = &[
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:principalorgid",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:userid",
+    "aws:vpceaccount",
+    "aws:vpceorgid",
+    "s3:dataaccesspointaccount",
+    "s3:dataaccesspointarn",
+];
+
+const PINNING_OPERATORS: &[&str] = &[
+    "stringequals",
+    "stringequalsignorecase",
+    "stringlike",
+    "arnequals",
+    "arnlike",
+    "ipaddress",
+];
+
+fn string_answer(value: &Value, test: impl Fn(&str) -> bool) -> Answer {
+    match &value.kind {
+        ValueKind::Unknown(_) => Unknown(value.clone()),
+        ValueKind::String(s) => {
+            if test(s) {
+                Yes
+            } else {
+                No
+            }
+        }
+        _ => No,
+    }
+}
+
+fn effect_is(statement: &Statement, effect: &str) -> Answer {
+    match &statement.effect {
+        None => No,
+        Some(v) => string_answer(v, |s| s.eq_ignore_ascii_case(effect)),
+    }
+}
+
+/// `"*"`, `{"AWS": "*"}`, or a list holding `"*"`.
+fn principal_is_everyone(principal: &Value) -> Answer {
+    match &principal.kind {
+        ValueKind::Unknown(_) => Unknown(principal.clone()),
+        ValueKind::String(_) => string_answer(principal, |s| s == "*"),
+        ValueKind::List(items) => Answer::any(items.iter().map(principal_is_everyone)),
+        ValueKind::Map(entries) => Answer::any(
+            entries
+                .iter()
+                .filter(|(k, _)| k.value.eq_ignore_ascii_case("AWS"))
+                .flat_map(|(_, v)| v.items())
+                .map(|v| string_answer(v, |s| s == "*")),
+        ),
+        _ => No,
+    }
+}
+
+/// Whether one condition pins the statement to fixed callers.
+fn pins(condition: &Condition) -> Answer {
+    let operator = condition.operator.value.to_ascii_lowercase();
+    let operator = operator
+        .strip_prefix("foranyvalue:")
+        .or_else(|| operator.strip_prefix("forallvalues:"))
+        .unwrap_or(&operator);
+    // `...IfExists` lets requests without the key through.
+    if !PINNING_OPERATORS.contains(&operator)
+        || !PINNING_KEYS.contains(&condition.key.value.to_ascii_lowercase().as_str())
+    {
+        return No;
+    }
+    let like = operator.ends_with("like");
+    let source_ip = condition.key.value.eq_ignore_ascii_case("aws:SourceIp");
+    let values = condition.values.items();
+    if values.is_empty() {
+        return No;
+    }
+    let mut result = Yes;
+    for value in values {
+        match &value.kind {
+            ValueKind::Unknown(_) => result = Unknown(value.clone()),
+            ValueKind::String(s) => {
+                let open = s == "*"
+                    || (like && (s.contains('*') || s.contains('?')))
+                    || (source_ip && (s == "0.0.0.0/0" || s == "::/0"));
+                if open {
+                    return No;
+                }
+            }
+            _ => {}
+        }
+    }
+    result
+}
+
+fn pinned(statement: &Statement) -> Answer {
+    let unknown = statement
+        .unknown_condition
+        .iter()
+        .map(|v| Unknown(v.clone()));
+    Answer::any(statement.conditions.iter().map(pins).chain(unknown))
+}
+
+fn public(statement: &Statement) -> Answer {
+    let Some(principal) = &statement.principal else {
+        return No;
+    };
+    effect_is(statement, "Allow")
+        .and(|| principal_is_everyone(principal))
+        .and(|| pinned(statement).not())
+}
+
+/// `Allow` with action `*`/`s3:*`, with `NotAction`, or with `NotPrincipal`:
+/// whether it is, the value that makes it so, and why in words.
+fn broad(statement: &Statement) -> (Answer, Option<Value>, &'static str) {
+    let allow = effect_is(statement, "Allow");
+    if let Some(not_principal) = &statement.not_principal {
+        return (
+            allow,
+            Some(not_principal.clone()),
+            "every principal except those NotPrincipal names",
+        );
+    }
+    if let Some(not_action) = &statement.not_action {
+        return (
+            allow,
+            Some(not_action.clone()),
+            "every action except those NotAction names",
+        );
+    }
+    let Some(action) = &statement.action else {
+        return (No, None, "");
+    };
+    let mut answer = No;
+    let mut at = Some(action.clone());
+    for item in action.items() {
+        match string_answer(item, |s| s == "*" || s.eq_ignore_ascii_case("s3:*")) {
+            Yes => {
+                answer = Yes;
+                at = Some(item.clone());
+                break;
+            }
+            Unknown(u) => answer = Unknown(u),
+            No => {}
+        }
+    }
+    (allow.and(|| answer), at, "every action")
+}
+
+/// A `Deny` for every principal when `aws:SecureTransport` is false.
+fn denies_insecure_transport(statement: &Statement) -> Answer {
+    let Some(principal) = &statement.principal else {
+        return No;
+    };
+    let secure_transport_false = Answer::any(statement.conditions.iter().map(|c| {
+        let operator = c.operator.value.to_ascii_lowercase();
+        if !(operator == "bool" || operator == "boolifexists")
+            || !c.key.value.eq_ignore_ascii_case("aws:SecureTransport")
+        {
+            return No;
+        }
+        Answer::any(c.values.items().iter().map(|v| match &v.kind {
+            ValueKind::Bool(b) => {
+                if *b {
+                    No
+                } else {
+                    Yes
+                }
+            }
+            _ => string_answer(v, |s| s.eq_ignore_ascii_case("false")),
+        }))
+    }));
+    effect_is(statement, "Deny")
+        .and(|| principal_is_everyone(principal))
+        .and(|| secure_transport_false)
+}
+
+/// One item a statement: `sid`, `effect`, `principal`, `action`, `public`,
+/// `broad`, `broad_at` (the value that makes it broad) and `broad_reason`.
+pub(super) const STATEMENT_KEYS: &[&str] = &[
+    "sid",
+    "effect",
+    "principal",
+    "action",
+    "public",
+    "broad",
+    "broad_at",
+    "broad_reason",
+];
+
+/// The statements of a policy as items; unknown when the policy is.
+pub(super) fn statement_items(source: &PolicySource, span: Span) -> Option<Value> {
+    let document = match source {
+        PolicySource::Document(d) => d,
+        PolicySource::Unknown(v) => return Some(v.clone()),
+        PolicySource::Invalid { .. } => return None,
+    };
+    let items = document
+        .statements
+        .iter()
+        .map(|st| {
+            let principal_span = st.principal.as_ref().map_or(st.span, |p| p.span);
+            let (broad, broad_at, reason) = broad(st);
+            let broad_span = broad_at.as_ref().map_or(st.span, |v| v.span);
+            let broad_reason = (!reason.is_empty()).then(|| Value::string(reason, broad_span));
+            let entries: Vec<(&str, Option<Value>)> = vec![
+                ("sid", st.sid.clone()),
+                ("effect", st.effect.clone()),
+                (
+                    "principal",
+                    st.principal.clone().or_else(|| st.not_principal.clone()),
+                ),
+                (
+                    "action",
+                    st.action.clone().or_else(|| st.not_action.clone()),
+                ),
+                ("public", Some(public(st).into_value(principal_span))),
+                ("broad", Some(broad.into_value(broad_span))),
+                ("broad_at", broad_at),
+                ("broad_reason", broad_reason),
+            ];
+            let entries = entries
+                .into_iter()
+                .filter_map(|(k, v)| Some((Spanned::new(k.to_string(), st.span), v?)))
+                .collect();
+            Value::new(ValueKind::Map(entries), st.span)
+        })
+        .collect();
+    Some(Value::new(ValueKind::List(items), span))
+}
+
+/// Whether any statement denies non-TLS requests; false without a policy.
+pub(super) fn insecure_transport_denied(source: Option<&PolicySource>, span: Span) -> Value {
+    let answer = match source {
+        None | Some(PolicySource::Invalid { .. }) => No,
+        Some(PolicySource::Unknown(v)) => Unknown(v.clone()),
+        Some(PolicySource::Document(d)) => {
+            Answer::any(d.statements.iter().map(denies_insecure_transport))
+        }
+    };
+    answer.into_value(span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiguard_model::{FileId, PolicyDocument};
+
+    fn s(text: &str) -> Value {
+        Value::string(text, Span::default())
+    }
+
+    fn map(entries: Vec<(&str, Value)>) -> Value {
+        Value::new(
+            ValueKind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (Spanned::new(k.to_string(), Span::default()), v))
+                    .collect(),
+            ),
+            Span::default(),
+        )
+    }
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::new(ValueKind::List(items), Span::default())
+    }
+
+    fn statement(entries: Vec<(&str, Value)>) -> Statement {
+        let doc = map(vec![("Statement", map(entries))]);
+        PolicyDocument::from_value(&doc)
+            .unwrap()
+            .statements
+            .remove(0)
+    }
+
+    fn cond(op: &str, key: &str, value: Value) -> (&'static str, Value) {
+        ("Condition", map(vec![(op, map(vec![(key, value)]))]))
+    }
+
+    fn is_public(entries: Vec<(&str, Value)>) -> Option<bool> {
+        match public(&statement(entries)) {
+            Yes => Some(true),
+            No => Some(false),
+            Unknown(_) => None,
+        }
+    }
+
+    fn allow_all(extra: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
+        let mut e = vec![
+            ("Effect", s("Allow")),
+            ("Principal", s("*")),
+            ("Action", s("s3:GetObject")),
+        ];
+        e.extend(extra);
+        e
+    }
+
+    #[test]
+    fn principal_forms() {
+        assert_eq!(is_public(allow_all(vec![])), Some(true));
+        let mut e = allow_all(vec![]);
+        e[1] = ("Principal", map(vec![("AWS", s("*"))]));
+        assert_eq!(is_public(e), Some(true));
+        let mut e = allow_all(vec![]);
+        e[1] = (
+            "Principal",
+            map(vec![(
+                "AWS",
+                list(vec![s("arn:aws:iam::111122223333:root"), s("*")]),
+            )]),
+        );
+        assert_eq!(is_public(e), Some(true));
+        let mut e = allow_all(vec![]);
+        e[1] = (
+            "Principal",
+            map(vec![("AWS", s("arn:aws:iam::111122223333:root"))]),
+        );
+        assert_eq!(is_public(e), Some(false));
+        let mut e = allow_all(vec![]);
+        e[1] = (
+            "Principal",
+            map(vec![("Service", s("logging.s3.amazonaws.com"))]),
+        );
+        assert_eq!(is_public(e), Some(false));
+    }
+
+    #[test]
+    fn deny_is_never_public() {
+        let mut e = allow_all(vec![]);
+        e[0] = ("Effect", s("Deny"));
+        assert_eq!(is_public(e), Some(false));
+    }
+
+    #[test]
+    fn pinning_conditions() {
+        let vpce = cond("StringEquals", "aws:SourceVpce", s("vpce-1a2b3c4d"));
+        assert_eq!(is_public(allow_all(vec![vpce])), Some(false));
+        let like_wild = cond("StringLike", "aws:SourceVpce", s("vpce-*"));
+        assert_eq!(is_public(allow_all(vec![like_wild])), Some(true));
+        let like_fixed = cond("StringLike", "aws:PrincipalOrgID", s("o-abc123"));
+        assert_eq!(is_public(allow_all(vec![like_fixed])), Some(false));
+        let open_ip = cond("IpAddress", "aws:SourceIp", s("0.0.0.0/0"));
+        assert_eq!(is_public(allow_all(vec![open_ip])), Some(true));
+        let ip = cond(
+            "IpAddress",
+            "aws:SourceIp",
+            list(vec![s("10.0.0.0/8"), s("192.0.2.0/24")]),
+        );
+        assert_eq!(is_public(allow_all(vec![ip])), Some(false));
+        let negated = cond("StringNotEquals", "aws:SourceVpce", s("vpce-1a2b3c4d"));
+        assert_eq!(is_public(allow_all(vec![negated])), Some(true));
+        let if_exists = cond("StringEqualsIfExists", "aws:SourceVpce", s("vpce-1a2b3c4d"));
+        assert_eq!(is_public(allow_all(vec![if_exists])), Some(true));
+        let other_key = cond("StringEquals", "s3:x-amz-acl", s("private"));
+        assert_eq!(is_public(allow_all(vec![other_key])), Some(true));
+        let vpce_account = cond("StringEquals", "aws:VpceAccount", s("111122223333"));
+        assert_eq!(is_public(allow_all(vec![vpce_account])), Some(false));
+    }
+
+    #[test]
+    fn unknowns_stay_unknown() {
+        let unknown = Value::unknown("var.vpce has no value", Span::new(FileId(0), 1..2));
+        let c = cond("StringEquals", "aws:SourceVpce", unknown.clone());
+        assert_eq!(is_public(allow_all(vec![c])), None);
+        let mut e = allow_all(vec![]);
+        e[1] = ("Principal", unknown.clone());
+        assert_eq!(is_public(e), None);
+        // A Deny is decided whatever the principal.
+        let e = vec![("Effect", s("Deny")), ("Principal", unknown)];
+        assert_eq!(is_public(e), Some(false));
+    }
+
+    #[test]
+    fn broad_statements() {
+        let answer = |entries| match broad(&statement(entries)).0 {
+            Yes => Some(true),
+            No => Some(false),
+            Unknown(_) => None,
+        };
+        assert_eq!(
+            answer(vec![
+                ("Effect", s("Allow")),
+                ("Action", list(vec![s("s3:GetObject"), s("s3:*")]))
+            ]),
+            Some(true)
+        );
+        assert_eq!(
+            answer(vec![("Effect", s("Allow")), ("Action", s("*"))]),
+            Some(true)
+        );
+        assert_eq!(
+            answer(vec![
+                ("Effect", s("Allow")),
+                ("NotAction", s("s3:DeleteObject"))
+            ]),
+            Some(true)
+        );
+        assert_eq!(
+            answer(vec![
+                ("Effect", s("Allow")),
+                ("NotPrincipal", map(vec![("AWS", s("arn:aws:iam::1:root"))])),
+                ("Action", s("s3:GetObject"))
+            ]),
+            Some(true)
+        );
+        assert_eq!(
+            answer(vec![("Effect", s("Deny")), ("Action", s("s3:*"))]),
+            Some(false)
+        );
+        assert_eq!(
+            answer(vec![("Effect", s("Allow")), ("Action", s("s3:GetObject"))]),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn secure_transport_deny() {
+        let deny = |value: Value, effect: &str| {
+            let st = statement(vec![
+                ("Effect", s(effect)),
+                ("Principal", s("*")),
+                ("Action", s("s3:*")),
+                cond("Bool", "aws:SecureTransport", value),
+            ]);
+            matches!(denies_insecure_transport(&st), Yes)
+        };
+        assert!(deny(s("false"), "Deny"));
+        assert!(deny(Value::bool(false, Span::default()), "Deny"));
+        assert!(!deny(s("true"), "Deny"));
+        assert!(!deny(s("false"), "Allow"));
+    }
+}

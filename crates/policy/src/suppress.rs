@@ -1,0 +1,281 @@
+//! Applies `phiguard:ignore` suppressions to findings, and reports the ones
+//! that are wrong: no reason, an unknown rule, past their date, or that
+//! suppressed nothing (rule `invalid-suppression`).
+
+use std::collections::HashSet;
+
+use phiguard_model::{
+    stable_hash, Finding, Model, ResourceKind, ResourceRef, RuleMeta, RuleRemediation, Severity,
+    Span, Suppression, SuppressionDirective,
+};
+
+pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
+
+/// Metadata of the `invalid-suppression` rule, which has no policy file: it
+/// is about comments, not resources.
+pub fn invalid_suppression_meta() -> RuleMeta {
+    RuleMeta {
+        id: INVALID_SUPPRESSION.into(),
+        name: "InvalidSuppression".into(),
+        title: "Suppression comment is invalid or unused".into(),
+        description: "A `phiguard:ignore` comment (or CloudFormation `Metadata` entry) has no reason after `--`, names an unknown rule, is past its `until=` date, or suppressed nothing. Suppressions of PHI findings are audit evidence: each needs a reason, and stale ones hide nothing but should be removed.".into(),
+        severity: Severity::Low,
+        hipaa: vec!["164.308(a)(1)(ii)(D)".into()],
+        remediation: RuleRemediation {
+            terraform: "# phiguard:ignore s3-access-logging-disabled -- access is logged by CloudTrail data events".into(),
+            cloudformation: "# phiguard:ignore s3-access-logging-disabled -- access is logged by CloudTrail data events".into(),
+        },
+        references: Vec::new(),
+    }
+}
+
+/// What suppressions are checked against.
+pub struct SuppressionContext<'a> {
+    /// Every rule id that exists (built-in and custom).
+    pub known: &'a HashSet<&'a str>,
+    /// The rules that ran: only they can have suppressed something.
+    pub ran: &'a HashSet<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub today: &'a str,
+}
+
+/// Marks suppressed findings and returns the `invalid-suppression` findings.
+pub fn apply(
+    model: &Model,
+    context: &SuppressionContext<'_>,
+    findings: &mut [Finding],
+) -> Vec<Finding> {
+    let mut invalid = Vec::new();
+    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let valid: Vec<bool> = model
+        .suppressions
+        .iter()
+        .map(|d| d.reason.is_some() && date_ok(d, context.today) == DateStatus::Current)
+        .collect();
+
+    for finding in findings.iter_mut() {
+        for (index, directive) in model.suppressions.iter().enumerate() {
+            if !valid[index] || !covers(directive.target, finding.span) {
+                continue;
+            }
+            if let Some(rule) = directive.rules.iter().position(|r| r.value == finding.rule) {
+                used.insert((index, rule));
+                if finding.suppressed.is_none() {
+                    finding.suppressed = Some(Suppression {
+                        reason: directive.reason.clone().unwrap_or_default(),
+                    });
+                }
+            }
+        }
+    }
+
+    for (index, directive) in model.suppressions.iter().enumerate() {
+        let mut report = |span: Span, message: String| {
+            invalid.push(finding_at(model, span, message));
+        };
+        let ids = directive
+            .rules
+            .iter()
+            .map(|r| r.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if directive.rules.is_empty() {
+            report(
+                directive.span,
+                "suppression names no rule: write `phiguard:ignore RULE-ID -- reason`".into(),
+            );
+            continue;
+        }
+        if directive.reason.is_none() {
+            report(
+                directive.span,
+                format!("suppression of {ids} has no reason: add one after `--`, e.g. `phiguard:ignore {ids} -- why this is acceptable`"),
+            );
+        }
+        match (date_ok(directive, context.today), &directive.until) {
+            (DateStatus::Invalid, Some(until)) => report(
+                until.span,
+                format!(
+                    "`until={}` is not a date: write it as YYYY-MM-DD",
+                    until.value
+                ),
+            ),
+            (DateStatus::Expired, Some(until)) => report(
+                until.span,
+                format!(
+                    "suppression of {ids} expired on {}: fix the finding or renew the date",
+                    until.value
+                ),
+            ),
+            _ => {}
+        }
+        for (rule_index, rule) in directive.rules.iter().enumerate() {
+            if !context.known.contains(rule.value.as_str()) {
+                report(
+                    rule.span,
+                    format!("suppression names unknown rule `{}`", rule.value),
+                );
+            } else if valid[index]
+                && context.ran.contains(rule.value.as_str())
+                && !used.contains(&(index, rule_index))
+            {
+                report(
+                    rule.span,
+                    format!(
+                        "suppression of `{}` suppressed nothing: remove it",
+                        rule.value
+                    ),
+                );
+            }
+        }
+    }
+    invalid
+}
+
+fn covers(target: Span, span: Span) -> bool {
+    target.file == span.file
+        && target.start <= span.start
+        && span.start < target.end.max(target.start + 1)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum DateStatus {
+    Current,
+    Expired,
+    Invalid,
+}
+
+fn date_ok(directive: &SuppressionDirective, today: &str) -> DateStatus {
+    let Some(until) = &directive.until else {
+        return DateStatus::Current;
+    };
+    if !is_date(&until.value) {
+        return DateStatus::Invalid;
+    }
+    // ISO dates compare as strings; the suppression holds through its day.
+    if until.value.as_str() < today {
+        DateStatus::Expired
+    } else {
+        DateStatus::Current
+    }
+}
+
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (number(y, 4), number(m, 2), number(d, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+fn finding_at(model: &Model, span: Span, message: String) -> Finding {
+    let resource = model
+        .resources
+        .iter()
+        .filter(|r| {
+            r.file == span.file
+                && r.span.start <= span.start
+                && span.start <= r.span.end.max(r.header.end)
+        })
+        .min_by_key(|r| r.span.len());
+    let resource = match resource {
+        Some(r) => ResourceRef {
+            address: r.address.clone(),
+            resource_type: r.resource_type.clone(),
+            kind: kind_of(model, r.id),
+        },
+        None => ResourceRef {
+            address: String::new(),
+            resource_type: String::new(),
+            kind: ResourceKind::Other,
+        },
+    };
+    let path = model
+        .files
+        .get(span.file.0 as usize)
+        .map_or("", |f| f.display_path.as_str());
+    Finding {
+        rule: INVALID_SUPPRESSION.into(),
+        severity: Severity::Low,
+        fingerprint: stable_hash(&[INVALID_SUPPRESSION, path, &resource.address, &message]),
+        message,
+        label: "invalid suppression".into(),
+        span,
+        resource,
+        path: String::new(),
+        hipaa: invalid_suppression_meta().hipaa,
+        fix: None,
+        suppressed: None,
+    }
+}
+
+fn kind_of(model: &Model, id: phiguard_model::ResourceId) -> ResourceKind {
+    if model.buckets.iter().any(|b| b.resource == id) {
+        ResourceKind::S3Bucket
+    } else if model.domains.iter().any(|d| d.resource == id) {
+        ResourceKind::SearchDomain
+    } else {
+        ResourceKind::Other
+    }
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`, from the system clock.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert!(is_date("2027-03-01"));
+        assert!(!is_date("2027-3-1"));
+        assert!(!is_date("2027-13-01"));
+        assert!(!is_date("tomorrow"));
+        assert_eq!(today().len(), 10);
+    }
+
+    #[test]
+    fn covers_is_half_open() {
+        let file = phiguard_model::FileId(0);
+        let target = Span::new(file, 10..20);
+        assert!(covers(target, Span::new(file, 10..12)));
+        assert!(covers(target, Span::new(file, 19..25)));
+        assert!(!covers(target, Span::new(file, 20..21)));
+        assert!(!covers(
+            target,
+            Span::new(phiguard_model::FileId(1), 12..13)
+        ));
+    }
+}

@@ -1,0 +1,562 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and SARIF viewers.
+//!
+//! Small serde structs of our own (as ruff and cfn-guard do) rather than a
+//! SARIF crate: only the parts phiguard fills, in a fixed key order. The
+//! output passes the SARIF multitool's `validate --rule-kind "Sarif;Gh"`
+//! with no error and no warning (`scripts/validate-sarif`).
+//!
+//! - Every rule that ran is in `tool.driver.rules`, with its PascalCase name,
+//!   descriptions, help (text and Markdown), `security-severity` and tags.
+//! - Results point at paths relative to `%SRCROOT%` (the directory phiguard
+//!   ran in); columns count Unicode code points (`columnKind`).
+//! - Suppressed findings are results with an in-source suppression.
+//! - Files that could not be read or parsed are error notifications of the
+//!   invocation, which is then not successful; files skipped on purpose are
+//!   note notifications.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use phiguard_model::{
+    pascal_case, Finding, LintError, Report, RuleMeta, RuleRemediation, Severity, Skipped, Span,
+};
+use serde::Serialize;
+
+use crate::RenderOptions;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const VERSION: &str = "2.1.0";
+const SRCROOT: &str = "%SRCROOT%";
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
+/// The key of `partialFingerprints`: bump the version if fingerprints change
+/// meaning, so code scanning does not match old alerts to new ones.
+const FINGERPRINT_KEY: &str = "phiguard/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    invocations: [Invocation<'a>; 1],
+    original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Descriptor>,
+}
+
+/// A `reportingDescriptor`: one rule.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    /// GitHub reads it as a string holding a number from 0.0 to 10.0.
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: Text,
+    locations: [Location<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    description: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SarifSuppression<'a>; 1]>,
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logical_locations: Option<[LogicalLocation<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    severity: &'static str,
+    resource_type: &'a str,
+    hipaa: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'a str>,
+}
+
+pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
+    let rules = rules(report);
+    let index: BTreeMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| (rule.id.as_str(), i))
+        .collect();
+    let mut notifications: Vec<Notification<'_>> =
+        report.errors.iter().map(|e| error(report, e)).collect();
+    notifications.extend(report.skipped.iter().map(skipped));
+    let log = Log {
+        schema: SCHEMA,
+        version: VERSION,
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "phiguard",
+                    version: options.tool_version,
+                    semantic_version: options.tool_version,
+                    information_uri: INFORMATION_URI,
+                    rules: rules.iter().map(|rule| descriptor(rule)).collect(),
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: report.errors.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                BaseUri {
+                    description: Text {
+                        text: "The directory phiguard ran in: result paths are relative to it."
+                            .to_string(),
+                    },
+                },
+            )]),
+            results: report
+                .findings
+                .iter()
+                .map(|f| result(report, f, index.get(f.rule.as_str()).copied()))
+                .collect(),
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    match serde_json::to_string_pretty(&log) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // Plain structs with string keys cannot fail to serialise.
+        Err(err) => format!(
+            "{}\n",
+            serde_json::json!({"version": VERSION, "runs": [], "error": err.to_string()})
+        ),
+    }
+}
+
+/// The rules that ran, then any rule a finding names that did not come with
+/// metadata (so every result has a `ruleIndex`), all sorted by id.
+fn rules(report: &Report) -> Vec<Cow<'_, RuleMeta>> {
+    let known: BTreeSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
+    let mut extra: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        if !known.contains(f.rule.as_str()) {
+            extra.entry(&f.rule).or_default().push(f);
+        }
+    }
+    let mut rules: Vec<Cow<'_, RuleMeta>> = report.rules.iter().map(Cow::Borrowed).collect();
+    rules.extend(
+        extra
+            .into_iter()
+            .map(|(id, findings)| Cow::Owned(undocumented_rule(id, &findings))),
+    );
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    rules
+}
+
+fn undocumented_rule(id: &str, findings: &[&Finding]) -> RuleMeta {
+    let severity = findings
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Low);
+    let hipaa: BTreeSet<&String> = findings.iter().flat_map(|f| &f.hipaa).collect();
+    RuleMeta {
+        id: id.to_string(),
+        name: pascal_case(id),
+        title: format!("phiguard rule {id}"),
+        description: format!("Findings of the phiguard rule `{id}`."),
+        severity,
+        hipaa: hipaa.into_iter().cloned().collect(),
+        remediation: RuleRemediation::default(),
+        references: Vec::new(),
+    }
+}
+
+fn descriptor(rule: &RuleMeta) -> Descriptor {
+    let mut tags = vec!["security".to_string(), "hipaa".to_string()];
+    tags.extend(rule.hipaa.iter().cloned());
+    Descriptor {
+        id: rule.id.clone(),
+        name: rule.name.clone(),
+        short_description: Text {
+            text: sentence(&rule.title),
+        },
+        full_description: Text {
+            text: sentence(&rule.description),
+        },
+        help: Help {
+            text: help_text(rule),
+            markdown: help_markdown(rule),
+        },
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+        properties: RuleProperties {
+            tags,
+            security_severity: security_severity(rule.severity),
+        },
+    }
+}
+
+fn help_text(rule: &RuleMeta) -> String {
+    let mut text = sentence(&rule.description);
+    let RuleRemediation {
+        terraform,
+        cloudformation,
+    } = &rule.remediation;
+    if !terraform.is_empty() {
+        text.push_str("\n\nRemediation in Terraform:\n\n");
+        text.push_str(terraform);
+    }
+    if !cloudformation.is_empty() {
+        text.push_str("\n\nRemediation in CloudFormation:\n\n");
+        text.push_str(cloudformation);
+    }
+    if !rule.hipaa.is_empty() {
+        text.push_str("\n\nHIPAA Security Rule sections (45 CFR Part 164): ");
+        text.push_str(&rule.hipaa.join(", "));
+        text.push('.');
+    }
+    if !rule.references.is_empty() {
+        text.push_str("\n\nReferences:\n");
+        for reference in &rule.references {
+            text.push_str("\n- ");
+            text.push_str(reference);
+        }
+    }
+    text
+}
+
+fn help_markdown(rule: &RuleMeta) -> String {
+    let mut md = sentence(&rule.description);
+    let RuleRemediation {
+        terraform,
+        cloudformation,
+    } = &rule.remediation;
+    if !terraform.is_empty() || !cloudformation.is_empty() {
+        md.push_str("\n\n## Remediation");
+    }
+    if !terraform.is_empty() {
+        md.push_str("\n\nTerraform:\n\n");
+        md.push_str(&fenced("hcl", terraform));
+    }
+    if !cloudformation.is_empty() {
+        md.push_str("\n\nCloudFormation:\n\n");
+        md.push_str(&fenced("yaml", cloudformation));
+    }
+    if !rule.hipaa.is_empty() {
+        md.push_str("\n\n## HIPAA\n\nSections of the HIPAA Security Rule (45 CFR Part 164):\n");
+        for section in &rule.hipaa {
+            md.push_str("\n- ");
+            md.push_str(section);
+        }
+    }
+    if !rule.references.is_empty() {
+        md.push_str("\n\n## References\n");
+        for reference in &rule.references {
+            md.push_str("\n- <");
+            md.push_str(reference);
+            md.push('>');
+        }
+    }
+    md
+}
+
+/// A Markdown code block whose fence is longer than any run of backticks in
+/// the code.
+fn fenced(language: &str, code: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{language}\n{code}\n{fence}")
+}
+
+fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> SarifResult<'a> {
+    SarifResult {
+        rule_id: &f.rule,
+        // `rules` covers every finding's rule, so the index is always there.
+        rule_index: rule_index.unwrap_or(0),
+        level: level(f.severity),
+        message: Text {
+            text: sentence(&f.message),
+        },
+        locations: [Location {
+            physical_location: physical(report, report.path(f.span.file), Some(f.span)),
+            logical_locations: Some([LogicalLocation {
+                fully_qualified_name: &f.resource.address,
+                kind: "resource",
+            }]),
+        }],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
+        suppressions: f.suppressed.as_ref().map(|s| {
+            [SarifSuppression {
+                kind: "inSource",
+                justification: &s.reason,
+            }]
+        }),
+        properties: ResultProperties {
+            severity: f.severity.as_str(),
+            resource_type: &f.resource.resource_type,
+            hipaa: &f.hipaa,
+            fix: f.fix.as_deref(),
+        },
+    }
+}
+
+fn error<'a>(report: &'a Report, e: &'a LintError) -> Notification<'a> {
+    Notification {
+        level: "error",
+        message: Text {
+            text: sentence(&e.message),
+        },
+        locations: [Location {
+            physical_location: physical(report, &e.path, e.span),
+            logical_locations: None,
+        }],
+    }
+}
+
+fn skipped(s: &Skipped) -> Notification<'_> {
+    Notification {
+        level: "note",
+        message: Text {
+            text: sentence(&format!("skipped: {}", s.reason)),
+        },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact(&s.path),
+                region: None,
+            },
+            logical_locations: None,
+        }],
+    }
+}
+
+fn physical(report: &Report, path: &str, span: Option<Span>) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: artifact(path),
+        region: span.map(|span| {
+            let (start, end) = report.positions(span);
+            Region {
+                start_line: start.line,
+                start_column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+            }
+        }),
+    }
+}
+
+/// A path as phiguard reports it (relative to the working directory, with
+/// `/`), as a URI: relative to `%SRCROOT%`, or a `file:` URI when the path
+/// is absolute (a file outside the working directory).
+fn artifact(path: &str) -> ArtifactLocation {
+    let bytes = path.as_bytes();
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    if path.starts_with('/') {
+        ArtifactLocation {
+            uri: format!("file://{}", percent_encode(path)),
+            uri_base_id: None,
+        }
+    } else if drive {
+        ArtifactLocation {
+            uri: format!("file:///{}:{}", &path[..1], percent_encode(&path[2..])),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: percent_encode(path),
+            uri_base_id: Some(SRCROOT),
+        }
+    }
+}
+
+/// Percent-encodes every byte but URI's unreserved characters and `/`, so
+/// a path with spaces, `%`, `#` or a `:` in its first segment is a valid
+/// relative reference.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// SARIF wants messages that are whole sentences (rule SARIF2001).
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with('.') {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub code scanning's scale: critical above 9.0, high 7.0 to 8.9,
+/// medium 4.0 to 6.9, low below.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uris() {
+        let relative = artifact("infra/my stack/s3#1.tf");
+        assert_eq!(relative.uri, "infra/my%20stack/s3%231.tf");
+        assert_eq!(relative.uri_base_id, Some(SRCROOT));
+        assert_eq!(artifact("a:b.tf").uri, "a%3Ab.tf");
+        let absolute = artifact("/tmp/x y.tf");
+        assert_eq!(absolute.uri, "file:///tmp/x%20y.tf");
+        assert_eq!(absolute.uri_base_id, None);
+        assert_eq!(artifact("C:/infra/s3.tf").uri, "file:///C:/infra/s3.tf");
+        assert_eq!(artifact("é.tf").uri, "%C3%A9.tf");
+    }
+
+    #[test]
+    fn sentences_end_with_a_period() {
+        assert_eq!(sentence("no logging"), "no logging.");
+        assert_eq!(sentence("done.\n"), "done.");
+    }
+
+    #[test]
+    fn fences_outgrow_backticks_in_the_code() {
+        assert_eq!(fenced("hcl", "a"), "```hcl\na\n```");
+        assert_eq!(fenced("md", "````"), "`````md\n````\n`````");
+    }
+}

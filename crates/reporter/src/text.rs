@@ -1,0 +1,37 @@
+//! Small text helpers the line-oriented formats share.
+
+use std::borrow::Cow;
+
+use phiguard_model::{LintError, Position, Report};
+
+/// The text on one line: line breaks (and the blanks around them) become a
+/// single space, so a multi-line message cannot break a line-based format.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return Cow::Borrowed(text);
+    }
+    let joined = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Cow::Owned(joined)
+}
+
+/// Where an error is: its span's start and end, or none for a file that
+/// could not be read at all.
+pub(crate) fn error_positions(report: &Report, error: &LintError) -> Option<(Position, Position)> {
+    error.span.map(|span| report.positions(span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_joins_lines() {
+        assert_eq!(one_line("plain"), "plain");
+        assert_eq!(one_line("a\n  b\r\n\nc\n"), "a b c");
+    }
+}

@@ -1,0 +1,67 @@
+mod common;
+
+use phiguard_reporter::{render, Format};
+
+fn compact(report: &phiguard_model::Report) -> String {
+    render(report, Format::Compact, &common::options(true))
+}
+
+#[test]
+fn full_report() {
+    insta::assert_snapshot!(compact(&common::report()));
+}
+
+#[test]
+fn empty_report() {
+    assert_eq!(compact(&common::empty_report()), "");
+}
+
+#[test]
+fn escaping() {
+    insta::assert_snapshot!(compact(&common::tricky_report()));
+}
+
+/// Every line has the shape the documented problem matcher expects:
+/// `path:line:col: severity [rule-id] message` or `path:line:col: error: message`.
+#[test]
+fn every_line_is_path_line_column_severity_message() {
+    for report in [common::report(), common::tricky_report()] {
+        let out = compact(&report);
+        let expected = report
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .count()
+            + report.errors.len();
+        assert_eq!(out.lines().count(), expected, "{out}");
+        for line in out.lines() {
+            // The path may hold `:`; the rest of the line is anchored at
+            // the first `: ` after `line:col`.
+            let (head, rest) = line.split_once(": ").expect("`: ` after the place");
+            let mut parts = head.rsplitn(3, ':');
+            let column: u32 = parts.next().and_then(|c| c.parse().ok()).expect("column");
+            let row: u32 = parts.next().and_then(|c| c.parse().ok()).expect("line");
+            assert!(column >= 1 && row >= 1, "{line}");
+            assert!(!parts.next().unwrap_or_default().is_empty(), "{line}");
+            let severity = rest.split(' ').next().unwrap_or_default();
+            assert!(
+                ["critical", "high", "medium", "low", "error:"].contains(&severity),
+                "{line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn suppressed_findings_are_not_printed() {
+    let out = compact(&common::report());
+    assert!(!out.contains("s3-access-logging-disabled"), "{out}");
+    assert!(
+        out.starts_with("infra/s3.tf:1:1: high [s3-encryption-missing] bucket has no default"),
+        "{out}"
+    );
+    assert!(
+        out.contains("infra/secret.tf:1:1: error: cannot read the file"),
+        "{out}"
+    );
+}

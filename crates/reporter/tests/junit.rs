@@ -1,0 +1,84 @@
+mod common;
+
+use phiguard_reporter::{render, Format};
+
+fn junit(report: &phiguard_model::Report) -> String {
+    render(report, Format::Junit, &common::options(true))
+}
+
+#[test]
+fn full_report() {
+    insta::assert_snapshot!(junit(&common::report()));
+}
+
+#[test]
+fn empty_report() {
+    insta::assert_snapshot!(junit(&common::empty_report()));
+}
+
+#[test]
+fn escaping() {
+    insta::assert_snapshot!(junit(&common::tricky_report()));
+}
+
+/// Well-formed XML whose counts add up, and the texts survive a round trip.
+#[test]
+fn parses_and_counts_add_up() {
+    for report in [
+        common::report(),
+        common::tricky_report(),
+        common::empty_report(),
+    ] {
+        let xml = junit(&report);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites");
+        let count = |name: &str| {
+            root.descendants()
+                .filter(|n| n.has_tag_name(name))
+                .count()
+                .to_string()
+        };
+        assert_eq!(root.attribute("tests"), Some(count("testcase").as_str()));
+        assert_eq!(root.attribute("failures"), Some(count("failure").as_str()));
+        assert_eq!(root.attribute("errors"), Some(count("error").as_str()));
+        assert_eq!(root.attribute("skipped"), Some(count("skipped").as_str()));
+        let failures = report
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .count();
+        assert_eq!(count("failure"), failures.to_string());
+        assert_eq!(count("error"), report.errors.len().to_string());
+    }
+
+    let xml = junit(&common::tricky_report());
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let failure = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("failure")
+                && n.parent().and_then(|p| p.attribute("classname")) == Some("s3-public-acl")
+        })
+        .expect("the public ACL failure");
+    assert_eq!(
+        failure.attribute("message"),
+        Some("100% public: a, b & <c>\nsecond line \"quoted\"")
+    );
+    assert!(failure
+        .text()
+        .unwrap_or_default()
+        .contains("fix:\nacl = \"private\" # <b>&</b>"));
+    let skipped = doc
+        .descendants()
+        .filter_map(|n| n.attribute("message"))
+        .find(|m| m.starts_with("suppressed: "))
+        .expect("the suppressed finding");
+    assert_eq!(
+        skipped,
+        "suppressed: ticket <OPS-12> & \"later\", 100%: see\nthe wiki"
+    );
+    assert!(doc
+        .descendants()
+        .any(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("k8s/a&b <c>.yaml")));
+}
