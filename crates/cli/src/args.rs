@@ -62,7 +62,7 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Lowest severity that makes the exit code 1
+    /// Lowest severity that makes the exit code 1 [default: low]
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
 
@@ -101,6 +101,57 @@ pub struct AnalysisArgs {
     /// Skip these rules (comma-separated ids)
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub ignore: Vec<String>,
+
+    /// The config file (default: the nearest .phiguard.yaml from the linted path upward)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A Terraform var file, read after terraform.tfvars and *.auto.tfvars (repeatable)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// A Terraform input value (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub vars: Vec<(String, String)>,
+
+    /// A CloudFormation parameter value (repeatable)
+    #[arg(long = "cfn-param", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub cfn_params: Vec<(String, String)>,
+
+    /// CloudFormation parameter values: the JSON `aws cloudformation` takes, or a plain object
+    #[arg(long = "cfn-params", value_name = "FILE")]
+    pub cfn_params_file: Option<PathBuf>,
+
+    /// Lint only files matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Do not lint files matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Check every bucket and domain, or only those whose tags match the config's phi_tags
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub phi_scope: Option<PhiScope>,
+
+    /// Read one file's text from stdin and report it under NAME (for editors)
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PhiScope {
+    All,
+    Tagged,
+}
+
+fn name_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got `{text}`")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod baseline;
+mod config;
 mod lint;
 mod output;
 mod rules;

@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
 use phiguard_model::{display_path, LintError, Skipped};
 
@@ -82,7 +83,49 @@ pub(crate) fn io_message(err: &std::io::Error) -> String {
     }
 }
 
-pub(crate) fn discover(paths: &[PathBuf], base_dir: &Path) -> Discovered {
+/// `--include` and `--exclude` globs. A file is matched by its path relative
+/// to the working directory and by its path relative to the folder being
+/// walked, so `infra/**` and `**/examples/**` read as users expect.
+#[derive(Debug, Default)]
+pub(crate) struct Filter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl Filter {
+    pub(crate) fn new(include: &[String], exclude: &[String]) -> Result<Filter, LintError> {
+        let set = |globs: &[String], what: &str| -> Result<Option<GlobSet>, LintError> {
+            if globs.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = GlobSetBuilder::new();
+            for glob in globs {
+                let compiled = Glob::new(glob).map_err(|e| LintError {
+                    path: format!("--{what}"),
+                    span: None,
+                    message: format!("bad glob `{glob}`: {e}"),
+                })?;
+                builder.add(compiled);
+            }
+            builder.build().map(Some).map_err(|e| LintError {
+                path: format!("--{what}"),
+                span: None,
+                message: e.to_string(),
+            })
+        };
+        Ok(Filter {
+            include: set(include, "include")?,
+            exclude: set(exclude, "exclude")?,
+        })
+    }
+
+    fn admits(&self, shown: &str, relative: &Path) -> bool {
+        let matches = |set: &GlobSet| set.is_match(shown) || set.is_match(relative);
+        self.include.as_ref().is_none_or(matches) && !self.exclude.as_ref().is_some_and(matches)
+    }
+}
+
+pub(crate) fn discover(paths: &[PathBuf], base_dir: &Path, filter: &Filter) -> Discovered {
     let mut found = Discovered::default();
     for given in paths {
         let path = base_dir.join(given);
@@ -93,11 +136,34 @@ pub(crate) fn discover(paths: &[PathBuf], base_dir: &Path) -> Discovered {
                 span: None,
                 message: io_message(&err),
             }),
-            Ok(meta) if meta.is_dir() => walk(&path, base_dir, &mut found),
-            Ok(_) => named_file(path, shown, &mut found),
+            Ok(meta) if meta.is_dir() => walk(&path, base_dir, filter, &mut found),
+            Ok(_) => {
+                if filter.admits(&shown, given) {
+                    named_file(path, shown, &mut found);
+                }
+            }
         }
     }
     found
+}
+
+/// The Terraform files directly in `dir` (not in its subfolders), for
+/// context: a named file's module.
+pub(crate) fn module_files(dir: &Path, base_dir: &Path, found: &mut Discovered) {
+    let Ok(entries) = std::fs::read_dir(base_dir.join(dir)) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_file() && classify(&path).is_some() {
+            let display_path = display_path(&path, base_dir);
+            found.files.push(FoundFile {
+                path,
+                display_path,
+                named: false,
+            });
+        }
+    }
 }
 
 /// A file named on the command line is linted even if `.gitignore` lists it,
@@ -115,7 +181,7 @@ fn named_file(path: PathBuf, display_path: String, found: &mut Discovered) {
     }
 }
 
-fn walk(root: &Path, base_dir: &Path, found: &mut Discovered) {
+fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
     let walker = WalkBuilder::new(root)
         // A user's global excludes would make results differ between
         // machines; the repository's own ignore files still apply.
@@ -146,6 +212,10 @@ fn walk(root: &Path, base_dir: &Path, found: &mut Discovered) {
         if is_file && (classify(path).is_some() || crate::cloudformation::is_candidate(path)) {
             let path = entry.into_path();
             let display_path = display_path(&path, base_dir);
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            if !filter.admits(&display_path, relative) {
+                continue;
+            }
             found.files.push(FoundFile {
                 path,
                 display_path,

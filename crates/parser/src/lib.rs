@@ -22,6 +22,17 @@ use phiguard_model::{display_path, LintError, Model};
 
 pub use cloudformation::{parse_cfn_parameters, CfnParamsError};
 
+/// YAML read as templates are: byte spans on every node, duplicate keys and
+/// unbounded aliases refused. Also reads `.phiguard.yaml`.
+pub mod yaml {
+    use phiguard_model::{FileId, Value};
+
+    /// Every document of `text`.
+    pub fn parse(text: &str, file: FileId) -> Result<Vec<Value>, crate::json::JsonError> {
+        crate::cloudformation::parse_yaml(text, file)
+    }
+}
+
 /// What to load.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -46,6 +57,19 @@ pub struct LoadOptions {
     /// (below every var file). Left empty, nothing is read from the process
     /// environment, so tests stay hermetic; the CLI passes `std::env::vars()`.
     pub env_vars: Vec<(String, String)>,
+    /// Globs (`infra/**`): when any is given, only files matching one are
+    /// linted. Matched against paths relative to the linted path.
+    pub include: Vec<String>,
+    /// Globs of files not to lint, on top of `.terraform/`, `.git/` and
+    /// `node_modules/`.
+    pub exclude: Vec<String>,
+    /// Folders whose Terraform files are loaded (not recursively) for
+    /// context only: a file named on the command line still sees its
+    /// module's variables and satellites.
+    pub context_dirs: Vec<PathBuf>,
+    /// File contents that replace what is on disk (`--stdin-filename`); the
+    /// file need not exist.
+    pub overrides: Vec<(PathBuf, Vec<u8>)>,
 }
 
 /// One input file's bytes, for callers that do not read from disk
@@ -59,8 +83,35 @@ pub struct Source {
 
 /// Finds, reads and parses everything under `options.paths`.
 pub fn load(options: &LoadOptions) -> Model {
-    let found = discover::discover(&options.paths, &options.base_dir);
     let mut model = Model::default();
+    let filter = match discover::Filter::new(&options.include, &options.exclude) {
+        Ok(filter) => filter,
+        Err(error) => {
+            model.errors.push(error);
+            return model;
+        }
+    };
+    let overridden: Vec<(String, &PathBuf, &Vec<u8>)> = options
+        .overrides
+        .iter()
+        .map(|(path, bytes)| (display_path(&options.base_dir.join(path), &options.base_dir), path, bytes))
+        .collect();
+    let mut found = discover::discover(&options.paths, &options.base_dir, &filter);
+    for dir in &options.context_dirs {
+        discover::module_files(dir, &options.base_dir, &mut found);
+    }
+    // A file given on stdin need not exist on disk yet.
+    found
+        .errors
+        .retain(|e| !overridden.iter().any(|(shown, _, _)| *shown == e.path));
+    found.files.retain(|f| !overridden.iter().any(|(shown, _, _)| *shown == f.display_path));
+    for (shown, path, _) in &overridden {
+        found.files.push(discover::FoundFile {
+            path: options.base_dir.join(path),
+            display_path: shown.clone(),
+            named: true,
+        });
+    }
     model.errors.extend(found.errors);
     model.skipped.extend(found.skipped);
     let mut sources = Vec::with_capacity(found.files.len());
@@ -72,6 +123,14 @@ pub fn load(options: &LoadOptions) -> Model {
         .map(|f| f.display_path.clone())
         .collect();
     for file in found.files {
+        if let Some((_, _, bytes)) = overridden.iter().find(|(shown, _, _)| *shown == file.display_path) {
+            sources.push(Source {
+                path: file.path,
+                display_path: file.display_path,
+                bytes: (*bytes).clone(),
+            });
+            continue;
+        }
         match std::fs::read(&file.path) {
             Ok(bytes) => sources.push(Source {
                 path: file.path,

@@ -268,7 +268,14 @@ Resources:
       VersioningConfiguration: !If [IsProd, {Status: Enabled}, !Ref AWS::NoValue]
       PublicAccessBlockConfiguration: !If [IsProd, {BlockPublicAcls: true}, {BlockPublicAcls: false}]
       BucketEncryption:
-        ServerSideEncryptionConfiguration: !If [IsProd, [], []]
+        ServerSideEncryptionConfiguration: !If
+          - IsProd
+          - [{ServerSideEncryptionByDefault: {SSEAlgorithm: aws:kms}}]
+          - []
+  D:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EncryptionAtRestOptions: !If [IsProd, {Enabled: true, KmsKeyId: k}, {Enabled: true}]
 "#;
     let (_dir, model) = one("t.yaml", template);
     let b = bucket(&model, "B");
@@ -277,11 +284,26 @@ Resources:
         .unknown_reason()
         .unwrap()
         .starts_with("condition IsProd cannot be decided"));
+    assert_eq!(
+        text(&model, status.span),
+        "!If [IsProd, {Status: Enabled}, !Ref AWS::NoValue]"
+    );
     let pab = b.public_access_block.as_ref().unwrap();
     assert!(pab.block_public_acls.as_ref().unwrap().is_unknown());
-    assert!(pab.restrict_public_buckets.as_ref().unwrap().is_unknown());
+    assert!(
+        pab.restrict_public_buckets.is_none(),
+        "absent in both branches"
+    );
     let rules = &b.encryption.as_ref().unwrap().rules;
     assert!(rules[0].algorithm.as_ref().unwrap().is_unknown());
+    // What both branches agree on is known.
+    let at_rest = domain(&model, "D").encryption_at_rest.as_ref().unwrap();
+    let enabled = at_rest.enabled.as_ref().unwrap();
+    assert_eq!(
+        (enabled.as_bool(), text(&model, enabled.span)),
+        (Some(true), "true")
+    );
+    assert!(at_rest.kms_key_id.as_ref().unwrap().is_unknown());
 }
 
 #[test]

@@ -16,18 +16,61 @@ pub struct Outcome {
     pub undecided: Vec<Undecided>,
 }
 
+/// Which buckets and domains to check: all, or those whose tags mark them
+/// as holding PHI (`phi_scope: tagged`).
+#[derive(Debug, Clone, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    /// Tag names with the values that mark PHI.
+    Tagged(Vec<(String, Vec<String>)>),
+}
+
+impl Scope {
+    /// A resource whose tags cannot be known is checked: leaving it out
+    /// would be a guess.
+    fn includes(&self, tags: Option<&Value>) -> bool {
+        let Scope::Tagged(wanted) = self else { return true };
+        let Some(tags) = tags else { return false };
+        if tags.is_unknown() {
+            return true;
+        }
+        let lookup = |name: &str| -> Option<&Value> {
+            if let Some(v) = tags.get(name) {
+                return Some(v);
+            }
+            // CloudFormation writes tags as a list of {Key, Value}.
+            tags.as_list()?.iter().find_map(|t| {
+                (t.get("Key")?.as_str()? == name).then(|| t.get("Value")).flatten()
+            })
+        };
+        wanted.iter().any(|(name, values)| match lookup(name) {
+            Some(v) if v.is_unknown() => true,
+            Some(v) => v
+                .as_str()
+                .is_some_and(|s| values.iter().any(|w| w == s)),
+            None => false,
+        })
+    }
+}
+
 /// Evaluates `rules` over every bucket and domain of the model.
 pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
+    check_scoped(model, rules, &Scope::All)
+}
+
+/// Evaluates `rules` over the buckets and domains `scope` includes.
+pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
     let mut outcome = Outcome::default();
     for rule in rules {
         match rule.kind {
             phiguard_model::ResourceKind::S3Bucket => {
-                for bucket in &model.buckets {
+                for bucket in model.buckets.iter().filter(|b| scope.includes(b.tags.as_ref())) {
                     run(model, rule, bucket, &mut outcome);
                 }
             }
             phiguard_model::ResourceKind::SearchDomain => {
-                for domain in &model.domains {
+                for domain in model.domains.iter().filter(|d| scope.includes(d.tags.as_ref())) {
                     run(model, rule, domain, &mut outcome);
                 }
             }

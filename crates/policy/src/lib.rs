@@ -12,7 +12,7 @@ mod policy_file;
 mod suppress;
 
 pub use docs::rules_index;
-pub use engine::{check, Outcome};
+pub use engine::{check, check_scoped, Outcome, Scope};
 pub use facts::fact_names;
 pub use policy_file::{load_rule, Check, Fix, PolicyError, Remediation, Rule};
 pub use suppress::{
@@ -34,6 +34,17 @@ impl Registry {
     /// The rules embedded in the binary.
     pub fn builtin() -> Result<Registry, Vec<PolicyError>> {
         Registry::from_sources(builtin::BUILTIN.iter().copied())
+    }
+
+    /// The built-in rules and custom policies given as `(file, text)`
+    /// (`policy_dirs`); a custom rule may not reuse a built-in id.
+    pub fn with_custom(custom: &[(String, String)]) -> Result<Registry, Vec<PolicyError>> {
+        Registry::from_sources(
+            builtin::BUILTIN
+                .iter()
+                .copied()
+                .chain(custom.iter().map(|(file, text)| (file.as_str(), text.as_str()))),
+        )
     }
 
     /// Loads rules from `(file name, text)` pairs, reporting every bad file

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use phiguard_model::{Span, Value, ValueKind};
 
-use super::conditions::Decision;
+use super::conditions::{merge, Decision};
 use super::functions::{base64, dynamic, text};
 use super::params::Param;
 use super::trace::{Reference, Trace};
@@ -245,10 +245,11 @@ impl<'a> Evaluator<'a> {
         match self.condition(name) {
             Decision::Known(true) => self.eval(then),
             Decision::Known(false) => self.eval(otherwise),
-            Decision::Unknown(reason) => Some(Value::unknown(
-                format!("condition {name} cannot be decided: {reason}"),
-                span,
-            )),
+            Decision::Unknown(reason) => {
+                let reason = format!("condition {name} cannot be decided: {reason}");
+                let (a, b) = (self.eval(then), self.eval(otherwise));
+                merge(a.as_ref(), b.as_ref(), &reason, span)
+            }
         }
     }
 }

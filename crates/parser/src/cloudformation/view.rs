@@ -6,6 +6,7 @@
 
 use phiguard_model::{Origin, PolicySource, Resource, SourceFile, Spanned, Value, ValueKind};
 
+use super::functions::text;
 use super::sub::literal_points;
 use super::trace::{find_marker, Trace};
 use crate::text::{OffsetMap, Placement};
@@ -81,18 +82,15 @@ pub(crate) fn tags(value: &Value) -> Value {
     let mut entries = Vec::with_capacity(list.len());
     for item in list {
         let key = item.get("Key");
-        match key.map(|k| &k.kind) {
-            Some(ValueKind::String(name)) => {
+        match key.and_then(|k| Some((text(k)?, k.span))) {
+            Some((name, span)) => {
                 let tag_value = item
                     .get("Value")
                     .cloned()
                     .unwrap_or_else(|| Value::string("", item.span));
-                entries.push((
-                    Spanned::new(name.clone(), key.map_or(item.span, |k| k.span)),
-                    tag_value,
-                ));
+                entries.push((Spanned::new(name, span), tag_value));
             }
-            _ => {
+            None => {
                 let unknown = key.and_then(Value::first_unknown).or(item.first_unknown());
                 let reason = unknown
                     .and_then(Value::unknown_reason)

@@ -714,6 +714,13 @@ fn resource_object(decl: &ResourceDecl, body: &EvBody, id: u32, address: &str) -
                 set(entries, attr, linked(v));
             }
         }
+        // A satellite's id is its bucket (`bucket = aws_s3_bucket_policy.p.id`
+        // orders one satellite after another on the same bucket).
+        satellite if satellite.starts_with("aws_s3_bucket_") => {
+            if let (Some(bucket), None) = (configured("bucket"), configured("id")) {
+                set(entries, "id", bucket);
+            }
+        }
         _ => {}
     }
     object.with_meta(Meta {

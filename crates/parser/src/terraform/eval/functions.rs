@@ -68,6 +68,11 @@ impl Evaluator<'_> {
             "merge" => return merge(args, span),
             "concat" => return concat(args, span),
             "jsonencode" => return self.jsonencode(args, span),
+            "replace" => {
+                if let Some(v) = replace_in_document(&args, span)? {
+                    return Ok(v);
+                }
+            }
             "tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool" | "sensitive"
             | "nonsensitive" => return convert(name, args, span),
             _ => {}
@@ -424,4 +429,66 @@ pub(super) fn text(v: &V) -> Result<String, Fail> {
         Ok(t) => Ok(t),
         Err(reason) => Err(Fail(reason.to_string())),
     }
+}
+
+/// `replace` on a JSON document string (a policy with placeholders): the
+/// replacement is made in each string of the document, so the document
+/// keeps its structure and spans, and a replacement that is not known
+/// makes only the strings that hold the placeholder unknown. Only for
+/// plain text that cannot change the JSON around it.
+fn replace_in_document(args: &[V], span: Span) -> Result<Option<V>, Fail> {
+    let [doc, find, with] = args else {
+        return Ok(None);
+    };
+    let Some(structured) = doc.structured() else {
+        return Ok(None);
+    };
+    let Some(find) = find.as_str() else {
+        return Ok(None);
+    };
+    let plain = |s: &str| !s.chars().any(|c| matches!(c, '"' | '\\' | '/' | '<' | '>' | '&') || c.is_control());
+    if find.is_empty() || !plain(find) || with.as_str().is_some_and(|w| !plain(w)) {
+        return Ok(None);
+    }
+    let replaced = replace_leaves(structured, find, with, 0)?;
+    let text = match (doc.as_str(), with.as_str()) {
+        (Some(text), Some(w)) => V::string(text.replace(find, w), span),
+        _ => match replaced.first_unknown().or(doc.unknown_reason()).or(with.unknown_reason()) {
+            Some(reason) => V::unknown(reason.clone(), span),
+            None => V::unknown("the document is not known", span),
+        },
+    };
+    Ok(Some(text.with_meta(crate::terraform::value::Meta {
+        structured: Some(replaced),
+        ..Default::default()
+    })))
+}
+
+fn replace_leaves(v: &V, find: &str, with: &V, depth: usize) -> R {
+    if depth > 64 {
+        return fail("the document is nested too deeply");
+    }
+    let kind = match &v.kind {
+        K::String(s) if s.contains(find) => match with.template_text() {
+            Some(w) => K::String(s.replace(find, &w)),
+            None => match with.unknown_reason() {
+                Some(reason) => K::Unknown(reason.clone()),
+                None => return fail("replace() needs a string"),
+            },
+        },
+        K::List(items) => K::List(
+            items
+                .iter()
+                .map(|i| replace_leaves(i, find, with, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        K::Map(entries) => K::Map(
+            entries
+                .iter()
+                .map(|(k, i)| Ok((k.clone(), replace_leaves(i, find, with, depth + 1)?)))
+                .collect::<Result<_, Fail>>()?,
+        ),
+        other => other.clone(),
+    };
+    Ok(V::new(kind, v.span))
 }

@@ -1,0 +1,247 @@
+//! The config file, input values, stdin, named files with their module
+//! context, include/exclude and PHI scope.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A scratch folder under the target directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(files: &[(&str, &str)]) -> Scratch {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "settings-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).unwrap();
+        // A repository root, so config discovery stops here.
+        fs::create_dir_all(path.join(".git")).unwrap();
+        for (name, text) in files {
+            let file = path.join(name);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, text).unwrap();
+        }
+        Scratch(path)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn lint(dir: &Path, args: &[&str]) -> (i32, Value, String) {
+    let out = Command::cargo_bin("phiguard")
+        .unwrap()
+        .current_dir(dir)
+        .arg("lint")
+        .args(args)
+        .args(["--format", "json"])
+        .env_remove("TF_VAR_acl")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap(), json, stderr)
+}
+
+fn rules_found(json: &Value) -> Vec<String> {
+    let mut rules: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    rules.dedup();
+    rules
+}
+
+const PUBLIC: &str = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"patient-records\"\n  acl    = \"public-read\"\n}\n";
+
+#[test]
+fn config_file_is_found_upward_and_applied() {
+    let dir = Scratch::new(&[
+        (".phiguard.yaml", "fail_on: critical\nrules:\n  select: [s3-public-acl, s3-versioning-disabled]\n  severity: {s3-versioning-disabled: high}\n"),
+        ("infra/main.tf", PUBLIC),
+    ]);
+    let (code, json, stderr) = lint(&dir.0.join("infra"), &["."]);
+    assert_eq!(code, 1, "{stderr}");
+    let severities: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    assert!(severities.contains(&("s3-versioning-disabled", "high")), "{severities:?}");
+    assert!(severities.iter().all(|(r, _)| *r == "s3-public-acl" || *r == "s3-versioning-disabled"));
+
+    // fail_on: critical, and only a high finding left: exit 0.
+    let (code, _, stderr) = lint(&dir.0, &["--ignore", "s3-public-acl"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_wrong_config_key_names_file_line_and_key() {
+    let dir = Scratch::new(&[
+        (".phiguard.yaml", "fail_on: high\nrules:\n  ignored: [s3-public-acl]\n"),
+        ("main.tf", PUBLIC),
+    ]);
+    let (code, _, stderr) = lint(&dir.0, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".phiguard.yaml:3:3: unknown key `ignored` in `rules`"), "{stderr}");
+
+    fs::write(dir.0.join(".phiguard.yaml"), "fail_on: hi\n").unwrap();
+    let (code, _, stderr) = lint(&dir.0, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".phiguard.yaml:1:10: `fail_on` must be one of"), "{stderr}");
+
+    fs::write(dir.0.join(".phiguard.yaml"), "rules:\n  ignore: [s3-publc-acl]\n").unwrap();
+    let (code, _, stderr) = lint(&dir.0, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".phiguard.yaml:2:12: unknown rule id `s3-publc-acl`"), "{stderr}");
+
+    fs::write(dir.0.join(".phiguard.yaml"), "min_severity: [low]\n").unwrap();
+    let (code, _, stderr) = lint(&dir.0, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".phiguard.yaml:1:15: `min_severity` must be a string"), "{stderr}");
+}
+
+#[test]
+fn variables_from_the_command_line_decide_checks() {
+    let dir = Scratch::new(&[(
+        "main.tf",
+        "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
+    )]);
+    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["summary"]["undecided"], 1);
+
+    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--var", "acl=public-read"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(json["findings"][0]["rule"], "s3-public-acl");
+    assert_eq!(json["findings"][0]["start"]["line"], 4);
+
+    fs::write(dir.0.join("prod.tfvars"), "acl = \"private\"\n").unwrap();
+    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--var-file", "prod.tfvars"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["summary"]["undecided"], 0);
+
+    let (code, _, stderr) = lint(&dir.0, &["--var", "no-equals-sign"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("NAME=VALUE"), "{stderr}");
+}
+
+#[test]
+fn stdin_is_linted_under_its_name_with_its_module() {
+    let dir = Scratch::new(&[
+        ("infra/variables.tf", "variable \"acl\" {\n  default = \"public-read\"\n}\n"),
+        ("infra/other.tf", PUBLIC.replace("\"b\"", "\"other\"").as_str()),
+    ]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("phiguard"))
+        .current_dir(&dir.0)
+        .args(["lint", "--stdin-filename", "infra/s3.tf", "--format", "compact", "--select", "s3-public-acl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"resource \"aws_s3_bucket\" \"edited\" {\n  acl = var.acl\n}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // The variable's default comes from the module; other.tf is not reported.
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("infra/s3.tf:2:9: critical [s3-public-acl]"), "{text}");
+}
+
+#[test]
+fn named_files_see_their_module_and_report_only_themselves() {
+    let dir = Scratch::new(&[
+        ("infra/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"patient-records\"\n}\n"),
+        (
+            "infra/versioning.tf",
+            "resource \"aws_s3_bucket_versioning\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n",
+        ),
+        ("infra/public.tf", PUBLIC.replace("\"b\"", "\"public\"").as_str()),
+    ]);
+    let (code, json, stderr) = lint(&dir.0, &["infra/main.tf", "--select", "s3-versioning-disabled,s3-public-acl"]);
+    assert_eq!(code, 0, "versioning.tf enables versioning; public.tf is not reported: {json:#} {stderr}");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn include_exclude_and_per_path_ignores() {
+    let dir = Scratch::new(&[
+        ("infra/main.tf", PUBLIC),
+        ("examples/demo/main.tf", PUBLIC),
+        ("sandbox/main.tf", PUBLIC),
+        (".phiguard.yaml", "exclude: [\"examples/**\"]\nper_path_ignores:\n  \"sandbox/**\": [s3-public-acl]\n"),
+    ]);
+    let (_, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl"]);
+    assert_eq!(rules_found(&json), vec!["infra/main.tf:s3-public-acl"], "{stderr}");
+    let (_, json, _) = lint(&dir.0, &["--select", "s3-public-acl", "--include", "sandbox/**"]);
+    assert_eq!(json["summary"]["files"], 1);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn phi_scope_tagged_checks_only_tagged_resources() {
+    let dir = Scratch::new(&[
+        (
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"phi\" {\n  acl  = \"public-read\"\n  tags = { DataClassification = \"PHI\" }\n}\n\nresource \"aws_s3_bucket\" \"web\" {\n  acl  = \"public-read\"\n  tags = { DataClassification = \"public\" }\n}\n",
+        ),
+        (".phiguard.yaml", "phi_tags: {DataClassification: [PHI, ePHI]}\n"),
+    ]);
+    let (_, json, _) = lint(&dir.0, &["--select", "s3-public-acl"]);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 2);
+    let (_, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--phi-scope", "tagged"]);
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{stderr}");
+    assert_eq!(findings[0]["resource"]["address"], "aws_s3_bucket.phi");
+}
+
+#[test]
+fn custom_policies_from_policy_dirs() {
+    let policy = r#"id = "s3-bucket-name-required"
+title = "Bucket has no explicit name"
+severity = "low"
+kind = "s3_bucket"
+hipaa = ["164.312(a)(1)"]
+description = "Named buckets are easier to audit."
+remediation = { terraform = "bucket = \"...\"", cloudformation = "BucketName: ..." }
+
+[[check]]
+when = "name is absent"
+message = "bucket {name} has no explicit name"
+"#;
+    let dir = Scratch::new(&[
+        ("main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
+        ("local-policies/name.toml", policy),
+        (".phiguard.yaml", "policy_dirs: [local-policies]\nrules:\n  select: [s3-bucket-name-required]\n"),
+    ]);
+    let (code, json, stderr) = lint(&dir.0, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(json["findings"][0]["rule"], "s3-bucket-name-required");
+
+    fs::write(dir.0.join("local-policies/name.toml"), policy.replace("name is absent", "name is gone")).unwrap();
+    let (code, _, stderr) = lint(&dir.0, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("local-policies/name.toml:10:"), "{stderr}");
+}
