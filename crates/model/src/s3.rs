@@ -34,10 +34,10 @@ pub struct S3Bucket {
     pub policy: Option<ResourcePolicy>,
     /// Buckets whose server access logs are delivered to this one.
     pub log_sources: Vec<ResourceId>,
-    /// Set when this view was made from a satellite whose target phiguard
-    /// cannot find: the real resource may have any part this view lacks, so
-    /// those parts are unknown, not absent. The value is the satellite's
-    /// unknown target.
+    /// Set when the view cannot see all of the resource's settings: it was
+    /// made from a satellite whose target phiguard cannot find, or the
+    /// resource's properties as a whole are not known offline. Parts this
+    /// view lacks are then unknown, not absent. The value says why.
     pub unlinked: Option<Value>,
     /// Parts (`versioning`, `policy`, ...) that a satellite whose target is
     /// unknown may set on this resource, with that unknown target.

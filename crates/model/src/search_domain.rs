@@ -17,10 +17,10 @@ pub struct SearchDomain {
     pub access_policy: Option<ResourcePolicy>,
     pub cluster_config: Option<ClusterConfig>,
     pub tags: Option<Value>,
-    /// Set when this view was made from a satellite whose target phiguard
-    /// cannot find: the real resource may have any part this view lacks, so
-    /// those parts are unknown, not absent. The value is the satellite's
-    /// unknown target.
+    /// Set when the view cannot see all of the resource's settings: it was
+    /// made from a satellite whose target phiguard cannot find, or the
+    /// resource's properties as a whole are not known offline. Parts this
+    /// view lacks are then unknown, not absent. The value says why.
     pub unlinked: Option<Value>,
     /// Parts (`versioning`, `policy`, ...) that a satellite whose target is
     /// unknown may set on this resource, with that unknown target.

@@ -173,37 +173,29 @@ impl Count {
     }
 }
 
-/// A reason without the names in it, so that alike reasons count together.
+/// A reason with only the kind of thing it names (`random_pet`,
+/// `data.aws_region`, `var`), so that alike reasons count together.
 fn general(reason: &str) -> String {
     let mut out = String::new();
-    let mut in_code = false;
-    for c in reason.chars() {
-        if c == '`' {
-            in_code = !in_code;
-            if in_code {
-                out.push_str("`...`");
-            }
-        } else if !in_code {
-            out.push(c);
-        }
+    let mut parts = reason.split('`');
+    out.push_str(parts.next().unwrap_or_default());
+    while let Some(code) = parts.next() {
+        let mut names = code.split(['.', '[', '(', ' ']);
+        let head = names.next().unwrap_or_default();
+        let kind = match head {
+            "data" => format!("data.{}", names.next().unwrap_or_default()),
+            _ => head.to_string(),
+        };
+        out.push_str(&format!("`{kind}...`"));
+        out.push_str(parts.next().unwrap_or_default());
     }
-    let words: Vec<&str> = out.split_whitespace().collect();
-    let words: Vec<String> = words
-        .iter()
-        .map(|w| {
-            if w.starts_with("var.")
-                || w.starts_with("module.")
-                || w.starts_with("local.")
-                || w.starts_with("aws_")
-            {
-                let head = w.split('.').next().unwrap_or(w);
-                format!("{head}.X")
-            } else {
-                w.to_string()
-            }
+    out.split_whitespace()
+        .map(|w| match w.split_once('.') {
+            Some((head @ ("var" | "module" | "local"), _)) => format!("{head}.X"),
+            _ => w.to_string(),
         })
-        .collect();
-    words.join(" ")
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() {

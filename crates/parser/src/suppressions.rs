@@ -27,9 +27,10 @@ fn syntax(path: &str) -> Option<Syntax> {
 }
 
 /// Every suppression comment of every file, with its target resolved
-/// against the model's resources.
+/// against the model's resources, and every CloudFormation `Metadata`
+/// suppression.
 pub fn collect(model: &Model) -> Vec<SuppressionDirective> {
-    let mut out = Vec::new();
+    let mut out = metadata(model);
     for file in &model.files {
         let Some(syntax) = syntax(&file.display_path) else {
             continue;
@@ -54,6 +55,37 @@ pub fn collect(model: &Model) -> Vec<SuppressionDirective> {
                 .map(|line| target_of(file, &constructs, line))
                 .unwrap_or(span);
             out.push(parse_directive(file.id, span, target, body, body_start));
+        }
+    }
+    out
+}
+
+/// `Metadata: {phiguard: {ignore: [{id, reason, until}]}}` on a
+/// CloudFormation resource: covers the whole resource.
+fn metadata(model: &Model) -> Vec<SuppressionDirective> {
+    let mut out = Vec::new();
+    for resource in &model.resources {
+        let Some(ignore) = resource
+            .body
+            .block("Metadata")
+            .and_then(|m| m.body.attribute("phiguard"))
+            .and_then(|p| p.get("ignore"))
+        else {
+            continue;
+        };
+        for entry in ignore.items() {
+            let text = |key: &str| {
+                entry
+                    .get(key)
+                    .and_then(|v| Some(Spanned::new(v.as_str()?.trim().to_string(), v.span)))
+            };
+            out.push(SuppressionDirective {
+                span: entry.span,
+                target: resource.span.cover(resource.header),
+                rules: text("id").into_iter().collect(),
+                reason: text("reason").map(|r| r.value).filter(|r| !r.is_empty()),
+                until: text("until"),
+            });
         }
     }
     out

@@ -93,6 +93,15 @@ impl<T: Subject> Env<'_, T> {
         self.fact(path)
     }
 
+    fn is_item_path(&self, path: &str) -> bool {
+        self.item.is_some_and(|(binding, _, _)| {
+            path == binding
+                || path
+                    .strip_prefix(binding)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
     fn fact(&self, name: &str) -> Fact {
         T::facts()
             .iter()
@@ -115,7 +124,7 @@ impl<T: Subject> Env<'_, T> {
             let address = &self.model.resource(self.subject.resource()).address;
             (
                 format!(
-                    "{address} names a resource phiguard cannot find, whose other settings are unknown ({})",
+                    "not every setting of {address} can be known ({})",
                     target.unknown_reason().unwrap_or("its target is not known")
                 ),
                 target.span,
@@ -181,6 +190,21 @@ impl<T: Subject> Env<'_, T> {
                 }
             },
             Expr::Is(a, presence) => {
+                // Whether a part is written at all is itself unknown when a
+                // resource phiguard cannot see may set it.
+                if let Operand::Path(path) = a {
+                    if !self.is_item_path(path) {
+                        if let Some(Fact {
+                            value: Some(value),
+                            resource,
+                        }) = self.unknown_part(path)
+                        {
+                            if let Val::Unknown(u) = Val::from_value(Some(value), resource) {
+                                return Tri::Unknown(u);
+                            }
+                        }
+                    }
+                }
                 let val = self.operand(a);
                 Tri::from_bool(match presence {
                     Presence::Absent => matches!(val, Val::Absent),
@@ -364,6 +388,39 @@ mod tests {
             eval("not versioning.enabled", Some(unknown())),
             Tri::Unknown(_)
         ));
+    }
+
+    #[test]
+    fn parts_of_an_unlinked_view_are_unknown_not_absent() {
+        let (model, mut bucket) = model_with(None);
+        bucket.versioning = None;
+        bucket.unlinked = Some(unknown());
+        let env = Env {
+            model: &model,
+            subject: &bucket,
+            item: None,
+        };
+        let eval = |text: &str| env.eval(&parse(text).unwrap());
+        assert!(matches!(eval("versioning is absent"), Tri::Unknown(_)));
+        assert!(matches!(eval("versioning is present"), Tri::Unknown(_)));
+        assert!(matches!(eval("not versioning.enabled"), Tri::Unknown(_)));
+        assert_eq!(eval("name is absent"), Tri::True);
+    }
+
+    #[test]
+    fn a_part_set_elsewhere_is_unknown_only_when_missing() {
+        let (model, mut bucket) = model_with(None);
+        bucket.maybe_set_elsewhere = vec![("versioning".into(), unknown()), ("policy".into(), unknown())];
+        let env = Env {
+            model: &model,
+            subject: &bucket,
+            item: None,
+        };
+        let eval = |text: &str| env.eval(&parse(text).unwrap());
+        // This bucket has versioning itself: decided.
+        assert_eq!(eval("versioning is absent"), Tri::False);
+        assert!(matches!(eval("policy is absent"), Tri::Unknown(_)));
+        assert_eq!(eval("logging is absent"), Tri::True);
     }
 
     #[test]

@@ -59,11 +59,20 @@ pub(crate) fn build(
             }
         }
         let raw = body.get("Properties");
-        let attributes = match raw.and_then(|p| eval.eval(p)).map(|v| v.kind) {
-            Some(ValueKind::Map(entries)) => entries
+        let attributes = match raw.and_then(|p| eval.eval(p)) {
+            Some(Value {
+                kind: ValueKind::Map(entries),
+                ..
+            }) => entries
                 .into_iter()
                 .map(|(key, value)| Attribute { key, value })
                 .collect(),
+            // Properties as a whole not known offline (an undecidable
+            // `Fn::If`): kept, so views treat every setting as unknown.
+            Some(value) if value.is_unknown() => {
+                let key = raw.and_then(|_| body.as_map()?.iter().find(|(k, _)| k.value == "Properties").map(|(k, _)| k.clone()));
+                key.map(|key| vec![Attribute { key, value }]).unwrap_or_default()
+            }
             _ => Vec::new(),
         };
         out.push(Built {

@@ -199,6 +199,7 @@ fn link_log_targets(
 /// An `AWS::S3::Bucket`'s properties.
 fn inline(r: &Resource) -> S3Bucket {
     let mut bucket = S3Bucket::new(r.id);
+    bucket.unlinked = unknown_properties(r);
     bucket.name = property(r, "BucketName");
     bucket.acl = part(r, "AccessControl").map(|p| Acl {
         origin: Origin {
@@ -274,4 +275,13 @@ fn inline(r: &Resource) -> S3Bucket {
     });
     bucket.tags = property(r, "Tags").map(|t| tags(&t));
     bucket
+}
+
+/// `Properties` that could not be known as a whole: every setting of the
+/// resource is then unknown, not absent.
+pub(crate) fn unknown_properties(r: &Resource) -> Option<Value> {
+    r.body
+        .attribute("Properties")
+        .filter(|v| v.is_unknown())
+        .cloned()
 }

@@ -29,6 +29,7 @@ pub(crate) fn build(model: &Model, templates: &[Template], trace: &Trace) -> Vec
 
 fn domain(model: &Model, r: &Resource, trace: &Trace) -> SearchDomain {
     let mut d = SearchDomain::new(r.id);
+    d.unlinked = super::s3::unknown_properties(r);
     d.name = property(r, "DomainName");
     d.engine_version = property(r, "EngineVersion").or_else(|| property(r, "ElasticsearchVersion"));
     d.vpc_options = part(r, "VPCOptions").map(|p| VpcOptions {

@@ -72,12 +72,14 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let mut dirs: Vec<_> = dirs.into_iter().collect();
     dirs.sort_by(|a, b| path_order(&a.0, &b.0));
 
+    let t0 = std::time::Instant::now();
     let mut configs = Vec::with_capacity(dirs.len());
     let mut resolver = Resolver::default();
     for (_, (dir, files)) in dirs {
         add_config(model, &mut configs, &mut resolver, dir, &files);
     }
     let discovered = configs.len();
+    let t1 = t0.elapsed();
     load_called_modules(model, &mut configs, &mut resolver, settings);
     let roots = roots(&configs[..discovered], &resolver);
 
@@ -104,6 +106,7 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
         root_inputs,
         discovered,
     );
+    let t2 = t0.elapsed();
     for file in read {
         let id = model.add_file(&file.path, file.display_path, file.text);
         debug_assert_eq!(id, file.id);
@@ -119,6 +122,9 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let domains = search_domain::build(model, &placed, &links);
     model.buckets.extend(buckets);
     model.domains.extend(domains);
+    if std::env::var_os("PHIGUARD_TIMING").is_some() {
+        eprintln!("parse {t1:?} eval {:?} views {:?} instances? resources {}", t2 - t1, t0.elapsed() - t2, model.resources.len());
+    }
 }
 
 /// Parses one directory's files into a configuration.
