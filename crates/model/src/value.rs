@@ -27,6 +27,11 @@ pub enum ValueKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unknown {
     pub reason: String,
+    /// An attribute of another resource of the same configuration, known
+    /// only once it is created (`aws_kms_key.k.arn`, `!GetAtt Key.Arn`), as
+    /// opposed to an input nobody gave. Some facts depend on the difference:
+    /// a key created here is a customer-managed key, whatever its ARN.
+    pub computed: bool,
 }
 
 impl Value {
@@ -46,9 +51,28 @@ impl Value {
         Value::new(
             ValueKind::Unknown(Unknown {
                 reason: reason.into(),
+                computed: false,
             }),
             span,
         )
+    }
+
+    /// An attribute of a resource of this configuration, known only after
+    /// it is created.
+    pub fn computed(reason: impl Into<String>, span: Span) -> Self {
+        Value::new(
+            ValueKind::Unknown(Unknown {
+                reason: reason.into(),
+                computed: true,
+            }),
+            span,
+        )
+    }
+
+    /// Whether this is an unknown attribute of a resource of this
+    /// configuration (see [`Unknown::computed`]).
+    pub fn is_computed(&self) -> bool {
+        matches!(&self.kind, ValueKind::Unknown(u) if u.computed)
     }
 
     pub fn is_unknown(&self) -> bool {

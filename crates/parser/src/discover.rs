@@ -206,21 +206,40 @@ fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
                 continue;
             }
         };
-        let is_file = entry.file_type().is_some_and(|t| t.is_file())
-            || (entry.path_is_symlink() && entry.path().is_file());
         let path = entry.path();
-        if is_file && (classify(path).is_some() || crate::cloudformation::is_candidate(path)) {
-            let path = entry.into_path();
-            let display_path = display_path(&path, base_dir);
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            if !filter.admits(&display_path, relative) {
-                continue;
-            }
-            found.files.push(FoundFile {
-                path,
+        if classify(path).is_none() && !crate::cloudformation::is_candidate(path) {
+            continue;
+        }
+        // Symbolic links to files are followed; links to directories are
+        // not (so a link loop cannot make the walk endless).
+        let followed = if entry.path_is_symlink() {
+            std::fs::metadata(path).map(|meta| meta.is_file())
+        } else {
+            Ok(entry.file_type().is_some_and(|t| t.is_file()))
+        };
+        let display_path = display_path(path, base_dir);
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        if !filter.admits(&display_path, relative) {
+            continue;
+        }
+        match followed {
+            Ok(true) => found.files.push(FoundFile {
+                path: entry.into_path(),
                 display_path,
                 named: false,
-            });
+            }),
+            // A directory named `x.tf` is walked itself; FIFOs, devices and
+            // sockets are no source files.
+            Ok(false) => {}
+            // A dangling link, or one in a loop: its name says it should be
+            // linted, so say why it was not.
+            Err(err) => found.skipped.push(Skipped {
+                path: display_path,
+                reason: format!(
+                    "a symbolic link that cannot be followed: {}",
+                    io_message(&err)
+                ),
+            }),
         }
     }
 }

@@ -55,6 +55,15 @@ fn strict() -> ParseOptions {
 /// Parses `text`, which starts at byte `base` of file `file`.
 pub fn parse(text: &str, file: FileId, base: usize) -> Result<Value, JsonError> {
     let at = |range: Range| Span::new(file, range.start + base..range.end + base);
+    // A cheap scan first: nothing nested deeper than the limit reaches the
+    // recursive parser and the recursive walks after it.
+    if let Some(offset) = crate::limits::json_too_deep(text) {
+        return Err(JsonError {
+            message: crate::limits::nesting_message(),
+            span: Span::new(file, base + offset..base + offset + 1),
+            first: None,
+        });
+    }
     let parsed = std::panic::catch_unwind(|| {
         jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict())
     });

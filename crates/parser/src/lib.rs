@@ -9,6 +9,8 @@
 mod cloudformation;
 mod discover;
 pub mod json;
+pub mod limits;
+mod parallel;
 pub mod policy;
 mod suppressions;
 mod terraform;
@@ -18,9 +20,10 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use phiguard_model::{display_path, LintError, Model};
+use phiguard_model::{display_path, FileId, LintError, Model, Skipped, SourceFile};
 
 pub use cloudformation::{parse_cfn_parameters, CfnParamsError};
+pub(crate) use parallel::per_file;
 
 /// YAML read as templates are: byte spans on every node, duplicate keys and
 /// unbounded aliases refused. Also reads `.phiguard.yaml`.
@@ -94,7 +97,13 @@ pub fn load(options: &LoadOptions) -> Model {
     let overridden: Vec<(String, &PathBuf, &Vec<u8>)> = options
         .overrides
         .iter()
-        .map(|(path, bytes)| (display_path(&options.base_dir.join(path), &options.base_dir), path, bytes))
+        .map(|(path, bytes)| {
+            (
+                display_path(&options.base_dir.join(path), &options.base_dir),
+                path,
+                bytes,
+            )
+        })
         .collect();
     let mut found = discover::discover(&options.paths, &options.base_dir, &filter);
     for dir in &options.context_dirs {
@@ -104,7 +113,11 @@ pub fn load(options: &LoadOptions) -> Model {
     found
         .errors
         .retain(|e| !overridden.iter().any(|(shown, _, _)| *shown == e.path));
-    found.files.retain(|f| !overridden.iter().any(|(shown, _, _)| *shown == f.display_path));
+    found.files.retain(|f| {
+        !overridden
+            .iter()
+            .any(|(shown, _, _)| *shown == f.display_path)
+    });
     for (shown, path, _) in &overridden {
         found.files.push(discover::FoundFile {
             path: options.base_dir.join(path),
@@ -122,25 +135,44 @@ pub fn load(options: &LoadOptions) -> Model {
         .filter(|f| f.named)
         .map(|f| f.display_path.clone())
         .collect();
-    for file in found.files {
-        if let Some((_, _, bytes)) = overridden.iter().find(|(shown, _, _)| *shown == file.display_path) {
-            sources.push(Source {
+    // Reading, in parallel; results come back in the order of the files.
+    let read = per_file(found.files, |file| {
+        if let Some((_, _, bytes)) = overridden
+            .iter()
+            .find(|(shown, _, _)| *shown == file.display_path)
+        {
+            return Ok(Source {
                 path: file.path,
                 display_path: file.display_path,
                 bytes: (*bytes).clone(),
             });
-            continue;
         }
-        match std::fs::read(&file.path) {
-            Ok(bytes) => sources.push(Source {
+        match limits::read_file(&file.path) {
+            Ok(bytes) => Ok(Source {
                 path: file.path,
                 display_path: file.display_path,
                 bytes,
             }),
-            Err(err) => model.errors.push(LintError {
+            Err(err) => Err((file, err)),
+        }
+    });
+    for result in read {
+        match result {
+            Ok(source) => sources.push(source),
+            // A JSON or YAML file over the size limit is no template
+            // (CloudFormation takes 1 MB at most): skipped, not an error.
+            Err((file, err @ limits::ReadError::TooLarge(_)))
+                if discover::classify(&file.path).is_none() =>
+            {
+                model.skipped.push(Skipped {
+                    path: file.display_path,
+                    reason: err.message(),
+                });
+            }
+            Err((file, err)) => model.errors.push(LintError {
                 path: file.display_path,
                 span: None,
-                message: format!("cannot read the file: {}", discover::io_message(&err)),
+                message: err.message(),
             }),
         }
     }
@@ -209,32 +241,60 @@ fn build(
     let mut seen = HashSet::new();
     sources.retain(|s| seen.insert(s.display_path.clone()));
 
+    // Decoding, the nesting scan, line indexes and template parsing need
+    // nothing from other files: they run in parallel. Files are then added
+    // in path order, so ids and output do not depend on the thread count.
+    let prepared = per_file(sources, |source| {
+        let is_named = named.contains(&source.display_path);
+        prepare(source, is_named)
+    });
     let mut terraform_files = Vec::new();
     let mut templates = Vec::new();
-    for source in sources {
-        let kind = discover::classify(&source.path);
-        let is_named = named.contains(&source.display_path);
-        let text = match String::from_utf8(source.bytes) {
-            Ok(text) => text,
-            // A walked JSON or YAML file in another encoding is no template.
-            Err(_) if kind.is_none() && !is_named => continue,
-            Err(err) => {
-                model.errors.push(utf8_error(source.display_path, &err));
-                continue;
+    for item in prepared {
+        match item {
+            Prepared::Dropped => {}
+            Prepared::Error(error) => model.errors.push(error),
+            Prepared::Skipped(skipped) => model.skipped.push(skipped),
+            Prepared::Terraform {
+                file,
+                kind,
+                too_deep,
+            } => {
+                let id = push_file(model, file);
+                match too_deep {
+                    Some(at) => {
+                        let file = model.file(id);
+                        let error = nesting_error(file, at, "HCL");
+                        model.errors.push(error);
+                    }
+                    None => terraform_files.push((id, kind)),
+                }
             }
-        };
-        let Some(kind) = kind else {
-            let (path, shown) = (&source.path, source.display_path);
-            templates.extend(cloudformation::add_candidate(
-                model, path, shown, text, is_named,
-            ));
-            continue;
-        };
-        let id = model.add_file(&source.path, source.display_path, Arc::from(text));
-        terraform_files.push((id, kind));
+            Prepared::Candidate { file, detected } => {
+                let id = push_file(model, file);
+                templates.extend(cloudformation::add_detected(model, id, detected));
+            }
+        }
     }
-    terraform::load(model, &terraform_files, terraform);
-    cloudformation::load(model, templates, cfn_parameters);
+    // Terraform (evaluated as a whole, on this thread) and the templates
+    // (each on its own, on the pool) are evaluated at the same time.
+    let inputs: Vec<_> = templates
+        .into_iter()
+        .map(|(id, root)| (id, model.file(id).text.clone(), root))
+        .collect();
+    let evaluated = std::thread::scope(|scope| {
+        let templates = scope.spawn(move || cloudformation::evaluate(inputs, cfn_parameters));
+        terraform::load(model, &terraform_files, terraform);
+        templates.join()
+    });
+    match evaluated {
+        Ok(evaluated) => cloudformation::finish(model, evaluated),
+        Err(_) => model.errors.push(LintError {
+            path: String::new(),
+            span: None,
+            message: "internal error while evaluating the CloudFormation templates".into(),
+        }),
+    }
     model.suppressions = suppressions::collect(model);
     model
         .errors
@@ -242,6 +302,113 @@ fn build(
     model
         .skipped
         .sort_by(|a, b| discover::path_order(&a.path, &b.path));
+}
+
+/// One input file, made ready without looking at any other.
+enum Prepared {
+    /// Nothing to report: a walked JSON or YAML file that is no template.
+    Dropped,
+    Error(LintError),
+    Skipped(Skipped),
+    Terraform {
+        file: SourceFile,
+        kind: discover::FileKind,
+        /// Where the HCL first nests deeper than [`limits::MAX_NESTING`].
+        too_deep: Option<usize>,
+    },
+    /// A template, or a file that looks like one but does not parse.
+    Candidate {
+        file: SourceFile,
+        detected: cloudformation::Detected,
+    },
+}
+
+/// The file id spans get before the file is added to the model (ids are
+/// given in path order, after the parallel part).
+const UNNUMBERED: FileId = FileId(u32::MAX);
+
+fn prepare(source: Source, named: bool) -> Prepared {
+    let kind = discover::classify(&source.path);
+    let size = source.bytes.len() as u64;
+    // Bytes handed over in memory (`--stdin-filename`) meet the same limit.
+    if size > limits::MAX_FILE_SIZE {
+        let message = limits::ReadError::TooLarge(size).message();
+        return match kind {
+            Some(_) => Prepared::Error(LintError {
+                path: source.display_path,
+                span: None,
+                message,
+            }),
+            None => Prepared::Skipped(Skipped {
+                path: source.display_path,
+                reason: message,
+            }),
+        };
+    }
+    let text = match String::from_utf8(source.bytes) {
+        Ok(text) => text,
+        // A walked JSON or YAML file in another encoding is no template.
+        Err(_) if kind.is_none() && !named => return Prepared::Dropped,
+        Err(err) => return Prepared::Error(utf8_error(source.display_path, &err)),
+    };
+    match kind {
+        Some(kind) => {
+            let too_deep = match kind {
+                discover::FileKind::TerraformHcl => limits::hcl_too_deep(&text),
+                // `.tf.json` is scanned by `json::parse`.
+                discover::FileKind::TerraformJson => None,
+            };
+            let file = SourceFile::new(
+                UNNUMBERED,
+                &source.path,
+                source.display_path,
+                Arc::from(text),
+            );
+            Prepared::Terraform {
+                file,
+                kind,
+                too_deep,
+            }
+        }
+        None => match cloudformation::detect(&source.path, &text, UNNUMBERED) {
+            cloudformation::Detected::NotTemplate if named => {
+                Prepared::Skipped(discover::not_linted(source.display_path))
+            }
+            cloudformation::Detected::NotTemplate => Prepared::Dropped,
+            detected => Prepared::Candidate {
+                file: SourceFile::new(
+                    UNNUMBERED,
+                    &source.path,
+                    source.display_path,
+                    Arc::from(text),
+                ),
+                detected,
+            },
+        },
+    }
+}
+
+/// Adds a prepared file to the model with the next id.
+fn push_file(model: &mut Model, mut file: SourceFile) -> FileId {
+    let id = FileId(model.files.len() as u32);
+    file.id = id;
+    model.files.push(file);
+    id
+}
+
+/// Text nested deeper than [`limits::MAX_NESTING`], reported at the
+/// bracket that opens one level too many.
+fn nesting_error(file: &SourceFile, at: usize, language: &str) -> LintError {
+    let width = file
+        .text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    LintError {
+        path: file.display_path.clone(),
+        span: Some(phiguard_model::Span::new(file.id, at..at + width)),
+        message: format!("invalid {language}: {}", limits::nesting_message()),
+    }
 }
 
 fn utf8_error(path: String, err: &std::string::FromUtf8Error) -> LintError {

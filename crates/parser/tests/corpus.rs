@@ -46,3 +46,58 @@ fn every_corpus_file_loads_without_error() {
     assert!(model.skipped.is_empty(), "{:?}", model.skipped);
     assert!(!model.buckets.is_empty() && !model.domains.is_empty());
 }
+
+/// Every example of the S3 bucket and OpenSearch modules, each loaded as
+/// its own root module (as `phiguard lint examples/complete` would), which
+/// instantiates the module under test from `../../` with the example's
+/// inputs, evaluates without error.
+#[test]
+fn module_examples_evaluate_without_error() {
+    let Some(dir) = corpus() else {
+        println!("skipped: no corpus at ../shared/corpus/terraform");
+        return;
+    };
+    let mut examples = Vec::new();
+    for repo in [
+        "terraform-aws-modules__terraform-aws-s3-bucket",
+        "terraform-aws-modules__terraform-aws-opensearch",
+    ] {
+        let Ok(entries) = std::fs::read_dir(dir.join(repo).join("examples")) else {
+            println!("skipped {repo}: not in the corpus");
+            continue;
+        };
+        examples.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    examples.sort();
+    let (mut buckets, mut domains) = (0, 0);
+    for example in &examples {
+        let model = load(&LoadOptions {
+            paths: vec![example.clone()],
+            base_dir: dir.clone(),
+            ..LoadOptions::default()
+        });
+        assert!(
+            model.errors.is_empty(),
+            "{}: {:?}",
+            example.display(),
+            model.errors
+        );
+        // Only registry modules that `terraform init` would download.
+        for u in &model.unavailable_modules {
+            assert!(
+                !u.source.starts_with('.'),
+                "{}: {} ({})",
+                example.display(),
+                u.address,
+                u.reason
+            );
+        }
+        buckets += model.buckets.len();
+        domains += model.domains.len();
+    }
+    assert!(examples.len() >= 10, "only {} examples", examples.len());
+    assert!(
+        buckets >= 15 && domains >= 1,
+        "{buckets} buckets, {domains} domains"
+    );
+}

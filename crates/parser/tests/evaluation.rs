@@ -1,6 +1,8 @@
 //! Terraform evaluation: expressions, functions, input values and their
 //! precedence, and what stays unknown.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{load_files, pos, text, Scratch};
@@ -32,14 +34,14 @@ fn show(v: &Value) -> String {
 /// Evaluates `expr` as attribute `v` of a resource, with `extra` declared
 /// beside it.
 fn eval_with(extra: &str, expr: &str) -> (Model, Value) {
-    let src = format!("{extra}\nresource \"x\" \"y\" {{\n  v = {expr}\n}}\n");
+    let src = format!("{extra}\nresource \"aws_s3_bucket\" \"y\" {{\n  v = {expr}\n}}\n");
     let (_dir, model) = load_files(&[("main.tf", &src)]);
     assert!(model.errors.is_empty(), "{:?}", model.errors);
     let r = model
         .resources
         .iter()
-        .find(|r| r.address == "x.y")
-        .expect("resource x.y");
+        .find(|r| r.address == "aws_s3_bucket.y")
+        .expect("resource aws_s3_bucket.y");
     let v = r.body.attribute("v").expect("attribute v").clone();
     (model, v)
 }
@@ -272,7 +274,7 @@ variable "flags" {
   type = list(bool)
 }
 variable "plain" {}
-resource "x" "y" {
+resource "aws_s3_bucket" "y" {
   from_default = var.from_default
   from_env     = var.from_env
   from_tfvars  = var.from_tfvars
@@ -316,7 +318,7 @@ fn input_values_follow_terraform_precedence() {
         ..LoadOptions::default()
     });
     assert!(model.errors.is_empty(), "{:?}", model.errors);
-    let r = model.resources.iter().find(|r| r.address == "x.y").unwrap();
+    let r = model.resources.iter().find(|r| r.address == "aws_s3_bucket.y").unwrap();
     let get = |name: &str| show(r.body.attribute(name).unwrap());
     assert_eq!(get("from_default"), "\"default\"");
     assert_eq!(get("from_env"), "\"env\"");

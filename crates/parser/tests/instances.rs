@@ -1,6 +1,8 @@
 //! Resource instances: count and for_each, dynamic blocks, policy document
 //! data sources, modules, and satellites linked across all of them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{bucket, load_files, pos, summary, text, Scratch};

@@ -222,3 +222,48 @@ fn a_json_file_with_a_byte_order_mark() {
     assert_eq!(text(&model, canned.span), "\"public-read\"");
     assert_eq!(pos(&model, canned.span), (1, 46));
 }
+
+#[test]
+fn json_syntax_is_evaluated_like_hcl() {
+    let main = r#"{
+  "variable": {"names": {"type": "set(string)", "default": ["b", "a", "b"]}},
+  "locals": {"prefix": "phi"},
+  "resource": {
+    "aws_s3_bucket": {"this": {"for_each": "${var.names}", "bucket": "${local.prefix}-${each.key}"}},
+    "aws_s3_bucket_cors_configuration": {
+      "this": {
+        "for_each": "${aws_s3_bucket.this}",
+        "bucket": "${each.value.id}",
+        "dynamic": {"cors_rule": {"for_each": "${[\"*\", \"https://x\"]}", "content": {"allowed_origins": ["${cors_rule.value}"]}}}
+      }
+    },
+    "aws_s3_bucket_policy": {"this": {"bucket": "${aws_s3_bucket.this[\"a\"].id}", "policy": "${data.aws_iam_policy_document.p.json}"}}
+  },
+  "data": {
+    "aws_iam_policy_document": {
+      "p": {"statement": [{"actions": ["s3:GetObject"], "principals": [{"type": "*", "identifiers": ["*"]}]}]}
+    }
+  },
+  "module": {"m": {"source": "./m", "name": "${local.prefix}-module"}}
+}"#;
+    let module = r#"{
+  "variable": {"name": {}},
+  "resource": {"aws_s3_bucket": {"this": {"bucket": "${var.name}"}}}
+}"#;
+    let (_dir, model) = load_files(&[("main.tf.json", main), ("m/main.tf.json", module)]);
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let names: Vec<_> = model
+        .buckets
+        .iter()
+        .map(|b| b.name.as_ref().and_then(|n| n.as_str()).unwrap_or("?").to_string())
+        .collect();
+    assert_eq!(names, ["phi-a", "phi-b", "phi-module"]);
+    let a = bucket(&model, "aws_s3_bucket.this[\"a\"]");
+    assert_eq!(a.cors.as_ref().unwrap().rules.len(), 2);
+    let policy = a.policy.as_ref().unwrap().document.document().unwrap().clone();
+    assert_eq!(
+        policy.statements[0].principal.as_ref().unwrap().as_str(),
+        Some("*")
+    );
+    assert!(bucket(&model, "module.m.aws_s3_bucket.this").acl.is_none());
+}

@@ -1,6 +1,8 @@
 //! Runs rules over the model and turns true conditions into findings and
 //! unknown ones into undecided checks.
 
+use rayon::prelude::*;
+
 use phiguard_model::{
     stable_hash, Dialect, Finding, Model, ResourceId, ResourceRef, Span, Undecided, Value,
     ValueKind,
@@ -30,7 +32,9 @@ impl Scope {
     /// A resource whose tags cannot be known is checked: leaving it out
     /// would be a guess.
     fn includes(&self, tags: Option<&Value>) -> bool {
-        let Scope::Tagged(wanted) = self else { return true };
+        let Scope::Tagged(wanted) = self else {
+            return true;
+        };
         let Some(tags) = tags else { return false };
         if tags.is_unknown() {
             return true;
@@ -41,14 +45,14 @@ impl Scope {
             }
             // CloudFormation writes tags as a list of {Key, Value}.
             tags.as_list()?.iter().find_map(|t| {
-                (t.get("Key")?.as_str()? == name).then(|| t.get("Value")).flatten()
+                (t.get("Key")?.as_str()? == name)
+                    .then(|| t.get("Value"))
+                    .flatten()
             })
         };
         wanted.iter().any(|(name, values)| match lookup(name) {
             Some(v) if v.is_unknown() => true,
-            Some(v) => v
-                .as_str()
-                .is_some_and(|s| values.iter().any(|w| w == s)),
+            Some(v) => v.as_str().is_some_and(|s| values.iter().any(|w| w == s)),
             None => false,
         })
     }
@@ -60,24 +64,63 @@ pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
 }
 
 /// Evaluates `rules` over the buckets and domains `scope` includes.
+///
+/// Rules are evaluated in parallel, each over every subject; the parts are
+/// joined in rule order, so the outcome is the same, in the same order, as
+/// one thread would give.
 pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
+    init_pool();
+    let parts: Vec<Outcome> = rules
+        .par_iter()
+        .map(|rule| check_rule(model, rule, scope))
+        .collect();
     let mut outcome = Outcome::default();
-    for rule in rules {
-        match rule.kind {
-            phiguard_model::ResourceKind::S3Bucket => {
-                for bucket in model.buckets.iter().filter(|b| scope.includes(b.tags.as_ref())) {
-                    run(model, rule, bucket, &mut outcome);
-                }
-            }
-            phiguard_model::ResourceKind::SearchDomain => {
-                for domain in model.domains.iter().filter(|d| scope.includes(d.tags.as_ref())) {
-                    run(model, rule, domain, &mut outcome);
-                }
-            }
-            phiguard_model::ResourceKind::Other => {}
-        }
+    for part in parts {
+        outcome.findings.extend(part.findings);
+        outcome.undecided.extend(part.undecided);
     }
     outcome
+}
+
+/// One rule over every subject `scope` includes.
+fn check_rule(model: &Model, rule: &Rule, scope: &Scope) -> Outcome {
+    let mut outcome = Outcome::default();
+    match rule.kind {
+        phiguard_model::ResourceKind::S3Bucket => {
+            for bucket in model
+                .buckets
+                .iter()
+                .filter(|b| scope.includes(b.tags.as_ref()))
+            {
+                run(model, rule, bucket, &mut outcome);
+            }
+        }
+        phiguard_model::ResourceKind::SearchDomain => {
+            for domain in model
+                .domains
+                .iter()
+                .filter(|d| scope.includes(d.tags.as_ref()))
+            {
+                run(model, rule, domain, &mut outcome);
+            }
+        }
+        phiguard_model::ResourceKind::Other => {}
+    }
+    outcome
+}
+
+/// Sets up rayon's global pool once, as the parser does (`RAYON_NUM_THREADS`
+/// threads, else one per CPU), with stacks larger than a main thread's, so
+/// that evaluation that fits on the main thread fits on the pool; if the
+/// pool already exists, it is used as it is.
+fn init_pool() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(16 << 20)
+            .thread_name(|i| format!("phiguard-{i}"))
+            .build_global();
+    });
 }
 
 fn run<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcome) {

@@ -168,6 +168,7 @@ impl<T: Subject> Env<'_, T> {
                 },
             },
             Expr::Not(e) => self.eval(e).not(),
+            Expr::Definitely(e) => Tri::from_bool(self.eval(e) == Tri::True),
             Expr::Eq(a, b) => match (self.operand(a), self.operand(b)) {
                 (Val::Unknown(u), _) | (_, Val::Unknown(u)) => Tri::Unknown(u),
                 (Val::Absent, Val::Absent) => Tri::True,
@@ -410,7 +411,10 @@ mod tests {
     #[test]
     fn a_part_set_elsewhere_is_unknown_only_when_missing() {
         let (model, mut bucket) = model_with(None);
-        bucket.maybe_set_elsewhere = vec![("versioning".into(), unknown()), ("policy".into(), unknown())];
+        bucket.maybe_set_elsewhere = vec![
+            ("versioning".into(), unknown()),
+            ("policy".into(), unknown()),
+        ];
         let env = Env {
             model: &model,
             subject: &bucket,

@@ -4,7 +4,7 @@
 //! ```text
 //! expr    := and ("or" and)*
 //! and     := unary ("and" unary)*
-//! unary   := "not" unary | test
+//! unary   := "not" unary | "definitely" unary | test
 //! test    := operand (("==" | "!=") operand | "not"? "in" operand
 //!                    | "is" "not"? ("absent" | "present" | "unknown"))?
 //! operand := path | string | number | "true" | "false" | "[" operands "]" | "(" expr ")"
@@ -17,6 +17,10 @@ pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
+    /// True only when the inner condition is known to be true: unknown
+    /// counts as false. For severities: a mitigation that cannot be known
+    /// does not lower one.
+    Definitely(Box<Expr>),
     Eq(Operand, Operand),
     In(Operand, Operand),
     Is(Operand, Presence),
@@ -175,7 +179,7 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
 }
 
 const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "is", "absent", "present", "unknown", "true", "false",
+    "and", "or", "not", "definitely", "in", "is", "absent", "present", "unknown", "true", "false",
 ];
 
 impl Parser {
@@ -231,6 +235,9 @@ impl Parser {
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
         if self.keyword("not") {
             return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        if self.keyword("definitely") {
+            return Ok(Expr::Definitely(Box::new(self.unary()?)));
         }
         self.test()
     }
@@ -342,7 +349,7 @@ impl Expr {
                 a.collect_paths(out);
                 b.collect_paths(out);
             }
-            Expr::Not(e) => e.collect_paths(out),
+            Expr::Not(e) | Expr::Definitely(e) => e.collect_paths(out),
             Expr::Eq(a, b) | Expr::In(a, b) => {
                 a.collect_paths(out);
                 b.collect_paths(out);

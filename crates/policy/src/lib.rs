@@ -40,10 +40,11 @@ impl Registry {
     /// (`policy_dirs`); a custom rule may not reuse a built-in id.
     pub fn with_custom(custom: &[(String, String)]) -> Result<Registry, Vec<PolicyError>> {
         Registry::from_sources(
-            builtin::BUILTIN
-                .iter()
-                .copied()
-                .chain(custom.iter().map(|(file, text)| (file.as_str(), text.as_str()))),
+            builtin::BUILTIN.iter().copied().chain(
+                custom
+                    .iter()
+                    .map(|(file, text)| (file.as_str(), text.as_str())),
+            ),
         )
     }
 

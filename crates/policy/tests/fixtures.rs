@@ -75,7 +75,9 @@ fn rule_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
+        // terraform-evaluation/ holds evaluation cases for every rule,
+        // asserted by tests/terraform_evaluation.rs.
+        .filter(|p| p.is_dir() && !p.ends_with("terraform-evaluation"))
         .collect();
     dirs.sort();
     dirs
@@ -130,22 +132,122 @@ fn every_fail_file_fails_and_every_pass_file_passes() {
     }
 }
 
-#[test]
-fn every_builtin_rule_has_terraform_fixtures() {
-    let registry = Registry::builtin().unwrap();
-    for rule in registry.rules() {
-        let dir = fixtures().join(&rule.id);
-        for prefix in ["fail", "pass"] {
-            let has = fs::read_dir(&dir)
-                .unwrap_or_else(|_| panic!("fixtures/{} is missing", rule.id))
-                .filter_map(Result::ok)
-                .any(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    name.starts_with(prefix) && name.ends_with(".tf")
-                });
-            assert!(has, "fixtures/{} has no {prefix}*.tf", rule.id);
+/// Every file under `dir`, subfolders included, as paths relative to `dir`.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = fs::read_dir(&current)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", current.display()));
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
         }
     }
+    out.sort();
+    out
+}
+
+/// Each language phiguard reads, with the file extensions of its fixtures.
+const LANGUAGES: [(&str, &[&str]); 2] = [
+    ("Terraform", &["tf"]),
+    ("CloudFormation", &["yaml", "yml", "json", "template"]),
+];
+
+#[test]
+fn every_builtin_rule_has_fail_and_pass_fixtures_in_each_language() {
+    let registry = Registry::builtin().unwrap();
+    let mut missing = Vec::new();
+    for rule in registry.rules() {
+        let dir = fixtures().join(&rule.id);
+        assert!(dir.is_dir(), "fixtures/{} is missing", rule.id);
+        let files = files_under(&dir);
+        for (language, extensions) in LANGUAGES {
+            for prefix in ["fail", "pass"] {
+                let has = files.iter().any(|path| {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let extension = path
+                        .extension()
+                        .map(|e| e.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    name.starts_with(prefix) && extensions.contains(&extension.as_str())
+                });
+                if !has {
+                    missing.push(format!(
+                        "fixtures/{} has no {language} {prefix}* fixture (.{})",
+                        rule.id,
+                        extensions.join(", .")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// The rule catalogue, copied from the tables "S3 rules" and "Search domain
+/// rules (Elasticsearch and OpenSearch)" of the catalogue spec
+/// (`spec/rules.md`, kept outside this repository). Update it together with
+/// the spec when a rule is added or removed.
+const CATALOGUE: [&str; 26] = [
+    // S3 rules
+    "s3-public-acl",
+    "s3-public-policy",
+    "s3-policy-overly-broad",
+    "s3-public-access-block",
+    "s3-insecure-transport",
+    "s3-encryption-missing",
+    "s3-encryption-not-cmk",
+    "s3-versioning-disabled",
+    "s3-access-logging-disabled",
+    "s3-replication-disabled",
+    "s3-acls-enabled",
+    "s3-website-enabled",
+    "s3-cors-wildcard",
+    // Search domain rules (Elasticsearch and OpenSearch)
+    "es-public-access-policy",
+    "es-not-in-vpc",
+    "es-encryption-at-rest-disabled",
+    "es-encryption-not-cmk",
+    "es-node-to-node-encryption-disabled",
+    "es-https-not-enforced",
+    "es-tls-outdated",
+    "es-fine-grained-access-disabled",
+    "es-anonymous-auth-enabled",
+    "es-audit-logging-disabled",
+    "es-logging-disabled",
+    "es-master-password-in-code",
+    "es-single-az",
+];
+
+#[test]
+fn builtin_rules_are_the_catalogue() {
+    let registry = Registry::builtin().unwrap();
+    let builtin: BTreeSet<&str> = registry.rules().iter().map(|r| r.id.as_str()).collect();
+    let catalogue: BTreeSet<&str> = CATALOGUE.iter().copied().collect();
+    assert_eq!(
+        catalogue.len(),
+        CATALOGUE.len(),
+        "CATALOGUE lists an id twice"
+    );
+    let not_built_in: Vec<&str> = catalogue.difference(&builtin).copied().collect();
+    let not_in_catalogue: Vec<&str> = builtin.difference(&catalogue).copied().collect();
+    assert!(
+        not_built_in.is_empty() && not_in_catalogue.is_empty(),
+        "built-in rules differ from the catalogue of rules.md:\n  in the catalogue, not built in: {not_built_in:?}\n  built in, not in the catalogue: {not_in_catalogue:?}"
+    );
+    assert_eq!(
+        registry.rules().len(),
+        CATALOGUE.len(),
+        "two built-in rules share an id"
+    );
 }
 
 /// The fact list in docs/policies.md is generated from the registry.

@@ -198,7 +198,7 @@ impl<'a> Evaluator<'a> {
                 attribute: attribute.map(str::to_string),
             },
         );
-        Value::unknown(reason, span)
+        Value::computed(reason, span)
     }
 
     /// `Fn::GetAtt`: `Resource.Attribute` or `[Resource, Attribute]`.

@@ -21,6 +21,7 @@ mod view;
 mod yaml;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use phiguard_model::{FileId, LintError, Model, ResourceId, SourceFile, Value};
 
@@ -37,27 +38,68 @@ pub(crate) struct Template {
     pub resources: Vec<(ResourceId, Option<Value>)>,
 }
 
-/// Loads the templates (already added to `model` and parsed) with the
-/// given parameter values; a later value for a name wins.
-pub(crate) fn load(
-    model: &mut Model,
-    templates: Vec<(FileId, Value)>,
+/// The templates evaluated, each on its own, before their resources join
+/// the model.
+pub(crate) struct Evaluated {
+    /// Per template, in the order given: its resources, or `None` when
+    /// evaluating it failed.
+    templates: Vec<(FileId, Option<Vec<resources::Built>>)>,
+    trace: trace::Trace,
+}
+
+/// Evaluates the templates (already added to the model and parsed; `text`
+/// is each one's file text) with the given parameter values, a later value
+/// for a name winning. Templates are independent scopes, so they are
+/// evaluated in parallel; the result does not depend on the thread count.
+pub(crate) fn evaluate(
+    templates: Vec<(FileId, Arc<str>, Value)>,
     parameters: &[(String, String)],
-) {
+) -> Evaluated {
     let overrides: HashMap<String, String> = parameters.iter().cloned().collect();
+    let each = crate::per_file(templates, |(file, text, root)| {
+        let mut trace = trace::Trace::default();
+        // A bug on one template must not lose the others' results.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            resources::build(&root, file, &text, &overrides, &mut trace)
+        }));
+        (file, built.ok(), trace)
+    });
     let mut trace = trace::Trace::default();
-    let mut loaded = Vec::with_capacity(templates.len());
-    for (file, root) in templates {
-        let text = model.file(file).text.clone();
-        let built = resources::build(&root, file, &text, &overrides, &mut trace);
+    let mut templates = Vec::with_capacity(each.len());
+    for (file, built, part) in each {
+        // Keys are spans, which name their file: no two templates collide.
+        if built.is_some() {
+            trace.references.extend(part.references);
+            trace.placements.extend(part.placements);
+            trace.partials.extend(part.partials);
+        }
+        templates.push((file, built));
+    }
+    Evaluated { templates, trace }
+}
+
+/// Adds the evaluated templates' resources to the model, in template order,
+/// and builds the S3 bucket and search domain views.
+pub(crate) fn finish(model: &mut Model, evaluated: Evaluated) {
+    let mut loaded = Vec::with_capacity(evaluated.templates.len());
+    for (file, built) in evaluated.templates {
+        let Some(built) = built else {
+            let path = model.file(file).display_path.clone();
+            model.errors.push(LintError {
+                path,
+                span: None,
+                message: "internal error while evaluating this template".into(),
+            });
+            continue;
+        };
         let resources = built
             .into_iter()
             .map(|b| (model.add_resource(b.resource), b.raw))
             .collect();
         loaded.push(Template { resources });
     }
-    let buckets = s3::build(model, &loaded, &trace);
-    let domains = search_domain::build(model, &loaded, &trace);
+    let buckets = s3::build(model, &loaded, &evaluated.trace);
+    let domains = search_domain::build(model, &loaded, &evaluated.trace);
     model.buckets.extend(buckets);
     model.domains.extend(domains);
 }
@@ -71,35 +113,18 @@ pub(crate) fn syntax_error(file: &SourceFile, err: &SyntaxError) -> LintError {
     }
 }
 
-/// Adds a file that may be a template (by its name) to `model` when it is
-/// one, and returns it parsed. A broken template is an error; a file named
-/// on the command line (`named`) that is not a template is skipped with a
-/// message, one found by walking is skipped silently.
-pub(crate) fn add_candidate(
+/// The template in file `id` (just added to `model`, and detected with
+/// another file id), with its spans moved onto `id`; a broken template
+/// becomes an error.
+pub(crate) fn add_detected(
     model: &mut Model,
-    path: &std::path::Path,
-    display_path: String,
-    text: String,
-    named: bool,
+    id: FileId,
+    detected: Detected,
 ) -> Option<(FileId, Value)> {
-    let expected = FileId(model.files.len() as u32);
-    let detected = detect(path, &text, expected);
-    if let Detected::NotTemplate = detected {
-        if named {
-            model
-                .skipped
-                .push(crate::discover::not_linted(display_path));
-        }
-        return None;
-    }
-    let id = model.add_file(path, display_path, std::sync::Arc::from(text));
-    // Spans were made with the id the file was expected to get.
     let respan = |span: phiguard_model::Span| phiguard_model::Span { file: id, ..span };
     match detected {
         Detected::Template(mut root) => {
-            if id != expected {
-                crate::json::map_spans(&mut root, &respan);
-            }
+            crate::json::map_spans(&mut root, &respan);
             Some((id, root))
         }
         Detected::Broken(mut err) => {

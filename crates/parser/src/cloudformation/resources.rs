@@ -70,8 +70,14 @@ pub(crate) fn build(
             // Properties as a whole not known offline (an undecidable
             // `Fn::If`): kept, so views treat every setting as unknown.
             Some(value) if value.is_unknown() => {
-                let key = raw.and_then(|_| body.as_map()?.iter().find(|(k, _)| k.value == "Properties").map(|(k, _)| k.clone()));
-                key.map(|key| vec![Attribute { key, value }]).unwrap_or_default()
+                let key = raw.and_then(|_| {
+                    body.as_map()?
+                        .iter()
+                        .find(|(k, _)| k.value == "Properties")
+                        .map(|(k, _)| k.clone())
+                });
+                key.map(|key| vec![Attribute { key, value }])
+                    .unwrap_or_default()
             }
             _ => Vec::new(),
         };

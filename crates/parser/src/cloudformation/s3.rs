@@ -10,7 +10,7 @@ use phiguard_model::{
 
 use super::functions::same;
 use super::trace::Trace;
-use super::view::{field, header, items, part, policy, property, tags};
+use super::view::{block, field, header, items, part, policy, property, tags, unknown_blocks};
 use super::Template;
 
 const BUCKET: &str = "AWS::S3::Bucket";
@@ -200,6 +200,19 @@ fn link_log_targets(
 fn inline(r: &Resource) -> S3Bucket {
     let mut bucket = S3Bucket::new(r.id);
     bucket.unlinked = unknown_properties(r);
+    bucket.maybe_set_elsewhere = unknown_blocks(
+        r,
+        &[
+            ("PublicAccessBlockConfiguration", "public_access_block"),
+            ("OwnershipControls", "ownership"),
+            ("BucketEncryption", "encryption"),
+            ("VersioningConfiguration", "versioning"),
+            ("LoggingConfiguration", "logging"),
+            ("ReplicationConfiguration", "replication"),
+            ("WebsiteConfiguration", "website"),
+            ("CorsConfiguration", "cors"),
+        ],
+    );
     bucket.name = property(r, "BucketName");
     bucket.acl = part(r, "AccessControl").map(|p| Acl {
         origin: Origin {
@@ -210,14 +223,14 @@ fn inline(r: &Resource) -> S3Bucket {
         grants: Vec::new(),
     });
     bucket.public_access_block =
-        part(r, "PublicAccessBlockConfiguration").map(|p| PublicAccessBlock {
+        block(r, "PublicAccessBlockConfiguration").map(|p| PublicAccessBlock {
             origin: p.origin,
             block_public_acls: field(p.value, &["BlockPublicAcls"]),
             block_public_policy: field(p.value, &["BlockPublicPolicy"]),
             ignore_public_acls: field(p.value, &["IgnorePublicAcls"]),
             restrict_public_buckets: field(p.value, &["RestrictPublicBuckets"]),
         });
-    bucket.ownership = part(r, "OwnershipControls").map(|p| Ownership {
+    bucket.ownership = block(r, "OwnershipControls").map(|p| Ownership {
         origin: p.origin,
         object_ownership: field(p.value, &["Rules"]).and_then(|rules| {
             items(&rules)
@@ -225,7 +238,7 @@ fn inline(r: &Resource) -> S3Bucket {
                 .and_then(|rule| field(rule, &["ObjectOwnership"]))
         }),
     });
-    bucket.encryption = part(r, "BucketEncryption").map(|p| {
+    bucket.encryption = block(r, "BucketEncryption").map(|p| {
         let rules = field(p.value, &["ServerSideEncryptionConfiguration"]);
         Encryption {
             origin: p.origin,
@@ -246,18 +259,18 @@ fn inline(r: &Resource) -> S3Bucket {
                 .collect(),
         }
     });
-    bucket.versioning = part(r, "VersioningConfiguration").map(|p| Versioning {
+    bucket.versioning = block(r, "VersioningConfiguration").map(|p| Versioning {
         origin: p.origin,
         status: field(p.value, &["Status"]),
     });
-    bucket.logging = part(r, "LoggingConfiguration").map(|p| Logging {
+    bucket.logging = block(r, "LoggingConfiguration").map(|p| Logging {
         origin: p.origin,
         target_bucket: field(p.value, &["DestinationBucketName"]),
         target_prefix: field(p.value, &["LogFilePrefix"]),
     });
-    bucket.replication = part(r, "ReplicationConfiguration").map(|p| p.origin);
-    bucket.website = part(r, "WebsiteConfiguration").map(|p| p.origin);
-    bucket.cors = part(r, "CorsConfiguration").map(|p| {
+    bucket.replication = block(r, "ReplicationConfiguration").map(|p| p.origin);
+    bucket.website = block(r, "WebsiteConfiguration").map(|p| p.origin);
+    bucket.cors = block(r, "CorsConfiguration").map(|p| {
         let rules = field(p.value, &["CorsRules"]);
         Cors {
             origin: p.origin,

@@ -9,7 +9,7 @@ use phiguard_model::{
 };
 
 use super::trace::Trace;
-use super::view::{field, part, policy, property, tags};
+use super::view::{block, field, part, policy, property, tags, unknown_blocks};
 use super::Template;
 
 const DOMAINS: [&str; 2] = [
@@ -30,29 +30,41 @@ pub(crate) fn build(model: &Model, templates: &[Template], trace: &Trace) -> Vec
 fn domain(model: &Model, r: &Resource, trace: &Trace) -> SearchDomain {
     let mut d = SearchDomain::new(r.id);
     d.unlinked = super::s3::unknown_properties(r);
+    d.maybe_set_elsewhere = unknown_blocks(
+        r,
+        &[
+            ("VPCOptions", "vpc_options"),
+            ("EncryptionAtRestOptions", "encryption_at_rest"),
+            ("NodeToNodeEncryptionOptions", "node_to_node_encryption"),
+            ("DomainEndpointOptions", "endpoint_options"),
+            ("AdvancedSecurityOptions", "advanced_security"),
+            ("ClusterConfig", "cluster_config"),
+            ("ElasticsearchClusterConfig", "cluster_config"),
+        ],
+    );
     d.name = property(r, "DomainName");
     d.engine_version = property(r, "EngineVersion").or_else(|| property(r, "ElasticsearchVersion"));
-    d.vpc_options = part(r, "VPCOptions").map(|p| VpcOptions {
+    d.vpc_options = block(r, "VPCOptions").map(|p| VpcOptions {
         origin: p.origin,
         subnet_ids: field(p.value, &["SubnetIds"]),
         security_group_ids: field(p.value, &["SecurityGroupIds"]),
     });
-    d.encryption_at_rest = part(r, "EncryptionAtRestOptions").map(|p| EncryptionAtRest {
+    d.encryption_at_rest = block(r, "EncryptionAtRestOptions").map(|p| EncryptionAtRest {
         origin: p.origin,
         enabled: field(p.value, &["Enabled"]),
         kms_key_id: field(p.value, &["KmsKeyId"]),
     });
     d.node_to_node_encryption =
-        part(r, "NodeToNodeEncryptionOptions").map(|p| NodeToNodeEncryption {
+        block(r, "NodeToNodeEncryptionOptions").map(|p| NodeToNodeEncryption {
             origin: p.origin,
             enabled: field(p.value, &["Enabled"]),
         });
-    d.endpoint_options = part(r, "DomainEndpointOptions").map(|p| EndpointOptions {
+    d.endpoint_options = block(r, "DomainEndpointOptions").map(|p| EndpointOptions {
         origin: p.origin,
         enforce_https: field(p.value, &["EnforceHTTPS"]),
         tls_security_policy: field(p.value, &["TLSSecurityPolicy"]),
     });
-    d.advanced_security = part(r, "AdvancedSecurityOptions").map(|p| {
+    d.advanced_security = block(r, "AdvancedSecurityOptions").map(|p| {
         let master = |name| field(p.value, &["MasterUserOptions", name]);
         AdvancedSecurity {
             origin: p.origin,
@@ -70,8 +82,8 @@ fn domain(model: &Model, r: &Resource, trace: &Trace) -> SearchDomain {
         origin: p.origin,
         document: policy(p.value, &model.files, trace),
     });
-    d.cluster_config = part(r, "ClusterConfig")
-        .or_else(|| part(r, "ElasticsearchClusterConfig"))
+    d.cluster_config = block(r, "ClusterConfig")
+        .or_else(|| block(r, "ElasticsearchClusterConfig"))
         .map(|p| ClusterConfig {
             origin: p.origin,
             zone_awareness_enabled: field(p.value, &["ZoneAwarenessEnabled"]),

@@ -39,6 +39,28 @@ pub(crate) fn part<'a>(r: &'a Resource, name: &str) -> Option<Part<'a>> {
     })
 }
 
+/// A property that holds a block of settings (a map): absent when its value
+/// is not known as a whole, since then even whether it is set is unknown
+/// (an undecidable `Fn::If` between a block and `AWS::NoValue`); see
+/// [`unknown_blocks`].
+pub(crate) fn block<'a>(r: &'a Resource, name: &str) -> Option<Part<'a>> {
+    part(r, name).filter(|p| !p.value.is_unknown())
+}
+
+/// The block properties of `parts` (`(property, view part)`) whose values
+/// are not known as a whole: the view records them as parts that may be set.
+pub(crate) fn unknown_blocks(r: &Resource, parts: &[(&str, &str)]) -> Vec<(String, Value)> {
+    parts
+        .iter()
+        .filter_map(|(property, part_name)| {
+            let value = &r.body.attributes.iter().find(|a| a.key.value == *property)?.value;
+            value
+                .is_unknown()
+                .then(|| (part_name.to_string(), value.clone()))
+        })
+        .collect()
+}
+
 /// A property's value, as the view stores it.
 pub(crate) fn property(r: &Resource, name: &str) -> Option<Value> {
     part(r, name).map(|p| p.value.clone())

@@ -54,8 +54,17 @@ impl Evaluator<'_> {
     pub fn sweep(&mut self, inst: usize, out: &mut Built) {
         let config = self.config(inst);
         for (index, (_, _, decl)) in config.resources.items.iter().enumerate() {
-            let Ok(expansion) = self.resource_expansion(inst, index) else {
-                continue;
+            // Bodies no view reads are evaluated only when referenced.
+            let expansion = if is_viewed(&decl.resource_type) {
+                match self.resource_expansion(inst, index) {
+                    Ok(expansion) => expansion,
+                    Err(_) => continue,
+                }
+            } else {
+                match self.expanded(inst, index) {
+                    Some(expansion) => expansion,
+                    None => std::rc::Rc::new(self.unevaluated(inst, decl)),
+                }
             };
             let instance = &self.instances[inst];
             let note = match (&instance.note, &expansion.form) {
@@ -100,6 +109,13 @@ impl Evaluator<'_> {
             }
         }
     }
+}
+
+/// Resource types whose bodies the bucket and domain views read.
+fn is_viewed(resource_type: &str) -> bool {
+    resource_type.starts_with("aws_s3_")
+        || resource_type.starts_with("aws_elasticsearch_domain")
+        || resource_type.starts_with("aws_opensearch_domain")
 }
 
 fn model_body(body: &EvBody, link: &mut dyn FnMut(Span, u32)) -> Body {

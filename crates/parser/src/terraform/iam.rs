@@ -4,6 +4,8 @@
 //! {test: {variable: values}}`), each part keeping the span of the block or
 //! attribute it came from, so findings point into the data block.
 
+use std::rc::Rc;
+
 use phiguard_model::{Span, Spanned};
 
 use super::config::ResourceDecl;
@@ -143,7 +145,7 @@ impl Evaluator<'_> {
                 };
                 out.push(match decoded.kind {
                     K::Map(_) => match decoded.get("Statement").map(|s| &s.kind) {
-                        Some(K::List(items)) => items.clone(),
+                        Some(K::List(items)) => items.to_vec(),
                         Some(_) => decoded.get("Statement").cloned().into_iter().collect(),
                         None => Vec::new(),
                     },
@@ -229,7 +231,7 @@ fn principals(blocks: &[Node]) -> Option<V> {
         match by_type.iter_mut().find(|(k, _)| k.value == ty_text) {
             Some((_, existing)) => {
                 if let (K::List(have), K::List(more)) = (&mut existing.kind, ids.kind) {
-                    have.extend(more);
+                    Rc::make_mut(have).extend(Rc::unwrap_or_clone(more));
                 }
             }
             None => by_type.push((key(ty_text, ty.map_or(block.span(), |t| t.span)), ids)),
@@ -270,7 +272,7 @@ fn condition(blocks: &[Node]) -> V {
                 V {
                     kind: K::Map(vars), ..
                 },
-            )) => vars.push(entry),
+            )) => Rc::make_mut(vars).push(entry),
             _ => tests.push((key(test_name, test.span), V::map(vec![entry], block.span()))),
         }
     }

@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use phiguard_model::{display_path, LintError, Model, Span, Value};
+use phiguard_model::{LintError, Model, Span, Value};
 
 use super::hcl;
 use super::lower::{Lower, SpanMode};
+use super::modules::shown;
 use super::types::{constant, Ty};
 use super::value::V;
 use crate::json;
@@ -142,7 +143,7 @@ fn read_var_file(
     base_dir: &Path,
     given: bool,
 ) -> Vec<(String, Raw)> {
-    let shown = display_path(path, base_dir);
+    let shown = shown(path, base_dir);
     let text = match std::fs::read(path).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {

@@ -12,6 +12,7 @@ use super::eval::operators::{iterate, want_number};
 use super::eval::{Ctx, Evaluator};
 use super::inputs::RootInputs;
 use super::ir::{BlockIr, BodyIr, Expr, ExprKind};
+use super::types::constant;
 use super::value::{fail, Fail, Meta, K, R, V};
 
 /// More instances than this are not checked one by one.
@@ -196,10 +197,13 @@ pub(crate) struct CallExpansion {
     pub unavailable: Option<String>,
 }
 
+/// One instance to make: its key, `each` (key, value) and `count.index`.
+pub(crate) type PlanItem = (Key, Option<Rc<(V, V)>>, Option<V>);
+
 /// The instances a `count` or `for_each` asks for, with what each binds.
 pub(crate) struct Plan {
     pub form: Form,
-    pub items: Vec<(Key, Option<Rc<(V, V)>>, Option<V>)>,
+    pub items: Vec<PlanItem>,
 }
 
 type Slots<T> = fn(&mut Instance) -> &mut HashMap<usize, Slot<T>>;
@@ -271,7 +275,7 @@ impl<'a> Evaluator<'a> {
                     .map(|a| (self.value(&mut cx, &a.expr), false))
             }
         };
-        let given = given.filter(|(v, _)| !(v.is_null() && !decl.nullable));
+        let given = given.filter(|(v, _)| !v.is_null() || decl.nullable);
         let (value, external) = match (given, &decl.default) {
             (Some(given), _) => given,
             (None, Some(default)) => (self.value(&mut Ctx::new(inst), default), false),
@@ -343,6 +347,35 @@ impl<'a> Evaluator<'a> {
             entries.push((Spanned::new(name.clone(), expr.span), value));
         }
         Ok(V::map(entries, span))
+    }
+
+    /// A resource's expansion if something already needed it.
+    pub fn expanded(&self, inst: usize, index: usize) -> Option<Rc<Expansion>> {
+        match self.instances[inst].resources.get(&index) {
+            Some(Slot::Done(e)) => Some(Rc::clone(e)),
+            _ => None,
+        }
+    }
+
+    /// The instances of a resource no view reads, with its body as written:
+    /// constants known, the rest not evaluated.
+    pub fn unevaluated(&mut self, inst: usize, decl: &'a ResourceDecl) -> Expansion {
+        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        let body = written_body(&decl.body);
+        let objects = plan
+            .items
+            .into_iter()
+            .map(|(key, _, _)| Obj {
+                key,
+                id: 0,
+                value: V::null(decl.span),
+                body: Some(body.clone()),
+            })
+            .collect();
+        Expansion {
+            form: plan.form,
+            objects,
+        }
     }
 
     pub fn resource_expansion(&mut self, inst: usize, index: usize) -> Result<Rc<Expansion>, Fail> {
@@ -492,13 +525,13 @@ impl<'a> Evaluator<'a> {
             Some(Rc::new((v.clone(), v)))
         };
         let pairs = match value.kind {
-            K::Map(entries) => match iterate(V::map(entries, value.span)) {
+            K::Map(entries) => match iterate(V::new(K::Map(entries), value.span)) {
                 Ok(Ok(pairs)) => pairs,
                 _ => Vec::new(),
             },
             K::List(items) => {
                 let mut pairs: Vec<(V, V)> = Vec::new();
-                for item in items {
+                for item in Rc::unwrap_or_clone(items) {
                     if let Some(reason) = item.unknown_reason() {
                         let reason = reason.to_string();
                         return unknown(
@@ -636,6 +669,46 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+fn written_body(body: &BodyIr) -> EvBody {
+    let attrs = body
+        .attrs
+        .iter()
+        .map(|a| {
+            let value = constant(&a.expr).unwrap_or_else(|| {
+                V::unknown("not evaluated: no rule reads this resource", a.expr.span)
+            });
+            (a.key.clone(), value)
+        })
+        .collect();
+    let blocks = body
+        .blocks
+        .iter()
+        .map(|b| EvBlock {
+            ident: b.ident.clone(),
+            labels: b.labels.clone(),
+            span: b.span,
+            body: written_body(&b.body),
+        })
+        .collect();
+    EvBody { attrs, blocks }
+}
+
+/// A configured, non-null attribute of an object's entries.
+fn configured(entries: &[(Spanned<String>, V)], name: &str) -> Option<V> {
+    entries
+        .iter()
+        .find(|(k, _)| k.value == name)
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.is_null())
+}
+
+fn set(entries: &mut Vec<(Spanned<String>, V)>, name: &str, value: V, span: Span) {
+    match entries.iter_mut().find(|(k, _)| k.value == name) {
+        Some((_, slot)) => *slot = value,
+        None => entries.push((Spanned::new(name.to_string(), span), value)),
+    }
+}
+
 /// A body as an object: attributes, and nested blocks as lists of objects.
 pub(crate) fn body_object(body: &EvBody, span: Span) -> V {
     let mut entries = body.attrs.clone();
@@ -651,7 +724,7 @@ pub(crate) fn body_object(body: &EvBody, span: Span) -> V {
                     kind: K::List(items),
                     ..
                 },
-            )) => items.push(object),
+            )) => Rc::make_mut(items).push(object),
             Some(_) => {}
             None => entries.push((block.ident.clone(), V::list(vec![object], block.span))),
         }
@@ -662,33 +735,26 @@ pub(crate) fn body_object(body: &EvBody, span: Span) -> V {
 /// A resource instance as references see it: its arguments, plus the
 /// bucket or domain name under the attributes that stand for it (`id`,
 /// `bucket`, `arn`), marked with the instance so satellites link to it.
+/// Every instance's `id` and `arn` are marked too, so that linking can tell
+/// a satellite of some other resource from one of an unknown bucket.
 fn resource_object(decl: &ResourceDecl, body: &EvBody, id: u32, address: &str) -> V {
     let mut object = body_object(body, decl.span);
     let K::Map(entries) = &mut object.kind else {
         return object;
     };
+    let entries = Rc::make_mut(entries);
     let linked = |v: V| {
         let mut meta = v.meta.as_deref().cloned().unwrap_or_default();
         meta.origin = Some(id);
         v.with_meta(meta)
     };
-    let set = |entries: &mut Vec<(Spanned<String>, V)>, name: &str, v: V| match entries
-        .iter_mut()
-        .find(|(k, _)| k.value == name)
-    {
-        Some((_, slot)) => *slot = v,
-        None => entries.push((Spanned::new(name.to_string(), decl.header), v)),
+    let computed = |attr: &str| {
+        let reason = format!("`{address}.{attr}` is not known offline");
+        linked(V::unknown(reason, decl.header))
     };
-    let configured = |name: &str| {
-        entries
-            .iter()
-            .find(|(k, _)| k.value == name)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_null())
-    };
-    match decl.resource_type.as_str() {
+    let (id_value, arn_value, extra) = match decl.resource_type.as_str() {
         "aws_s3_bucket" => {
-            let name = configured("bucket").unwrap_or_else(|| {
+            let name = configured(entries, "bucket").unwrap_or_else(|| {
                 V::unknown(
                     format!("the name of {address} is chosen by AWS when it is created"),
                     decl.header,
@@ -698,30 +764,31 @@ fn resource_object(decl: &ResourceDecl, body: &EvBody, id: u32, address: &str) -
                 Some(text) => V::string(format!("arn:aws:s3:::{text}"), name.span),
                 None => name.clone(),
             };
-            set(entries, "id", linked(name.clone()));
-            set(entries, "bucket", linked(name));
-            set(entries, "arn", linked(arn));
+            let bucket = ("bucket", linked(name.clone()));
+            (linked(name), linked(arn), Some(bucket))
         }
         "aws_elasticsearch_domain" | "aws_opensearch_domain" => {
-            if let Some(name) = configured("domain_name") {
-                set(entries, "domain_name", linked(name));
-            }
-            for attr in ["arn", "id"] {
-                let v = V::unknown(
-                    format!("`{address}.{attr}` is not known offline"),
-                    decl.header,
-                );
-                set(entries, attr, linked(v));
-            }
+            let name = configured(entries, "domain_name").map(|n| ("domain_name", linked(n)));
+            (computed("id"), computed("arn"), name)
         }
         // A satellite's id is its bucket (`bucket = aws_s3_bucket_policy.p.id`
         // orders one satellite after another on the same bucket).
         satellite if satellite.starts_with("aws_s3_bucket_") => {
-            if let (Some(bucket), None) = (configured("bucket"), configured("id")) {
-                set(entries, "id", bucket);
-            }
+            let id = configured(entries, "id")
+                .or_else(|| configured(entries, "bucket"))
+                .unwrap_or_else(|| computed("id"));
+            (id, computed("arn"), None)
         }
-        _ => {}
+        _ => (
+            configured(entries, "id").unwrap_or_else(|| computed("id")),
+            configured(entries, "arn").unwrap_or_else(|| computed("arn")),
+            None,
+        ),
+    };
+    set(entries, "id", id_value, decl.header);
+    set(entries, "arn", arn_value, decl.header);
+    if let Some((name, value)) = extra {
+        set(entries, name, value, decl.header);
     }
     object.with_meta(Meta {
         open: true,

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use phiguard_model::{display_path, FileId, LintError, Model, SourceFile, UnavailableModule};
+use phiguard_model::{FileId, LintError, Model, SourceFile, UnavailableModule};
 
 use crate::discover::{classify, path_order, FileKind};
 use build::{Built, Placed};
@@ -57,8 +57,9 @@ pub(crate) struct Settings<'o> {
 /// Loads the Terraform files already added to `model`.
 pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &Settings) {
     // A module is a directory: its files share variables and resources.
-    let mut dirs: BTreeMap<String, (PathBuf, Vec<(FileId, FileKind)>)> = BTreeMap::new();
-    for &(id, kind) in files {
+    let lowered = lower_all(&model.files, files);
+    let mut dirs: BTreeMap<String, (PathBuf, Vec<Lowered>)> = BTreeMap::new();
+    for (&(id, _), lowered) in files.iter().zip(lowered) {
         let file = model.file(id);
         let shown = Path::new(&file.display_path)
             .parent()
@@ -67,19 +68,17 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
         dirs.entry(shown)
             .or_insert_with(|| (real, Vec::new()))
             .1
-            .push((id, kind));
+            .push((id, lowered));
     }
     let mut dirs: Vec<_> = dirs.into_iter().collect();
     dirs.sort_by(|a, b| path_order(&a.0, &b.0));
 
-    let t0 = std::time::Instant::now();
     let mut configs = Vec::with_capacity(dirs.len());
     let mut resolver = Resolver::default();
     for (_, (dir, files)) in dirs {
-        add_config(model, &mut configs, &mut resolver, dir, &files);
+        add_config(model, &mut configs, &mut resolver, dir, files);
     }
     let discovered = configs.len();
-    let t1 = t0.elapsed();
     load_called_modules(model, &mut configs, &mut resolver, settings);
     let roots = roots(&configs[..discovered], &resolver);
 
@@ -106,7 +105,6 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
         root_inputs,
         discovered,
     );
-    let t2 = t0.elapsed();
     for file in read {
         let id = model.add_file(&file.path, file.display_path, file.text);
         debug_assert_eq!(id, file.id);
@@ -122,28 +120,39 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let domains = search_domain::build(model, &placed, &links);
     model.buckets.extend(buckets);
     model.domains.extend(domains);
-    if std::env::var_os("PHIGUARD_TIMING").is_some() {
-        eprintln!("parse {t1:?} eval {:?} views {:?} instances? resources {}", t2 - t1, t0.elapsed() - t2, model.resources.len());
-    }
 }
 
-/// Parses one directory's files into a configuration.
+/// A file's id and its parsed form, or why it could not be parsed.
+type Lowered = (FileId, Result<BodyIr, LintError>);
+
+/// One directory's parsed files into a configuration.
 fn add_config(
     model: &mut Model,
     configs: &mut Vec<ModuleConfig>,
     resolver: &mut Resolver,
     dir: PathBuf,
-    files: &[(FileId, FileKind)],
+    files: Vec<Lowered>,
 ) {
     let mut config = ModuleConfig::new(dir.clone());
-    for &(id, kind) in files {
-        match lower_file(model.file(id), kind) {
+    for (id, lowered) in files {
+        match lowered {
             Ok(body) => config.add_file(id, body),
             Err(err) => model.errors.push(err),
         }
     }
     resolver.add_config(dir, configs.len());
     configs.push(config);
+}
+
+/// Parses and lowers files on the thread pool: files are independent, and
+/// parsing is most of the front end's time.
+fn lower_all(
+    files: &[SourceFile],
+    wanted: &[(FileId, FileKind)],
+) -> Vec<Result<BodyIr, LintError>> {
+    crate::per_file(wanted.to_vec(), |(id, kind)| {
+        lower_file(&files[id.0 as usize], kind)
+    })
 }
 
 fn lower_file(file: &SourceFile, kind: FileKind) -> Result<BodyIr, LintError> {
@@ -224,7 +233,7 @@ fn read_dir(
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let shown = display_path(&path, base_dir);
+        let shown = modules::shown(&path, base_dir);
         match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => {
                 let kind = classify(&path).unwrap_or(FileKind::TerraformHcl);
@@ -245,7 +254,9 @@ fn read_dir(
             }),
         }
     }
-    add_config(model, configs, resolver, dir.to_path_buf(), &files);
+    let lowered = lower_all(&model.files, &files);
+    let files = files.iter().map(|&(id, _)| id).zip(lowered).collect();
+    add_config(model, configs, resolver, dir.to_path_buf(), files);
 }
 
 /// The linted directories no other directory calls as a local module: each
@@ -355,12 +366,14 @@ fn evaluate(
 
 /// Resources grouped by configuration (root instance), in order.
 pub(crate) fn configurations(placed: &[Placed]) -> Vec<Vec<Placed>> {
-    let mut groups: Vec<(usize, Vec<Placed>)> = Vec::new();
+    let mut index: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<Vec<Placed>> = Vec::new();
     for p in placed {
-        match groups.iter_mut().find(|(root, _)| *root == p.root) {
-            Some((_, group)) => group.push(*p),
-            None => groups.push((p.root, vec![*p])),
-        }
+        let at = *index.entry(p.root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[at].push(*p);
     }
-    groups.into_iter().map(|(_, g)| g).collect()
+    groups
 }

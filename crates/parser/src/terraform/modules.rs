@@ -97,6 +97,12 @@ pub(crate) fn read_manifest(root: &Path) -> Option<HashMap<String, PathBuf>> {
     Some(out)
 }
 
+/// A path as reports show it, for files read here (module directories, var
+/// files, `file()`), whose paths are normalised while `base` may not be.
+pub(crate) fn shown(path: &Path, base: &Path) -> String {
+    phiguard_model::display_path(&normalize(path), &normalize(base))
+}
+
 /// `.` and `..` resolved without touching the file system.
 pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

@@ -88,7 +88,8 @@ pub(crate) fn build(model: &Model, placed: &[Placed], links: &Links) -> Vec<S3Bu
                 None => {
                     // A satellite naming an unknown bucket may configure any
                     // of them: that part of each is unknown, not absent.
-                    if let Some(t) = target.filter(|t| t.is_unknown()) {
+                    let names_other = target.is_some_and(|t| links.target(r.id, t).is_some());
+                    if let Some(t) = target.filter(|t| t.is_unknown() && !names_other) {
                         for bucket in &mut buckets[declared.clone()] {
                             bucket
                                 .maybe_set_elsewhere

@@ -52,7 +52,8 @@ pub(crate) fn build(model: &Model, placed: &[Placed], links: &Links) -> Vec<Sear
                 Some(index) => index,
                 None => {
                     // A policy for an unknown domain may be any domain's.
-                    if let Some(t) = target.filter(|t| t.is_unknown()) {
+                    let names_other = target.is_some_and(|t| links.target(r.id, t).is_some());
+                    if let Some(t) = target.filter(|t| t.is_unknown() && !names_other) {
                         for domain in &mut domains[declared.clone()] {
                             domain
                                 .maybe_set_elsewhere

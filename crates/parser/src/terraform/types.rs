@@ -1,6 +1,8 @@
 //! Variable type constraints (`list(string)`, `object({ a = optional(bool, true) })`)
 //! and the conversions Terraform applies to input values.
 
+use std::rc::Rc;
+
 use phiguard_model::{format_number, Spanned};
 
 use super::ir::{Expr, ExprKind, ObjKey};
@@ -100,36 +102,34 @@ impl Ty {
                 "false" | "0" => K::Bool(false),
                 _ => return Err(format!("a bool is required, not {s:?}")),
             },
-            (Ty::List(t), K::List(items)) => K::List(convert_all(t, items)?),
-            (Ty::Set(t), K::List(items)) => K::List(set_of(convert_all(t, items)?)),
-            (Ty::Map(t), K::Map(entries)) => K::Map(
-                entries
+            (Ty::List(t), K::List(items)) => K::List(Rc::new(convert_all(t, items)?)),
+            (Ty::Set(t), K::List(items)) => K::List(Rc::new(set_of(convert_all(t, items)?))),
+            (Ty::Map(t), K::Map(entries)) => K::Map(Rc::new(
+                Rc::unwrap_or_clone(entries)
                     .into_iter()
                     .map(|(k, v)| t.convert(v).map(|v| (k, v)))
                     .collect::<Result<_, _>>()?,
-            ),
-            (Ty::Object(attrs), K::Map(entries)) => K::Map(object(attrs, entries, span)?),
-            (Ty::Tuple(types), K::List(items)) if types.len() == items.len() => K::List(
+            )),
+            (Ty::Object(attrs), K::Map(entries)) => {
+                K::Map(Rc::new(object(attrs, Rc::unwrap_or_clone(entries), span)?))
+            }
+            (Ty::Tuple(types), K::List(items)) if types.len() == items.len() => K::List(Rc::new(
                 types
                     .iter()
-                    .zip(items)
+                    .zip(Rc::unwrap_or_clone(items))
                     .map(|(t, v)| t.convert(v))
                     .collect::<Result<_, _>>()?,
-            ),
+            )),
             (ty, kind) => {
                 let found = V::new(kind, span).type_name();
                 return Err(format!("{} is required, not {found}", ty.describe()));
             }
         };
-        Ok(V {
-            kind,
-            span,
-            meta: if matches!(self, Ty::Any | Ty::String | Ty::Object(_) | Ty::Map(_)) {
-                meta
-            } else {
-                None
-            },
-        })
+        let mut value = V::new(kind, span);
+        if matches!(self, Ty::Any | Ty::String | Ty::Object(_) | Ty::Map(_)) {
+            value.meta = meta;
+        }
+        Ok(value)
     }
 
     fn describe(&self) -> &'static str {
@@ -146,8 +146,11 @@ impl Ty {
     }
 }
 
-fn convert_all(ty: &Ty, items: Vec<V>) -> Result<Vec<V>, String> {
-    items.into_iter().map(|v| ty.convert(v)).collect()
+fn convert_all(ty: &Ty, items: Rc<Vec<V>>) -> Result<Vec<V>, String> {
+    Rc::unwrap_or_clone(items)
+        .into_iter()
+        .map(|v| ty.convert(v))
+        .collect()
 }
 
 /// A set: duplicates removed, strings sorted as Terraform orders them.
@@ -232,8 +235,10 @@ pub(crate) fn constant(expr: &Expr) -> Option<V> {
             K::Number(n) => K::Number(-n),
             _ => return None,
         },
-        ExprKind::Tuple(items) => K::List(items.iter().map(constant).collect::<Option<_>>()?),
-        ExprKind::Object(entries) => K::Map(
+        ExprKind::Tuple(items) => {
+            K::List(Rc::new(items.iter().map(constant).collect::<Option<_>>()?))
+        }
+        ExprKind::Object(entries) => K::Map(Rc::new(
             entries
                 .iter()
                 .map(|(k, v)| {
@@ -244,7 +249,7 @@ pub(crate) fn constant(expr: &Expr) -> Option<V> {
                     Some((key, constant(v)?))
                 })
                 .collect::<Option<_>>()?,
-        ),
+        )),
         _ => return None,
     };
     Some(V::new(kind, expr.span))
@@ -307,7 +312,7 @@ mod tests {
         let K::List(items) = v.kind else { panic!() };
         let texts: Vec<_> = items.iter().filter_map(V::as_str).collect();
         assert_eq!(texts, ["a", "b"]);
-        assert!(ty("list(string)").is_primitive() == false);
+        assert!(!ty("list(string)").is_primitive());
         assert!(
             Ty::parse(&Expr::new(ExprKind::Var("string".into()), Span::default())).is_primitive()
         );

@@ -13,7 +13,15 @@ pub(crate) struct V {
     pub kind: K,
     pub span: Span,
     pub meta: Option<Rc<Meta>>,
+    /// How many nodes the value has, counting shared parts each time they
+    /// appear (what converting it costs).
+    weight: u32,
 }
+
+/// Shared parts let a few lines build a value of billions of nodes
+/// (`l0 = [local.l1, local.l1]`, `l1 = [local.l2, local.l2]`, ...); a
+/// value larger than this is unknown instead.
+const MAX_WEIGHT: u32 = 250_000;
 
 #[derive(Debug, Clone)]
 pub(crate) enum K {
@@ -21,8 +29,9 @@ pub(crate) enum K {
     Bool(bool),
     Number(f64),
     String(String),
-    List(Vec<V>),
-    Map(Vec<(Spanned<String>, V)>),
+    /// Shared: values are cloned at every reference, parts rarely change.
+    List(Rc<Vec<V>>),
+    Map(Rc<Vec<(Spanned<String>, V)>>),
     Unknown(Rc<str>),
 }
 
@@ -50,10 +59,23 @@ pub(crate) fn fail<T>(message: impl Into<String>) -> Result<T, Fail> {
 
 impl V {
     pub fn new(kind: K, span: Span) -> V {
+        let weight = match &kind {
+            K::List(items) => items
+                .iter()
+                .fold(1u32, |w, v| w.saturating_add(v.weight)),
+            K::Map(entries) => entries
+                .iter()
+                .fold(1u32, |w, (_, v)| w.saturating_add(v.weight)),
+            _ => 1,
+        };
+        if weight > MAX_WEIGHT {
+            return V::unknown("the value is too large to evaluate", span);
+        }
         V {
             kind,
             span,
             meta: None,
+            weight,
         }
     }
 
@@ -74,11 +96,11 @@ impl V {
     }
 
     pub fn list(items: Vec<V>, span: Span) -> V {
-        V::new(K::List(items), span)
+        V::new(K::List(Rc::new(items)), span)
     }
 
     pub fn map(entries: Vec<(Spanned<String>, V)>, span: Span) -> V {
-        V::new(K::Map(entries), span)
+        V::new(K::Map(Rc::new(entries)), span)
     }
 
     pub fn unknown(reason: impl Into<Rc<str>>, span: Span) -> V {
@@ -101,8 +123,10 @@ impl V {
     pub fn deep_respan(&mut self, span: Span) {
         self.span = span;
         match &mut self.kind {
-            K::List(items) => items.iter_mut().for_each(|v| v.deep_respan(span)),
-            K::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            K::List(items) => Rc::make_mut(items)
+                .iter_mut()
+                .for_each(|v| v.deep_respan(span)),
+            K::Map(entries) => Rc::make_mut(entries).iter_mut().for_each(|(k, v)| {
                 k.span = span;
                 v.deep_respan(span);
             }),
@@ -189,14 +213,14 @@ impl V {
                 if a.len() != b.len() {
                     return Some(false);
                 }
-                all_equal(a.iter().zip(b))
+                all_equal(a.iter().zip(b.iter()))
             }
             (K::Map(a), K::Map(b)) => {
                 if a.len() != b.len() {
                     return Some(false);
                 }
                 let mut pairs = Vec::with_capacity(a.len());
-                for (key, value) in a {
+                for (key, value) in a.iter() {
                     match other.get(&key.value) {
                         Some(theirs) => pairs.push((value, theirs)),
                         None => return Some(false),
@@ -224,13 +248,13 @@ impl V {
             ValueKind::Bool(b) => K::Bool(*b),
             ValueKind::Number(n) => K::Number(*n),
             ValueKind::String(s) => K::String(s.clone()),
-            ValueKind::List(items) => K::List(items.iter().map(V::from_model).collect()),
-            ValueKind::Map(entries) => K::Map(
+            ValueKind::List(items) => K::List(Rc::new(items.iter().map(V::from_model).collect())),
+            ValueKind::Map(entries) => K::Map(Rc::new(
                 entries
                     .iter()
                     .map(|(k, v)| (k.clone(), V::from_model(v)))
                     .collect(),
-            ),
+            )),
             ValueKind::Unknown(u) => K::Unknown(Rc::from(u.reason.as_str())),
         };
         V::new(kind, value.span)

@@ -109,7 +109,15 @@ impl Subject for S3Bucket {
 
 impl Subject for SearchDomain {
     const KIND: ResourceKind = ResourceKind::SearchDomain;
-    const PARTS: &'static [&'static str] = &["access_policy"];
+    const PARTS: &'static [&'static str] = &[
+        "vpc_options",
+        "encryption_at_rest",
+        "node_to_node_encryption",
+        "endpoint_options",
+        "advanced_security",
+        "cluster_config",
+        "access_policy",
+    ];
     fn unlinked(&self) -> Option<&Value> {
         self.unlinked.as_ref()
     }

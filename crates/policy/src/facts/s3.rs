@@ -433,7 +433,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     },
     FactDef {
         name: "encryption.uses_cmk",
-        doc: "whether default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`) with a customer-managed key: a key id is given and is not the AWS-managed `alias/aws/s3` (a key referenced from another resource counts as customer-managed)",
+        doc: "whether default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`) with a customer-managed key: a key id is given and is not the AWS-managed `alias/aws/s3`. A key created in the same configuration (`aws_kms_key.k.arn`, `!GetAtt Key.Arn`) is customer-managed; a key id from an input with no value is unknown",
         get: |_, b| {
             let Some(e) = &b.encryption else { return Fact::absent() };
             let Some(rule) = e.rules.first() else {
@@ -444,10 +444,17 @@ const BASE: &[FactDef<S3Bucket>] = &[
                 Some(algorithm) if algorithm.is_unknown() => algorithm.clone(),
                 Some(algorithm) => {
                     let kms = matches!(algorithm.as_str(), Some("aws:kms" | "aws:kms:dsse"));
-                    let customer_key = rule.kms_key_id.as_ref().is_some_and(|k| {
-                        k.is_unknown() || k.as_str().is_some_and(|s| !s.is_empty() && !s.ends_with("alias/aws/s3"))
-                    });
-                    Value::bool(kms && customer_key, algorithm.span)
+                    match &rule.kms_key_id {
+                        // An input nobody gave could be the AWS-managed key.
+                        Some(k) if kms && k.is_unknown() && !k.is_computed() => k.clone(),
+                        key => {
+                            let customer_key = key.as_ref().is_some_and(|k| {
+                                k.is_computed()
+                                    || k.as_str().is_some_and(|s| !s.is_empty() && !s.ends_with("alias/aws/s3"))
+                            });
+                            Value::bool(kms && customer_key, algorithm.span)
+                        }
+                    }
                 }
             };
             Fact::computed(value, e.origin.resource)

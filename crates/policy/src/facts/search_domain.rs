@@ -128,12 +128,15 @@ const BASE: &[FactDef<SearchDomain>] = &[
     },
     FactDef {
         name: "encryption_at_rest.uses_cmk",
-        doc: "whether encryption at rest names a customer-managed KMS key: a key id is given and is not the AWS-managed `alias/aws/es` (a key referenced from another resource counts as customer-managed)",
+        doc: "whether encryption at rest names a customer-managed KMS key: a key id is given and is not the AWS-managed `alias/aws/es`. A key created in the same configuration counts as customer-managed; a key id from an input with no value is unknown",
         get: |_, d| {
             let Some(e) = &d.encryption_at_rest else { return Fact::absent() };
             let value = match &e.kms_key_id {
                 None => Value::bool(false, e.origin.span),
-                Some(k) if k.is_unknown() => Value::bool(true, k.span),
+                // A key created here is customer-managed; an input nobody
+                // gave could be the AWS-managed one.
+                Some(k) if k.is_computed() => Value::bool(true, k.span),
+                Some(k) if k.is_unknown() => k.clone(),
                 Some(k) => Value::bool(k.as_str().is_some_and(|s| !s.is_empty() && !s.ends_with("alias/aws/es")), k.span),
             };
             Fact::computed(value, e.origin.resource)

@@ -2,6 +2,8 @@
 //! functions real configurations use. A function not listed here gives an
 //! unknown value that names it.
 
+use std::rc::Rc;
+
 use phiguard_model::{Span, Spanned};
 
 use super::operators::{want_bool, want_number, want_string};
@@ -34,7 +36,7 @@ impl Evaluator<'_> {
         }
         if call.expand {
             match args.pop().map(|last| last.kind) {
-                Some(K::List(items)) => args.extend(items),
+                Some(K::List(items)) => args.extend(Rc::unwrap_or_clone(items)),
                 Some(K::Unknown(reason)) => return Ok(V::unknown(reason, span)),
                 _ => return fail("the last argument of `...` must be a list"),
             }
@@ -316,7 +318,7 @@ fn merge(args: Vec<V>, span: Span) -> R {
         match arg.kind {
             K::Null => {}
             K::Map(entries) => {
-                for (k, v) in entries {
+                for (k, v) in Rc::unwrap_or_clone(entries) {
                     match out.iter_mut().find(|(o, _)| o.value == k.value) {
                         Some(slot) => *slot = (k, v),
                         None => out.push((k, v)),
@@ -334,7 +336,7 @@ fn concat(args: Vec<V>, span: Span) -> R {
     let mut out = Vec::new();
     for arg in args {
         match arg.kind {
-            K::List(items) => out.extend(items),
+            K::List(items) => out.extend(Rc::unwrap_or_clone(items)),
             K::Unknown(reason) => return Ok(V::unknown(reason, span)),
             _ => return fail(format!("concat() needs lists, not a {}", arg.type_name())),
         }
@@ -391,7 +393,7 @@ fn flatten(items: Vec<V>, out: &mut Vec<V>, depth: usize) -> Result<(), Fail> {
     }
     for item in items {
         match item.kind {
-            K::List(inner) => flatten(inner, out, depth + 1)?,
+            K::List(inner) => flatten(Rc::unwrap_or_clone(inner), out, depth + 1)?,
             _ => out.push(item),
         }
     }
@@ -400,14 +402,14 @@ fn flatten(items: Vec<V>, out: &mut Vec<V>, depth: usize) -> Result<(), Fail> {
 
 pub(super) fn list_arg(v: V) -> Result<Vec<V>, Fail> {
     match v.kind {
-        K::List(items) => Ok(items),
+        K::List(items) => Ok(Rc::unwrap_or_clone(items)),
         _ => fail(format!("a list is required, not {}", v.type_name())),
     }
 }
 
 fn map_arg(v: V) -> Result<Vec<(Spanned<String>, V)>, Fail> {
     match v.kind {
-        K::Map(entries) => Ok(entries),
+        K::Map(entries) => Ok(Rc::unwrap_or_clone(entries)),
         _ => fail(format!("a map is required, not {}", v.type_name())),
     }
 }
@@ -446,14 +448,21 @@ fn replace_in_document(args: &[V], span: Span) -> Result<Option<V>, Fail> {
     let Some(find) = find.as_str() else {
         return Ok(None);
     };
-    let plain = |s: &str| !s.chars().any(|c| matches!(c, '"' | '\\' | '/' | '<' | '>' | '&') || c.is_control());
+    let plain = |s: &str| {
+        !s.chars()
+            .any(|c| matches!(c, '"' | '\\' | '/' | '<' | '>' | '&') || c.is_control())
+    };
     if find.is_empty() || !plain(find) || with.as_str().is_some_and(|w| !plain(w)) {
         return Ok(None);
     }
     let replaced = replace_leaves(structured, find, with, 0)?;
     let text = match (doc.as_str(), with.as_str()) {
         (Some(text), Some(w)) => V::string(text.replace(find, w), span),
-        _ => match replaced.first_unknown().or(doc.unknown_reason()).or(with.unknown_reason()) {
+        _ => match replaced
+            .first_unknown()
+            .or(doc.unknown_reason())
+            .or(with.unknown_reason())
+        {
             Some(reason) => V::unknown(reason.clone(), span),
             None => V::unknown("the document is not known", span),
         },
@@ -476,18 +485,18 @@ fn replace_leaves(v: &V, find: &str, with: &V, depth: usize) -> R {
                 None => return fail("replace() needs a string"),
             },
         },
-        K::List(items) => K::List(
+        K::List(items) => K::List(Rc::new(
             items
                 .iter()
                 .map(|i| replace_leaves(i, find, with, depth + 1))
                 .collect::<Result<_, _>>()?,
-        ),
-        K::Map(entries) => K::Map(
+        )),
+        K::Map(entries) => K::Map(Rc::new(
             entries
                 .iter()
                 .map(|(k, i)| Ok((k.clone(), replace_leaves(i, find, with, depth + 1)?)))
                 .collect::<Result<_, Fail>>()?,
-        ),
+        )),
         other => other.clone(),
     };
     Ok(V::new(kind, v.span))

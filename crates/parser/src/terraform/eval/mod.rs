@@ -369,7 +369,7 @@ impl<'a> Evaluator<'a> {
                         K::Null => V::list(Vec::new(), span),
                         K::List(items) => {
                             let mut out = Vec::with_capacity(items.len());
-                            for item in items {
+                            for item in items.iter().cloned() {
                                 out.push(self.apply(cx, item, inner, t)?);
                             }
                             V::list(out, span)
@@ -387,8 +387,8 @@ impl<'a> Evaluator<'a> {
     pub(crate) fn get_attr(&self, value: V, name: &str, span: Span, t: &Traversal) -> R {
         let open = value.is_open();
         match value.kind {
-            K::Map(entries) => match entries.into_iter().find(|(k, _)| k.value == name) {
-                Some((_, v)) => Ok(v.at(span)),
+            K::Map(entries) => match entries.iter().find(|(k, _)| k.value == name) {
+                Some((_, v)) => Ok(v.clone().at(span)),
                 None if open => Ok(self.not_known(t, span)),
                 None => fail(format!("the object has no attribute {name:?}")),
             },
@@ -410,7 +410,7 @@ impl<'a> Evaluator<'a> {
         }
         let open = value.is_open();
         match value.kind {
-            K::List(mut items) => {
+            K::List(items) => {
                 let n = match &key.kind {
                     K::Number(n) => *n,
                     K::String(s) => s.parse::<f64>().unwrap_or(f64::NAN),
@@ -429,7 +429,7 @@ impl<'a> Evaluator<'a> {
                         items.len()
                     ));
                 }
-                Ok(items.swap_remove(n).at(span))
+                Ok(items[n].clone().at(span))
             }
             K::Map(entries) => {
                 let Some(name) = key.template_text() else {
@@ -438,8 +438,8 @@ impl<'a> Evaluator<'a> {
                         key.type_name()
                     ));
                 };
-                match entries.into_iter().find(|(k, _)| k.value == name) {
-                    Some((_, v)) => Ok(v.at(span)),
+                match entries.iter().find(|(k, _)| k.value == name) {
+                    Some((_, v)) => Ok(v.clone().at(span)),
                     None if open => Ok(self.not_known(t, span)),
                     None => fail(format!("the map has no key {name:?}")),
                 }
@@ -493,7 +493,7 @@ impl<'a> Evaluator<'a> {
                     match map.iter_mut().find(|(k, _)| k.value == name) {
                         Some((_, existing)) if f.group => {
                             if let K::List(items) = &mut existing.kind {
-                                items.push(value);
+                                Rc::make_mut(items).push(value);
                             }
                         }
                         Some(_) => {

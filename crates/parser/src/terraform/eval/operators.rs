@@ -51,12 +51,13 @@ pub(crate) fn want_string(v: &V) -> Result<Known<String>, Fail> {
 /// keys in Terraform's (lexical) order.
 pub(crate) fn iterate(v: V) -> Result<Known<Vec<(V, V)>>, Fail> {
     match v.kind {
-        K::List(items) => Ok(Ok(items
+        K::List(items) => Ok(Ok(Rc::unwrap_or_clone(items)
             .into_iter()
             .enumerate()
             .map(|(i, item)| (V::number(i as f64, item.span), item))
             .collect())),
-        K::Map(mut entries) => {
+        K::Map(entries) => {
+            let mut entries = Rc::unwrap_or_clone(entries);
             entries.sort_by(|a, b| a.0.value.cmp(&b.0.value));
             Ok(Ok(entries
                 .into_iter()

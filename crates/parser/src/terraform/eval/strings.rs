@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use phiguard_model::{display_path, format_number, FileId, SourceFile, Span};
+use phiguard_model::{format_number, FileId, SourceFile, Span};
 
 use super::functions::{list_arg, number, text};
 use super::{Ctx, Evaluator, ReadFile};
@@ -208,7 +208,7 @@ impl Evaluator<'_> {
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
                     let id = FileId((self.files.len() + self.read.len()) as u32);
-                    let shown = display_path(&path, self.base_dir);
+                    let shown = crate::terraform::modules::shown(&path, self.base_dir);
                     self.read.push(ReadFile {
                         file: SourceFile::new(id, &path, shown, Arc::from(text)),
                         template: None,

@@ -1,0 +1,315 @@
+//! Limits that keep hostile or broken input from exhausting time, memory or
+//! the stack: the largest file read, and the deepest nesting handed to a
+//! recursive parser, checked by a cheap scan before parsing.
+//!
+//! The parsers have limits of their own (hcl-edit refuses more than 64
+//! nested levels and 128 chained binary operators, jsonc-parser more than
+//! 512 levels, and the YAML reader more than [`MAX_NESTING`] levels and
+//! aliases adding more than 100,000 nodes); the scans here do not depend on
+//! those, give the same message in every format, and stop a file that nests
+//! 100,000 levels deep before any parser sees it.
+
+use std::io::Read;
+use std::path::Path;
+
+/// The largest file phiguard reads: 16 MiB. CloudFormation refuses
+/// templates over 1 MB and real Terraform files are far smaller; a bigger
+/// file is generated data or an attack, and would cost seconds and hundreds
+/// of megabytes to parse.
+pub const MAX_FILE_SIZE: u64 = 16 << 20;
+
+/// The deepest nesting of brackets, braces, parentheses and template
+/// interpolations phiguard parses (and the YAML reader's limit). Real
+/// templates and modules nest about ten levels.
+pub const MAX_NESTING: usize = 128;
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// Larger than [`MAX_FILE_SIZE`]; the size seen.
+    TooLarge(u64),
+    /// A directory, a FIFO, a device or a socket: reading one could block
+    /// or never end.
+    NotRegular,
+    Io(std::io::Error),
+}
+
+impl ReadError {
+    pub(crate) fn message(&self) -> String {
+        match self {
+            ReadError::TooLarge(size) => format!(
+                "the file is {} bytes, over phiguard's limit of {} MiB for one file; not linted",
+                size,
+                MAX_FILE_SIZE >> 20
+            ),
+            ReadError::NotRegular => "not a regular file; not linted".into(),
+            ReadError::Io(err) => {
+                format!("cannot read the file: {}", crate::discover::io_message(err))
+            }
+        }
+    }
+}
+
+/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes. The size is
+/// checked before reading and again while reading, so a file that grows
+/// (or lies about its size) still cannot take more memory than the limit.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    // `len` is a hint only (files in /proc say 0).
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// The message for text nested deeper than [`MAX_NESTING`].
+pub(crate) fn nesting_message() -> String {
+    format!("nested more than {MAX_NESTING} levels deep (phiguard's limit)")
+}
+
+/// The byte offset of the first `[` or `{` of JSON `text` that opens a
+/// level deeper than [`MAX_NESTING`], if any. Strings are skipped, so
+/// brackets inside them do not count.
+pub(crate) fn json_too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// What an HCL scan is inside of.
+enum Frame<'a> {
+    /// `{`, `[` or `(`.
+    Bracket,
+    /// `${` or `%{` in a template: an expression up to its `}`.
+    Interpolation,
+    /// A `"` string.
+    Quoted,
+    /// A heredoc, up to the line that holds only its marker.
+    Heredoc(&'a [u8]),
+}
+
+/// The byte offset of the first bracket, brace, parenthesis or template
+/// interpolation of HCL `text` that opens a level deeper than
+/// [`MAX_NESTING`], if any. Comments, strings and heredocs are followed as
+/// HCL's lexer does, so what they hold counts only inside `${ }`.
+pub(crate) fn hcl_too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        match stack.last() {
+            Some(Frame::Quoted) => match rest {
+                [b'\\', ..] => i += 1,
+                [b'$' | b'%', b'$' | b'%', b'{', ..] if rest[0] == rest[1] => i += 2,
+                [b'$' | b'%', b'{', ..] => {
+                    if push(&mut stack, Frame::Interpolation) {
+                        return Some(i);
+                    }
+                    i += 1;
+                }
+                [b'"' | b'\n', ..] => {
+                    stack.pop();
+                }
+                _ => {}
+            },
+            Some(Frame::Heredoc(marker)) => match rest {
+                [b'\n', ..] => {
+                    let line_end = rest[1..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(bytes.len(), |p| i + 1 + p);
+                    let line = bytes[i + 1..line_end].trim_ascii();
+                    if line == *marker {
+                        stack.pop();
+                        i = line_end;
+                        continue;
+                    }
+                }
+                [b'$' | b'%', b'$' | b'%', b'{', ..] if rest[0] == rest[1] => i += 2,
+                [b'$' | b'%', b'{', ..] => {
+                    if push(&mut stack, Frame::Interpolation) {
+                        return Some(i);
+                    }
+                    i += 1;
+                }
+                _ => {}
+            },
+            // Expressions and bodies.
+            _ => match rest {
+                [b'"', ..] => {
+                    if push(&mut stack, Frame::Quoted) {
+                        return Some(i);
+                    }
+                }
+                [b'#', ..] | [b'/', b'/', ..] => {
+                    i += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                    continue;
+                }
+                [b'/', b'*', ..] => {
+                    i += rest[2..]
+                        .windows(2)
+                        .position(|w| w == b"*/")
+                        .map_or(rest.len(), |p| p + 4);
+                    continue;
+                }
+                [b'<', b'<', ..] => {
+                    if let Some((marker, body_start)) = heredoc_start(bytes, i) {
+                        if push(&mut stack, Frame::Heredoc(marker)) {
+                            return Some(i);
+                        }
+                        // Positioned on the newline that ends the opening
+                        // line, so the first body line is checked.
+                        i = body_start - 1;
+                        continue;
+                    }
+                    i += 1;
+                }
+                [b'{' | b'[' | b'(', ..] => {
+                    if push(&mut stack, Frame::Bracket) {
+                        return Some(i);
+                    }
+                }
+                [b'}' | b']' | b')', ..] => {
+                    if matches!(
+                        stack.last(),
+                        Some(Frame::Bracket | Frame::Interpolation)
+                    ) {
+                        stack.pop();
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Opens a level; true when that is one too many.
+fn push<'a>(stack: &mut Vec<Frame<'a>>, frame: Frame<'a>) -> bool {
+    stack.push(frame);
+    stack.len() > MAX_NESTING
+}
+
+/// `<<EOF` or `<<-EOF` at `at`, ending its line: the marker, and the offset
+/// of the first body line.
+fn heredoc_start(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    let mut start = at + 2;
+    if bytes.get(start) == Some(&b'-') {
+        start += 1;
+    }
+    let len = bytes[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
+        .count();
+    if len == 0 {
+        return None;
+    }
+    let marker = &bytes[start..start + len];
+    let mut end = start + len;
+    if bytes.get(end) == Some(&b'\r') {
+        end += 1;
+    }
+    (bytes.get(end) == Some(&b'\n')).then_some((marker, end + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(open: &str, inner: &str, close: &str, depth: usize) -> String {
+        format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn json_depth_counts_brackets_outside_strings() {
+        assert_eq!(json_too_deep(&nested("[", "1", "]", MAX_NESTING)), None);
+        assert_eq!(
+            json_too_deep(&nested("[", "1", "]", MAX_NESTING + 1)),
+            Some(MAX_NESTING)
+        );
+        let text = format!("{{\"a\": \"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
+        assert_eq!(json_too_deep(&text), None);
+        assert_eq!(json_too_deep(&nested("{\"a\": ", "1", "}", 100_000)), Some(6 * 128));
+    }
+
+    #[test]
+    fn hcl_depth_counts_brackets_blocks_and_interpolations() {
+        let ok = format!("a = {}\n", nested("[", "1", "]", MAX_NESTING));
+        assert_eq!(hcl_too_deep(&ok), None);
+        let deep = format!("a = {}\n", nested("[", "1", "]", MAX_NESTING + 1));
+        assert_eq!(hcl_too_deep(&deep), Some(4 + MAX_NESTING));
+        let blocks = format!("{}\n{}", "b {\n".repeat(200), "}\n".repeat(200));
+        assert_eq!(hcl_too_deep(&blocks), Some(4 * MAX_NESTING + 2));
+        // `"${` opens a string and an interpolation: two levels each.
+        let templates = format!("a = {}\n", nested("\"${", "1", "}\"", 65));
+        assert!(hcl_too_deep(&templates).is_some());
+        let templates = format!("a = {}\n", nested("\"${", "1", "}\"", 60));
+        assert_eq!(hcl_too_deep(&templates), None);
+        assert!(hcl_too_deep(&format!("a = {}", "(".repeat(100_000))).is_some());
+    }
+
+    #[test]
+    fn hcl_brackets_in_strings_comments_and_heredocs_do_not_count() {
+        let many = "[".repeat(1000);
+        let texts = [
+            format!("a = \"{many}\"\n"),
+            format!("a = \"\\\"{many}\"\n"),
+            format!("a = \"$${{{many}\"\n"),
+            format!("# {many}\na = 1\n"),
+            format!("// {many}\na = 1\n"),
+            format!("/* {many}\n{many} */ a = 1\n"),
+            format!("a = <<EOF\n{many}\n  EOF\nb = 1\n"),
+            format!("a = <<-EOT\r\n  {many}\r\n  EOT\r\nb = [1]\n"),
+            format!("a = \"${{\"{many}\"}}\"\n"),
+        ];
+        for text in &texts {
+            assert_eq!(hcl_too_deep(text), None, "{text}");
+        }
+        // After the heredoc ends, brackets count again.
+        let after = format!("a = <<EOF\nx\nEOF\nb = {}\n", "[".repeat(200));
+        assert!(hcl_too_deep(&after).is_some());
+        // Inside an interpolation in a heredoc they count.
+        let inside = format!("a = <<EOF\n${{{}}}\nEOF\n", "[".repeat(200));
+        assert!(hcl_too_deep(&inside).is_some());
+    }
+
+    #[test]
+    fn hcl_scan_survives_anything() {
+        for text in ["\"", "<<", "<<EOF", "<<EOF\n", "/*", "\"${", "}}}]])", "${", "a = \"%%"] {
+            let _ = hcl_too_deep(text);
+        }
+    }
+}
