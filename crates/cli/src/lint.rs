@@ -201,6 +201,7 @@ pub fn analyse(args: &AnalysisArgs) -> Result<Analysis, String> {
         undecided,
         errors: model.errors,
         skipped: model.skipped,
+        unavailable_modules: model.unavailable_modules,
     };
     report.sort();
     Ok(Analysis { report, config })

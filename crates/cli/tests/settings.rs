@@ -245,3 +245,29 @@ message = "bucket {name} has no explicit name"
     assert_eq!(code, 2);
     assert!(stderr.contains("local-policies/name.toml:10:"), "{stderr}");
 }
+
+#[test]
+fn modules_are_named_in_findings_and_unavailable_ones_in_the_report() {
+    let dir = Scratch::new(&[
+        (
+            "main.tf",
+            "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n\nmodule \"exports\" {\n  source = \"./modules/bucket\"\n  acl    = \"public-read\"\n}\n",
+        ),
+        (
+            "modules/bucket/main.tf",
+            "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"this\" {\n  acl = var.acl\n}\n",
+        ),
+    ]);
+    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl"]);
+    assert_eq!(code, 1, "{stderr}");
+    let finding = &json["findings"][0];
+    assert_eq!(finding["file"], "modules/bucket/main.tf");
+    assert_eq!(finding["resource"]["address"], "module.exports.aws_s3_bucket.this");
+    let notes = finding["notes"].as_array().unwrap();
+    assert!(notes[0].as_str().unwrap().contains("main.tf:5:1"), "{notes:?}");
+    let modules = json["unavailable_modules"].as_array().unwrap();
+    assert_eq!(modules.len(), 1, "{json:#}");
+    assert_eq!(modules[0]["address"], "module.vpc");
+    assert_eq!(modules[0]["source"], "terraform-aws-modules/vpc/aws");
+    assert_eq!(modules[0]["start"]["line"], 1);
+}

@@ -112,6 +112,9 @@ pub struct Finding {
     pub fix: Option<String>,
     pub fingerprint: String,
     pub suppressed: Option<Suppression>,
+    /// What else the reader should know: the module call a finding inside a
+    /// module comes through, an instance standing for an unknown count.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,6 +201,9 @@ pub struct Report {
     pub undecided: Vec<Undecided>,
     pub errors: Vec<LintError>,
     pub skipped: Vec<Skipped>,
+    /// Module calls whose source is not available offline: their outputs
+    /// are unknown and their resources are not checked.
+    pub unavailable_modules: Vec<crate::UnavailableModule>,
 }
 
 impl Report {

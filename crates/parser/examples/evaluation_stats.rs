@@ -180,6 +180,20 @@ fn general(reason: &str) -> String {
     let mut parts = reason.split('`');
     out.push_str(parts.next().unwrap_or_default());
     while let Some(code) = parts.next() {
+        // `module.a["k"].aws_kms_key.k.arn`: the kind is the resource's.
+        let mut code = code;
+        while let Some(rest) = code.strip_prefix("module.") {
+            let after = rest.find(['.', '[']).map_or(rest.len(), |i| i);
+            let rest = &rest[after..];
+            let rest = match rest.strip_prefix('[') {
+                Some(r) => r.split_once("].").map_or("", |(_, tail)| tail),
+                None => rest.strip_prefix('.').unwrap_or(""),
+            };
+            if rest.is_empty() {
+                break;
+            }
+            code = rest;
+        }
         let mut names = code.split(['.', '[', '(', ' ']);
         let head = names.next().unwrap_or_default();
         let kind = match head {

@@ -3,9 +3,10 @@
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use ignore::WalkBuilder;
+use ignore::{DirEntry, WalkBuilder, WalkState};
 use phiguard_model::{display_path, LintError, Skipped};
 
 /// Directories never linted, even outside a git repository: provider caches,
@@ -190,57 +191,95 @@ fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name()))
         })
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                // Unreadable directories matter; a malformed ignore file does not.
-                if let Some(io) = err.io_error() {
-                    found.errors.push(LintError {
-                        path: display_path(root, base_dir),
-                        span: None,
-                        message: format!("cannot walk the directory: {}", io_message(io)),
-                    });
-                }
-                continue;
+        .build_parallel();
+    // Directories are read on several threads; what they find is sorted
+    // afterwards, so the order does not depend on the threads.
+    let collected = Mutex::new(Discovered::default());
+    walker.run(|| {
+        let collected = &collected;
+        Box::new(move |entry| {
+            let mut part = Discovered::default();
+            visit(entry, root, base_dir, filter, &mut part);
+            if !(part.files.is_empty() && part.errors.is_empty() && part.skipped.is_empty()) {
+                let mut all = collected.lock().unwrap_or_else(PoisonError::into_inner);
+                all.files.append(&mut part.files);
+                all.errors.append(&mut part.errors);
+                all.skipped.append(&mut part.skipped);
             }
-        };
-        let path = entry.path();
-        if classify(path).is_none() && !crate::cloudformation::is_candidate(path) {
-            continue;
+            WalkState::Continue
+        })
+    });
+    let mut walked = collected.into_inner().unwrap_or_else(PoisonError::into_inner);
+    walked
+        .files
+        .sort_by(|a, b| path_order(&a.display_path, &b.display_path));
+    walked
+        .errors
+        .sort_by(|a, b| path_order(&a.path, &b.path).then_with(|| a.message.cmp(&b.message)));
+    walked
+        .skipped
+        .sort_by(|a, b| path_order(&a.path, &b.path).then_with(|| a.reason.cmp(&b.reason)));
+    found.files.append(&mut walked.files);
+    found.errors.append(&mut walked.errors);
+    found.skipped.append(&mut walked.skipped);
+}
+
+/// One entry of a walk: a file to read, a reason it cannot be, or nothing.
+fn visit(
+    entry: Result<DirEntry, ignore::Error>,
+    root: &Path,
+    base_dir: &Path,
+    filter: &Filter,
+    found: &mut Discovered,
+) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(err) => {
+            // Unreadable directories matter; a malformed ignore file does not.
+            if let Some(io) = err.io_error() {
+                found.errors.push(LintError {
+                    path: display_path(root, base_dir),
+                    span: None,
+                    message: format!("cannot walk the directory: {}", io_message(io)),
+                });
+            }
+            return;
         }
-        // Symbolic links to files are followed; links to directories are
-        // not (so a link loop cannot make the walk endless).
-        let followed = if entry.path_is_symlink() {
-            std::fs::metadata(path).map(|meta| meta.is_file())
-        } else {
-            Ok(entry.file_type().is_some_and(|t| t.is_file()))
-        };
-        let display_path = display_path(path, base_dir);
-        let relative = path.strip_prefix(root).unwrap_or(path);
-        if !filter.admits(&display_path, relative) {
-            continue;
-        }
-        match followed {
-            Ok(true) => found.files.push(FoundFile {
-                path: entry.into_path(),
-                display_path,
-                named: false,
-            }),
-            // A directory named `x.tf` is walked itself; FIFOs, devices and
-            // sockets are no source files.
-            Ok(false) => {}
-            // A dangling link, or one in a loop: its name says it should be
-            // linted, so say why it was not.
-            Err(err) => found.skipped.push(Skipped {
-                path: display_path,
-                reason: format!(
-                    "a symbolic link that cannot be followed: {}",
-                    io_message(&err)
-                ),
-            }),
-        }
+    };
+    let path = entry.path();
+    if classify(path).is_none() && !crate::cloudformation::is_candidate(path) {
+        return;
+    }
+    // Symbolic links to files are followed; links to directories are not
+    // (so a link loop cannot make the walk endless).
+    let followed = if entry.path_is_symlink() {
+        std::fs::metadata(path).map(|meta| meta.is_file())
+    } else {
+        Ok(entry.file_type().is_some_and(|t| t.is_file()))
+    };
+    let display_path = display_path(path, base_dir);
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    if !filter.admits(&display_path, relative) {
+        return;
+    }
+    match followed {
+        Ok(true) => found.files.push(FoundFile {
+            path: entry.into_path(),
+            display_path,
+            named: false,
+        }),
+        // A directory named `x.tf` is walked itself; FIFOs, devices and
+        // sockets are no source files.
+        Ok(false) => {}
+        // A dangling link, or one in a loop: its name says it should be
+        // linted, so say why it was not.
+        Err(err) => found.skipped.push(Skipped {
+            path: display_path,
+            reason: format!(
+                "a symbolic link that cannot be followed: {}",
+                io_message(&err)
+            ),
+        }),
     }
 }
 

@@ -128,15 +128,15 @@ pub(crate) fn hcl_too_deep(text: &str) -> Option<usize> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        // Each step opens at most one level, starting here.
+        let at = i;
         let rest = &bytes[i..];
         match stack.last() {
             Some(Frame::Quoted) => match rest {
                 [b'\\', ..] => i += 1,
                 [b'$' | b'%', b'$' | b'%', b'{', ..] if rest[0] == rest[1] => i += 2,
                 [b'$' | b'%', b'{', ..] => {
-                    if push(&mut stack, Frame::Interpolation) {
-                        return Some(i);
-                    }
+                    stack.push(Frame::Interpolation);
                     i += 1;
                 }
                 [b'"' | b'\n', ..] => {
@@ -150,77 +150,57 @@ pub(crate) fn hcl_too_deep(text: &str) -> Option<usize> {
                         .iter()
                         .position(|&b| b == b'\n')
                         .map_or(bytes.len(), |p| i + 1 + p);
-                    let line = bytes[i + 1..line_end].trim_ascii();
-                    if line == *marker {
+                    if bytes[i + 1..line_end].trim_ascii() == *marker {
                         stack.pop();
-                        i = line_end;
-                        continue;
+                        // On the newline that ends the marker's line.
+                        i = line_end - 1;
                     }
                 }
                 [b'$' | b'%', b'$' | b'%', b'{', ..] if rest[0] == rest[1] => i += 2,
                 [b'$' | b'%', b'{', ..] => {
-                    if push(&mut stack, Frame::Interpolation) {
-                        return Some(i);
-                    }
+                    stack.push(Frame::Interpolation);
                     i += 1;
                 }
                 _ => {}
             },
             // Expressions and bodies.
             _ => match rest {
-                [b'"', ..] => {
-                    if push(&mut stack, Frame::Quoted) {
-                        return Some(i);
-                    }
-                }
+                [b'"', ..] => stack.push(Frame::Quoted),
                 [b'#', ..] | [b'/', b'/', ..] => {
-                    i += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-                    continue;
+                    // Up to the newline, which is looked at next.
+                    i += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len()) - 1;
                 }
                 [b'/', b'*', ..] => {
                     i += rest[2..]
                         .windows(2)
                         .position(|w| w == b"*/")
-                        .map_or(rest.len(), |p| p + 4);
-                    continue;
+                        .map_or(rest.len(), |p| p + 4)
+                        - 1;
                 }
-                [b'<', b'<', ..] => {
-                    if let Some((marker, body_start)) = heredoc_start(bytes, i) {
-                        if push(&mut stack, Frame::Heredoc(marker)) {
-                            return Some(i);
-                        }
-                        // Positioned on the newline that ends the opening
-                        // line, so the first body line is checked.
-                        i = body_start - 1;
-                        continue;
+                [b'<', b'<', ..] => match heredoc_start(bytes, i) {
+                    Some((marker, body_start)) => {
+                        stack.push(Frame::Heredoc(marker));
+                        // On the newline that ends the opening line, so the
+                        // first body line is checked for the marker.
+                        i = body_start - 2;
                     }
-                    i += 1;
-                }
-                [b'{' | b'[' | b'(', ..] => {
-                    if push(&mut stack, Frame::Bracket) {
-                        return Some(i);
-                    }
-                }
+                    None => i += 1,
+                },
+                [b'{' | b'[' | b'(', ..] => stack.push(Frame::Bracket),
                 [b'}' | b']' | b')', ..] => {
-                    if matches!(
-                        stack.last(),
-                        Some(Frame::Bracket | Frame::Interpolation)
-                    ) {
+                    if matches!(stack.last(), Some(Frame::Bracket | Frame::Interpolation)) {
                         stack.pop();
                     }
                 }
                 _ => {}
             },
         }
+        if stack.len() > MAX_NESTING {
+            return Some(at);
+        }
         i += 1;
     }
     None
-}
-
-/// Opens a level; true when that is one too many.
-fn push<'a>(stack: &mut Vec<Frame<'a>>, frame: Frame<'a>) -> bool {
-    stack.push(frame);
-    stack.len() > MAX_NESTING
 }
 
 /// `<<EOF` or `<<-EOF` at `at`, ending its line: the marker, and the offset

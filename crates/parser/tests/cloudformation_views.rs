@@ -279,7 +279,14 @@ Resources:
 "#;
     let (_dir, model) = one("t.yaml", template);
     let b = bucket(&model, "B");
-    let status = b.versioning.as_ref().unwrap().status.as_ref().unwrap();
+    // A block or nothing: whether versioning is configured at all is unknown.
+    assert!(b.versioning.is_none());
+    let (part, status) = b
+        .maybe_set_elsewhere
+        .iter()
+        .find(|(part, _)| part == "versioning")
+        .unwrap();
+    assert_eq!(part, "versioning");
     assert!(status
         .unknown_reason()
         .unwrap()

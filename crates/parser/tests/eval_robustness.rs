@@ -39,9 +39,30 @@ fn check(text: &str) {
 }
 
 const FUNCTIONS: [&str; 24] = [
-    "jsonencode", "jsondecode", "merge", "concat", "lookup", "try", "can", "coalesce",
-    "flatten", "format", "join", "split", "replace", "length", "keys", "values",
-    "contains", "element", "one", "toset", "tomap", "zipmap", "range", "templatefile",
+    "jsonencode",
+    "jsondecode",
+    "merge",
+    "concat",
+    "lookup",
+    "try",
+    "can",
+    "coalesce",
+    "flatten",
+    "format",
+    "join",
+    "split",
+    "replace",
+    "length",
+    "keys",
+    "values",
+    "contains",
+    "element",
+    "one",
+    "toset",
+    "tomap",
+    "zipmap",
+    "range",
+    "templatefile",
 ];
 
 fn expr() -> impl Strategy<Value = String> {
@@ -69,13 +90,20 @@ fn expr() -> impl Strategy<Value = String> {
                 .prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| format!("[{}]", v.join(", "))),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{{ k = {a}, \"x\" = {b} }}")),
-            (prop::sample::select(FUNCTIONS.to_vec()), prop::collection::vec(inner.clone(), 0..3))
+            (
+                prop::sample::select(FUNCTIONS.to_vec()),
+                prop::collection::vec(inner.clone(), 0..3)
+            )
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
             inner.clone().prop_map(|a| format!("[for x in {a} : x]")),
-            inner.clone().prop_map(|a| format!("{{ for k, v in {a} : k => v... }}")),
+            inner
+                .clone()
+                .prop_map(|a| format!("{{ for k, v in {a} : k => v... }}")),
             inner.clone().prop_map(|a| format!("{a}[*].id")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}[{b}]")),
-            inner.clone().prop_map(|a| format!("\"x${{{a}}}%{{ if {a} }}y%{{ endif }}\"")),
+            inner
+                .clone()
+                .prop_map(|a| format!("\"x${{{a}}}%{{ if {a} }}y%{{ endif }}\"")),
         ]
     })
 }
@@ -156,7 +184,12 @@ fn long_reference_chains_end() {
 #[test]
 fn values_that_double_at_each_step_stay_bounded() {
     let locals: String = (0..64)
-        .map(|i| format!("  l{i} = [local.l{0}, local.l{0}, {{ a = local.l{0} }}]\n", i + 1))
+        .map(|i| {
+            format!(
+                "  l{i} = [local.l{0}, local.l{0}, {{ a = local.l{0} }}]\n",
+                i + 1
+            )
+        })
         .collect();
     let text = format!(
         "locals {{\n{locals}  l64 = \"leaf\"\n}}\nresource \"aws_s3_bucket\" \"b\" {{\n  policy = jsonencode(local.l0)\n  tags   = {{ all = local.l0, n = length(flatten(local.l0)) }}\n}}\n"

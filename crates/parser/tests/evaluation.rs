@@ -318,7 +318,11 @@ fn input_values_follow_terraform_precedence() {
         ..LoadOptions::default()
     });
     assert!(model.errors.is_empty(), "{:?}", model.errors);
-    let r = model.resources.iter().find(|r| r.address == "aws_s3_bucket.y").unwrap();
+    let r = model
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_s3_bucket.y")
+        .unwrap();
     let get = |name: &str| show(r.body.attribute(name).unwrap());
     assert_eq!(get("from_default"), "\"default\"");
     assert_eq!(get("from_env"), "\"env\"");

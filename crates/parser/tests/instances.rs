@@ -591,3 +591,54 @@ fn policies_from_files_and_heredocs_keep_spans() {
     assert_eq!(pos(&model, principal.span), (2, 50));
     assert_eq!(text(&model, principal.span), "\"*\"");
 }
+
+#[test]
+fn templatefile_sees_only_its_variables() {
+    let dir = Scratch::new();
+    dir.write(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "t" {
+  bucket = "phi-t"
+  policy = templatefile("${path.module}/policy.json.tpl", { bucket = "phi-t", readers = ["a", "b"] })
+  tags   = { bad = try(templatefile("${path.module}/bad.tpl", {}), "caught") }
+}
+"#,
+    )
+    .write(
+        "policy.json.tpl",
+        "{\"Statement\": [%{ for r in readers ~}{\"Sid\": \"${r}\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Resource\": \"arn:aws:s3:::${bucket}/*\"}%{ if r != readers[length(readers) - 1] },%{ endif }%{ endfor ~}]}",
+    )
+    .write("bad.tpl", "${var.secret}");
+    let model = dir.load(&["main.tf"]);
+    no_errors(&model);
+    let b = bucket(&model, "aws_s3_bucket.t");
+    let doc = b.policy.clone().unwrap().document;
+    let doc = doc.document().unwrap();
+    let sids: Vec<_> = doc
+        .statements
+        .iter()
+        .map(|s| s.sid.as_ref().unwrap().as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sids, ["a", "b"]);
+    let tags = b.tags.as_ref().unwrap();
+    assert_eq!(tags.get("bad").unwrap().as_str(), Some("caught"));
+}
+
+#[test]
+fn an_unknown_module_count_marks_its_resources() {
+    let dir = Scratch::new();
+    dir.write(
+        "main.tf",
+        "variable \"n\" {}\nmodule \"m\" {\n  source = \"./m\"\n  count  = var.n\n}\n",
+    )
+    .write("m/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  count = 1\n}\n");
+    let model = dir.load(&["."]);
+    no_errors(&model);
+    let r = &model.resources[0];
+    assert_eq!(r.address, "module.m.aws_s3_bucket.b[0]");
+    assert_eq!(
+        r.instance_note.as_deref(),
+        Some("module.m: count is unknown: var.n has no value")
+    );
+}

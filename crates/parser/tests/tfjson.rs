@@ -255,12 +255,25 @@ fn json_syntax_is_evaluated_like_hcl() {
     let names: Vec<_> = model
         .buckets
         .iter()
-        .map(|b| b.name.as_ref().and_then(|n| n.as_str()).unwrap_or("?").to_string())
+        .map(|b| {
+            b.name
+                .as_ref()
+                .and_then(|n| n.as_str())
+                .unwrap_or("?")
+                .to_string()
+        })
         .collect();
     assert_eq!(names, ["phi-a", "phi-b", "phi-module"]);
     let a = bucket(&model, "aws_s3_bucket.this[\"a\"]");
     assert_eq!(a.cors.as_ref().unwrap().rules.len(), 2);
-    let policy = a.policy.as_ref().unwrap().document.document().unwrap().clone();
+    let policy = a
+        .policy
+        .as_ref()
+        .unwrap()
+        .document
+        .document()
+        .unwrap()
+        .clone();
     assert_eq!(
         policy.statements[0].principal.as_ref().unwrap().as_str(),
         Some("*")

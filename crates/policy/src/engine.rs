@@ -221,7 +221,33 @@ fn finding<T: Subject>(
         hipaa: rule.hipaa.clone(),
         fix,
         suppressed: None,
+        notes: notes(model, resource),
     }
+}
+
+/// The module calls a resource comes through, and the unknown count or
+/// for_each its instance stands for.
+fn notes(model: &Model, resource: &phiguard_model::Resource) -> Vec<String> {
+    let mut notes: Vec<String> = resource
+        .module_calls
+        .iter()
+        .filter_map(|call| {
+            let file = model.files.get(call.file.0 as usize)?;
+            let at = file.position(call.start as usize);
+            let text = file.slice(*call).unwrap_or("module");
+            Some(format!(
+                "through `{}` at {}:{}:{}",
+                text.trim_end_matches('{').trim(),
+                file.display_path,
+                at.line,
+                at.column
+            ))
+        })
+        .collect();
+    if let Some(note) = &resource.instance_note {
+        notes.push(format!("this instance stands for every instance: {note}"));
+    }
+    notes
 }
 
 fn undecided<T: Subject>(

@@ -214,6 +214,7 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
         hipaa: invalid_suppression_meta().hipaa,
         fix: None,
         suppressed: None,
+        notes: Vec::new(),
     }
 }
 

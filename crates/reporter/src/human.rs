@@ -58,6 +58,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     if options.show_undecided && !report.undecided.is_empty() {
         renderer.undecided(&mut out);
     }
+    unavailable_modules(&mut out, report);
     summary(&mut out, &Summary::of(report));
     out
 }
@@ -98,6 +99,9 @@ impl<'a> Renderer<'a> {
         }
         self.emit(out, &diag);
         let _ = writeln!(out, "  note: {note}");
+        for extra in &f.notes {
+            let _ = writeln!(out, "  note: {extra}");
+        }
         out.push('\n');
     }
 
@@ -219,6 +223,27 @@ fn summary(out: &mut String, s: &Summary) {
             "{}: {UNDECIDED_HINT}",
             plural(s.undecided, "check undecided", "checks undecided")
         );
+    }
+}
+
+/// Module calls phiguard could not follow: said, so that nobody takes their
+/// silence for a pass.
+fn unavailable_modules(out: &mut String, report: &Report) {
+    for m in &report.unavailable_modules {
+        let at = report.positions(m.span).0;
+        let _ = writeln!(
+            out,
+            "module {} ({}:{}:{}, source {:?}) not checked: {}",
+            m.address,
+            report.path(m.span.file),
+            at.line,
+            at.column,
+            m.source,
+            m.reason
+        );
+    }
+    if !report.unavailable_modules.is_empty() {
+        out.push('\n');
     }
 }
 

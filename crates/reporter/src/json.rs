@@ -16,7 +16,17 @@ struct Output<'a> {
     undecided: Vec<JsonUndecided<'a>>,
     errors: Vec<JsonError<'a>>,
     skipped: Vec<JsonSkipped<'a>>,
+    unavailable_modules: Vec<JsonModule<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonModule<'a> {
+    address: &'a str,
+    source: &'a str,
+    file: &'a str,
+    start: Position,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -38,6 +48,7 @@ struct JsonFinding<'a> {
     fix: Option<&'a str>,
     fingerprint: &'a str,
     suppressed: Option<JsonSuppression<'a>>,
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -94,6 +105,17 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
             .collect(),
         errors: report.errors.iter().map(|e| error(report, e)).collect(),
         skipped: report.skipped.iter().map(skipped).collect(),
+        unavailable_modules: report
+            .unavailable_modules
+            .iter()
+            .map(|m| JsonModule {
+                address: &m.address,
+                source: &m.source,
+                file: file(report, m.span),
+                start: report.positions(m.span).0,
+                reason: &m.reason,
+            })
+            .collect(),
         summary: Summary::of(report),
     };
     match serde_json::to_string_pretty(&output) {
@@ -127,6 +149,7 @@ fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {
             kind: "inSource",
             reason: &s.reason,
         }),
+        notes: &f.notes,
     }
 }
 

@@ -54,7 +54,7 @@ pub(crate) fn detect(path: &Path, text: &str, file: FileId) -> Detected {
         yaml::parse(text, file)
     };
     match parsed {
-        Ok(docs) => match docs.first() {
+        Ok(mut docs) => match docs.first() {
             Some(root) if is_template(root) => {
                 if let Some(second) = docs.get(1) {
                     return Detected::Broken(SyntaxError {
@@ -66,7 +66,9 @@ pub(crate) fn detect(path: &Path, text: &str, file: FileId) -> Detected {
                         first: None,
                     });
                 }
-                Detected::Template(root.clone())
+                // Moved, not cloned: a template's tree is several times
+                // the size of its text.
+                Detected::Template(docs.swap_remove(0))
             }
             _ => Detected::NotTemplate,
         },

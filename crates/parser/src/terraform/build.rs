@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use phiguard_model::{Attribute, Block, Body, Dialect, Resource, ResourceId, Span};
 
+use super::bodies::EvBody;
 use super::eval::Evaluator;
-use super::instances::{EvBody, Form};
+use super::expand::Form;
 use super::link::Links;
 
 /// Where a resource came from: its module instance and configuration (the

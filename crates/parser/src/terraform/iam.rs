@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use phiguard_model::{Span, Spanned};
 
+use super::bodies::{EvBlock, EvBody};
 use super::config::ResourceDecl;
 use super::eval::Evaluator;
-use super::instances::{EvBlock, EvBody};
 use super::value::{Meta, K, V};
 
 /// A statement block, or a statement object in `.tf.json`.

@@ -6,9 +6,11 @@
 //! ([`eval`], [`instances`]) instantiates a directory as often as it is
 //! called, without reading or parsing it again.
 
+mod bodies;
 mod build;
 mod config;
 mod eval;
+mod expand;
 mod hcl;
 mod iam;
 mod inputs;
@@ -120,6 +122,10 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let domains = search_domain::build(model, &placed, &links);
     model.buckets.extend(buckets);
     model.domains.extend(domains);
+    // Freeing every file's expression tree takes a while; nothing waits
+    // for it.
+    crate::parallel::init_pool();
+    rayon::spawn(move || drop(configs));
 }
 
 /// A file's id and its parsed form, or why it could not be parsed.

@@ -9,7 +9,8 @@ use std::rc::Rc;
 use phiguard_model::{FileId, UnavailableModule};
 
 use super::eval::Evaluator;
-use super::instances::{CallExpansion, Form, Instance, Parent};
+use super::expand::Form;
+use super::instances::{CallExpansion, Instance, Parent};
 use super::value::{fail, Fail};
 use crate::json;
 

@@ -1,6 +1,5 @@
 //! One way for the views to read a resource body, whichever way it was
-//! written: HCL blocks, HCL `dynamic` blocks, or `.tf.json` objects and
-//! lists of objects.
+//! written: HCL blocks or `.tf.json` objects and lists of objects.
 
 use phiguard_model::{Body, Span, Value, ValueKind};
 
@@ -32,51 +31,27 @@ impl<'a> Node<'a> {
         self.attr(name).cloned()
     }
 
-    /// The nested blocks called `name`, in source order.
-    ///
-    /// A `dynamic "name"` block counts as one block whose body is its
-    /// `content`: whether it yields any instance is not known yet, and
-    /// assuming it does keeps a rule from reporting a setting as missing
-    /// when it is only unknown.
+    /// The nested blocks called `name`, in source order: HCL blocks
+    /// (`dynamic` ones already expanded by evaluation) or `.tf.json`
+    /// objects and lists of objects.
     pub fn blocks(self, name: &str) -> Vec<Part<'a>> {
         let mut out = Vec::new();
         if let Node::Body(body) = self {
-            for block in &body.blocks {
-                if block.ident.value == name {
-                    out.push(Part {
+            out.extend(
+                body.blocks
+                    .iter()
+                    .filter(|block| block.ident.value == name)
+                    .map(|block| Part {
                         span: block.span,
                         node: Node::Body(&block.body),
-                    });
-                } else if block.ident.value == "dynamic"
-                    && block.labels.first().is_some_and(|l| l.value == name)
-                {
-                    if let Some(content) = block.body.block("content") {
-                        out.push(Part {
-                            span: block.span,
-                            node: Node::Body(&content.body),
-                        });
-                    }
-                }
-            }
+                    }),
+            );
         }
         if let Some(value) = self.attr(name) {
             out.extend(objects(value).map(|v| Part {
                 span: v.span,
                 node: Node::Map(v),
             }));
-        }
-        if let Some(dynamic) = self.attr("dynamic") {
-            for spec in objects(dynamic)
-                .filter_map(|d| d.get(name))
-                .flat_map(objects)
-            {
-                for content in spec.get("content").into_iter().flat_map(objects) {
-                    out.push(Part {
-                        span: spec.span,
-                        node: Node::Map(content),
-                    });
-                }
-            }
         }
         out
     }
@@ -99,7 +74,7 @@ fn objects(value: &Value) -> impl Iterator<Item = &Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use phiguard_model::{Block, FileId, Spanned};
+    use phiguard_model::{FileId, Spanned};
 
     fn span(n: usize) -> Span {
         Span::new(FileId(0), n..n + 1)
@@ -125,31 +100,5 @@ mod tests {
             Some(true)
         );
         assert_eq!(node.blocks("grant").len(), 2);
-    }
-
-    #[test]
-    fn dynamic_blocks_yield_their_content() {
-        let content = Block {
-            ident: Spanned::new("content".into(), span(0)),
-            labels: vec![],
-            span: span(3),
-            body: Body::default(),
-        };
-        let dynamic = Block {
-            ident: Spanned::new("dynamic".into(), span(0)),
-            labels: vec![Spanned::new("grant".into(), span(0))],
-            span: span(4),
-            body: Body {
-                attributes: vec![],
-                blocks: vec![content],
-            },
-        };
-        let body = Body {
-            attributes: vec![],
-            blocks: vec![dynamic],
-        };
-        let parts = Node::Body(&body).blocks("grant");
-        assert_eq!(parts.len(), 1);
-        assert_eq!(parts[0].span, span(4));
     }
 }

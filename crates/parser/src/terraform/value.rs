@@ -44,6 +44,10 @@ pub(crate) struct Meta {
     /// For a resource or data source object: reading an attribute it does
     /// not have gives an unknown value (the provider computes it).
     pub open: bool,
+    /// For an unknown value: an attribute of a resource of this
+    /// configuration, known once it is created (`aws_kms_key.k.arn`), not
+    /// an input nobody gave. For an open object: its missing attributes are.
+    pub computed: bool,
 }
 
 /// A Terraform error (a wrong type, a missing key): `try` and `can` catch
@@ -60,9 +64,7 @@ pub(crate) fn fail<T>(message: impl Into<String>) -> Result<T, Fail> {
 impl V {
     pub fn new(kind: K, span: Span) -> V {
         let weight = match &kind {
-            K::List(items) => items
-                .iter()
-                .fold(1u32, |w, v| w.saturating_add(v.weight)),
+            K::List(items) => items.iter().fold(1u32, |w, v| w.saturating_add(v.weight)),
             K::Map(entries) => entries
                 .iter()
                 .fold(1u32, |w, (_, v)| w.saturating_add(v.weight)),
@@ -105,6 +107,18 @@ impl V {
 
     pub fn unknown(reason: impl Into<Rc<str>>, span: Span) -> V {
         V::new(K::Unknown(reason.into()), span)
+    }
+
+    /// An unknown attribute of a resource of this configuration.
+    pub fn computed(reason: impl Into<Rc<str>>, span: Span) -> V {
+        V::unknown(reason, span).with_meta(Meta {
+            computed: true,
+            ..Meta::default()
+        })
+    }
+
+    pub fn is_computed(&self) -> bool {
+        self.meta.as_ref().is_some_and(|m| m.computed)
     }
 
     pub fn with_meta(mut self, meta: Meta) -> V {
@@ -286,6 +300,9 @@ impl V {
                     .map(|(k, v)| (k.clone(), v.to_model(link)))
                     .collect(),
             ),
+            K::Unknown(reason) if self.is_computed() => {
+                return Value::computed(reason.to_string(), self.span)
+            }
             K::Unknown(reason) => return Value::unknown(reason.to_string(), self.span),
         };
         Value::new(kind, self.span)

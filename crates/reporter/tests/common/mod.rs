@@ -90,6 +90,7 @@ pub fn finding(
         fix: fix.map(str::to_string),
         fingerprint,
         suppressed: None,
+        notes: Vec::new(),
     }
 }
 
@@ -166,6 +167,17 @@ pub fn report() -> Report {
     suppressed.suppressed = Some(Suppression {
         reason: "this is the log bucket".to_string(),
     });
+    let mut public_acl = finding(
+        "s3-public-acl",
+        Severity::Critical,
+        "bucket ACL \"public-read\" lets anyone on the internet list and read every object",
+        span_of(s3, S3_TF, "\"public-read\"", 0),
+        records.clone(),
+        "acl",
+        &["164.312(a)(1)", "164.312(e)(1)"],
+        Some("acl = \"private\""),
+    );
+    public_acl.notes = vec!["through `module \"records\"` at infra/main.tf:3:1".to_string()];
     let mut report =
         Report {
             rules: rules(),
@@ -186,16 +198,7 @@ pub fn report() -> Report {
                 &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
                 Some("versioning_configuration {\n  status = \"Enabled\"\n}"),
             ),
-            finding(
-                "s3-public-acl",
-                Severity::Critical,
-                "bucket ACL \"public-read\" lets anyone on the internet list and read every object",
-                span_of(s3, S3_TF, "\"public-read\"", 0),
-                records.clone(),
-                "acl",
-                &["164.312(a)(1)", "164.312(e)(1)"],
-                Some("acl = \"private\""),
-            ),
+            public_acl,
             finding(
                 "s3-encryption-missing",
                 Severity::High,
@@ -228,6 +231,12 @@ pub fn report() -> Report {
             skipped: vec![Skipped {
                 path: "k8s/deploy.yaml".to_string(),
                 reason: "not Terraform or CloudFormation".to_string(),
+            }],
+            unavailable_modules: vec![phiguard_model::UnavailableModule {
+                address: "module.vpc".to_string(),
+                source: "terraform-aws-modules/vpc/aws".to_string(),
+                span: span_of(s3, S3_TF, "resource", 0),
+                reason: "not available offline: run `terraform init` so that .terraform/modules holds it".to_string(),
             }],
         };
     report.sort();

@@ -386,10 +386,11 @@ impl<'a> Evaluator<'a> {
 
     pub(crate) fn get_attr(&self, value: V, name: &str, span: Span, t: &Traversal) -> R {
         let open = value.is_open();
+        let computed = value.is_computed();
         match value.kind {
             K::Map(entries) => match entries.iter().find(|(k, _)| k.value == name) {
                 Some((_, v)) => Ok(v.clone().at(span)),
-                None if open => Ok(self.not_known(t, span)),
+                None if open => Ok(self.not_known(t, span, computed)),
                 None => fail(format!("the object has no attribute {name:?}")),
             },
             K::Unknown(reason) => Ok(V::unknown(reason, span)),
@@ -409,6 +410,7 @@ impl<'a> Evaluator<'a> {
             return Ok(V::unknown(reason.clone(), span));
         }
         let open = value.is_open();
+        let computed = value.is_computed();
         match value.kind {
             K::List(items) => {
                 let n = match &key.kind {
@@ -440,7 +442,7 @@ impl<'a> Evaluator<'a> {
                 };
                 match entries.iter().find(|(k, _)| k.value == name) {
                     Some((_, v)) => Ok(v.clone().at(span)),
-                    None if open => Ok(self.not_known(t, span)),
+                    None if open => Ok(self.not_known(t, span, computed)),
                     None => fail(format!("the map has no key {name:?}")),
                 }
             }
@@ -449,12 +451,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// An attribute the provider computes.
-    fn not_known(&self, t: &Traversal, span: Span) -> V {
-        V::unknown(
-            format!("`{}` is not known offline", self.traversal_text(t, span)),
-            span,
-        )
+    /// An attribute the provider computes (`computed`: of a resource this
+    /// configuration creates, rather than one read by a data source).
+    fn not_known(&self, t: &Traversal, span: Span, computed: bool) -> V {
+        let reason = format!("`{}` is not known offline", self.traversal_text(t, span));
+        if computed {
+            V::computed(reason, span)
+        } else {
+            V::unknown(reason, span)
+        }
     }
 
     fn for_expr<'e>(&mut self, cx: &mut Ctx<'e>, f: &'e super::ir::ForExpr, span: Span) -> R {

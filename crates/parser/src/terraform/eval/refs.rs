@@ -5,7 +5,7 @@
 use phiguard_model::Span;
 
 use super::{Ctx, Evaluator};
-use crate::terraform::instances::{Expansion, Form, Key};
+use crate::terraform::expand::{Expansion, Form, Key};
 use crate::terraform::ir::{Op, Traversal};
 use crate::terraform::modules::relative;
 use crate::terraform::value::{fail, Fail, R, V};

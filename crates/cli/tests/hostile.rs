@@ -1,0 +1,477 @@
+//! Hostile and broken inputs: each gives an error or a skip naming the file
+//! and why, within 5 seconds and 1 GB, and a good file linted in the same
+//! run is still reported.
+//!
+//! Big inputs are generated here, under the target directory, and removed
+//! afterwards; none is committed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Wall time allowed for one run (the debug binary, on a 2-core machine).
+const TIME_LIMIT: Duration = Duration::from_secs(5);
+/// Peak resident memory allowed for one run.
+const MEMORY_LIMIT_KB: i64 = 1 << 20;
+
+/// A bucket with a public ACL: a finding whatever else is in the run.
+const GOOD: &str = r#"resource "aws_s3_bucket" "good" {
+  bucket = "patient-records"
+  acl    = "public-read"
+}
+"#;
+
+/// A fresh folder for one case, with `good/main.tf` in it; removed on drop.
+struct Case {
+    dir: PathBuf,
+}
+
+impl Case {
+    fn new(name: &str) -> Case {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("hostile")
+            .join(name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("good")).unwrap();
+        fs::create_dir_all(dir.join("bad")).unwrap();
+        fs::write(dir.join("good/main.tf"), GOOD).unwrap();
+        Case { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// `phiguard lint ARGS --format json` in the case folder, within the
+    /// time and memory limits; the report and the exit code.
+    fn lint(&self, args: &[&str]) -> Report {
+        let out = self.path("report.json");
+        let err = self.path("stderr.txt");
+        let start = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_phiguard"))
+            .current_dir(&self.dir)
+            .arg("lint")
+            .args(args)
+            .args(["--format", "json", "--output", "report.json"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&err).unwrap())
+            .spawn()
+            .unwrap();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > TIME_LIMIT * 2 {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("phiguard lint {args:?} still running after {:?}", start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let elapsed = start.elapsed();
+        // The largest peak of any child of this test process so far: a bound
+        // for this one too.
+        let peak_kb = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+            .unwrap()
+            .max_rss();
+        let stderr = fs::read_to_string(&err).unwrap_or_default();
+        assert!(
+            elapsed < TIME_LIMIT,
+            "phiguard lint {args:?} took {elapsed:?}"
+        );
+        assert!(
+            peak_kb < MEMORY_LIMIT_KB,
+            "phiguard lint {args:?}: peak RSS {peak_kb} KB"
+        );
+        let code = status.code().unwrap_or_else(|| {
+            panic!("phiguard lint {args:?} was killed ({status:?}); stderr:\n{stderr}")
+        });
+        assert!(
+            (0..=2).contains(&code),
+            "exit code {code}; stderr:\n{stderr}"
+        );
+        let text = fs::read_to_string(&out)
+            .unwrap_or_else(|e| panic!("no report ({e}); stderr:\n{stderr}"));
+        let json: Value = serde_json::from_str(&text).unwrap();
+        eprintln!(
+            "phiguard lint {args:?}: exit {code}, {elapsed:?}, peak RSS of children so far {} MB",
+            peak_kb / 1024
+        );
+        Report { code, json }
+    }
+}
+
+impl Drop for Case {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+struct Report {
+    code: i32,
+    json: Value,
+}
+
+impl Report {
+    /// The good file was linted and reported.
+    fn good_file_reported(&self) -> &Self {
+        let findings = self.json["findings"].as_array().unwrap();
+        assert!(
+            findings.iter().any(|f| f["file"] == "good/main.tf"),
+            "no finding in good/main.tf: {:#}",
+            self.json
+        );
+        self
+    }
+
+    /// An error for `file` whose message contains `text`; a run with an
+    /// error exits 2.
+    fn error(&self, file: &str, text: &str) -> &Self {
+        let errors = self.json["errors"].as_array().unwrap();
+        assert!(
+            errors.iter().any(|e| e["file"] == file
+                && e["message"].as_str().unwrap().contains(text)),
+            "no error for {file} containing {text:?}: {:#}",
+            self.json["errors"]
+        );
+        assert_eq!(self.code, 2);
+        self
+    }
+
+    /// A skipped entry for `file` whose reason contains `text`.
+    fn skipped(&self, file: &str, text: &str) -> &Self {
+        let skipped = self.json["skipped"].as_array().unwrap();
+        assert!(
+            skipped.iter().any(|s| s["file"] == file
+                && s["reason"].as_str().unwrap().contains(text)),
+            "no skip of {file} containing {text:?}: {:#}",
+            self.json["skipped"]
+        );
+        self
+    }
+
+    /// Nothing about `file`: neither an error nor a skip.
+    fn clean(&self, file: &str) -> &Self {
+        for key in ["errors", "skipped"] {
+            let entries = self.json[key].as_array().unwrap();
+            assert!(
+                !entries.iter().any(|e| e["file"] == file),
+                "{key} mention {file}: {:#}",
+                self.json[key]
+            );
+        }
+        self
+    }
+}
+
+fn nested(open: &str, inner: &str, close: &str, depth: usize) -> String {
+    let mut text = open.repeat(depth);
+    text.push_str(inner);
+    text.push_str(&close.repeat(depth));
+    text
+}
+
+const TEMPLATE_HEAD: &str = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n";
+
+#[test]
+fn hcl_nested_100000_levels() {
+    let case = Case::new("hcl-nesting");
+    for (name, open, close) in [("list", "[", "]"), ("call", "f(", ")"), ("template", "\"${", "}\"")] {
+        let text = format!("locals {{\n  a = {}\n}}\n", nested(open, "1", close, 100_000));
+        case.write(&format!("bad/{name}.tf"), text);
+    }
+    let blocks = format!(
+        "resource \"aws_s3_bucket\" \"b\" {{\n{}{}}}\n",
+        "x {\n".repeat(100_000),
+        "}\n".repeat(100_000)
+    );
+    case.write("bad/blocks.tf", blocks);
+    let report = case.lint(&["."]);
+    report.good_file_reported();
+    for name in ["list", "call", "template", "blocks"] {
+        report.error(
+            &format!("bad/{name}.tf"),
+            "invalid HCL: nested more than 128 levels deep",
+        );
+    }
+}
+
+#[test]
+fn yaml_nested_100000_levels() {
+    let case = Case::new("yaml-nesting");
+    let flow = format!(
+        "{TEMPLATE_HEAD}  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: {}\n",
+        nested("[", "1", "]", 100_000)
+    );
+    case.write("bad/flow.yaml", flow);
+    let maps = format!(
+        "{TEMPLATE_HEAD}  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: {}\n",
+        nested("{a: ", "1", "}", 100_000)
+    );
+    case.write("bad/maps.yaml", maps);
+    // Compact block sequences: `- - - 1` nests one level per dash.
+    let block = format!(
+        "{TEMPLATE_HEAD}  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        {}1\n",
+        "- ".repeat(100_000)
+    );
+    case.write("bad/block.yaml", block);
+    let report = case.lint(&["."]);
+    report.good_file_reported();
+    report.error("bad/flow.yaml", "YAML");
+    report.error("bad/maps.yaml", "nests more than 128 levels deep");
+    report.error("bad/block.yaml", "nests more than 128 levels deep");
+}
+
+#[test]
+fn json_nested_100000_levels() {
+    let case = Case::new("json-nesting");
+    let template = format!(
+        r#"{{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {{"B": {{"Type": "AWS::S3::Bucket", "Properties": {{"Tags": {}}}}}}}}}"#,
+        nested("[", "1", "]", 100_000)
+    );
+    case.write("bad/template.json", template);
+    let tf_json = format!(
+        r#"{{"locals": {{"a": {}}}}}"#,
+        nested(r#"{"a": "#, "1", "}", 100_000)
+    );
+    case.write("bad/main.tf.json", tf_json);
+    let report = case.lint(&["."]);
+    report.good_file_reported();
+    report.error(
+        "bad/template.json",
+        "invalid JSON: nested more than 128 levels deep",
+    );
+    report.error(
+        "bad/main.tf.json",
+        "invalid JSON: nested more than 128 levels deep",
+    );
+}
+
+#[test]
+fn a_100_mb_file() {
+    let case = Case::new("big-file");
+    // Real Terraform, so that only the limit keeps this run short.
+    let path = case.path("bad/main.tf");
+    let mut out = BufWriter::new(fs::File::create(&path).unwrap());
+    let mut written = 0usize;
+    let mut n = 0;
+    while written < 100_000_000 {
+        let block = format!(
+            "resource \"aws_s3_bucket\" \"b{n}\" {{\n  bucket = \"bucket-{n}\"\n  acl    = \"public-read\"\n}}\n\n"
+        );
+        out.write_all(block.as_bytes()).unwrap();
+        written += block.len();
+        n += 1;
+    }
+    out.flush().unwrap();
+    drop(out);
+    // A JSON file that big is no template (CloudFormation takes 1 MB).
+    let json = fs::File::create(case.path("bad/data.json")).unwrap();
+    json.set_len(100_000_000).unwrap();
+    let report = case.lint(&["."]);
+    report
+        .good_file_reported()
+        .error("bad/main.tf", "over phiguard's limit of 16 MiB")
+        .skipped("bad/data.json", "over phiguard's limit of 16 MiB");
+    // Named on the command line.
+    let report = case.lint(&["good/main.tf", "bad/main.tf", "bad/data.json"]);
+    report
+        .good_file_reported()
+        .error("bad/main.tf", "over phiguard's limit of 16 MiB")
+        .skipped("bad/data.json", "over phiguard's limit of 16 MiB");
+}
+
+#[test]
+fn a_yaml_alias_bomb() {
+    let case = Case::new("alias-bomb");
+    // Ten levels of ten aliases each: 10^10 nodes if expanded.
+    let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\n");
+    text.push_str("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..10 {
+        let previous = format!("*l{}", level - 1);
+        let items = vec![previous.as_str(); 10].join(", ");
+        text.push_str(&format!("l{level}: &l{level} [{items}]\n"));
+    }
+    text.push_str("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: *l9\n");
+    case.write("bad/bomb.yaml", text);
+    let report = case.lint(&["."]);
+    report
+        .good_file_reported()
+        .error("bad/bomb.yaml", "aliases expand to more than 100000 nodes");
+}
+
+#[test]
+fn invalid_utf8_and_binary_data() {
+    let case = Case::new("binary");
+    case.write(
+        "bad/latin1.tf",
+        b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"caf\xe9\"\n}\n",
+    );
+    // Pseudo-random bytes (a fixed generator: the same every run).
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: Vec<u8> = (0..256 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    case.write("bad/noise.tf", &noise);
+    // Binary that happens to be valid UTF-8: control characters and NULs.
+    let control: Vec<u8> = (0..64 * 1024).map(|i| (i % 32) as u8).collect();
+    case.write("bad/control.tf", &control);
+    case.write("bad/noise.yaml", &noise);
+    let report = case.lint(&[".", "bad/noise.yaml"]);
+    report
+        .good_file_reported()
+        .error("bad/latin1.tf", "not UTF-8 text (invalid byte on line 2)")
+        .error("bad/noise.tf", "not UTF-8 text")
+        .error("bad/control.tf", "invalid HCL")
+        .error("bad/noise.yaml", "not UTF-8 text");
+}
+
+#[test]
+fn empty_files() {
+    let case = Case::new("empty");
+    case.write("bad/empty.tf", "");
+    case.write("bad/empty.tf.json", "");
+    case.write("bad/empty.yaml", "");
+    case.write("bad/empty.json", "");
+    let report = case.lint(&[".", "bad/empty.yaml", "bad/empty.json"]);
+    // An empty .tf is valid Terraform with nothing in it; an empty .tf.json
+    // is not JSON; empty YAML and JSON are no templates.
+    report
+        .good_file_reported()
+        .clean("bad/empty.tf")
+        .error("bad/empty.tf.json", "invalid JSON")
+        .skipped("bad/empty.yaml", "not a Terraform file or a CloudFormation template")
+        .skipped("bad/empty.json", "not a Terraform file or a CloudFormation template");
+}
+
+#[test]
+fn one_10_mb_line() {
+    let case = Case::new("long-line");
+    let blob = "a".repeat(10_000_000);
+    // One line, no newline at the end.
+    case.write("bad/main.tf", format!("locals {{ blob = \"{blob}\" }}"));
+    // And one line that does not parse, so the error has to point into it.
+    case.write("bad/broken.tf", format!("locals {{ blob = \"{blob} }}"));
+    let report = case.lint(&["."]);
+    report
+        .good_file_reported()
+        .clean("bad/main.tf")
+        .error("bad/broken.tf", "invalid HCL");
+    let start = &report.json["errors"][0]["start"];
+    assert_eq!(start["line"], 1, "{:#}", report.json["errors"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops() {
+    use std::os::unix::fs::symlink;
+    let case = Case::new("symlink-loop");
+    symlink("loop-b.tf", case.path("bad/loop-a.tf")).unwrap();
+    symlink("loop-a.tf", case.path("bad/loop-b.tf")).unwrap();
+    symlink("loop.yaml", case.path("bad/loop.yaml")).unwrap();
+    // A directory that contains itself: not followed, so no endless walk.
+    symlink("..", case.path("bad/up")).unwrap();
+    let report = case.lint(&["."]);
+    report
+        .good_file_reported()
+        .skipped("bad/loop-a.tf", "too many levels of symbolic links")
+        .skipped("bad/loop-b.tf", "too many levels of symbolic links")
+        .skipped("bad/loop.yaml", "too many levels of symbolic links");
+    let report = case.lint(&["good/main.tf", "bad/loop-a.tf"]);
+    report
+        .good_file_reported()
+        .error("bad/loop-a.tf", "too many levels of symbolic links");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let case = Case::new("unreadable");
+    symlink("missing.tf", case.path("bad/dangling.tf")).unwrap();
+    // Reading /proc/self/mem from its start fails even for root.
+    symlink("/proc/self/mem", case.path("bad/mem.tf")).unwrap();
+    let report = case.lint(&["good/main.tf", "bad/dangling.tf", "bad/mem.tf"]);
+    report
+        .good_file_reported()
+        .error("bad/dangling.tf", "no such file or directory")
+        .error("bad/mem.tf", "cannot read the file");
+    // Found by walking, the dangling link is skipped with its reason.
+    let report = case.lint(&["."]);
+    report
+        .good_file_reported()
+        .skipped("bad/dangling.tf", "no such file or directory")
+        .error("bad/mem.tf", "cannot read the file");
+
+    let locked = case.write("bad/locked.tf", GOOD);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&locked).is_ok() {
+        eprintln!(
+            "skipping the chmod 000 case: this user (root?) can read a file without read permission"
+        );
+        return;
+    }
+    let report = case.lint(&["good/main.tf", "bad/locked.tf"]);
+    report
+        .good_file_reported()
+        .error("bad/locked.tf", "cannot read the file: permission denied");
+}
+
+#[test]
+fn a_directory_named_like_a_file() {
+    let case = Case::new("directory-x-tf");
+    case.write("bad/x.tf/main.tf", GOOD.replace("\"good\"", "\"inside\""));
+    fs::create_dir_all(case.path("bad/empty.tf")).unwrap();
+    fs::create_dir_all(case.path("bad/t.yaml")).unwrap();
+    // A directory is walked, whatever its name.
+    for args in [&["."][..], &["good/main.tf", "bad/x.tf", "bad/empty.tf", "bad/t.yaml"]] {
+        let report = case.lint(args);
+        report
+            .good_file_reported()
+            .clean("bad/x.tf")
+            .clean("bad/empty.tf")
+            .clean("bad/t.yaml");
+        let findings = report.json["findings"].as_array().unwrap();
+        assert!(findings.iter().any(|f| f["file"] == "bad/x.tf/main.tf"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_file() {
+    let case = Case::new("fifo");
+    let made = Command::new("mkfifo")
+        .arg(case.path("bad/pipe.tf"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    // Opening a FIFO for reading would wait for a writer forever.
+    let report = case.lint(&["good/main.tf", "bad/pipe.tf"]);
+    report
+        .good_file_reported()
+        .error("bad/pipe.tf", "not a regular file");
+    let report = case.lint(&["."]);
+    report.good_file_reported().clean("bad/pipe.tf");
+}

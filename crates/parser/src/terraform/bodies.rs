@@ -1,0 +1,246 @@
+//! Evaluated bodies: attributes and blocks with `dynamic` blocks expanded,
+//! and the objects references to a resource instance read.
+
+use std::rc::Rc;
+
+use phiguard_model::{Span, Spanned};
+
+use super::config::ResourceDecl;
+use super::eval::operators::iterate;
+use super::eval::{Ctx, Evaluator};
+use super::ir::{BlockIr, BodyIr, ExprKind};
+use super::types::constant;
+use super::value::{Fail, Meta, K, V};
+
+/// An evaluated body: attributes and blocks, `dynamic` blocks expanded.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EvBody {
+    pub attrs: Vec<(Spanned<String>, V)>,
+    pub blocks: Vec<EvBlock>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EvBlock {
+    pub ident: Spanned<String>,
+    pub labels: Vec<Spanned<String>>,
+    pub span: Span,
+    pub body: EvBody,
+}
+
+impl Evaluator<'_> {
+    pub fn eval_body<'e>(&mut self, cx: &mut Ctx<'e>, body: &'e BodyIr) -> EvBody {
+        let attrs = body
+            .attrs
+            .iter()
+            .map(|a| (a.key.clone(), self.value(cx, &a.expr)))
+            .collect();
+        let mut blocks = Vec::with_capacity(body.blocks.len());
+        for block in &body.blocks {
+            if block.ident.value == "dynamic" && block.labels.len() == 1 {
+                self.dynamic(cx, block, &mut blocks);
+            } else {
+                blocks.push(EvBlock {
+                    ident: block.ident.clone(),
+                    labels: block.labels.clone(),
+                    span: block.span,
+                    body: self.eval_body(cx, &block.body),
+                });
+            }
+        }
+        EvBody { attrs, blocks }
+    }
+
+    /// A `dynamic "NAME"` block: one `NAME` block per item of `for_each`,
+    /// pointing at the dynamic block. When the items are not known, one
+    /// block is made, so that a rule sees the setting as unknown, not absent.
+    fn dynamic<'e>(&mut self, cx: &mut Ctx<'e>, block: &'e BlockIr, out: &mut Vec<EvBlock>) {
+        let Some(label) = block.labels.first() else {
+            return;
+        };
+        let Some(content) = block
+            .body
+            .blocks
+            .iter()
+            .find(|b| b.ident.value == "content")
+        else {
+            return;
+        };
+        let iterator: &'e str = match block.body.attr("iterator").map(|e| &e.kind) {
+            Some(ExprKind::Var(name) | ExprKind::String(name)) => name,
+            _ => &label.value,
+        };
+        let items = match block.body.attr("for_each") {
+            Some(expr) => {
+                let value = self.value(cx, expr);
+                match iterate(value) {
+                    Ok(Ok(items)) => items,
+                    Ok(Err(reason)) => {
+                        let unknown = V::unknown(reason, expr.span);
+                        vec![(unknown.clone(), unknown)]
+                    }
+                    Err(Fail(message)) => {
+                        let unknown = V::unknown(message, expr.span);
+                        vec![(unknown.clone(), unknown)]
+                    }
+                }
+            }
+            None => return,
+        };
+        for (key, value) in items {
+            let span = block.span;
+            let object = V::map(
+                vec![
+                    (Spanned::new("key".into(), span), key),
+                    (Spanned::new("value".into(), span), value),
+                ],
+                span,
+            );
+            let mark = cx.scope.len();
+            cx.scope.push((iterator, object));
+            let body = self.eval_body(cx, &content.body);
+            cx.scope.truncate(mark);
+            out.push(EvBlock {
+                ident: label.clone(),
+                labels: Vec::new(),
+                span,
+                body,
+            });
+        }
+    }
+}
+
+/// A body as written: constants known, the rest not evaluated (for
+/// resources no view reads and nothing refers to).
+pub(crate) fn written_body(body: &BodyIr) -> EvBody {
+    thread_local! {
+        static NOT_EVALUATED: Rc<str> = Rc::from("not evaluated: no rule reads this resource");
+    }
+    written(body, &NOT_EVALUATED.with(Rc::clone))
+}
+
+fn written(body: &BodyIr, reason: &Rc<str>) -> EvBody {
+    let attrs = body
+        .attrs
+        .iter()
+        .map(|a| {
+            let value = constant(&a.expr)
+                .unwrap_or_else(|| V::unknown(Rc::clone(reason), a.expr.span));
+            (a.key.clone(), value)
+        })
+        .collect();
+    let blocks = body
+        .blocks
+        .iter()
+        .map(|b| EvBlock {
+            ident: b.ident.clone(),
+            labels: b.labels.clone(),
+            span: b.span,
+            body: written(&b.body, reason),
+        })
+        .collect();
+    EvBody { attrs, blocks }
+}
+
+/// A configured, non-null attribute of an object's entries.
+fn configured(entries: &[(Spanned<String>, V)], name: &str) -> Option<V> {
+    entries
+        .iter()
+        .find(|(k, _)| k.value == name)
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.is_null())
+}
+
+fn set(entries: &mut Vec<(Spanned<String>, V)>, name: &str, value: V, span: Span) {
+    match entries.iter_mut().find(|(k, _)| k.value == name) {
+        Some((_, slot)) => *slot = value,
+        None => entries.push((Spanned::new(name.to_string(), span), value)),
+    }
+}
+
+/// A body as an object: attributes, and nested blocks as lists of objects.
+pub(crate) fn body_object(body: &EvBody, span: Span) -> V {
+    let mut entries = body.attrs.clone();
+    for block in &body.blocks {
+        let object = body_object(&block.body, block.span);
+        match entries
+            .iter_mut()
+            .find(|(k, _)| k.value == block.ident.value)
+        {
+            Some((
+                _,
+                V {
+                    kind: K::List(items),
+                    ..
+                },
+            )) => Rc::make_mut(items).push(object),
+            Some(_) => {}
+            None => entries.push((block.ident.clone(), V::list(vec![object], block.span))),
+        }
+    }
+    V::map(entries, span)
+}
+
+/// A resource instance as references see it: its arguments, plus the
+/// bucket or domain name under the attributes that stand for it (`id`,
+/// `bucket`, `arn`), marked with the instance so satellites link to it.
+/// Every instance's `id` and `arn` are marked too, so that linking can tell
+/// a satellite of some other resource from one of an unknown bucket.
+pub(crate) fn resource_object(decl: &ResourceDecl, body: &EvBody, id: u32, address: &str) -> V {
+    let mut object = body_object(body, decl.span);
+    let K::Map(entries) = &mut object.kind else {
+        return object;
+    };
+    let entries = Rc::make_mut(entries);
+    let linked = |v: V| {
+        let mut meta = v.meta.as_deref().cloned().unwrap_or_default();
+        meta.origin = Some(id);
+        v.with_meta(meta)
+    };
+    let computed = |attr: &str| {
+        let reason = format!("`{address}.{attr}` is not known offline");
+        linked(V::computed(reason, decl.header))
+    };
+    let (id_value, arn_value, extra) = match decl.resource_type.as_str() {
+        "aws_s3_bucket" => {
+            let name = configured(entries, "bucket").unwrap_or_else(|| {
+                V::computed(
+                    format!("the name of {address} is chosen by AWS when it is created"),
+                    decl.header,
+                )
+            });
+            let arn = match name.as_str() {
+                Some(text) => V::string(format!("arn:aws:s3:::{text}"), name.span),
+                None => name.clone(),
+            };
+            let bucket = ("bucket", linked(name.clone()));
+            (linked(name), linked(arn), Some(bucket))
+        }
+        "aws_elasticsearch_domain" | "aws_opensearch_domain" => {
+            let name = configured(entries, "domain_name").map(|n| ("domain_name", linked(n)));
+            (computed("id"), computed("arn"), name)
+        }
+        // A satellite's id is its bucket (`bucket = aws_s3_bucket_policy.p.id`
+        // orders one satellite after another on the same bucket).
+        satellite if satellite.starts_with("aws_s3_bucket_") => {
+            let id = configured(entries, "id")
+                .or_else(|| configured(entries, "bucket"))
+                .unwrap_or_else(|| computed("id"));
+            (id, computed("arn"), None)
+        }
+        _ => (
+            configured(entries, "id").unwrap_or_else(|| computed("id")),
+            configured(entries, "arn").unwrap_or_else(|| computed("arn")),
+            None,
+        ),
+    };
+    set(entries, "id", id_value, decl.header);
+    set(entries, "arn", arn_value, decl.header);
+    if let Some((name, value)) = extra {
+        set(entries, name, value, decl.header);
+    }
+    object.with_meta(Meta {
+        open: true,
+        computed: true,
+        ..Meta::default()
+    })
+}
