@@ -36,7 +36,11 @@ fn lint(path: &Path, threads: Option<&str>, wrapper: &[&str]) -> Output {
 }
 
 fn assert_same(what: &str, a: &Output, b: &Output) {
-    assert_eq!(a.status.code(), b.status.code(), "{what}: exit codes differ");
+    assert_eq!(
+        a.status.code(),
+        b.status.code(),
+        "{what}: exit codes differ"
+    );
     assert!(
         a.stdout == b.stdout,
         "{what}: the JSON reports differ\n--- first\n{}\n--- second\n{}",

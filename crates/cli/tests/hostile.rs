@@ -78,7 +78,10 @@ impl Case {
             if start.elapsed() > TIME_LIMIT * 2 {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("phiguard lint {args:?} still running after {:?}", start.elapsed());
+                panic!(
+                    "phiguard lint {args:?} still running after {:?}",
+                    start.elapsed()
+                );
             }
             std::thread::sleep(Duration::from_millis(5));
         };
@@ -143,8 +146,9 @@ impl Report {
     fn error(&self, file: &str, text: &str) -> &Self {
         let errors = self.json["errors"].as_array().unwrap();
         assert!(
-            errors.iter().any(|e| e["file"] == file
-                && e["message"].as_str().unwrap().contains(text)),
+            errors
+                .iter()
+                .any(|e| e["file"] == file && e["message"].as_str().unwrap().contains(text)),
             "no error for {file} containing {text:?}: {:#}",
             self.json["errors"]
         );
@@ -156,8 +160,9 @@ impl Report {
     fn skipped(&self, file: &str, text: &str) -> &Self {
         let skipped = self.json["skipped"].as_array().unwrap();
         assert!(
-            skipped.iter().any(|s| s["file"] == file
-                && s["reason"].as_str().unwrap().contains(text)),
+            skipped
+                .iter()
+                .any(|s| s["file"] == file && s["reason"].as_str().unwrap().contains(text)),
             "no skip of {file} containing {text:?}: {:#}",
             self.json["skipped"]
         );
@@ -190,8 +195,15 @@ const TEMPLATE_HEAD: &str = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\
 #[test]
 fn hcl_nested_100000_levels() {
     let case = Case::new("hcl-nesting");
-    for (name, open, close) in [("list", "[", "]"), ("call", "f(", ")"), ("template", "\"${", "}\"")] {
-        let text = format!("locals {{\n  a = {}\n}}\n", nested(open, "1", close, 100_000));
+    for (name, open, close) in [
+        ("list", "[", "]"),
+        ("call", "f(", ")"),
+        ("template", "\"${", "}\""),
+    ] {
+        let text = format!(
+            "locals {{\n  a = {}\n}}\n",
+            nested(open, "1", close, 100_000)
+        );
         case.write(&format!("bad/{name}.tf"), text);
     }
     let blocks = format!(
@@ -303,10 +315,12 @@ fn a_yaml_alias_bomb() {
     text.push_str("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
     for level in 1..10 {
         let previous = format!("*l{}", level - 1);
-        let items = vec![previous.as_str(); 10].join(", ");
+        let items = [previous.as_str(); 10].join(", ");
         text.push_str(&format!("l{level}: &l{level} [{items}]\n"));
     }
-    text.push_str("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: *l9\n");
+    text.push_str(
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: *l9\n",
+    );
     case.write("bad/bomb.yaml", text);
     let report = case.lint(&["."]);
     report
@@ -359,8 +373,14 @@ fn empty_files() {
         .good_file_reported()
         .clean("bad/empty.tf")
         .error("bad/empty.tf.json", "invalid JSON")
-        .skipped("bad/empty.yaml", "not a Terraform file or a CloudFormation template")
-        .skipped("bad/empty.json", "not a Terraform file or a CloudFormation template");
+        .skipped(
+            "bad/empty.yaml",
+            "not a Terraform file or a CloudFormation template",
+        )
+        .skipped(
+            "bad/empty.json",
+            "not a Terraform file or a CloudFormation template",
+        );
 }
 
 #[test]
@@ -443,7 +463,10 @@ fn a_directory_named_like_a_file() {
     fs::create_dir_all(case.path("bad/empty.tf")).unwrap();
     fs::create_dir_all(case.path("bad/t.yaml")).unwrap();
     // A directory is walked, whatever its name.
-    for args in [&["."][..], &["good/main.tf", "bad/x.tf", "bad/empty.tf", "bad/t.yaml"]] {
+    for args in [
+        &["."][..],
+        &["good/main.tf", "bad/x.tf", "bad/empty.tf", "bad/t.yaml"],
+    ] {
         let report = case.lint(args);
         report
             .good_file_reported()

@@ -281,3 +281,34 @@ fn fixtures_lint_with_findings_and_no_errors() {
     sorted.sort();
     assert_eq!(files, sorted, "findings are sorted by file");
 }
+
+#[test]
+fn a_dynamic_block_over_unknown_items_is_undecided() {
+    let dir = scratch(&[(
+        "main.tf",
+        r#"variable "public" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "b" {
+  dynamic "grant" {
+    for_each = var.public ? [1] : []
+    content {
+      type        = "Group"
+      uri         = "http://acs.amazonaws.com/groups/global/AllUsers"
+      permissions = ["READ"]
+    }
+  }
+}
+"#,
+    )]);
+    let (code, json) = lint_json(dir.path(), &["--select", "s3-public-acl"]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0, "{json:#}");
+    let reason = json["undecided"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("var.public has no value"), "{reason}");
+
+    let (code, json) = lint_json(dir.path(), &["--select", "s3-public-acl", "--var", "public=true"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["findings"][0]["start"]["line"], 10);
+}

@@ -209,7 +209,9 @@ fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
             WalkState::Continue
         })
     });
-    let mut walked = collected.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut walked = collected
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
     walked
         .files
         .sort_by(|a, b| path_order(&a.display_path, &b.display_path));

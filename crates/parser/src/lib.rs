@@ -131,7 +131,9 @@ pub fn load(options: &LoadOptions) -> Model {
     found.files.sort_by(|a, b| {
         discover::path_order(&a.display_path, &b.display_path).then(b.named.cmp(&a.named))
     });
-    found.files.dedup_by(|later, first| later.display_path == first.display_path);
+    found
+        .files
+        .dedup_by(|later, first| later.display_path == first.display_path);
     let mut sources = Vec::with_capacity(found.files.len());
     // Files found only by walking are skipped silently if not templates.
     let named: HashSet<String> = found

@@ -242,7 +242,10 @@ mod tests {
         );
         let text = format!("{{\"a\": \"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
         assert_eq!(json_too_deep(&text), None);
-        assert_eq!(json_too_deep(&nested("{\"a\": ", "1", "}", 100_000)), Some(6 * 128));
+        assert_eq!(
+            json_too_deep(&nested("{\"a\": ", "1", "}", 100_000)),
+            Some(6 * 128)
+        );
     }
 
     #[test]
@@ -288,7 +291,9 @@ mod tests {
 
     #[test]
     fn hcl_scan_survives_anything() {
-        for text in ["\"", "<<", "<<EOF", "<<EOF\n", "/*", "\"${", "}}}]])", "${", "a = \"%%"] {
+        for text in [
+            "\"", "<<", "<<EOF", "<<EOF\n", "/*", "\"${", "}}}]])", "${", "a = \"%%",
+        ] {
             let _ = hcl_too_deep(text);
         }
     }

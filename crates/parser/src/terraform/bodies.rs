@@ -69,23 +69,45 @@ impl Evaluator<'_> {
             Some(ExprKind::Var(name) | ExprKind::String(name)) => name,
             _ => &label.value,
         };
+        // When the items are not known, whether any block exists is not
+        // known either: its settings must not read as written.
+        let mut unknown_items: Option<Rc<str>> = None;
         let items = match block.body.attr("for_each") {
             Some(expr) => {
                 let value = self.value(cx, expr);
-                match iterate(value) {
-                    Ok(Ok(items)) => items,
-                    Ok(Err(reason)) => {
-                        let unknown = V::unknown(reason, expr.span);
-                        vec![(unknown.clone(), unknown)]
+                let reason: String = match iterate(value) {
+                    Ok(Ok(items)) => {
+                        self.expand_dynamic(cx, block, label, content, iterator, items, None, out);
+                        return;
                     }
-                    Err(Fail(message)) => {
-                        let unknown = V::unknown(message, expr.span);
-                        vec![(unknown.clone(), unknown)]
-                    }
-                }
+                    Ok(Err(reason)) => reason.to_string(),
+                    Err(Fail(reason)) => reason,
+                };
+                let why: Rc<str> = Rc::from(format!(
+                    "whether dynamic \"{}\" makes any block is not known ({reason})",
+                    label.value
+                ));
+                let unknown = V::unknown(Rc::clone(&why), expr.span);
+                unknown_items = Some(why);
+                vec![(unknown.clone(), unknown)]
             }
             None => return,
         };
+        self.expand_dynamic(cx, block, label, content, iterator, items, unknown_items, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn expand_dynamic<'e>(
+        &mut self,
+        cx: &mut Ctx<'e>,
+        block: &'e BlockIr,
+        label: &Spanned<String>,
+        content: &'e BlockIr,
+        iterator: &'e str,
+        items: Vec<(V, V)>,
+        unknown_items: Option<Rc<str>>,
+        out: &mut Vec<EvBlock>,
+    ) {
         for (key, value) in items {
             let span = block.span;
             let object = V::map(
@@ -97,8 +119,11 @@ impl Evaluator<'_> {
             );
             let mark = cx.scope.len();
             cx.scope.push((iterator, object));
-            let body = self.eval_body(cx, &content.body);
+            let mut body = self.eval_body(cx, &content.body);
             cx.scope.truncate(mark);
+            if let Some(why) = &unknown_items {
+                body = unknown_body(body, why);
+            }
             out.push(EvBlock {
                 ident: label.clone(),
                 labels: Vec::new(),
@@ -106,6 +131,28 @@ impl Evaluator<'_> {
                 body,
             });
         }
+    }
+}
+
+/// The same body with every setting unknown for `why`, each at its place.
+fn unknown_body(body: EvBody, why: &Rc<str>) -> EvBody {
+    EvBody {
+        attrs: body
+            .attrs
+            .into_iter()
+            .map(|(key, value)| {
+                let span = value.span;
+                (key, V::unknown(Rc::clone(why), span))
+            })
+            .collect(),
+        blocks: body
+            .blocks
+            .into_iter()
+            .map(|b| EvBlock {
+                body: unknown_body(b.body, why),
+                ..b
+            })
+            .collect(),
     }
 }
 
