@@ -29,7 +29,7 @@ struct Entry {
 }
 
 pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
-    let report = lint::analyse(&args.lint)?.report;
+    let report = lint::analyse(&args.lint, crate::progress::wanted(false))?.report;
     let baseline = of(&report);
     let text = serde_json::to_string_pretty(&baseline)
         .map_err(|e| format!("cannot write the baseline: {e}"))?;

@@ -35,7 +35,11 @@ pub struct Config {
 /// repository root (the folder holding `.git`).
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
-    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {
@@ -107,7 +111,11 @@ impl Reader<'_> {
         at(self.file, span, &message)
     }
 
-    fn map<'v>(&self, value: &'v Value, what: &str) -> Result<&'v [(Spanned<String>, Value)], String> {
+    fn map<'v>(
+        &self,
+        value: &'v Value,
+        what: &str,
+    ) -> Result<&'v [(Spanned<String>, Value)], String> {
         value
             .as_map()
             .ok_or_else(|| self.error(value.span, format!("`{what}` must be a mapping")))
@@ -132,21 +140,31 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn one_of(&self, value: &Value, key: &str, allowed: &[&str]) -> Result<Spanned<String>, String> {
+    fn one_of(
+        &self,
+        value: &Value,
+        key: &str,
+        allowed: &[&str],
+    ) -> Result<Spanned<String>, String> {
         let text = self.string(value, key)?;
         if allowed.contains(&text.as_str()) {
             Ok(Spanned::new(text, value.span))
         } else {
             Err(self.error(
                 value.span,
-                format!("`{key}` must be one of {}, not `{text}`", allowed.join(", ")),
+                format!(
+                    "`{key}` must be one of {}, not `{text}`",
+                    allowed.join(", ")
+                ),
             ))
         }
     }
 
     fn severity(&self, value: &Value, key: &str) -> Result<Severity, String> {
         let text = self.one_of(value, key, &["critical", "high", "medium", "low"])?;
-        text.value.parse().map_err(|e: String| self.error(value.span, e))
+        text.value
+            .parse()
+            .map_err(|e: String| self.error(value.span, e))
     }
 
     fn unknown_key(&self, key: &Spanned<String>, section: &str, allowed: &[&str]) -> String {
@@ -164,11 +182,27 @@ impl Reader<'_> {
         for (key, value) in self.map(root, "the config file")? {
             match key.value.as_str() {
                 "fail_on" => {
-                    config.fail_on = Some(self.one_of(value, "fail_on", &["critical", "high", "medium", "low", "never"])?)
+                    config.fail_on = Some(self.one_of(
+                        value,
+                        "fail_on",
+                        &["critical", "high", "medium", "low", "never"],
+                    )?)
                 }
                 "min_severity" => config.min_severity = Some(self.severity(value, "min_severity")?),
-                "include" => config.include = self.strings(value, "include")?.into_iter().map(|s| s.value).collect(),
-                "exclude" => config.exclude = self.strings(value, "exclude")?.into_iter().map(|s| s.value).collect(),
+                "include" => {
+                    config.include = self
+                        .strings(value, "include")?
+                        .into_iter()
+                        .map(|s| s.value)
+                        .collect()
+                }
+                "exclude" => {
+                    config.exclude = self
+                        .strings(value, "exclude")?
+                        .into_iter()
+                        .map(|s| s.value)
+                        .collect()
+                }
                 "rules" => self.rules(value, config)?,
                 "per_path_ignores" => {
                     for (glob, ids) in self.map(value, "per_path_ignores")? {
@@ -177,11 +211,17 @@ impl Reader<'_> {
                             .push((glob.value.clone(), self.strings(ids, "per_path_ignores")?));
                     }
                 }
-                "phi_scope" => config.phi_scope = Some(self.one_of(value, "phi_scope", &["all", "tagged"])?),
+                "phi_scope" => {
+                    config.phi_scope = Some(self.one_of(value, "phi_scope", &["all", "tagged"])?)
+                }
                 "phi_tags" => {
                     for (tag, values) in self.map(value, "phi_tags")? {
                         let values = match &values.kind {
-                            ValueKind::List(_) => self.strings(values, "phi_tags")?.into_iter().map(|s| s.value).collect(),
+                            ValueKind::List(_) => self
+                                .strings(values, "phi_tags")?
+                                .into_iter()
+                                .map(|s| s.value)
+                                .collect(),
                             _ => vec![self.string(values, "phi_tags")?],
                         };
                         config.phi_tags.push((tag.value.clone(), values));
@@ -192,11 +232,18 @@ impl Reader<'_> {
                     for (k, v) in self.map(value, "terraform")? {
                         match k.value.as_str() {
                             "var_files" => {
-                                config.var_files = self.strings(v, "terraform.var_files")?.into_iter().map(|s| PathBuf::from(s.value)).collect()
+                                config.var_files = self
+                                    .strings(v, "terraform.var_files")?
+                                    .into_iter()
+                                    .map(|s| PathBuf::from(s.value))
+                                    .collect()
                             }
                             "vars" => {
                                 for (name, val) in self.map(v, "terraform.vars")? {
-                                    config.vars.push((name.value.clone(), self.string(val, "terraform.vars")?));
+                                    config.vars.push((
+                                        name.value.clone(),
+                                        self.string(val, "terraform.vars")?,
+                                    ));
                                 }
                             }
                             _ => return Err(self.unknown_key(k, " in `terraform`", ALLOWED)),
@@ -209,7 +256,10 @@ impl Reader<'_> {
                         match k.value.as_str() {
                             "parameters" => {
                                 for (name, val) in self.map(v, "cloudformation.parameters")? {
-                                    config.cfn_parameters.push((name.value.clone(), self.string(val, "cloudformation.parameters")?));
+                                    config.cfn_parameters.push((
+                                        name.value.clone(),
+                                        self.string(val, "cloudformation.parameters")?,
+                                    ));
                                 }
                             }
                             _ => return Err(self.unknown_key(k, " in `cloudformation`", ALLOWED)),
@@ -217,9 +267,15 @@ impl Reader<'_> {
                     }
                 }
                 "policy_dirs" => {
-                    config.policy_dirs = self.strings(value, "policy_dirs")?.into_iter().map(|s| PathBuf::from(s.value)).collect()
+                    config.policy_dirs = self
+                        .strings(value, "policy_dirs")?
+                        .into_iter()
+                        .map(|s| PathBuf::from(s.value))
+                        .collect()
                 }
-                "baseline" => config.baseline = Some(PathBuf::from(self.string(value, "baseline")?)),
+                "baseline" => {
+                    config.baseline = Some(PathBuf::from(self.string(value, "baseline")?))
+                }
                 _ => return Err(self.unknown_key(key, "", KEYS)),
             }
         }
@@ -234,7 +290,9 @@ impl Reader<'_> {
                 "ignore" => config.ignore = self.strings(v, "rules.ignore")?,
                 "severity" => {
                     for (id, level) in self.map(v, "rules.severity")? {
-                        config.severity.push((id.clone(), self.severity(level, "rules.severity")?));
+                        config
+                            .severity
+                            .push((id.clone(), self.severity(level, "rules.severity")?));
                     }
                 }
                 _ => return Err(self.unknown_key(key, " in `rules`", ALLOWED)),

@@ -15,7 +15,8 @@ use crate::config::{self, Config};
 use crate::{baseline, output, ExitStatus};
 
 pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
-    let Analysis { mut report, config } = analyse(&args.analysis)?;
+    let Analysis { mut report, config } =
+        analyse(&args.analysis, crate::progress::wanted(args.quiet))?;
     let baseline = args.baseline.clone().or_else(|| config.baseline.clone());
     if let Some(path) = &baseline {
         let known = baseline::read(path)?;
@@ -87,8 +88,9 @@ pub struct Analysis {
 
 /// Everything up to the report: settings, inputs, rules, suppressions and
 /// filters. `lint` renders the result; `baseline` records it.
-pub fn analyse(args: &AnalysisArgs) -> Result<Analysis, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
     let config = load_config(args, &cwd)?;
     let registry = registry(&config, &cwd)?;
     let known: HashSet<&str> = registry
@@ -101,13 +103,18 @@ pub fn analyse(args: &AnalysisArgs) -> Result<Analysis, String> {
         if !known.contains(id.value.as_str()) {
             return Err(config.error_at(
                 id.span,
-                &format!("unknown rule id `{}` (`phiguard rules` lists them)", id.value),
+                &format!(
+                    "unknown rule id `{}` (`phiguard rules` lists them)",
+                    id.value
+                ),
             ));
         }
     }
     for id in args.select.iter().chain(&args.ignore) {
         if !known.contains(id.as_str()) {
-            return Err(format!("unknown rule id `{id}` (`phiguard rules` lists them)"));
+            return Err(format!(
+                "unknown rule id `{id}` (`phiguard rules` lists them)"
+            ));
         }
     }
     let select: Vec<String> = if args.select.is_empty() {
@@ -127,14 +134,19 @@ pub fn analyse(args: &AnalysisArgs) -> Result<Analysis, String> {
         .filter(|r| selected(&r.id, &select, &ignore))
         .collect();
 
-    let (options, only) = load_options(args, &config, &cwd)?;
+    let (mut options, only) = load_options(args, &config, &cwd)?;
+    let (bar, progress) = crate::progress::Bar::new(show_progress);
+    options.progress = progress;
     let model = phiguard_parser::load(&options);
+    bar.finish();
 
-    let scope = match args.phi_scope.or(match config.phi_scope.as_ref().map(|s| s.value.as_str()) {
-        Some("tagged") => Some(PhiScope::Tagged),
-        Some(_) => Some(PhiScope::All),
-        None => None,
-    }) {
+    let scope = match args
+        .phi_scope
+        .or(match config.phi_scope.as_ref().map(|s| s.value.as_str()) {
+            Some("tagged") => Some(PhiScope::Tagged),
+            Some(_) => Some(PhiScope::All),
+            None => None,
+        }) {
         Some(PhiScope::Tagged) => {
             if config.phi_tags.is_empty() {
                 return Err("phi_scope `tagged` needs `phi_tags` in the config file to say which tags mark PHI".into());
@@ -147,7 +159,11 @@ pub fn analyse(args: &AnalysisArgs) -> Result<Analysis, String> {
     let mut findings = outcome.findings;
     let mut undecided = outcome.undecided;
     for finding in &mut findings {
-        if let Some((_, severity)) = config.severity.iter().find(|(id, _)| id.value == finding.rule) {
+        if let Some((_, severity)) = config
+            .severity
+            .iter()
+            .find(|(id, _)| id.value == finding.rule)
+        {
             finding.severity = *severity;
         }
     }
@@ -188,7 +204,10 @@ pub fn analyse(args: &AnalysisArgs) -> Result<Analysis, String> {
         findings.retain(|f| only.contains(path_of(f.span)));
         undecided.retain(|u| only.contains(path_of(u.span)));
     }
-    let min = args.min_severity.map(Severity::from).or(config.min_severity);
+    let min = args
+        .min_severity
+        .map(Severity::from)
+        .or(config.min_severity);
     if let Some(min) = min {
         findings.retain(|f| f.severity >= min);
     }
@@ -269,8 +288,9 @@ fn load_options(
     if let Some(file) = &args.cfn_params_file {
         let text = std::fs::read_to_string(file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let parsed = phiguard_parser::parse_cfn_parameters(&display_path(&cwd.join(file), cwd), &text)
-            .map_err(|e| e.to_string())?;
+        let parsed =
+            phiguard_parser::parse_cfn_parameters(&display_path(&cwd.join(file), cwd), &text)
+                .map_err(|e| e.to_string())?;
         cfn_parameters.extend(parsed);
     }
     cfn_parameters.extend(args.cfn_params.iter().cloned());
@@ -279,11 +299,28 @@ fn load_options(
         paths: args.paths.clone(),
         base_dir: cwd.to_path_buf(),
         cfn_parameters,
-        var_files: config.var_files.iter().chain(&args.var_files).cloned().collect(),
+        var_files: config
+            .var_files
+            .iter()
+            .chain(&args.var_files)
+            .cloned()
+            .collect(),
         vars: config.vars.iter().chain(&args.vars).cloned().collect(),
-        env_vars: std::env::vars().filter(|(k, _)| k.starts_with("TF_VAR_")).collect(),
-        include: config.include.iter().chain(&args.include).cloned().collect(),
-        exclude: config.exclude.iter().chain(&args.exclude).cloned().collect(),
+        env_vars: std::env::vars()
+            .filter(|(k, _)| k.starts_with("TF_VAR_"))
+            .collect(),
+        include: config
+            .include
+            .iter()
+            .chain(&args.include)
+            .cloned()
+            .collect(),
+        exclude: config
+            .exclude
+            .iter()
+            .chain(&args.exclude)
+            .cloned()
+            .collect(),
         ..LoadOptions::default()
     };
 
@@ -292,7 +329,10 @@ fn load_options(
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read stdin: {e}"))?;
-        let dir = name.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = name
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         options.paths = vec![name.clone()];
         options.context_dirs = vec![dir.to_path_buf()];
         options.overrides = vec![(name.clone(), bytes)];
@@ -302,7 +342,11 @@ fn load_options(
 
     // Files named one by one (pre-commit): load their folders for context,
     // report on them only.
-    let files: Vec<&PathBuf> = args.paths.iter().filter(|p| cwd.join(p).is_file()).collect();
+    let files: Vec<&PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| cwd.join(p).is_file())
+        .collect();
     if files.is_empty() {
         return Ok((options, None));
     }
@@ -313,12 +357,20 @@ fn load_options(
     }
     let mut context: Vec<PathBuf> = files
         .iter()
-        .map(|f| f.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf())
+        .map(|f| {
+            f.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf()
+        })
         .collect();
     context.sort();
     context.dedup();
     options.context_dirs = context;
-    let only = files.iter().map(|f| display_path(&cwd.join(f), cwd)).collect();
+    let only = files
+        .iter()
+        .map(|f| display_path(&cwd.join(f), cwd))
+        .collect();
     Ok((options, Some(only)))
 }
 
@@ -328,7 +380,8 @@ fn per_path_ignores(config: &Config) -> Result<Vec<(GlobSet, Vec<String>)>, Stri
         .iter()
         .map(|(glob, ids)| {
             let mut builder = GlobSetBuilder::new();
-            let compiled = Glob::new(glob).map_err(|e| format!("per_path_ignores: bad glob `{glob}`: {e}"))?;
+            let compiled =
+                Glob::new(glob).map_err(|e| format!("per_path_ignores: bad glob `{glob}`: {e}"))?;
             builder.add(compiled);
             let set = builder
                 .build()

@@ -5,6 +5,7 @@ mod baseline;
 mod config;
 mod lint;
 mod output;
+mod progress;
 mod rules;
 
 use std::process::ExitCode;

@@ -286,7 +286,11 @@ fn cloudformation_suppressions_in_metadata_and_yaml_comments() {
     let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  # phiguard:ignore s3-public-acl -- public leaflets, no PHI\n  Leaflets:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n  Records:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead # phiguard:ignore s3-public-acl -- reviewed, see OPS-7\n";
     let dir = Scratch::new(&[("template.json", template), ("template.yaml", yaml)]);
     let (_, report) = json(phiguard(&dir.0).args([
-        "lint", "--format", "json", "--select", "s3-public-acl,invalid-suppression",
+        "lint",
+        "--format",
+        "json",
+        "--select",
+        "s3-public-acl,invalid-suppression",
     ]));
     let findings = report["findings"].as_array().unwrap();
     let get = |file: &str, address: &str, rule: &str| {
@@ -295,9 +299,23 @@ fn cloudformation_suppressions_in_metadata_and_yaml_comments() {
             .find(|f| f["file"] == file && f["resource"]["address"] == address && f["rule"] == rule)
             .unwrap_or_else(|| panic!("no {rule} for {file} {address}: {report:#}"))
     };
-    assert_eq!(get("template.json", "Leaflets", "s3-public-acl")["suppressed"]["reason"], "public leaflets, no PHI");
+    assert_eq!(
+        get("template.json", "Leaflets", "s3-public-acl")["suppressed"]["reason"],
+        "public leaflets, no PHI"
+    );
     assert!(get("template.json", "Records", "s3-public-acl")["suppressed"].is_null());
-    assert!(get("template.json", "Records", "invalid-suppression")["message"].as_str().unwrap().contains("no reason"));
-    assert_eq!(get("template.yaml", "Leaflets", "s3-public-acl")["suppressed"]["reason"], "public leaflets, no PHI");
-    assert_eq!(get("template.yaml", "Records", "s3-public-acl")["suppressed"]["reason"], "reviewed, see OPS-7");
+    assert!(
+        get("template.json", "Records", "invalid-suppression")["message"]
+            .as_str()
+            .unwrap()
+            .contains("no reason")
+    );
+    assert_eq!(
+        get("template.yaml", "Leaflets", "s3-public-acl")["suppressed"]["reason"],
+        "public leaflets, no PHI"
+    );
+    assert_eq!(
+        get("template.yaml", "Records", "s3-public-acl")["suppressed"]["reason"],
+        "reviewed, see OPS-7"
+    );
 }

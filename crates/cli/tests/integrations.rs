@@ -25,9 +25,19 @@ fn pre_commit_hook_builds_from_source_and_passes_the_interface_file_types() {
     let hook = &hooks.as_list().unwrap()[0];
     assert_eq!(hook.get("id").and_then(Value::as_str), Some("phiguard"));
     assert_eq!(hook.get("language").and_then(Value::as_str), Some("rust"));
-    assert_eq!(hook.get("entry").and_then(Value::as_str), Some("phiguard lint"));
+    assert_eq!(
+        hook.get("entry").and_then(Value::as_str),
+        Some("phiguard lint")
+    );
     let files = regex_like(hook.get("files").and_then(Value::as_str).unwrap());
-    for name in ["main.tf", "prod.tfvars", "t.yaml", "t.yml", "t.json", "t.template"] {
+    for name in [
+        "main.tf",
+        "prod.tfvars",
+        "t.yaml",
+        "t.yml",
+        "t.json",
+        "t.template",
+    ] {
         assert!(files(name), "{name} is not passed to the hook");
     }
     assert!(!files("README.md"));
@@ -48,7 +58,10 @@ fn action_writes_sarif_with_the_documented_inputs() {
     let action = yaml("action.yml");
     let inputs = action.get("inputs").unwrap();
     for input in ["path", "fail-on", "config", "sarif-file"] {
-        assert!(inputs.get(input).is_some(), "action.yml has no input `{input}`");
+        assert!(
+            inputs.get(input).is_some(),
+            "action.yml has no input `{input}`"
+        );
     }
     let runs = action.get("runs").unwrap();
     assert_eq!(runs.get("using").and_then(Value::as_str), Some("composite"));
@@ -63,7 +76,10 @@ fn action_writes_sarif_with_the_documented_inputs() {
     assert!(scripts.iter().any(|s| s.contains("cargo install --locked")));
     let lint = scripts.iter().find(|s| s.contains(" lint ")).unwrap();
     for option in ["--format sarif", "--output", "--fail-on", "--config"] {
-        assert!(lint.contains(option), "the lint step does not pass {option}");
+        assert!(
+            lint.contains(option),
+            "the lint step does not pass {option}"
+        );
     }
     let docs = std::fs::read_to_string(root().join("docs/github-action.md")).unwrap();
     assert!(docs.contains("github/codeql-action/upload-sarif"));

@@ -308,7 +308,72 @@ resource "aws_s3_bucket" "b" {
     let reason = json["undecided"][0]["reason"].as_str().unwrap();
     assert!(reason.contains("var.public has no value"), "{reason}");
 
-    let (code, json) = lint_json(dir.path(), &["--select", "s3-public-acl", "--var", "public=true"]);
+    let (code, json) = lint_json(
+        dir.path(),
+        &["--select", "s3-public-acl", "--var", "public=true"],
+    );
     assert_eq!(code, 1, "{json:#}");
     assert_eq!(json["findings"][0]["start"]["line"], 10);
+}
+
+/// Many files: a progress bar on a terminal (emulated with `script`), none
+/// when stderr is a pipe or with `--quiet`.
+#[test]
+fn progress_bar_only_on_a_terminal_and_never_quiet() {
+    let files: Vec<(String, String)> = (0..300)
+        .map(|i| {
+            (
+                format!("m{i}/main.tf"),
+                format!("resource \"aws_s3_bucket\" \"b{i}\" {{}}\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = scratch(&refs);
+
+    let piped = phiguard(dir.path())
+        .args(["lint", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert!(
+        piped.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+
+    let bin = assert_cmd::cargo::cargo_bin("phiguard");
+    let on_terminal = |extra: &str| -> Option<String> {
+        let log = dir.path().join("tty.log");
+        let command = format!(
+            "{} lint --fail-on never --output /dev/null {extra}",
+            bin.display()
+        );
+        let status = std::process::Command::new("script")
+            .current_dir(dir.path())
+            .args(["-qec", &command])
+            .arg(&log)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        status
+            .success()
+            .then(|| fs::read_to_string(&log).unwrap_or_default())
+    };
+    match on_terminal("") {
+        None => eprintln!("skipped the terminal half: `script` (util-linux) is not available"),
+        Some(shown) => {
+            assert!(
+                shown.contains("linting"),
+                "no progress bar on a terminal: {shown}"
+            );
+            let quiet = on_terminal("--quiet").unwrap();
+            assert!(
+                !quiet.contains("linting"),
+                "a progress bar despite --quiet: {quiet}"
+            );
+        }
+    }
 }

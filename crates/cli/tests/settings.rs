@@ -62,7 +62,13 @@ fn rules_found(json: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["file"].as_str().unwrap(),
+                f["rule"].as_str().unwrap()
+            )
+        })
         .collect();
     rules.dedup();
     rules
@@ -84,8 +90,13 @@ fn config_file_is_found_upward_and_applied() {
         .iter()
         .map(|f| (f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap()))
         .collect();
-    assert!(severities.contains(&("s3-versioning-disabled", "high")), "{severities:?}");
-    assert!(severities.iter().all(|(r, _)| *r == "s3-public-acl" || *r == "s3-versioning-disabled"));
+    assert!(
+        severities.contains(&("s3-versioning-disabled", "high")),
+        "{severities:?}"
+    );
+    assert!(severities
+        .iter()
+        .all(|(r, _)| *r == "s3-public-acl" || *r == "s3-versioning-disabled"));
 
     // fail_on: critical, and only a high finding left: exit 0.
     let (code, _, stderr) = lint(&dir.0, &["--ignore", "s3-public-acl"]);
@@ -95,27 +106,46 @@ fn config_file_is_found_upward_and_applied() {
 #[test]
 fn a_wrong_config_key_names_file_line_and_key() {
     let dir = Scratch::new(&[
-        (".phiguard.yaml", "fail_on: high\nrules:\n  ignored: [s3-public-acl]\n"),
+        (
+            ".phiguard.yaml",
+            "fail_on: high\nrules:\n  ignored: [s3-public-acl]\n",
+        ),
         ("main.tf", PUBLIC),
     ]);
     let (code, _, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains(".phiguard.yaml:3:3: unknown key `ignored` in `rules`"), "{stderr}");
+    assert!(
+        stderr.contains(".phiguard.yaml:3:3: unknown key `ignored` in `rules`"),
+        "{stderr}"
+    );
 
     fs::write(dir.0.join(".phiguard.yaml"), "fail_on: hi\n").unwrap();
     let (code, _, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains(".phiguard.yaml:1:10: `fail_on` must be one of"), "{stderr}");
+    assert!(
+        stderr.contains(".phiguard.yaml:1:10: `fail_on` must be one of"),
+        "{stderr}"
+    );
 
-    fs::write(dir.0.join(".phiguard.yaml"), "rules:\n  ignore: [s3-publc-acl]\n").unwrap();
+    fs::write(
+        dir.0.join(".phiguard.yaml"),
+        "rules:\n  ignore: [s3-publc-acl]\n",
+    )
+    .unwrap();
     let (code, _, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains(".phiguard.yaml:2:12: unknown rule id `s3-publc-acl`"), "{stderr}");
+    assert!(
+        stderr.contains(".phiguard.yaml:2:12: unknown rule id `s3-publc-acl`"),
+        "{stderr}"
+    );
 
     fs::write(dir.0.join(".phiguard.yaml"), "min_severity: [low]\n").unwrap();
     let (code, _, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains(".phiguard.yaml:1:15: `min_severity` must be a string"), "{stderr}");
+    assert!(
+        stderr.contains(".phiguard.yaml:1:15: `min_severity` must be a string"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -128,13 +158,19 @@ fn variables_from_the_command_line_decide_checks() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(json["summary"]["undecided"], 1);
 
-    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--var", "acl=public-read"]);
+    let (code, json, stderr) = lint(
+        &dir.0,
+        &["--select", "s3-public-acl", "--var", "acl=public-read"],
+    );
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(json["findings"][0]["rule"], "s3-public-acl");
     assert_eq!(json["findings"][0]["start"]["line"], 4);
 
     fs::write(dir.0.join("prod.tfvars"), "acl = \"private\"\n").unwrap();
-    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--var-file", "prod.tfvars"]);
+    let (code, json, stderr) = lint(
+        &dir.0,
+        &["--select", "s3-public-acl", "--var-file", "prod.tfvars"],
+    );
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(json["summary"]["undecided"], 0);
 
@@ -146,12 +182,26 @@ fn variables_from_the_command_line_decide_checks() {
 #[test]
 fn stdin_is_linted_under_its_name_with_its_module() {
     let dir = Scratch::new(&[
-        ("infra/variables.tf", "variable \"acl\" {\n  default = \"public-read\"\n}\n"),
-        ("infra/other.tf", PUBLIC.replace("\"b\"", "\"other\"").as_str()),
+        (
+            "infra/variables.tf",
+            "variable \"acl\" {\n  default = \"public-read\"\n}\n",
+        ),
+        (
+            "infra/other.tf",
+            PUBLIC.replace("\"b\"", "\"other\"").as_str(),
+        ),
     ]);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("phiguard"))
         .current_dir(&dir.0)
-        .args(["lint", "--stdin-filename", "infra/s3.tf", "--format", "compact", "--select", "s3-public-acl"])
+        .args([
+            "lint",
+            "--stdin-filename",
+            "infra/s3.tf",
+            "--format",
+            "compact",
+            "--select",
+            "s3-public-acl",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -167,7 +217,10 @@ fn stdin_is_linted_under_its_name_with_its_module() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     // The variable's default comes from the module; other.tf is not reported.
     assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(text.starts_with("infra/s3.tf:2:9: critical [s3-public-acl]"), "{text}");
+    assert!(
+        text.starts_with("infra/s3.tf:2:9: critical [s3-public-acl]"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -180,8 +233,18 @@ fn named_files_see_their_module_and_report_only_themselves() {
         ),
         ("infra/public.tf", PUBLIC.replace("\"b\"", "\"public\"").as_str()),
     ]);
-    let (code, json, stderr) = lint(&dir.0, &["infra/main.tf", "--select", "s3-versioning-disabled,s3-public-acl"]);
-    assert_eq!(code, 0, "versioning.tf enables versioning; public.tf is not reported: {json:#} {stderr}");
+    let (code, json, stderr) = lint(
+        &dir.0,
+        &[
+            "infra/main.tf",
+            "--select",
+            "s3-versioning-disabled,s3-public-acl",
+        ],
+    );
+    assert_eq!(
+        code, 0,
+        "versioning.tf enables versioning; public.tf is not reported: {json:#} {stderr}"
+    );
     assert_eq!(json["findings"].as_array().unwrap().len(), 0);
 }
 
@@ -191,11 +254,21 @@ fn include_exclude_and_per_path_ignores() {
         ("infra/main.tf", PUBLIC),
         ("examples/demo/main.tf", PUBLIC),
         ("sandbox/main.tf", PUBLIC),
-        (".phiguard.yaml", "exclude: [\"examples/**\"]\nper_path_ignores:\n  \"sandbox/**\": [s3-public-acl]\n"),
+        (
+            ".phiguard.yaml",
+            "exclude: [\"examples/**\"]\nper_path_ignores:\n  \"sandbox/**\": [s3-public-acl]\n",
+        ),
     ]);
     let (_, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl"]);
-    assert_eq!(rules_found(&json), vec!["infra/main.tf:s3-public-acl"], "{stderr}");
-    let (_, json, _) = lint(&dir.0, &["--select", "s3-public-acl", "--include", "sandbox/**"]);
+    assert_eq!(
+        rules_found(&json),
+        vec!["infra/main.tf:s3-public-acl"],
+        "{stderr}"
+    );
+    let (_, json, _) = lint(
+        &dir.0,
+        &["--select", "s3-public-acl", "--include", "sandbox/**"],
+    );
     assert_eq!(json["summary"]["files"], 1);
     assert_eq!(json["findings"].as_array().unwrap().len(), 0);
 }
@@ -211,7 +284,10 @@ fn phi_scope_tagged_checks_only_tagged_resources() {
     ]);
     let (_, json, _) = lint(&dir.0, &["--select", "s3-public-acl"]);
     assert_eq!(json["findings"].as_array().unwrap().len(), 2);
-    let (_, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--phi-scope", "tagged"]);
+    let (_, json, stderr) = lint(
+        &dir.0,
+        &["--select", "s3-public-acl", "--phi-scope", "tagged"],
+    );
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{stderr}");
     assert_eq!(findings[0]["resource"]["address"], "aws_s3_bucket.phi");
@@ -234,13 +310,20 @@ message = "bucket {name} has no explicit name"
     let dir = Scratch::new(&[
         ("main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
         ("local-policies/name.toml", policy),
-        (".phiguard.yaml", "policy_dirs: [local-policies]\nrules:\n  select: [s3-bucket-name-required]\n"),
+        (
+            ".phiguard.yaml",
+            "policy_dirs: [local-policies]\nrules:\n  select: [s3-bucket-name-required]\n",
+        ),
     ]);
     let (code, json, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(json["findings"][0]["rule"], "s3-bucket-name-required");
 
-    fs::write(dir.0.join("local-policies/name.toml"), policy.replace("name is absent", "name is gone")).unwrap();
+    fs::write(
+        dir.0.join("local-policies/name.toml"),
+        policy.replace("name is absent", "name is gone"),
+    )
+    .unwrap();
     let (code, _, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("local-policies/name.toml:10:"), "{stderr}");
@@ -262,9 +345,15 @@ fn modules_are_named_in_findings_and_unavailable_ones_in_the_report() {
     assert_eq!(code, 1, "{stderr}");
     let finding = &json["findings"][0];
     assert_eq!(finding["file"], "modules/bucket/main.tf");
-    assert_eq!(finding["resource"]["address"], "module.exports.aws_s3_bucket.this");
+    assert_eq!(
+        finding["resource"]["address"],
+        "module.exports.aws_s3_bucket.this"
+    );
     let notes = finding["notes"].as_array().unwrap();
-    assert!(notes[0].as_str().unwrap().contains("main.tf:5:1"), "{notes:?}");
+    assert!(
+        notes[0].as_str().unwrap().contains("main.tf:5:1"),
+        "{notes:?}"
+    );
     let modules = json["unavailable_modules"].as_array().unwrap();
     assert_eq!(modules.len(), 1, "{json:#}");
     assert_eq!(modules[0]["address"], "module.vpc");

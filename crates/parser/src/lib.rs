@@ -73,6 +73,53 @@ pub struct LoadOptions {
     /// File contents that replace what is on disk (`--stdin-filename`); the
     /// file need not exist.
     pub overrides: Vec<(PathBuf, Vec<u8>)>,
+    /// Told how far reading and parsing have come, for a progress bar.
+    pub progress: Progress,
+}
+
+/// A callback `(done, total)` in units of work: each file is read, then
+/// parsed. Called from the thread pool.
+#[derive(Clone, Default)]
+pub struct Progress(Option<Arc<dyn Fn(usize, usize) + Send + Sync>>);
+
+impl Progress {
+    pub fn new(report: impl Fn(usize, usize) + Send + Sync + 'static) -> Progress {
+        Progress(Some(Arc::new(report)))
+    }
+
+    /// A counter over `total` steps that reports each one.
+    fn counter(&self, total: usize) -> Counter<'_> {
+        Counter {
+            progress: self,
+            done: std::sync::atomic::AtomicUsize::new(0),
+            total,
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(..)"
+        } else {
+            "Progress(None)"
+        })
+    }
+}
+
+struct Counter<'a> {
+    progress: &'a Progress,
+    done: std::sync::atomic::AtomicUsize,
+    total: usize,
+}
+
+impl Counter<'_> {
+    fn step(&self) {
+        if let Some(report) = &self.progress.0 {
+            let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            report(done, self.total);
+        }
+    }
 }
 
 /// One input file's bytes, for callers that do not read from disk
@@ -143,7 +190,9 @@ pub fn load(options: &LoadOptions) -> Model {
         .map(|f| f.display_path.clone())
         .collect();
     // Reading, in parallel; results come back in the order of the files.
+    let progress = options.progress.counter(2 * found.files.len());
     let read = per_file(found.files, |file| {
+        progress.step();
         if let Some((_, _, bytes)) = overridden
             .iter()
             .find(|(shown, _, _)| *shown == file.display_path)
@@ -198,6 +247,7 @@ pub fn load(options: &LoadOptions) -> Model {
         &named,
         &options.cfn_parameters,
         &terraform,
+        &progress,
     );
     model
 }
@@ -230,7 +280,14 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
         },
         disk: false,
     };
-    build(&mut model, kept, &named, &[], &terraform);
+    build(
+        &mut model,
+        kept,
+        &named,
+        &[],
+        &terraform,
+        &Progress::default().counter(0),
+    );
     model
 }
 
@@ -243,6 +300,7 @@ fn build(
     named: &HashSet<String>,
     cfn_parameters: &[(String, String)],
     terraform: &terraform::Settings,
+    progress: &Counter<'_>,
 ) {
     sources.sort_by(|a, b| discover::path_order(&a.display_path, &b.display_path));
     let mut seen = HashSet::new();
@@ -252,6 +310,7 @@ fn build(
     // nothing from other files: they run in parallel. Files are then added
     // in path order, so ids and output do not depend on the thread count.
     let prepared = per_file(sources, |source| {
+        progress.step();
         let is_named = named.contains(&source.display_path);
         prepare(source, is_named)
     });

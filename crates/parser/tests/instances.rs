@@ -632,7 +632,10 @@ fn an_unknown_module_count_marks_its_resources() {
         "main.tf",
         "variable \"n\" {}\nmodule \"m\" {\n  source = \"./m\"\n  count  = var.n\n}\n",
     )
-    .write("m/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  count = 1\n}\n");
+    .write(
+        "m/main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  count = 1\n}\n",
+    );
     let model = dir.load(&["."]);
     no_errors(&model);
     let r = &model.resources[0];

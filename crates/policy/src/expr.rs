@@ -179,7 +179,17 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
 }
 
 const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "definitely", "in", "is", "absent", "present", "unknown", "true", "false",
+    "and",
+    "or",
+    "not",
+    "definitely",
+    "in",
+    "is",
+    "absent",
+    "present",
+    "unknown",
+    "true",
+    "false",
 ];
 
 impl Parser {

@@ -53,7 +53,12 @@ pub(crate) fn unknown_blocks(r: &Resource, parts: &[(&str, &str)]) -> Vec<(Strin
     parts
         .iter()
         .filter_map(|(property, part_name)| {
-            let value = &r.body.attributes.iter().find(|a| a.key.value == *property)?.value;
+            let value = &r
+                .body
+                .attributes
+                .iter()
+                .find(|a| a.key.value == *property)?
+                .value;
             value
                 .is_unknown()
                 .then(|| (part_name.to_string(), value.clone()))

@@ -71,8 +71,7 @@ impl Evaluator<'_> {
         };
         // When the items are not known, whether any block exists is not
         // known either: its settings must not read as written.
-        let mut unknown_items: Option<Rc<str>> = None;
-        let items = match block.body.attr("for_each") {
+        let (items, unknown_items) = match block.body.attr("for_each") {
             Some(expr) => {
                 let value = self.value(cx, expr);
                 let reason: String = match iterate(value) {
@@ -88,12 +87,20 @@ impl Evaluator<'_> {
                     label.value
                 ));
                 let unknown = V::unknown(Rc::clone(&why), expr.span);
-                unknown_items = Some(why);
-                vec![(unknown.clone(), unknown)]
+                (vec![(unknown.clone(), unknown)], Some(why))
             }
             None => return,
         };
-        self.expand_dynamic(cx, block, label, content, iterator, items, unknown_items, out);
+        self.expand_dynamic(
+            cx,
+            block,
+            label,
+            content,
+            iterator,
+            items,
+            unknown_items,
+            out,
+        );
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -170,8 +177,8 @@ fn written(body: &BodyIr, reason: &Rc<str>) -> EvBody {
         .attrs
         .iter()
         .map(|a| {
-            let value = constant(&a.expr)
-                .unwrap_or_else(|| V::unknown(Rc::clone(reason), a.expr.span));
+            let value =
+                constant(&a.expr).unwrap_or_else(|| V::unknown(Rc::clone(reason), a.expr.span));
             (a.key.clone(), value)
         })
         .collect();

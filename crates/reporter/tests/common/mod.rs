@@ -178,22 +178,24 @@ pub fn report() -> Report {
         Some("acl = \"private\""),
     );
     public_acl.notes = vec!["through `module \"records\"` at infra/main.tf:3:1".to_string()];
-    let mut report =
-        Report {
-            rules: rules(),
-            files: vec![
-                file(0, "infra/s3.tf", S3_TF),
-                file(1, "infra/broken.tf", BROKEN_TF),
-            ],
-            resources: 3,
-            findings: vec![
+    let mut report = Report {
+        rules: rules(),
+        files: vec![
+            file(0, "infra/s3.tf", S3_TF),
+            file(1, "infra/broken.tf", BROKEN_TF),
+        ],
+        resources: 3,
+        findings: vec![
             suppressed,
             finding(
                 "s3-versioning-disabled",
                 Severity::Medium,
                 "versioning is \"Suspended\": overwritten or deleted objects cannot be recovered",
                 span_of(s3, S3_TF, "\"Suspended\"", 0),
-                bucket("aws_s3_bucket_versioning.records", "aws_s3_bucket_versioning"),
+                bucket(
+                    "aws_s3_bucket_versioning.records",
+                    "aws_s3_bucket_versioning",
+                ),
                 "versioning_configuration.status",
                 &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
                 Some("versioning_configuration {\n  status = \"Enabled\"\n}"),
@@ -210,35 +212,37 @@ pub fn report() -> Report {
                 None,
             ),
         ],
-            undecided: vec![Undecided {
-                rule: "s3-public-acl".to_string(),
-                span: span_of(s3, S3_TF, "var.logs_acl", 0),
-                resource: logs,
-                reason: "var.logs_acl has no value".to_string(),
-            }],
-            errors: vec![
-                LintError {
-                    path: "infra/secret.tf".to_string(),
-                    span: None,
-                    message: "cannot read the file: permission denied (os error 13)".to_string(),
-                },
-                LintError {
-                    path: "infra/broken.tf".to_string(),
-                    span: Some(span_of(broken, BROKEN_TF, "}", 0)),
-                    message: "expected an expression after `=`".to_string(),
-                },
-            ],
-            skipped: vec![Skipped {
-                path: "k8s/deploy.yaml".to_string(),
-                reason: "not Terraform or CloudFormation".to_string(),
-            }],
-            unavailable_modules: vec![phiguard_model::UnavailableModule {
-                address: "module.vpc".to_string(),
-                source: "terraform-aws-modules/vpc/aws".to_string(),
-                span: span_of(s3, S3_TF, "resource", 0),
-                reason: "not available offline: run `terraform init` so that .terraform/modules holds it".to_string(),
-            }],
-        };
+        undecided: vec![Undecided {
+            rule: "s3-public-acl".to_string(),
+            span: span_of(s3, S3_TF, "var.logs_acl", 0),
+            resource: logs,
+            reason: "var.logs_acl has no value".to_string(),
+        }],
+        errors: vec![
+            LintError {
+                path: "infra/secret.tf".to_string(),
+                span: None,
+                message: "cannot read the file: permission denied (os error 13)".to_string(),
+            },
+            LintError {
+                path: "infra/broken.tf".to_string(),
+                span: Some(span_of(broken, BROKEN_TF, "}", 0)),
+                message: "expected an expression after `=`".to_string(),
+            },
+        ],
+        skipped: vec![Skipped {
+            path: "k8s/deploy.yaml".to_string(),
+            reason: "not Terraform or CloudFormation".to_string(),
+        }],
+        unavailable_modules: vec![phiguard_model::UnavailableModule {
+            address: "module.vpc".to_string(),
+            source: "terraform-aws-modules/vpc/aws".to_string(),
+            span: span_of(s3, S3_TF, "resource", 0),
+            reason:
+                "not available offline: run `terraform init` so that .terraform/modules holds it"
+                    .to_string(),
+        }],
+    };
     report.sort();
     report
 }
