@@ -149,30 +149,69 @@ impl SourceFile {
     }
 }
 
-/// Turns a path into the form reports use: relative to `base` when under it, with `/`.
+/// Turns a path into the form reports use: relative to `base`, with `/`,
+/// and `..` for a file outside it (a module called from `../modules`), so
+/// reports, fingerprints and SARIF never depend on where the checkout is.
 ///
 /// The path is rebuilt from its components, so `a//b`, `./a/b` and `a/./b`
 /// all read `a/b` and a file named twice is recognised as one.
 pub fn display_path(path: &Path, base: &Path) -> String {
-    let relative = path.strip_prefix(base).unwrap_or(path);
-    let parts: Vec<String> = relative
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| match c {
-            std::path::Component::RootDir => String::new(),
-            other => other.as_os_str().to_string_lossy().replace('\\', "/"),
-        })
-        .collect();
-    let text = parts.join("/");
-    if text.is_empty() {
-        if relative.has_root() {
-            "/".to_string()
-        } else {
-            ".".to_string()
+    let path = normalize(path);
+    let base = normalize(base);
+    let relative: Vec<String> = if path.has_root() == base.has_root() && path.has_root() {
+        let common = path
+            .iter()
+            .zip(base.iter())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let up = base.iter().count() - common;
+        std::iter::repeat_n("..".to_string(), up)
+            .chain(
+                path.iter()
+                    .skip(common)
+                    .map(|c| c.to_string_lossy().into_owned()),
+            )
+            .collect()
+    } else {
+        match path.strip_prefix(&base) {
+            Ok(rest) => rest
+                .iter()
+                .map(|c| c.to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => {
+                return path.to_string_lossy().replace('\\', "/");
+            }
         }
+    };
+    let text = relative.join("/").replace('\\', "/");
+    if text.is_empty() {
+        ".".to_string()
     } else {
         text
     }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let last_is_normal = matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                );
+                if last_is_normal {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -242,8 +281,16 @@ mod tests {
         );
         assert_eq!(
             display_path(Path::new("/etc/x.tf"), Path::new("/w")),
-            "/etc/x.tf"
+            "../etc/x.tf"
         );
+        assert_eq!(
+            display_path(
+                Path::new("/r/envs/prod/../../modules/b/main.tf"),
+                Path::new("/r/envs/prod")
+            ),
+            "../../modules/b/main.tf"
+        );
+        assert_eq!(display_path(Path::new("/w"), Path::new("/w")), ".");
     }
 
     proptest::proptest! {

@@ -147,9 +147,21 @@ fn comments(text: &str, syntax: Syntax) -> Vec<Comment<'_>> {
     while i < bytes.len() {
         let b = bytes[i];
         if b == b'\n' {
-            line_start = i + 1;
-            quote = None;
-            i += 1;
+            // Heredocs and block scalars hold text, not code: a `#` there
+            // is no comment, and their lines are skipped whole.
+            let line = &text[line_start..i];
+            let next = i + 1;
+            let skip = match syntax {
+                Syntax::Hcl => heredoc_end(text, line, next),
+                Syntax::Yaml if quote.is_none() => block_scalar_end(text, line, next),
+                Syntax::Yaml => None,
+            };
+            line_start = skip.unwrap_or(next);
+            i = line_start;
+            // HCL strings end with their line; YAML quoted scalars may not.
+            if syntax == Syntax::Hcl {
+                quote = None;
+            }
             continue;
         }
         if let Some(q) = quote {
@@ -183,14 +195,73 @@ fn comments(text: &str, syntax: Syntax) -> Vec<Comment<'_>> {
         }
         // YAML single quotes are quotes only at the start of a scalar;
         // apostrophes inside plain text must not open a string.
-        if b == b'"'
-            || (b == b'\'' && (syntax == Syntax::Hcl || starts_scalar(text, line_start, i)))
+        if (b == b'"' || b == b'\'')
+            && (syntax == Syntax::Hcl || starts_scalar(text, line_start, i))
         {
             quote = Some(b);
         }
         i += 1;
     }
     out
+}
+
+/// For a line that opens a heredoc (`<<EOF`, `<<-EOF`), where its closing
+/// marker line starts; the end of the text if it never closes.
+fn heredoc_end(text: &str, line: &str, next: usize) -> Option<usize> {
+    let at = line.rfind("<<")?;
+    let marker = line[at + 2..].trim_start_matches('-').trim_end();
+    let valid = !marker.is_empty()
+        && marker
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && marker.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    if !valid {
+        return None;
+    }
+    let mut start = next;
+    while start < text.len() {
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        if text[start..end].trim() == marker {
+            return Some(start);
+        }
+        start = end + 1;
+    }
+    Some(text.len())
+}
+
+/// For a line that opens a YAML block scalar (`key: |`, `- >-`), where the
+/// first line after its content starts: content lines are blank or more
+/// indented than the opening line.
+fn block_scalar_end(text: &str, line: &str, next: usize) -> Option<usize> {
+    let code = line.find(" #").map_or(line, |at| &line[..at]).trim_end();
+    let indicator = code.rsplit(char::is_whitespace).next()?;
+    let is_indicator = indicator.starts_with(['|', '>'])
+        && indicator[1..]
+            .chars()
+            .all(|c| c == '-' || c == '+' || c.is_ascii_digit());
+    let before = code[..code.len() - indicator.len()].trim_end();
+    if !is_indicator || !(before.ends_with(':') || before.ends_with('-') || before.is_empty()) {
+        return None;
+    }
+    // Content is more indented than the node that holds the scalar: the
+    // key (`  - Value: |` holds at column 4), or the dash of `- |`.
+    let indent = if before.ends_with(':') {
+        line.len() - line.trim_start_matches([' ', '-']).len()
+    } else {
+        line.len() - line.trim_start_matches(' ').len()
+    };
+    let mut start = next;
+    while start < text.len() {
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        let content = &text[start..end];
+        let blank = content.trim().is_empty();
+        let deeper = content.len() - content.trim_start_matches(' ').len() > indent;
+        if !(blank || deeper) {
+            return Some(start);
+        }
+        start = end + 1;
+    }
+    Some(text.len())
 }
 
 fn starts_scalar(text: &str, line_start: usize, at: usize) -> bool {
@@ -317,5 +388,18 @@ mod tests {
             .map(|c| c.text)
             .collect();
         assert_eq!(found, ["# a comment", "# c"]);
+    }
+
+    #[test]
+    fn text_blocks_hold_no_comments() {
+        let hcl = "policy = <<-EOF\n  # phiguard:ignore x -- not a comment\n  rm -rf /tmp/*\n  EOF\n# real\n";
+        let found: Vec<&str> = comments(hcl, Syntax::Hcl).iter().map(|c| c.text).collect();
+        assert_eq!(found, ["# real"]);
+        let yaml = "Tags:\n  - Value: |\n      # phiguard:ignore x -- not a comment\n\n      more\n    Key: k # real\nB: \"multi\n  # not a comment either\" # also real\n";
+        let found: Vec<&str> = comments(yaml, Syntax::Yaml)
+            .iter()
+            .map(|c| c.text)
+            .collect();
+        assert_eq!(found, ["# real", "# also real"]);
     }
 }

@@ -175,7 +175,10 @@ const BASE: &[FactDef<SearchDomain>] = &[
         get: |_, d| {
             let Some(s) = &d.advanced_security else { return Fact::absent() };
             let Some(password) = &s.master_user_password else { return Fact::absent() };
-            let literal = password.as_str().is_some_and(|p| !p.trim_start().starts_with("{{resolve:"));
+            // An empty default is a placeholder, not a password.
+            let literal = password
+                .as_str()
+                .is_some_and(|p| !p.trim().is_empty() && !p.trim_start().starts_with("{{resolve:"));
             Fact::computed(Value::bool(literal, password.span), s.origin.resource)
         },
     },
