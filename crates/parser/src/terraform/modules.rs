@@ -16,6 +16,9 @@ use crate::json;
 
 /// Modules nested deeper than this are not instantiated.
 const MAX_NESTING: usize = 16;
+/// Module instances in one configuration, all roots together: far more than
+/// real code makes, and a bound on what calls nested with `count` can cost.
+const MAX_MODULE_INSTANCES: usize = 5_000;
 
 #[derive(Debug, Default)]
 pub(crate) struct Resolver {
@@ -200,6 +203,22 @@ impl Evaluator<'_> {
             }
         };
         let plan = self.expand(inst, call.count.as_ref(), call.for_each.as_ref());
+        if self.instances.len() + plan.items.len() > MAX_MODULE_INSTANCES {
+            let reason = format!(
+                "not instantiated: the configuration makes more than {MAX_MODULE_INSTANCES} module instances"
+            );
+            self.unavailable.push(UnavailableModule {
+                address: address.clone(),
+                source: source.unwrap_or_default().to_string(),
+                span: call.header,
+                reason: reason.clone(),
+            });
+            return CallExpansion {
+                form: Form::Single,
+                children: Vec::new(),
+                unavailable: Some(format!("the outputs of {address} are unknown: {reason}")),
+            };
+        }
         let parent = &self.instances[inst];
         let note = match (&parent.note, &plan.form) {
             (Some(outer), Form::Unknown(n)) => Some(format!("{outer}; {address}: {n}")),
