@@ -204,6 +204,13 @@ impl Evaluator<'_> {
         }
         let result = if !self.disk {
             Err("files are not read for in-memory sources".to_string())
+        } else if !inside_tree(&path, self.base_dir) {
+            // Findings quote what they read: a file() of /etc/passwd in a
+            // pull request must not end up in its annotations.
+            Err(format!(
+                "{} is outside the repository being linted, so it is not read",
+                path.display()
+            ))
         } else {
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
@@ -424,4 +431,15 @@ fn write_string(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+/// Whether `path` lies in the repository that holds `base_dir` (the nearest
+/// folder above it with `.git`), or under `base_dir` when there is none.
+fn inside_tree(path: &Path, base_dir: &Path) -> bool {
+    let base = normalize(base_dir);
+    let root = base
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map_or(base.clone(), Path::to_path_buf);
+    path.starts_with(&root)
 }
