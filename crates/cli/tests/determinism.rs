@@ -96,3 +96,40 @@ fn fixtures_give_the_same_report_without_a_network() {
     assert!(findings(&normal) > 0);
     assert_same("fixtures, with and without a network", &offline, &normal);
 }
+
+#[test]
+fn the_binary_imports_no_network_function() {
+    // phiguard links no HTTP or socket crate; the binary does not even import
+    // the C library's socket functions, so no code path can open a
+    // connection.
+    let binary = env!("CARGO_BIN_EXE_phiguard");
+    let Ok(output) = Command::new("nm")
+        .args(["--dynamic", "--undefined-only", binary])
+        .output()
+    else {
+        eprintln!("skipping: `nm` (binutils) is not installed");
+        return;
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let imports = String::from_utf8_lossy(&output.stdout);
+    let network = [
+        "socket",
+        "connect",
+        "getaddrinfo",
+        "gethostbyname",
+        "sendto",
+        "sendmsg",
+        "recvfrom",
+        "bind",
+    ];
+    for line in imports.lines() {
+        let symbol = line.split_whitespace().last().unwrap_or("");
+        let name = symbol.split('@').next().unwrap_or("");
+        assert!(!network.contains(&name), "the binary imports {symbol}");
+    }
+    assert!(imports.lines().count() > 10, "no imports listed: {imports}");
+}
