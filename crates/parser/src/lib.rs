@@ -16,7 +16,7 @@ mod suppressions;
 mod terraform;
 mod text;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -306,16 +306,20 @@ fn build(
     let mut seen = HashSet::new();
     sources.retain(|s| seen.insert(s.display_path.clone()));
 
-    // Decoding, the nesting scan, line indexes and template parsing need
-    // nothing from other files: they run in parallel. Files are then added
-    // in path order, so ids and output do not depend on the thread count.
+    // Decoding, the nesting scan, line indexes and templates (parsed and
+    // evaluated, each its own scope) need nothing from other files: they
+    // run in parallel. A template's tree is dropped as soon as it is
+    // evaluated, so a monorepo's trees are never all in memory at once.
+    // Files are then added in path order, so ids and output do not depend
+    // on the thread count.
+    let overrides: HashMap<String, String> = cfn_parameters.iter().cloned().collect();
     let prepared = per_file(sources, |source| {
         progress.step();
         let is_named = named.contains(&source.display_path);
-        prepare(source, is_named)
+        prepare(source, is_named, &overrides)
     });
     let mut terraform_files = Vec::new();
-    let mut templates = Vec::new();
+    let mut templates = cloudformation::Evaluated::default();
     for item in prepared {
         match item {
             Prepared::Dropped => {}
@@ -336,31 +340,14 @@ fn build(
                     None => terraform_files.push((id, kind)),
                 }
             }
-            Prepared::Candidate { file, detected } => {
+            Prepared::Candidate { file, candidate } => {
                 let id = push_file(model, file);
-                templates.extend(cloudformation::add_detected(model, id, detected));
+                cloudformation::add_candidate(model, id, candidate, &mut templates);
             }
         }
     }
-    // Terraform (evaluated as a whole, on this thread) and the templates
-    // (each on its own, on the pool) are evaluated at the same time.
-    let inputs: Vec<_> = templates
-        .into_iter()
-        .map(|(id, root)| (id, model.file(id).text.clone(), root))
-        .collect();
-    let evaluated = std::thread::scope(|scope| {
-        let templates = scope.spawn(move || cloudformation::evaluate(inputs, cfn_parameters));
-        terraform::load(model, &terraform_files, terraform);
-        templates.join()
-    });
-    match evaluated {
-        Ok(evaluated) => cloudformation::finish(model, evaluated),
-        Err(_) => model.errors.push(LintError {
-            path: String::new(),
-            span: None,
-            message: "internal error while evaluating the CloudFormation templates".into(),
-        }),
-    }
+    terraform::load(model, &terraform_files, terraform);
+    cloudformation::finish(model, templates);
     model.suppressions = suppressions::collect(model);
     model
         .errors
@@ -382,10 +369,11 @@ enum Prepared {
         /// Where the HCL first nests deeper than [`limits::MAX_NESTING`].
         too_deep: Option<usize>,
     },
-    /// A template, or a file that looks like one but does not parse.
+    /// A template, evaluated, or a file that looks like one but does not
+    /// parse.
     Candidate {
         file: SourceFile,
-        detected: cloudformation::Detected,
+        candidate: cloudformation::Candidate,
     },
 }
 
@@ -393,7 +381,7 @@ enum Prepared {
 /// given in path order, after the parallel part).
 const UNNUMBERED: FileId = FileId(u32::MAX);
 
-fn prepare(source: Source, named: bool) -> Prepared {
+fn prepare(source: Source, named: bool, cfn_parameters: &HashMap<String, String>) -> Prepared {
     let kind = discover::classify(&source.path);
     let size = source.bytes.len() as u64;
     // Bytes handed over in memory (`--stdin-filename`) meet the same limit.
@@ -436,21 +424,22 @@ fn prepare(source: Source, named: bool) -> Prepared {
                 too_deep,
             }
         }
-        None => match cloudformation::detect(&source.path, &text, UNNUMBERED) {
-            cloudformation::Detected::NotTemplate if named => {
-                Prepared::Skipped(discover::not_linted(source.display_path))
+        None => {
+            let detected = cloudformation::detect(&source.path, &text, UNNUMBERED);
+            match cloudformation::evaluate(detected, UNNUMBERED, &text, cfn_parameters) {
+                None if named => Prepared::Skipped(discover::not_linted(source.display_path)),
+                None => Prepared::Dropped,
+                Some(candidate) => Prepared::Candidate {
+                    file: SourceFile::new(
+                        UNNUMBERED,
+                        &source.path,
+                        source.display_path,
+                        Arc::from(text),
+                    ),
+                    candidate,
+                },
             }
-            cloudformation::Detected::NotTemplate => Prepared::Dropped,
-            detected => Prepared::Candidate {
-                file: SourceFile::new(
-                    UNNUMBERED,
-                    &source.path,
-                    source.display_path,
-                    Arc::from(text),
-                ),
-                detected,
-            },
-        },
+        }
     }
 }
 

@@ -577,3 +577,17 @@ Resources:
     let (_dir, model) = one("t.yaml", template);
     assert_eq!(model.resources.len(), 1);
 }
+
+#[test]
+fn properties_no_view_reads_are_not_kept_but_metadata_is() {
+    let template = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Metadata:\n      phiguard:\n        ignore: []\n    Properties:\n      FunctionName: f\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: b\n";
+    let (_dir, model) = one("t.yaml", template);
+    assert_eq!(model.resources.len(), 2, "both resources are counted");
+    assert!(!has_prop(&model, "F", "FunctionName"));
+    let f = model.resources.iter().find(|r| r.address == "F").unwrap();
+    assert!(
+        f.body.block("Metadata").is_some(),
+        "suppressions live there"
+    );
+    assert_eq!(string(prop(&model, "B", "BucketName")), "b");
+}

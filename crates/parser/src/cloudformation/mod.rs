@@ -21,7 +21,6 @@ mod view;
 mod yaml;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use phiguard_model::{FileId, LintError, Model, ResourceId, SourceFile, Value};
 
@@ -40,42 +39,84 @@ pub(crate) struct Template {
 
 /// The templates evaluated, each on its own, before their resources join
 /// the model.
+#[derive(Default)]
 pub(crate) struct Evaluated {
-    /// Per template, in the order given: its resources, or `None` when
+    /// Per template, in file order: its resources, or `None` when
     /// evaluating it failed.
     templates: Vec<(FileId, Option<Vec<resources::Built>>)>,
     trace: trace::Trace,
 }
 
-/// Evaluates the templates (already added to the model and parsed; `text`
-/// is each one's file text) with the given parameter values, a later value
-/// for a name winning. Templates are independent scopes, so they are
-/// evaluated in parallel; the result does not depend on the thread count.
+/// A file that looked like a template, parsed and (when it parsed)
+/// evaluated on its own, before it has a file id.
+pub(crate) enum Candidate {
+    Template {
+        /// `None` when evaluating it failed.
+        built: Option<Vec<resources::Built>>,
+        trace: trace::Trace,
+    },
+    Broken(SyntaxError),
+}
+
+/// Evaluates a detected template right away, with the given parameter
+/// values (`overrides`), so that its tree, several times the size of its
+/// text, is dropped before the next file is parsed; `None` when it is no
+/// template. Templates are independent scopes: this runs on the thread
+/// pool, and the result does not depend on the thread count.
 pub(crate) fn evaluate(
-    templates: Vec<(FileId, Arc<str>, Value)>,
-    parameters: &[(String, String)],
-) -> Evaluated {
-    let overrides: HashMap<String, String> = parameters.iter().cloned().collect();
-    let each = crate::per_file(templates, |(file, text, root)| {
-        let mut trace = trace::Trace::default();
-        // A bug on one template must not lose the others' results.
-        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            resources::build(&root, file, &text, &overrides, &mut trace)
-        }));
-        (file, built.ok(), trace)
-    });
-    let mut trace = trace::Trace::default();
-    let mut templates = Vec::with_capacity(each.len());
-    for (file, built, part) in each {
-        // Keys are spans, which name their file: no two templates collide.
-        if built.is_some() {
-            trace.references.extend(part.references);
-            trace.placements.extend(part.placements);
-            trace.partials.extend(part.partials);
+    detected: Detected,
+    file: FileId,
+    text: &str,
+    overrides: &HashMap<String, String>,
+) -> Option<Candidate> {
+    match detected {
+        Detected::NotTemplate => None,
+        Detected::Broken(err) => Some(Candidate::Broken(err)),
+        Detected::Template(root) => {
+            let mut trace = trace::Trace::default();
+            // A bug on one template must not lose the others' results.
+            let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                resources::build(&root, file, text, overrides, &mut trace)
+            }));
+            Some(Candidate::Template {
+                built: built.ok(),
+                trace,
+            })
         }
-        templates.push((file, built));
     }
-    Evaluated { templates, trace }
+}
+
+/// Adds a candidate evaluated with a placeholder file id to the file `id`
+/// just added to the model: a template joins `evaluated`, a broken one
+/// becomes an error.
+pub(crate) fn add_candidate(
+    model: &mut Model,
+    id: FileId,
+    candidate: Candidate,
+    evaluated: &mut Evaluated,
+) {
+    let respan = |span: phiguard_model::Span| phiguard_model::Span { file: id, ..span };
+    match candidate {
+        Candidate::Template { built, trace } => {
+            let built = built.map(|mut built| {
+                for b in &mut built {
+                    b.move_to(id);
+                }
+                built
+            });
+            // Keys are spans, which name their file: no two templates collide.
+            if built.is_some() {
+                evaluated.trace.extend(trace.respan(&respan));
+            }
+            evaluated.templates.push((id, built));
+        }
+        Candidate::Broken(mut err) => {
+            err.span = respan(err.span);
+            err.first = err.first.map(respan);
+            let error = syntax_error(model.file(id), &err);
+            model.errors.push(error);
+        }
+    }
 }
 
 /// Adds the evaluated templates' resources to the model, in template order,
@@ -110,30 +151,5 @@ pub(crate) fn syntax_error(file: &SourceFile, err: &SyntaxError) -> LintError {
         path: file.display_path.clone(),
         span: Some(err.span),
         message: err.describe(Some(file)),
-    }
-}
-
-/// The template in file `id` (just added to `model`, and detected with
-/// another file id), with its spans moved onto `id`; a broken template
-/// becomes an error.
-pub(crate) fn add_detected(
-    model: &mut Model,
-    id: FileId,
-    detected: Detected,
-) -> Option<(FileId, Value)> {
-    let respan = |span: phiguard_model::Span| phiguard_model::Span { file: id, ..span };
-    match detected {
-        Detected::Template(mut root) => {
-            crate::json::map_spans(&mut root, &respan);
-            Some((id, root))
-        }
-        Detected::Broken(mut err) => {
-            err.span = respan(err.span);
-            err.first = err.first.map(respan);
-            let error = syntax_error(model.file(id), &err);
-            model.errors.push(error);
-            None
-        }
-        Detected::NotTemplate => None,
     }
 }

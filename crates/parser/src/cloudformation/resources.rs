@@ -18,6 +18,36 @@ pub(crate) struct Built {
     pub raw: Option<Value>,
 }
 
+impl Built {
+    /// Moves the resource, built with a placeholder file id, onto file `id`.
+    pub fn move_to(&mut self, id: FileId) {
+        let f = &|span: phiguard_model::Span| phiguard_model::Span { file: id, ..span };
+        let r = &mut self.resource;
+        r.file = id;
+        r.span = f(r.span);
+        r.header = f(r.header);
+        respan_body(&mut r.body, f);
+        if let Some(raw) = &mut self.raw {
+            crate::json::map_spans(raw, f);
+        }
+    }
+}
+
+fn respan_body(body: &mut Body, f: &dyn Fn(phiguard_model::Span) -> phiguard_model::Span) {
+    for attribute in &mut body.attributes {
+        attribute.key.span = f(attribute.key.span);
+        crate::json::map_spans(&mut attribute.value, f);
+    }
+    for block in &mut body.blocks {
+        block.ident.span = f(block.ident.span);
+        block.span = f(block.span);
+        for label in &mut block.labels {
+            label.span = f(label.span);
+        }
+        respan_body(&mut block.body, f);
+    }
+}
+
 pub(crate) fn build(
     root: &Value,
     file: FileId,
@@ -58,7 +88,8 @@ pub(crate) fn build(
                 continue;
             }
         }
-        let raw = body.get("Properties");
+        // Properties no view reads are not evaluated nor kept.
+        let raw = body.get("Properties").filter(|_| is_viewed(resource_type));
         let attributes = match raw.and_then(|p| eval.eval(p)) {
             Some(Value {
                 kind: ValueKind::Map(entries),
@@ -101,6 +132,13 @@ pub(crate) fn build(
         });
     }
     out
+}
+
+/// Resource types whose properties the bucket and domain views read.
+fn is_viewed(resource_type: &str) -> bool {
+    resource_type.starts_with("AWS::S3::")
+        || resource_type == "AWS::Elasticsearch::Domain"
+        || resource_type == "AWS::OpenSearchService::Domain"
 }
 
 /// The resource's `Metadata`, as written (it may hold suppressions), as a

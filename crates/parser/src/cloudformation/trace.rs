@@ -48,6 +48,39 @@ pub(crate) fn find_marker(s: &str) -> Option<usize> {
 }
 
 impl Trace {
+    /// Moves every span through `f` (onto the file id the template got
+    /// once it was added to the model).
+    pub fn respan(self, f: &dyn Fn(Span) -> Span) -> Trace {
+        Trace {
+            references: self
+                .references
+                .into_iter()
+                .map(|(k, v)| (f(k), v))
+                .collect(),
+            placements: self
+                .placements
+                .into_iter()
+                .map(|(k, v)| (f(k), v))
+                .collect(),
+            partials: self
+                .partials
+                .into_iter()
+                .map(|(k, mut v)| {
+                    v.literal = f(v.literal);
+                    (f(k), v)
+                })
+                .collect(),
+        }
+    }
+
+    /// Adds another template's trace (spans name their file: no key of
+    /// one template is a key of another).
+    pub fn extend(&mut self, other: Trace) {
+        self.references.extend(other.references);
+        self.placements.extend(other.placements);
+        self.partials.extend(other.partials);
+    }
+
     pub fn reference(&self, value: &Value) -> Option<&Reference> {
         value
             .is_unknown()
