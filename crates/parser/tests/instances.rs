@@ -563,11 +563,11 @@ fn in_memory_sources_read_nothing_else() {
     let model = phiguard_parser::load_sources(vec![phiguard_parser::Source {
         path: "main.tf".into(),
         display_path: "main.tf".into(),
-        bytes: b"module \"m\" {\n  source = \"../../\"\n}\nresource \"x\" \"y\" {\n  v = file(\"Cargo.toml\")\n}\n".to_vec(),
+        bytes: b"module \"m\" {\n  source = \"../../\"\n}\nresource \"aws_s3_bucket\" \"y\" {\n  bucket = file(\"Cargo.toml\")\n}\n".to_vec(),
     }]);
     no_errors(&model);
     assert_eq!(model.files.len(), 1);
-    let v = model.resources[0].body.attribute("v").unwrap();
+    let v = model.resources[0].body.attribute("bucket").unwrap();
     assert!(v.is_unknown());
 }
 

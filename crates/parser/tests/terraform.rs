@@ -160,7 +160,7 @@ resource "aws_s3_bucket" "b" {
 
 #[test]
 fn heredocs_and_literals() {
-    let src = "resource \"x\" \"y\" {\n  a = <<-EOT\n    hello\n  EOT\n  b = 1.5\n  c = null\n  d = { k = \"v\", \"q\" = [true] }\n}\n";
+    let src = "resource \"aws_s3_bucket\" \"y\" {\n  a = <<-EOT\n    hello\n  EOT\n  b = 1.5\n  c = null\n  d = { k = \"v\", \"q\" = [true] }\n}\n";
     let (_dir, model) = load_files(&[("main.tf", src)]);
     let body = &model.resources[0].body;
     assert_eq!(body.attribute("a").unwrap().as_str(), Some("hello\n"));
@@ -172,6 +172,28 @@ fn heredocs_and_literals() {
         d.get("q").unwrap().as_list().unwrap()[0].as_bool(),
         Some(true)
     );
+}
+
+#[test]
+fn bodies_no_view_reads_are_not_kept() {
+    // Only S3 and search domain resources are read by the views; keeping
+    // every other resource's body would hold a monorepo's whole
+    // configuration in memory for nothing.
+    let src = "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n";
+    let (_dir, model) = load_files(&[("main.tf", src)]);
+    assert_eq!(model.resources.len(), 2, "both resources are counted");
+    let lambda = model
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "aws_lambda_function")
+        .unwrap();
+    assert!(lambda.body.attributes.is_empty() && lambda.body.blocks.is_empty());
+    let bucket = model
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "aws_s3_bucket")
+        .unwrap();
+    assert_eq!(bucket.body.attribute("bucket").unwrap().as_str(), Some("b"));
 }
 
 #[test]

@@ -9,7 +9,6 @@ use super::config::ResourceDecl;
 use super::eval::operators::iterate;
 use super::eval::{Ctx, Evaluator};
 use super::ir::{BlockIr, BodyIr, ExprKind};
-use super::types::constant;
 use super::value::{Fail, Meta, K, V};
 
 /// An evaluated body: attributes and blocks, `dynamic` blocks expanded.
@@ -161,38 +160,6 @@ fn unknown_body(body: EvBody, why: &Rc<str>) -> EvBody {
             })
             .collect(),
     }
-}
-
-/// A body as written: constants known, the rest not evaluated (for
-/// resources no view reads and nothing refers to).
-pub(crate) fn written_body(body: &BodyIr) -> EvBody {
-    thread_local! {
-        static NOT_EVALUATED: Rc<str> = Rc::from("not evaluated: no rule reads this resource");
-    }
-    written(body, &NOT_EVALUATED.with(Rc::clone))
-}
-
-fn written(body: &BodyIr, reason: &Rc<str>) -> EvBody {
-    let attrs = body
-        .attrs
-        .iter()
-        .map(|a| {
-            let value =
-                constant(&a.expr).unwrap_or_else(|| V::unknown(Rc::clone(reason), a.expr.span));
-            (a.key.clone(), value)
-        })
-        .collect();
-    let blocks = body
-        .blocks
-        .iter()
-        .map(|b| EvBlock {
-            ident: b.ident.clone(),
-            labels: b.labels.clone(),
-            span: b.span,
-            body: written(&b.body, reason),
-        })
-        .collect();
-    EvBody { attrs, blocks }
 }
 
 /// A configured, non-null attribute of an object's entries.

@@ -55,8 +55,10 @@ impl Evaluator<'_> {
     pub fn sweep(&mut self, inst: usize, out: &mut Built) {
         let config = self.config(inst);
         for (index, (_, _, decl)) in config.resources.items.iter().enumerate() {
-            // Bodies no view reads are evaluated only when referenced.
-            let expansion = if is_viewed(&decl.resource_type) {
+            // Bodies no view reads are evaluated only when referenced, and
+            // not kept.
+            let viewed = is_viewed(&decl.resource_type);
+            let expansion = if viewed {
                 match self.resource_expansion(inst, index) {
                     Ok(expansion) => expansion,
                     Err(_) => continue,
@@ -78,7 +80,11 @@ impl Evaluator<'_> {
                 let at = out.resources.len();
                 out.object_of.insert(object.id, at);
                 let mut links = Vec::new();
-                let body = model_body(body, &mut |span, origin| links.push((at, span, origin)));
+                let body = if viewed {
+                    model_body(body, &mut |span, origin| links.push((at, span, origin)))
+                } else {
+                    Body::default()
+                };
                 out.links.extend(links);
                 let name = format!(
                     "{}.{}{}",

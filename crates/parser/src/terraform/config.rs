@@ -117,91 +117,125 @@ impl ModuleConfig {
         }
     }
 
-    /// Adds one file's top-level blocks.
-    pub fn add_file(&mut self, file: FileId, body: BodyIr) {
+    /// Adds one file's declarations ([`declarations`]).
+    pub fn add_file(&mut self, file: FileId, decls: Vec<Decl>) {
         self.files.push(file);
-        for block in body.blocks {
-            self.add_block(file, block);
+        for decl in decls {
+            match decl {
+                Decl::Variable(name, v) => self.variables.add(name, file, v),
+                Decl::Local(name, e) => self.locals.add(name, file, e),
+                Decl::Output(name, e) => self.outputs.add(name, file, e),
+                Decl::Resource(key, r) => self.resources.add(key, file, r),
+                Decl::Data(key, r) => self.data.add(key, file, r),
+                Decl::Call(name, c) => self.calls.add(name, file, c),
+            }
         }
     }
+}
 
-    fn add_block(&mut self, file: FileId, block: BlockIr) {
-        let header = block
-            .labels
-            .last()
-            .map_or(block.ident.span, |l| block.ident.span.cover(l.span));
-        match (block.ident.value.as_str(), block.labels.as_slice()) {
-            ("variable", [name]) => {
-                let body = block.body;
-                let nullable = !matches!(
-                    body.attr("nullable").map(|e| &e.kind),
-                    Some(ExprKind::Bool(false))
-                );
-                let variable = Variable {
-                    ty: body.attr("type").map_or(Ty::Any, Ty::parse),
-                    default: body.attr("default").cloned(),
-                    nullable,
-                };
-                self.variables.add(name.value.clone(), file, variable);
-            }
-            ("locals", []) => {
-                for attr in block.body.attrs {
-                    self.locals.add(attr.key.value, file, attr.expr);
-                }
-            }
-            ("output", [name]) => {
-                if let Some(value) = block.body.attr("value") {
-                    self.outputs.add(name.value.clone(), file, value.clone());
-                }
-            }
-            ("resource" | "data", [resource_type, name]) => {
-                let data = block.ident.value == "data";
-                let mut body = block.body;
-                let count = take_attr(&mut body, "count");
-                let for_each = take_attr(&mut body, "for_each");
-                body.attrs
-                    .retain(|a| !META_ATTRS.contains(&a.key.value.as_str()));
-                body.blocks
-                    .retain(|b| !META_BLOCKS.contains(&b.ident.value.as_str()));
-                let decl = ResourceDecl {
-                    resource_type: resource_type.value.clone(),
-                    name: name.value.clone(),
-                    file,
-                    span: block.span,
-                    header,
-                    count,
-                    for_each,
-                    body,
-                };
-                let key = format!("{}.{}", resource_type.value, name.value);
-                if data {
-                    self.data.add(key, file, decl);
-                } else {
-                    self.resources.add(key, file, decl);
-                }
-            }
-            ("module", [name]) => {
-                let mut body = block.body;
-                let source = body.attr("source").and_then(|e| {
-                    e.as_literal_str()
-                        .map(|s| Spanned::new(s.to_string(), e.span))
-                });
-                let count = take_attr(&mut body, "count");
-                let for_each = take_attr(&mut body, "for_each");
-                body.attrs
-                    .retain(|a| !CALL_META.contains(&a.key.value.as_str()));
-                let call = ModuleCall {
-                    name: name.value.clone(),
-                    header,
-                    source,
-                    count,
-                    for_each,
-                    args: body.attrs,
-                };
-                self.calls.add(name.value.clone(), file, call);
-            }
-            _ => {}
+/// One top-level declaration of a file.
+pub(crate) enum Decl {
+    Variable(String, Variable),
+    Local(String, Expr),
+    Output(String, Expr),
+    /// Keyed `type.name`.
+    Resource(String, ResourceDecl),
+    Data(String, ResourceDecl),
+    Call(String, ModuleCall),
+}
+
+/// A file's top-level blocks as declarations, keeping only what
+/// evaluation reads: descriptions, validations, `terraform` and `provider`
+/// blocks are dropped here, on the thread that parsed the file, so that no
+/// more than a few files' whole trees are ever held at once.
+pub(crate) fn declarations(file: FileId, body: BodyIr) -> Vec<Decl> {
+    let mut out = Vec::new();
+    for block in body.blocks {
+        declare(file, block, &mut out);
+    }
+    out.shrink_to_fit();
+    out
+}
+
+fn declare(file: FileId, block: BlockIr, out: &mut Vec<Decl>) {
+    let header = block
+        .labels
+        .last()
+        .map_or(block.ident.span, |l| block.ident.span.cover(l.span));
+    match (block.ident.value.as_str(), block.labels.as_slice()) {
+        ("variable", [name]) => {
+            let body = block.body;
+            let nullable = !matches!(
+                body.attr("nullable").map(|e| &e.kind),
+                Some(ExprKind::Bool(false))
+            );
+            let variable = Variable {
+                ty: body.attr("type").map_or(Ty::Any, Ty::parse),
+                default: body.attr("default").cloned(),
+                nullable,
+            };
+            out.push(Decl::Variable(name.value.clone(), variable));
         }
+        ("locals", []) => {
+            for attr in block.body.attrs {
+                out.push(Decl::Local(attr.key.value, attr.expr));
+            }
+        }
+        ("output", [name]) => {
+            if let Some(value) = block.body.attr("value") {
+                out.push(Decl::Output(name.value.clone(), value.clone()));
+            }
+        }
+        ("resource" | "data", [resource_type, name]) => {
+            let data = block.ident.value == "data";
+            let mut body = block.body;
+            let count = take_attr(&mut body, "count");
+            let for_each = take_attr(&mut body, "for_each");
+            body.attrs
+                .retain(|a| !META_ATTRS.contains(&a.key.value.as_str()));
+            body.blocks
+                .retain(|b| !META_BLOCKS.contains(&b.ident.value.as_str()));
+            body.attrs.shrink_to_fit();
+            body.blocks.shrink_to_fit();
+            let decl = ResourceDecl {
+                resource_type: resource_type.value.clone(),
+                name: name.value.clone(),
+                file,
+                span: block.span,
+                header,
+                count,
+                for_each,
+                body,
+            };
+            let key = format!("{}.{}", resource_type.value, name.value);
+            out.push(if data {
+                Decl::Data(key, decl)
+            } else {
+                Decl::Resource(key, decl)
+            });
+        }
+        ("module", [name]) => {
+            let mut body = block.body;
+            let source = body.attr("source").and_then(|e| {
+                e.as_literal_str()
+                    .map(|s| Spanned::new(s.to_string(), e.span))
+            });
+            let count = take_attr(&mut body, "count");
+            let for_each = take_attr(&mut body, "for_each");
+            body.attrs
+                .retain(|a| !CALL_META.contains(&a.key.value.as_str()));
+            body.attrs.shrink_to_fit();
+            let call = ModuleCall {
+                name: name.value.clone(),
+                header,
+                source,
+                count,
+                for_each,
+                args: body.attrs,
+            };
+            out.push(Decl::Call(name.value.clone(), call));
+        }
+        _ => {}
     }
 }
 

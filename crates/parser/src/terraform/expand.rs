@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use phiguard_model::{Span, Spanned};
 
-use super::bodies::{resource_object, written_body, EvBody};
+use super::bodies::{resource_object, EvBody};
 use super::config::ResourceDecl;
 use super::eval::operators::{iterate, want_number};
 use super::eval::{Ctx, Evaluator};
@@ -105,11 +105,10 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The instances of a resource no view reads, with its body as written:
-    /// constants known, the rest not evaluated.
+    /// The instances of a resource no view reads, without evaluating its
+    /// body (nothing reads it: the model keeps no body for such types).
     pub fn unevaluated(&mut self, inst: usize, decl: &'a ResourceDecl) -> Expansion {
         let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
-        let body = written_body(&decl.body);
         let objects = plan
             .items
             .into_iter()
@@ -117,7 +116,7 @@ impl<'a> Evaluator<'a> {
                 key,
                 id: 0,
                 value: V::null(decl.span),
-                body: Some(body.clone()),
+                body: Some(EvBody::default()),
             })
             .collect();
         Expansion {

@@ -55,7 +55,8 @@ pub(crate) struct Step {
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
     Attr(String),
-    Index(Expr),
+    /// Boxed: steps are many, and most are attributes.
+    Index(Box<Expr>),
     /// `[*]` (full) or `.*` (attributes only).
     Splat {
         full: bool,
@@ -65,7 +66,8 @@ pub(crate) enum Op {
 #[derive(Debug, Clone)]
 pub(crate) enum ObjKey {
     Name(Spanned<String>),
-    Expr(Expr),
+    /// Boxed: most keys are names.
+    Expr(Box<Expr>),
 }
 
 #[derive(Debug, Clone)]
@@ -93,13 +95,18 @@ pub(crate) struct ForExpr {
 pub(crate) enum Part {
     Lit(String),
     Interp(Expr),
-    If(Expr, Vec<Part>, Vec<Part>),
-    For {
-        key_var: Option<String>,
-        value_var: String,
-        collection: Expr,
-        body: Vec<Part>,
-    },
+    /// Directives are boxed: most parts are literals and interpolations.
+    If(Box<(Expr, Vec<Part>, Vec<Part>)>),
+    For(Box<TemplateFor>),
+}
+
+/// `%{ for key_var, value_var in collection }body%{ endfor }`.
+#[derive(Debug, Clone)]
+pub(crate) struct TemplateFor {
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    pub body: Vec<Part>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,8 @@ use hcl_edit::Span as _;
 use phiguard_model::{FileId, Span, Spanned};
 
 use super::ir::{
-    AttrIr, BlockIr, BodyIr, Call, Expr, ExprKind, ForExpr, ObjKey, Op, Part, Step, Traversal,
+    AttrIr, BlockIr, BodyIr, Call, Expr, ExprKind, ForExpr, ObjKey, Op, Part, Step, TemplateFor,
+    Traversal,
 };
 
 /// The parser already refuses deeper nesting (64 levels, 128 operators);
@@ -71,6 +72,9 @@ impl<'t> Lower<'t> {
                 }),
             }
         }
+        // Every file's tree stays until evaluation ends: no room to spare.
+        out.attrs.shrink_to_fit();
+        out.blocks.shrink_to_fit();
         out
     }
 
@@ -110,7 +114,7 @@ impl<'t> Lower<'t> {
                                 ident.as_str().to_string(),
                                 self.span(ident.span()),
                             )),
-                            ObjectKey::Expression(expr) => ObjKey::Expr(self.expr(expr)),
+                            ObjectKey::Expression(expr) => ObjKey::Expr(Box::new(self.expr(expr))),
                         };
                         (key, self.expr(value.expr()))
                     })
@@ -131,10 +135,13 @@ impl<'t> Lower<'t> {
                         let span = self.span(Some(start..end.max(start)));
                         let op = match op.value() {
                             TraversalOperator::GetAttr(name) => Op::Attr(name.as_str().to_string()),
-                            TraversalOperator::Index(index) => Op::Index(self.expr(index)),
-                            TraversalOperator::LegacyIndex(n) => {
-                                Op::Index(Expr::new(ExprKind::Number(*n.value() as f64), span))
+                            TraversalOperator::Index(index) => {
+                                Op::Index(Box::new(self.expr(index)))
                             }
+                            TraversalOperator::LegacyIndex(n) => Op::Index(Box::new(Expr::new(
+                                ExprKind::Number(*n.value() as f64),
+                                span,
+                            ))),
                             TraversalOperator::AttrSplat(_) => Op::Splat { full: false },
                             TraversalOperator::FullSplat(_) => Op::Splat { full: true },
                         };
@@ -255,7 +262,7 @@ impl<'t> Lower<'t> {
                 };
                 let cond = self.expr(&d.if_expr.cond_expr);
                 (
-                    Part::If(cond, then, otherwise),
+                    Part::If(Box::new((cond, then, otherwise))),
                     d.if_expr.strip.strip_start(),
                     endif.strip_end(),
                 )
@@ -265,12 +272,12 @@ impl<'t> Lower<'t> {
                 let endfor: Strip = d.endfor_expr.strip;
                 let body = self.parts(&f.template, f.strip.strip_end(), endfor.strip_start());
                 (
-                    Part::For {
+                    Part::For(Box::new(TemplateFor {
                         key_var: f.key_var.as_ref().map(|k| k.as_str().to_string()),
                         value_var: f.value_var.as_str().to_string(),
                         collection: self.expr(&f.collection_expr),
                         body,
-                    },
+                    })),
                     f.strip.strip_start(),
                     endfor.strip_end(),
                 )

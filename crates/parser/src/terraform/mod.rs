@@ -35,7 +35,7 @@ use phiguard_model::{FileId, LintError, Model, SourceFile, UnavailableModule};
 
 use crate::discover::{classify, path_order, FileKind};
 use build::{Built, Placed};
-use config::ModuleConfig;
+use config::{Decl, ModuleConfig};
 use eval::Evaluator;
 use instances::Instance;
 use ir::BodyIr;
@@ -128,8 +128,8 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     rayon::spawn(move || drop(configs));
 }
 
-/// A file's id and its parsed form, or why it could not be parsed.
-type Lowered = (FileId, Result<BodyIr, LintError>);
+/// A file's id and its declarations, or why it could not be parsed.
+type Lowered = (FileId, Result<Vec<Decl>, LintError>);
 
 /// One directory's parsed files into a configuration.
 fn add_config(
@@ -142,7 +142,7 @@ fn add_config(
     let mut config = ModuleConfig::new(dir.clone());
     for (id, lowered) in files {
         match lowered {
-            Ok(body) => config.add_file(id, body),
+            Ok(decls) => config.add_file(id, decls),
             Err(err) => model.errors.push(err),
         }
     }
@@ -150,14 +150,14 @@ fn add_config(
     configs.push(config);
 }
 
-/// Parses and lowers files on the thread pool: files are independent, and
-/// parsing is most of the front end's time.
+/// Parses and lowers files into declarations on the thread pool: files
+/// are independent, and parsing is most of the front end's time.
 fn lower_all(
     files: &[SourceFile],
     wanted: &[(FileId, FileKind)],
-) -> Vec<Result<BodyIr, LintError>> {
+) -> Vec<Result<Vec<Decl>, LintError>> {
     crate::per_file(wanted.to_vec(), |(id, kind)| {
-        lower_file(&files[id.0 as usize], kind)
+        lower_file(&files[id.0 as usize], kind).map(|body| config::declarations(id, body))
     })
 }
 
@@ -355,6 +355,9 @@ fn evaluate(
             ev.instances
                 .push(Instance::root(config, id, Rc::new(inputs)));
             ev.sweep(id, built);
+            for instance in &mut ev.instances[id..] {
+                instance.forget();
+            }
         };
     for (&config, inputs) in roots.iter().zip(root_inputs) {
         start(&mut ev, config, inputs, &mut built);

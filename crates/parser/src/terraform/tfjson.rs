@@ -222,7 +222,7 @@ pub(crate) fn expr(value: &Value) -> Expr {
                 .filter(|(k, _)| k.value != "//")
                 .map(|(k, v)| {
                     let key = if k.value.contains("${") {
-                        ObjKey::Expr(Expr::new(template(&k.value, k.span), k.span))
+                        ObjKey::Expr(Box::new(Expr::new(template(&k.value, k.span), k.span)))
                     } else {
                         ObjKey::Name(k.clone())
                     };

@@ -23,7 +23,7 @@ use phiguard_model::{SourceFile, Span, Spanned, UnavailableModule};
 
 use super::config::ModuleConfig;
 use super::instances::Instance;
-use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, Traversal};
+use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::Resolver;
 use super::value::{fail, Fail, K, R, V};
 use crate::text::shorten;
@@ -278,7 +278,8 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                Part::If(cond, then, otherwise) => {
+                Part::If(branches) => {
+                    let (cond, then, otherwise) = &**branches;
                     let cond = self.eval(cx, cond)?;
                     let branch = match operators::want_bool(&cond)? {
                         Ok(true) => then,
@@ -289,12 +290,13 @@ impl<'a> Evaluator<'a> {
                         return Ok(Some(reason));
                     }
                 }
-                Part::For {
-                    key_var,
-                    value_var,
-                    collection,
-                    body,
-                } => {
+                Part::For(f) => {
+                    let TemplateFor {
+                        key_var,
+                        value_var,
+                        collection,
+                        body,
+                    } = &**f;
                     let coll = self.eval(cx, collection)?;
                     let items = match operators::iterate(coll)? {
                         Ok(items) => items,
