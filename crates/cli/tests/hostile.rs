@@ -58,14 +58,33 @@ impl Case {
     /// `phiguard lint ARGS --format json` in the case folder, within the
     /// time and memory limits; the report and the exit code.
     fn lint(&self, args: &[&str]) -> Report {
-        let out = self.path("report.json");
+        let (code, text) = self.run(args, "json");
+        let json: Value = serde_json::from_str(&text).unwrap();
+        Report { code, json }
+    }
+
+    /// `phiguard lint ARGS` with human output (no colour), within the same
+    /// limits: the exit code and the text.
+    fn lint_human(&self, args: &[&str]) -> (i32, String) {
+        self.run(args, "human")
+    }
+
+    fn run(&self, args: &[&str], format: &str) -> (i32, String) {
+        let out = self.path("report.out");
         let err = self.path("stderr.txt");
         let start = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_phiguard"))
             .current_dir(&self.dir)
             .arg("lint")
             .args(args)
-            .args(["--format", "json", "--output", "report.json"])
+            .args([
+                "--format",
+                format,
+                "--color",
+                "never",
+                "--output",
+                "report.out",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(fs::File::create(&err).unwrap())
@@ -109,12 +128,11 @@ impl Case {
         );
         let text = fs::read_to_string(&out)
             .unwrap_or_else(|e| panic!("no report ({e}); stderr:\n{stderr}"));
-        let json: Value = serde_json::from_str(&text).unwrap();
         eprintln!(
-            "phiguard lint {args:?}: exit {code}, {elapsed:?}, peak RSS of children so far {} MB",
+            "phiguard lint {args:?} ({format}): exit {code}, {elapsed:?}, peak RSS of children so far {} MB",
             peak_kb / 1024
         );
-        Report { code, json }
+        (code, text)
     }
 }
 
@@ -398,6 +416,35 @@ fn one_10_mb_line() {
         .error("bad/broken.tf", "invalid HCL");
     let start = &report.json["errors"][0]["start"];
     assert_eq!(start["line"], 1, "{:#}", report.json["errors"]);
+}
+
+#[test]
+fn human_output_shows_only_part_of_a_10_mb_line() {
+    let case = Case::new("long-line-human");
+    let blob = "a".repeat(10_000_000);
+    // A finding and an error, each far into a line miette cannot draw whole.
+    let policy = format!(
+        "  policy = jsonencode({{ Statement = [{{ Sid = \"{blob}\", Effect = \"Allow\", Principal = \"*\", Action = \"s3:GetObject\", Resource = \"*\" }}] }})"
+    );
+    case.write(
+        "bad/public.tf",
+        format!("resource \"aws_s3_bucket\" \"p\" {{\n{policy}\n}}\n"),
+    );
+    let broken = format!("locals {{ blob = \"{blob}\" }} @ }}");
+    case.write("bad/broken.tf", &broken);
+    let (code, text) = case.lint_human(&["."]);
+    assert_eq!(code, 2, "{}", &text[..text.len().min(4000)]);
+    assert!(text.len() < 100_000, "{} bytes of output", text.len());
+    let at = broken.find('@').unwrap() + 1;
+    assert!(text.contains(&format!("bad/broken.tf:1:{at}]")), "{text}");
+    assert!(text.contains("invalid HCL"), "{text}");
+    let principal = policy.find("Principal = ").unwrap() + "Principal = ".len() + 1;
+    assert!(
+        text.contains(&format!("bad/public.tf:2:{principal}]")),
+        "{text}"
+    );
+    assert!(text.contains("Principal = \"*\""), "{text}");
+    assert!(text.contains("good/main.tf"), "{text}");
 }
 
 #[cfg(unix)]

@@ -25,16 +25,10 @@ pub(crate) fn init_pool() {
 /// Runs `work` on every item on the thread pool and returns the results in
 /// the order of `items`.
 ///
-/// This is the hook for per-file work: reading, UTF-8 decoding, the nesting
-/// scan and CloudFormation parsing go through it. `work` must not depend on
-/// other files (file ids are given out afterwards, in path order). Terraform
-/// parsing can use it the same way, per module directory:
-///
-/// ```ignore
-/// let bodies = crate::per_file(files.to_vec(), |(id, kind)| lower_file(model.file(id), kind));
-/// ```
-///
-/// which needs only `&Model` (shared) and a `Send` result.
+/// Per-file work goes through it: reading, UTF-8 decoding, the nesting
+/// scan, CloudFormation parsing and evaluation, Terraform parsing and
+/// lowering. `work` must not depend on other files (file ids are given out
+/// afterwards, in path order).
 pub(crate) fn per_file<T, R, F>(items: Vec<T>, work: F) -> Vec<R>
 where
     T: Send,

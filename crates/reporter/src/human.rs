@@ -5,9 +5,10 @@ mod diagnostic;
 
 use std::cell::OnceCell;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use phiguard_model::{Finding, LintError, Report, Severity, Span};
+use phiguard_model::{Finding, LintError, Report, Severity, SourceFile, Span};
 
 use crate::source_code::IndexedSource;
 use crate::{RenderOptions, Summary};
@@ -35,6 +36,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
             // One line per heading, as ruff and rustc print them: easier
             // to grep than miette's wrapped paragraphs.
             .with_wrap_lines(false)
+            .with_context_lines(CONTEXT_LINES)
             // Snippet headers carry phiguard's own `path:line:col` (see
             // `Renderer::snippet`), not miette's byte-counted column.
             .without_primary_span_start(),
@@ -158,8 +160,13 @@ impl<'a> Renderer<'a> {
             .get(index)?
             .get_or_init(|| IndexedSource::new(file));
         let start = file.position(span.start as usize);
+        let source = source.named(format!("{path}:{}:{}", start.line, start.column));
+        let (source, span) = match long_line_window(file, span) {
+            Some((window, shown)) => (source.window(window.start, window.end), shown),
+            None => (source, span),
+        };
         Some(Snippet {
-            source: source.named(format!("{path}:{}:{}", start.line, start.column)),
+            source,
             span,
             label: label.map(str::to_string),
         })
@@ -173,6 +180,78 @@ impl<'a> Renderer<'a> {
         }
         out.push_str(&text);
     }
+}
+
+/// Lines of context miette shows before and after a snippet.
+const CONTEXT_LINES: usize = 1;
+/// Lines longer than this (bytes) are never drawn whole: miette would
+/// print all of a 10 MB line, and panics past 65,535 columns.
+const LONG_LINE: usize = 1_000;
+/// Bytes shown on each side of a span in a long line, and at most of the
+/// span itself.
+const WINDOW_MARGIN: usize = 80;
+const WINDOW_SPAN: usize = 160;
+
+/// When a long line would be drawn: the text to show instead (without
+/// context lines) and the part of the span to underline in it. A span that
+/// starts in a long line is shown with some of the line on each side; one
+/// that runs into a long line stops before it; one next to a long line is
+/// shown without context.
+fn long_line_window(file: &SourceFile, span: Span) -> Option<(Range<usize>, Span)> {
+    let text: &str = &file.text;
+    let index = &file.line_index;
+    // From the line index, without scanning the line: it may be megabytes.
+    let bounds = |line: usize| {
+        let start = index.line_start(line)?;
+        let next = index.line_start(line + 1).unwrap_or(text.len());
+        let body = text.get(start..next)?.trim_end_matches(['\n', '\r']);
+        Some(start..start + body.len())
+    };
+    let long = |line: usize| bounds(line).is_some_and(|r| r.len() > LONG_LINE);
+    let start = span.start as usize;
+    let first = index.line_of(start);
+    let first_bounds = bounds(first)?;
+    if first_bounds.len() > LONG_LINE {
+        let end = (span.end as usize)
+            .min(start + WINDOW_SPAN)
+            .min(first_bounds.end);
+        let shown_end = floor_boundary(text, end).max(start);
+        let window_start = floor_boundary(
+            text,
+            start.saturating_sub(WINDOW_MARGIN).max(first_bounds.start),
+        );
+        let window_end = floor_boundary(text, (shown_end + WINDOW_MARGIN).min(first_bounds.end));
+        return Some((
+            window_start..window_end,
+            Span::new(span.file, start..shown_end),
+        ));
+    }
+    let last = index.line_of((span.end as usize).saturating_sub(1).max(start));
+    let mut shown_last = last;
+    let mut shown_end = span.end as usize;
+    if let Some(cut) = (first + 1..=last).find(|&line| long(line)) {
+        shown_last = cut - 1;
+        shown_end = bounds(shown_last).map_or(start, |r| r.end).max(start);
+    }
+    let context_long = (first.saturating_sub(CONTEXT_LINES)..first).any(long)
+        || (shown_last + 1..=shown_last + CONTEXT_LINES).any(long);
+    if shown_last == last && !context_long {
+        return None;
+    }
+    let window_end = bounds(shown_last).map_or(shown_end, |r| r.end);
+    Some((
+        first_bounds.start..window_end,
+        Span::new(span.file, start..shown_end),
+    ))
+}
+
+/// The largest character boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// miette's three levels pick the icon (×, ⚠, ☞) and colour.

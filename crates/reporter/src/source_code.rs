@@ -20,6 +20,8 @@ pub struct IndexedSource<'a> {
     /// snippets still match what miette would draw.
     lone_cr: bool,
     name: Option<String>,
+    /// The only bytes shown (see [`Self::window`]).
+    window: Option<(usize, usize)>,
 }
 
 impl<'a> IndexedSource<'a> {
@@ -33,6 +35,19 @@ impl<'a> IndexedSource<'a> {
             file,
             lone_cr,
             name: None,
+            window: None,
+        }
+    }
+
+    /// The same source showing only bytes `start..end`, as if they were
+    /// the whole file, without context lines: for spans in or next to a
+    /// very long line (a minified policy, a generated file), which miette
+    /// would draw whole, and cannot past 65,535 columns. `start` is shown
+    /// as the start of its line; both ends must be character boundaries.
+    pub fn window(&self, start: usize, end: usize) -> Self {
+        IndexedSource {
+            window: Some((start, end)),
+            ..self.clone()
         }
     }
 
@@ -52,6 +67,20 @@ impl<'a> IndexedSource<'a> {
         after: usize,
     ) -> Result<MietteSpanContents<'a>, MietteError> {
         let text: &'a str = &self.file.text;
+        if let Some((start, end)) = self.window {
+            let data = text.get(start..end).ok_or(MietteError::OutOfBounds)?;
+            if span.offset() < start || span.offset() + span.len() > end {
+                return Err(MietteError::OutOfBounds);
+            }
+            let line = self.file.line_index.line_of(start);
+            return Ok(MietteSpanContents::new(
+                data.as_bytes(),
+                (start, end - start).into(),
+                line,
+                0,
+                self.file.line_index.line_of(end),
+            ));
+        }
         if self.lone_cr {
             let stock = <str as SourceCode>::read_span(text, span, before, after)?;
             return Ok(MietteSpanContents::new(
@@ -297,6 +326,20 @@ mod tests {
             .unwrap();
         assert_eq!(contents.name(), Some("t.tf:1:5"));
         assert_eq!(contents.data(), b"a = 1\n");
+    }
+
+    #[test]
+    fn a_window_shows_only_its_bytes() {
+        let file = file("a = 1\nlong = \"0123456789\"\n");
+        let source = IndexedSource::new(&file).window(13, 21);
+        let contents = source
+            .read_span(&SourceSpan::new(14.into(), 2), 1, 1)
+            .unwrap();
+        assert_eq!(contents.data(), b"\"0123456");
+        assert_eq!((contents.line(), contents.column()), (1, 0));
+        assert!(source
+            .read_span(&SourceSpan::new(18.into(), 4), 0, 0)
+            .is_err());
     }
 
     #[test]

@@ -152,3 +152,51 @@ fn many_labels_on_a_large_file() {
     let out = human(&report, &common::options(false));
     eprintln!("{} bytes of output in {:?}", out.len(), started.elapsed());
 }
+
+/// A span in, running into, or next to a line of thousands of characters
+/// (a minified policy): miette would draw the whole line, so only a window
+/// of it is shown, and a span never runs into it.
+#[test]
+fn long_lines_are_shown_in_part() {
+    let filler = "x".repeat(3_000);
+    let text = format!(
+        "resource \"aws_s3_bucket\" \"b\" {{\n  policy = jsonencode({{ Sid = \"{filler}\", Principal = \"*\" }})\n}}\nresource \"aws_s3_bucket\" \"c\" {{\n  tags = {{\n    k = \"{filler}\"\n  }}\n}}\n"
+    );
+    let id = FileId(0);
+    let b = common::bucket("aws_s3_bucket.b", "aws_s3_bucket");
+    let c = common::bucket("aws_s3_bucket.c", "aws_s3_bucket");
+    let finding = |rule: &str, needle: &str, resource| {
+        common::finding(
+            rule,
+            Severity::High,
+            "message",
+            common::span_of(id, &text, needle, 0),
+            resource,
+            "label",
+            &[],
+            None,
+        )
+    };
+    let mut tags = finding("s3-versioning-disabled", "tags = {", c.clone());
+    tags.span.end = (text.find("\n  }").unwrap() + 4) as u32;
+    let report = Report {
+        files: vec![common::file(0, "infra/s3.tf", &text)],
+        resources: 2,
+        findings: vec![
+            // In the long line, far from its start.
+            finding("s3-public-policy", "\"*\"", b.clone()),
+            // Next to the long line: no context lines.
+            finding(
+                "s3-public-access-block",
+                "resource \"aws_s3_bucket\" \"b\"",
+                b,
+            ),
+            // Running into the long line: stops before it.
+            tags,
+        ],
+        ..Report::default()
+    };
+    let out = human(&report, &common::options(false));
+    assert!(out.len() < 5_000, "{} bytes", out.len());
+    insta::assert_snapshot!(out);
+}
