@@ -40,6 +40,8 @@ impl LineIndex {
                 line_starts.push(i as u32 + 1);
             }
         }
+        // Every file's index is kept until the report is written.
+        line_starts.shrink_to_fit();
         LineIndex {
             line_starts,
             ascii: text.is_ascii(),

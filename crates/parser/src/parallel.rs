@@ -12,7 +12,7 @@ const STACK: usize = 16 << 20;
 /// Sets up rayon's global pool once (`RAYON_NUM_THREADS` threads, else one
 /// per CPU) with [`STACK`]-sized stacks. If the embedding program already
 /// built the pool, that one is used.
-pub(crate) fn init_pool() {
+fn init_pool() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = rayon::ThreadPoolBuilder::new()

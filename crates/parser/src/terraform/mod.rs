@@ -122,10 +122,10 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let domains = search_domain::build(model, &placed, &links);
     model.buckets.extend(buckets);
     model.domains.extend(domains);
-    // Freeing every file's expression tree takes a while; nothing waits
-    // for it.
-    crate::parallel::init_pool();
-    rayon::spawn(move || drop(configs));
+    // Freed here, not on another thread: the memory is then reused by
+    // what comes next (templates' resources, findings, the report) rather
+    // than added to the peak.
+    drop(configs);
 }
 
 /// A file's id and its declarations, or why it could not be parsed.
