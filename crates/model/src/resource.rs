@@ -61,6 +61,22 @@ pub struct Block {
 }
 
 impl Body {
+    /// Moves every span of the body (keys, values, blocks) through `f`.
+    pub fn map_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        for attribute in &mut self.attributes {
+            attribute.key.span = f(attribute.key.span);
+            attribute.value.map_spans(f);
+        }
+        for block in &mut self.blocks {
+            block.ident.span = f(block.ident.span);
+            block.span = f(block.span);
+            for label in &mut block.labels {
+                label.span = f(label.span);
+            }
+            block.body.map_spans(f);
+        }
+    }
+
     pub fn attribute(&self, key: &str) -> Option<&Value> {
         self.attributes
             .iter()

@@ -39,6 +39,22 @@ impl Value {
         Value { kind, span }
     }
 
+    /// Moves the span of every node and map key through `f` (onto another
+    /// file id, or onto one place).
+    pub fn map_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        self.span = f(self.span);
+        match &mut self.kind {
+            ValueKind::List(items) => items.iter_mut().for_each(|item| item.map_spans(f)),
+            ValueKind::Map(entries) => {
+                for (key, item) in entries {
+                    key.span = f(key.span);
+                    item.map_spans(f);
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub fn string(text: impl Into<String>, span: Span) -> Self {
         Value::new(ValueKind::String(text.into()), span)
     }

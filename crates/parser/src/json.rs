@@ -148,22 +148,6 @@ fn convert_object(
     Ok(entries)
 }
 
-/// Replaces every span in `value` (keys included) with `f(span)`; used to
-/// move a policy parsed from a decoded string back onto the file.
-pub fn map_spans(value: &mut Value, f: &dyn Fn(Span) -> Span) {
-    value.span = f(value.span);
-    match &mut value.kind {
-        ValueKind::List(items) => items.iter_mut().for_each(|item| map_spans(item, f)),
-        ValueKind::Map(entries) => {
-            for (key, item) in entries {
-                key.span = f(key.span);
-                map_spans(item, f);
-            }
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

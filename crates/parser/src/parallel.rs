@@ -43,3 +43,52 @@ where
     init_pool();
     items.into_par_iter().map(work).collect()
 }
+
+/// Like [`per_file`], but on threads of its own with `stack` bytes of stack
+/// each (as many threads as the pool has), for work that recurses deeply:
+/// Terraform evaluation. A panic in `work` gives `None` for that item, not
+/// a crash, and the other items still run. Results are in the order of
+/// `items`.
+pub(crate) fn per_item_on_big_stacks<T, R, F>(items: &[T], stack: usize, work: F) -> Vec<Option<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    init_pool();
+    let workers = rayon::current_num_threads().clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let run = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            done.push((i, catch_unwind(AssertUnwindSafe(|| work(item))).ok()));
+        }
+        done
+    };
+    let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    let finished = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .filter_map(|i| {
+                std::thread::Builder::new()
+                    .name(format!("phiguard-eval-{i}"))
+                    .stack_size(stack)
+                    .spawn_scoped(scope, run)
+                    .ok()
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().ok())
+            .flatten()
+            .collect::<Vec<_>>()
+    });
+    for (i, result) in finished {
+        results[i] = result;
+    }
+    results
+}

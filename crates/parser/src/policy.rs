@@ -53,7 +53,7 @@ pub(crate) fn placed_document(
     let place = |span: Span| placement.span(span, literal);
     match json::parse(decoded, literal.file, 0) {
         Ok(mut document) => {
-            json::map_spans(&mut document, &place);
+            document.map_spans(&place);
             Ok(document)
         }
         Err(mut err) => {

@@ -528,6 +528,38 @@ fn module_cycles_are_bounded() {
 }
 
 #[test]
+fn each_root_has_its_own_module_instance_budget() {
+    // 3,000 module instances per root: under the 5,000 of one
+    // configuration, over it for the two together. Neither root may use
+    // up the other's budget, whatever the order they are evaluated in.
+    let dir = Scratch::new();
+    dir.write("m/main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n");
+    for root in ["one", "two"] {
+        dir.write(
+            &format!("{root}/main.tf"),
+            ["a", "b", "c"]
+                .map(|name| {
+                    format!("module \"{name}\" {{\n  source = \"../m\"\n  count  = 1000\n}}\n")
+                })
+                .concat(),
+        );
+    }
+    let model = dir.load(&["one", "two"]);
+    no_errors(&model);
+    assert!(
+        model.unavailable_modules.is_empty(),
+        "{:?}",
+        model.unavailable_modules
+    );
+    assert_eq!(
+        model.resources.len(),
+        6_000,
+        "{:?}",
+        &addresses(&model)[..2]
+    );
+}
+
+#[test]
 fn domain_policies_link_through_module_outputs() {
     let dir = Scratch::new();
     dir.write(

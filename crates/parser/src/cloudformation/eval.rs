@@ -14,7 +14,6 @@ use super::conditions::{merge, Decision};
 use super::functions::{base64, dynamic, text};
 use super::params::Param;
 use super::trace::{Reference, Trace};
-use crate::json::map_spans;
 
 /// Evaluation stops this deep (the parsers already bound nesting; this
 /// also bounds chains of conditions that name each other).
@@ -170,7 +169,7 @@ impl<'a> Evaluator<'a> {
             Some(Param::Known(value)) => {
                 let mut value = value.clone();
                 // A parameter's value is reported where it is used.
-                map_spans(&mut value, &|_| span);
+                value.map_spans(&|_| span);
                 return Some(value);
             }
             Some(Param::Unknown(reason)) => return Some(Value::unknown(reason, span)),

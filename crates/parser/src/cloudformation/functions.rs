@@ -4,7 +4,6 @@
 use phiguard_model::{format_number, Span, Value, ValueKind};
 
 use super::eval::Evaluator;
-use crate::json::map_spans;
 
 impl Evaluator<'_> {
     /// The evaluated arguments of a function taking a list, or why not.
@@ -129,7 +128,7 @@ impl Evaluator<'_> {
             _ => None,
         };
         if let Some(mut value) = found {
-            map_spans(&mut value, &|_| span);
+            value.map_spans(&|_| span);
             return Some(value);
         }
         if let Some(u) = keys.iter().find_map(Value::first_unknown) {

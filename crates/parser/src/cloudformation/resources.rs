@@ -26,25 +26,10 @@ impl Built {
         r.file = id;
         r.span = f(r.span);
         r.header = f(r.header);
-        respan_body(&mut r.body, f);
+        r.body.map_spans(f);
         if let Some(raw) = &mut self.raw {
-            crate::json::map_spans(raw, f);
+            raw.map_spans(f);
         }
-    }
-}
-
-fn respan_body(body: &mut Body, f: &dyn Fn(phiguard_model::Span) -> phiguard_model::Span) {
-    for attribute in &mut body.attributes {
-        attribute.key.span = f(attribute.key.span);
-        crate::json::map_spans(&mut attribute.value, f);
-    }
-    for block in &mut body.blocks {
-        block.ident.span = f(block.ident.span);
-        block.span = f(block.span);
-        for label in &mut block.labels {
-            label.span = f(label.span);
-        }
-        respan_body(&mut block.body, f);
     }
 }
 

@@ -158,7 +158,7 @@ impl Evaluator<'_> {
         if let Some(value) = given.get(name) {
             let mut value = value.clone()?;
             let reference = self.trace.reference(&value).cloned();
-            crate::json::map_spans(&mut value, &|_| span);
+            value.map_spans(&|_| span);
             if let Some(reference) = reference {
                 self.trace.references.insert(span, reference);
             }

@@ -31,6 +31,42 @@ pub(crate) struct Built {
 }
 
 impl Built {
+    /// Adds another root's resources after these; its module instances are
+    /// numbered from `instances` on, and its objects from `objects` on.
+    pub fn append(&mut self, other: Built, instances: usize, objects: u32) {
+        let offset = self.resources.len();
+        self.resources.extend(
+            other
+                .resources
+                .into_iter()
+                .map(|(r, instance, root)| (r, instance + instances, root + instances)),
+        );
+        self.links.extend(
+            other
+                .links
+                .into_iter()
+                .map(|(from, span, object)| (from + offset, span, object + objects)),
+        );
+        self.object_of.extend(
+            other
+                .object_of
+                .into_iter()
+                .map(|(object, at)| (object + objects, at + offset)),
+        );
+    }
+
+    /// Moves every span of the resources' bodies and of the links through
+    /// `f` (the spans that point into files `file()` read get their final
+    /// file ids).
+    pub fn map_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        for (resource, _, _) in &mut self.resources {
+            resource.body.map_spans(f);
+        }
+        for (_, span, _) in &mut self.links {
+            *span = f(*span);
+        }
+    }
+
     /// Adds the resources to `model`; returns where each is and the links.
     pub fn finish(self, model: &mut phiguard_model::Model) -> (Vec<Placed>, Links) {
         let offset = model.resources.len() as u32;

@@ -32,7 +32,7 @@ pub(crate) struct Given {
     vars: Vec<(String, Raw)>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct RootInputs {
     values: HashMap<String, Raw>,
 }

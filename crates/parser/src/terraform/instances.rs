@@ -68,18 +68,6 @@ impl Instance {
         }
     }
 
-    /// Drops what evaluating this instance remembered: once its root is
-    /// swept nothing reads it again, and a monorepo's roots would
-    /// otherwise all stay in memory together.
-    pub fn forget(&mut self) {
-        self.vars = HashMap::new();
-        self.locals = HashMap::new();
-        self.outputs = HashMap::new();
-        self.resources = HashMap::new();
-        self.data = HashMap::new();
-        self.call_slots = HashMap::new();
-    }
-
     /// A module call's expansion if made (or being made); marks it as being
     /// made otherwise.
     pub fn call_slot(

@@ -10,6 +10,7 @@ mod bodies;
 mod build;
 mod config;
 mod eval;
+mod evaluate;
 mod expand;
 mod hcl;
 mod iam;
@@ -28,16 +29,13 @@ mod value;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 
-use phiguard_model::{FileId, LintError, Model, SourceFile, UnavailableModule};
+use phiguard_model::{FileId, LintError, Model, SourceFile};
 
 use crate::discover::{classify, path_order, FileKind};
-use build::{Built, Placed};
+use build::Placed;
 use config::{Decl, ModuleConfig};
-use eval::Evaluator;
-use instances::Instance;
 use ir::BodyIr;
 use lower::{Lower, SpanMode};
 use modules::{local_dir, normalize, read_manifest, Resolver};
@@ -85,38 +83,30 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let roots = roots(&configs[..discovered], &resolver);
 
     let given = inputs::given(model, &settings.inputs);
-    let root_inputs: Vec<inputs::RootInputs> = roots
+    let roots: Vec<(usize, inputs::RootInputs)> = roots
         .iter()
         .map(|&c| {
-            inputs::for_root(
+            let inputs = inputs::for_root(
                 model,
                 &configs[c].dir,
                 &given,
                 &settings.inputs,
                 settings.disk,
-            )
+            );
+            (c, inputs)
         })
         .collect();
 
-    let (built, read, unavailable) = evaluate_all(
-        model,
-        &configs,
-        &resolver,
-        settings,
-        &roots,
-        root_inputs,
-        discovered,
-    );
-    for file in read {
-        let id = model.add_file(&file.path, file.display_path, file.text);
-        debug_assert_eq!(id, file.id);
-    }
-    let mut seen = HashSet::new();
-    for u in unavailable {
-        if seen.insert((u.address.clone(), u.span)) {
-            model.unavailable_modules.push(u);
-        }
-    }
+    let shared = evaluate::Shared {
+        configs: &configs,
+        files: &model.files,
+        resolver: &resolver,
+        base_dir: settings.inputs.base_dir,
+        disk: settings.disk,
+    };
+    let outcomes = evaluate::evaluate_all(&shared, roots, discovered);
+    let files = model.files.len();
+    let built = outcomes.join(model, &configs, files);
     let (placed, links) = built.finish(model);
     let buckets = s3::build(model, &placed, &links);
     let domains = search_domain::build(model, &placed, &links);
@@ -284,93 +274,6 @@ fn roots(discovered: &[ModuleConfig], resolver: &Resolver) -> Vec<usize> {
     (0..discovered.len())
         .filter(|i| !called.contains(i))
         .collect()
-}
-
-type Evaluated = (Built, Vec<SourceFile>, Vec<UnavailableModule>);
-
-/// Instantiates every root and sweeps its resources, on a thread with a
-/// large stack; a panic there becomes an error, not a crash.
-fn evaluate_all(
-    model: &mut Model,
-    configs: &[ModuleConfig],
-    resolver: &Resolver,
-    settings: &Settings,
-    roots: &[usize],
-    root_inputs: Vec<inputs::RootInputs>,
-    discovered: usize,
-) -> Evaluated {
-    let files: &[SourceFile] = &model.files;
-    let base_dir = settings.inputs.base_dir;
-    let disk = settings.disk;
-    let work = move || {
-        evaluate(
-            configs,
-            files,
-            resolver,
-            base_dir,
-            disk,
-            roots,
-            root_inputs,
-            discovered,
-        )
-    };
-    let outcome = std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .stack_size(STACK)
-            .spawn_scoped(scope, work)
-        {
-            Ok(handle) => handle.join().ok(),
-            Err(_) => None,
-        }
-    });
-    outcome.unwrap_or_else(|| {
-        let path = configs
-            .first()
-            .map_or_else(String::new, |c| c.dir.display().to_string());
-        model.errors.push(LintError {
-            path,
-            span: None,
-            message: "internal error while evaluating the Terraform configuration".into(),
-        });
-        (Built::default(), Vec::new(), Vec::new())
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn evaluate(
-    configs: &[ModuleConfig],
-    files: &[SourceFile],
-    resolver: &Resolver,
-    base_dir: &Path,
-    disk: bool,
-    roots: &[usize],
-    root_inputs: Vec<inputs::RootInputs>,
-    discovered: usize,
-) -> Evaluated {
-    let mut ev = Evaluator::new(configs, files, resolver, base_dir, disk);
-    let mut built = Built::default();
-    let start =
-        |ev: &mut Evaluator, config: usize, inputs: inputs::RootInputs, built: &mut Built| {
-            let id = ev.instances.len();
-            ev.instances
-                .push(Instance::root(config, id, Rc::new(inputs)));
-            ev.sweep(id, built);
-            for instance in &mut ev.instances[id..] {
-                instance.forget();
-            }
-        };
-    for (&config, inputs) in roots.iter().zip(root_inputs) {
-        start(&mut ev, config, inputs, &mut built);
-    }
-    // A linted directory that only calls that never happen reach (a cycle,
-    // `count = 0`) is still checked, as a root of its own.
-    for config in 0..discovered {
-        if !ev.instances.iter().any(|i| i.config == config) {
-            start(&mut ev, config, inputs::RootInputs::default(), &mut built);
-        }
-    }
-    let read = ev.read.into_iter().map(|r| r.file).collect();
-    (built, read, ev.unavailable)
 }
 
 /// Resources grouped by configuration (root instance), in order.

@@ -16,8 +16,9 @@ use crate::json;
 
 /// Modules nested deeper than this are not instantiated.
 const MAX_NESTING: usize = 16;
-/// Module instances in one configuration, all roots together: far more than
-/// real code makes, and a bound on what calls nested with `count` can cost.
+/// Module instances in one root configuration: far more than real code
+/// makes, and a bound on what calls nested with `count` can cost. Each root
+/// has its own budget, so a monorepo's roots do not use up each other's.
 const MAX_MODULE_INSTANCES: usize = 5_000;
 
 #[derive(Debug, Default)]

@@ -109,6 +109,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// How many object ids were given out.
+    pub fn objects(&self) -> u32 {
+        self.next_object
+    }
+
     pub fn object_id(&mut self) -> u32 {
         self.next_object += 1;
         self.next_object

@@ -159,7 +159,7 @@ impl Evaluator<'_> {
         });
         match json::parse(&text, arg.span.file, 0) {
             Ok(mut value) => {
-                json::map_spans(&mut value, &|s| where_.span(s, arg.span));
+                value.map_spans(&|s| where_.span(s, arg.span));
                 let mut v = V::from_model(&value);
                 v.span = span;
                 Ok(v)

@@ -1,0 +1,184 @@
+//! Evaluating the root module instances: each root on its own evaluator, in
+//! parallel, then joined in root order so the result does not depend on the
+//! thread count.
+//!
+//! Roots share nothing but the parsed configurations: each has its own
+//! inputs, instances and memo. Only the files that `file()` and
+//! `templatefile()` read are shared, and those get their ids at the join,
+//! in root order (each evaluator numbers them provisionally).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use phiguard_model::{FileId, LintError, Model, SourceFile, Span, UnavailableModule};
+
+use super::build::Built;
+use super::config::ModuleConfig;
+use super::eval::Evaluator;
+use super::inputs::RootInputs;
+use super::instances::Instance;
+use super::modules::Resolver;
+use super::STACK;
+
+/// What the evaluators share, read-only.
+pub(crate) struct Shared<'a> {
+    pub configs: &'a [ModuleConfig],
+    /// The model's files before evaluation.
+    pub files: &'a [SourceFile],
+    pub resolver: &'a Resolver,
+    pub base_dir: &'a Path,
+    pub disk: bool,
+}
+
+/// One root's instances and resources.
+struct RootOutcome {
+    built: Built,
+    /// Files read by `file()` and `templatefile()`, in the order first read;
+    /// spans name them with provisional ids from `files.len()` on.
+    read: Vec<SourceFile>,
+    unavailable: Vec<UnavailableModule>,
+    /// The configurations it instantiated.
+    configs: HashSet<usize>,
+    instances: usize,
+    objects: u32,
+}
+
+impl Shared<'_> {
+    fn evaluate_root(&self, config: usize, inputs: &RootInputs) -> RootOutcome {
+        let mut ev = Evaluator::new(
+            self.configs,
+            self.files,
+            self.resolver,
+            self.base_dir,
+            self.disk,
+        );
+        let mut built = Built::default();
+        ev.instances
+            .push(Instance::root(config, 0, Rc::new(inputs.clone())));
+        ev.sweep(0, &mut built);
+        RootOutcome {
+            built,
+            configs: ev.instances.iter().map(|i| i.config).collect(),
+            instances: ev.instances.len(),
+            objects: ev.objects(),
+            read: ev.read.into_iter().map(|r| r.file).collect(),
+            unavailable: ev.unavailable,
+        }
+    }
+}
+
+/// Each root's outcome (`None` when evaluating it failed), in order.
+pub(crate) struct Outcomes(Vec<(usize, Option<RootOutcome>)>);
+
+/// Evaluates every root (`roots`, with their inputs) in parallel and then,
+/// one at a time, each of the first `discovered` configurations that no
+/// root instantiated (a cycle, or calls that never happen: `count = 0`), as
+/// a root of its own without inputs.
+pub(crate) fn evaluate_all(
+    shared: &Shared,
+    roots: Vec<(usize, RootInputs)>,
+    discovered: usize,
+) -> Outcomes {
+    let outcomes = crate::parallel::per_item_on_big_stacks(&roots, STACK, |(config, inputs)| {
+        shared.evaluate_root(*config, inputs)
+    });
+    let mut all: Vec<(usize, Option<RootOutcome>)> = roots
+        .iter()
+        .map(|(config, _)| *config)
+        .zip(outcomes)
+        .collect();
+    let mut instantiated: HashSet<usize> = HashSet::new();
+    for (config, outcome) in &all {
+        instantiated.insert(*config);
+        if let Some(outcome) = outcome {
+            instantiated.extend(&outcome.configs);
+        }
+    }
+    let none = RootInputs::default();
+    for config in 0..discovered {
+        if instantiated.contains(&config) {
+            continue;
+        }
+        let outcome = crate::parallel::per_item_on_big_stacks(&[config], STACK, |&config| {
+            shared.evaluate_root(config, &none)
+        })
+        .into_iter()
+        .next()
+        .flatten();
+        instantiated.insert(config);
+        if let Some(outcome) = &outcome {
+            instantiated.extend(&outcome.configs);
+        }
+        all.push((config, outcome));
+    }
+    Outcomes(all)
+}
+
+impl Outcomes {
+    /// Joins the outcomes in order: adds the files read and the modules
+    /// not available to `model` (a failed root becomes an error naming its
+    /// directory) and returns the resources of all. `configs` and `files`
+    /// are those the evaluators read.
+    pub fn join(self, model: &mut Model, configs: &[ModuleConfig], files: usize) -> Built {
+        let mut join = Join::default();
+        for (config, outcome) in self.0 {
+            join.add(model, &configs[config].dir, files, outcome);
+        }
+        join.built
+    }
+}
+
+/// The roots' outcomes joined in order.
+#[derive(Default)]
+struct Join {
+    built: Built,
+    instances: usize,
+    objects: u32,
+    /// Final ids of the files read, by path.
+    read: HashMap<PathBuf, FileId>,
+    unavailable: HashSet<(String, Span)>,
+}
+
+impl Join {
+    fn add(&mut self, model: &mut Model, dir: &Path, base: usize, outcome: Option<RootOutcome>) {
+        let Some(mut outcome) = outcome else {
+            // A bug on one root must not lose the others' results.
+            model.errors.push(LintError {
+                path: dir.display().to_string(),
+                span: None,
+                message: "internal error while evaluating the Terraform configuration".into(),
+            });
+            return;
+        };
+        if !outcome.read.is_empty() {
+            let ids: Vec<FileId> = outcome
+                .read
+                .into_iter()
+                .map(|file| {
+                    *self
+                        .read
+                        .entry(file.path.clone())
+                        .or_insert_with(|| model.add_file(&file.path, file.display_path, file.text))
+                })
+                .collect();
+            let respan = |span: Span| match (span.file.0 as usize).checked_sub(base) {
+                Some(i) => Span {
+                    file: ids.get(i).copied().unwrap_or(span.file),
+                    ..span
+                },
+                None => span,
+            };
+            outcome.built.map_spans(&respan);
+        }
+        for u in outcome.unavailable {
+            if self.unavailable.insert((u.address.clone(), u.span)) {
+                model.unavailable_modules.push(u);
+            }
+        }
+        self.built
+            .append(outcome.built, self.instances, self.objects);
+        self.instances += outcome.instances;
+        self.objects += outcome.objects;
+    }
+}
