@@ -220,7 +220,9 @@ fn long_line_window(file: &SourceFile, span: Span) -> Option<(Range<usize>, Span
             text,
             start.saturating_sub(WINDOW_MARGIN).max(first_bounds.start),
         );
-        let window_end = floor_boundary(text, (shown_end + WINDOW_MARGIN).min(first_bounds.end));
+        // A span may start on the line break itself (`\n` of `\r\n`).
+        let window_end =
+            floor_boundary(text, (shown_end + WINDOW_MARGIN).min(first_bounds.end)).max(shown_end);
         return Some((
             window_start..window_end,
             Span::new(span.file, start..shown_end),
@@ -238,7 +240,10 @@ fn long_line_window(file: &SourceFile, span: Span) -> Option<(Range<usize>, Span
     if shown_last == last && !context_long {
         return None;
     }
-    let window_end = bounds(shown_last).map_or(shown_end, |r| r.end);
+    // A span may end just past its last line's break.
+    let window_end = bounds(shown_last)
+        .map_or(shown_end, |r| r.end)
+        .max(shown_end);
     Some((
         first_bounds.start..window_end,
         Span::new(span.file, start..shown_end),

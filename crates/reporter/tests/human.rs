@@ -200,3 +200,49 @@ fn long_lines_are_shown_in_part() {
     assert!(out.len() < 5_000, "{} bytes", out.len());
     insta::assert_snapshot!(out);
 }
+
+/// Spans at the edges of lines next to or in a long line still get their
+/// snippet: one that ends just past a line break, one that starts on the
+/// `\n` of a `\r\n`.
+#[test]
+fn long_line_windows_hold_spans_at_line_breaks() {
+    let filler = "x".repeat(3_000);
+    let text = format!("a = 1\r\nb = \"{filler}\"\r\nc = 2\n");
+    let id = FileId(0);
+    let resource = common::bucket("aws_s3_bucket.b", "aws_s3_bucket");
+    let finding = |start: usize, end: usize| {
+        let mut f = common::finding(
+            "s3-public-policy",
+            Severity::High,
+            "message",
+            common::span_of(id, &text, "a = 1", 0),
+            resource.clone(),
+            "label",
+            &[],
+            None,
+        );
+        f.span.start = start as u32;
+        f.span.end = end as u32;
+        f
+    };
+    let long_end = text.find("\"\r\nc").unwrap() + 1;
+    let report = Report {
+        files: vec![common::file(0, "infra/s3.tf", &text)],
+        resources: 1,
+        findings: vec![
+            // `a = 1\r\n`, ending past the break, next to the long line.
+            finding(0, 7),
+            // The `\n` after the long line.
+            finding(long_end + 1, long_end + 2),
+        ],
+        ..Report::default()
+    };
+    let out = human(&report, &common::options(false));
+    assert!(!out.contains("Failed to read"), "{out}");
+    assert!(out.contains("infra/s3.tf:1:1]"), "{out}");
+    assert!(
+        out.contains(&format!("infra/s3.tf:2:{}]", long_end - 7 + 2)),
+        "{out}"
+    );
+    assert!(out.len() < 5_000, "{} bytes", out.len());
+}

@@ -114,7 +114,10 @@ impl Evaluator<'_> {
             for object in &expansion.objects {
                 let Some(body) = &object.body else { continue };
                 let at = out.resources.len();
-                out.object_of.insert(object.id, at);
+                // Id 0: an object never evaluated, which nothing can name.
+                if object.id != 0 {
+                    out.object_of.insert(object.id, at);
+                }
                 let mut links = Vec::new();
                 let body = if viewed {
                     model_body(body, &mut |span, origin| links.push((at, span, origin)))

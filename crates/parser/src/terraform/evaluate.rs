@@ -18,7 +18,7 @@ use super::config::ModuleConfig;
 use super::eval::Evaluator;
 use super::inputs::RootInputs;
 use super::instances::Instance;
-use super::modules::Resolver;
+use super::modules::{Budget, Resolver};
 use super::STACK;
 
 /// What the evaluators share, read-only.
@@ -45,13 +45,14 @@ struct RootOutcome {
 }
 
 impl Shared<'_> {
-    fn evaluate_root(&self, config: usize, inputs: &RootInputs) -> RootOutcome {
+    fn evaluate_root(&self, config: usize, inputs: &RootInputs, budget: &Budget) -> RootOutcome {
         let mut ev = Evaluator::new(
             self.configs,
             self.files,
             self.resolver,
             self.base_dir,
             self.disk,
+            budget,
         );
         let mut built = Built::default();
         ev.instances
@@ -75,14 +76,38 @@ pub(crate) struct Outcomes(Vec<(usize, Option<RootOutcome>)>);
 /// one at a time, each of the first `discovered` configurations that no
 /// root instantiated (a cycle, or calls that never happen: `count = 0`), as
 /// a root of its own without inputs.
+///
+/// When the run's module instances
+/// ([`MAX_RUN_MODULE_INSTANCES`](super::modules::MAX_RUN_MODULE_INSTANCES)) run
+/// out, which calls were refused depends on how the roots were scheduled:
+/// the roots are then evaluated again one after another, in order, so the
+/// report is the same for any thread count. Both passes are bounded by the
+/// budget.
 pub(crate) fn evaluate_all(
     shared: &Shared,
     roots: Vec<(usize, RootInputs)>,
     discovered: usize,
 ) -> Outcomes {
-    let outcomes = crate::parallel::per_item_on_big_stacks(&roots, STACK, |(config, inputs)| {
-        shared.evaluate_root(*config, inputs)
-    });
+    let mut budget = Budget::default();
+    let mut outcomes =
+        crate::parallel::per_item_on_big_stacks(&roots, STACK, |(config, inputs)| {
+            shared.evaluate_root(*config, inputs, &budget)
+        });
+    if budget.exceeded() {
+        drop(outcomes);
+        budget = Budget::default();
+        outcomes = roots
+            .iter()
+            .map(|(config, inputs)| {
+                crate::parallel::per_item_on_big_stacks(&[()], STACK, |()| {
+                    shared.evaluate_root(*config, inputs, &budget)
+                })
+                .into_iter()
+                .next()
+                .flatten()
+            })
+            .collect();
+    }
     let mut all: Vec<(usize, Option<RootOutcome>)> = roots
         .iter()
         .map(|(config, _)| *config)
@@ -101,7 +126,7 @@ pub(crate) fn evaluate_all(
             continue;
         }
         let outcome = crate::parallel::per_item_on_big_stacks(&[config], STACK, |&config| {
-            shared.evaluate_root(config, &none)
+            shared.evaluate_root(config, &none, &budget)
         })
         .into_iter()
         .next()

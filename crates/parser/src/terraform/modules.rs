@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use phiguard_model::{FileId, UnavailableModule};
 
@@ -20,6 +21,36 @@ const MAX_NESTING: usize = 16;
 /// makes, and a bound on what calls nested with `count` can cost. Each root
 /// has its own budget, so a monorepo's roots do not use up each other's.
 const MAX_MODULE_INSTANCES: usize = 5_000;
+/// Module instances of all roots together: what keeps many small roots
+/// that each stay under [`MAX_MODULE_INSTANCES`] (a few kilobytes of
+/// hostile input) from costing gigabytes.
+pub(crate) const MAX_RUN_MODULE_INSTANCES: usize = 25_000;
+
+/// The run's module instances, shared by the roots' evaluators.
+#[derive(Debug, Default)]
+pub(crate) struct Budget {
+    used: AtomicUsize,
+    exceeded: AtomicBool,
+}
+
+impl Budget {
+    /// Takes `n` instances if the run has room for them.
+    fn take(&self, n: usize) -> bool {
+        let before = self.used.fetch_add(n, Ordering::Relaxed);
+        if before + n > MAX_RUN_MODULE_INSTANCES {
+            self.used.fetch_sub(n, Ordering::Relaxed);
+            self.exceeded.store(true, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+
+    /// Whether a call was refused for want of room. Which one depends on
+    /// how the roots were scheduled, unless they ran one after another.
+    pub fn exceeded(&self) -> bool {
+        self.exceeded.load(Ordering::Relaxed)
+    }
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct Resolver {
@@ -204,10 +235,19 @@ impl Evaluator<'_> {
             }
         };
         let plan = self.expand(inst, call.count.as_ref(), call.for_each.as_ref());
-        if self.instances.len() + plan.items.len() > MAX_MODULE_INSTANCES {
-            let reason = format!(
-                "not instantiated: the configuration makes more than {MAX_MODULE_INSTANCES} module instances"
-            );
+        let over = if self.instances.len() + plan.items.len() > MAX_MODULE_INSTANCES {
+            Some(format!(
+                "the configuration makes more than {MAX_MODULE_INSTANCES} module instances"
+            ))
+        } else if !self.budget.take(plan.items.len()) {
+            Some(format!(
+                "the linted configurations make more than {MAX_RUN_MODULE_INSTANCES} module instances in all"
+            ))
+        } else {
+            None
+        };
+        if let Some(over) = over {
+            let reason = format!("not instantiated: {over}");
             self.unavailable.push(UnavailableModule {
                 address: address.clone(),
                 source: source.unwrap_or_default().to_string(),

@@ -24,7 +24,7 @@ use phiguard_model::{SourceFile, Span, Spanned, UnavailableModule};
 use super::config::ModuleConfig;
 use super::instances::Instance;
 use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
-use super::modules::Resolver;
+use super::modules::{Budget, Resolver};
 use super::value::{fail, Fail, K, R, V};
 use crate::text::shorten;
 
@@ -71,6 +71,8 @@ pub(crate) struct ReadFile {
 
 pub(crate) struct Evaluator<'a> {
     pub configs: &'a [ModuleConfig],
+    /// Module instances left for the whole run.
+    pub budget: &'a Budget,
     /// The model's files when evaluation started.
     pub files: &'a [SourceFile],
     pub resolver: &'a Resolver,
@@ -93,8 +95,10 @@ impl<'a> Evaluator<'a> {
         resolver: &'a Resolver,
         base_dir: &'a Path,
         disk: bool,
+        budget: &'a Budget,
     ) -> Self {
         Evaluator {
+            budget,
             configs,
             files,
             resolver,
