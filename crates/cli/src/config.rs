@@ -53,6 +53,23 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The nearest folder from `start` upward that holds `.git`.
+pub fn repository_root(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
+
 /// Reads and validates a config file.
 pub fn load(path: &Path, display: String) -> Result<Config, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {display}: {e}"))?;

@@ -137,8 +137,12 @@ pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, Str
     let (mut options, only) = load_options(args, &config, &cwd)?;
     let (bar, progress) = crate::progress::Bar::new(show_progress);
     options.progress = progress;
-    let model = phiguard_parser::load(&options);
+    let mut model = phiguard_parser::load(&options);
     bar.finish();
+    let root = project_root(args, &config, &cwd);
+    for file in &mut model.files {
+        file.project_path = display_path(&file.path, &root);
+    }
 
     let scope = match args
         .phi_scope
@@ -193,9 +197,13 @@ pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, Str
             .get(span.file.0 as usize)
             .map_or("", |f| f.display_path.as_str())
     };
+    // Globs in the config are relative to its folder, the project root.
     let per_path = per_path_ignores(&config)?;
     findings.retain(|f| {
-        let path = path_of(f.span);
+        let path = model
+            .files
+            .get(f.span.file.0 as usize)
+            .map_or("", |file| file.project_path.as_str());
         !per_path
             .iter()
             .any(|(globs, ids)| ids.contains(&f.rule) && globs.is_match(path))
@@ -224,6 +232,27 @@ pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, Str
     };
     report.sort();
     Ok(Analysis { report, config })
+}
+
+/// The folder fingerprints and `per_path_ignores` are relative to: the
+/// config file's, else the repository's top folder (holding `.git`) above
+/// the first linted path, else the working directory. A baseline written at
+/// the top of a repository then matches a run from any folder in it.
+fn project_root(args: &AnalysisArgs, config: &Config, cwd: &Path) -> PathBuf {
+    if let Some(dir) = config
+        .source
+        .as_ref()
+        .and_then(|source| cwd.join(&source.path).parent().map(Path::to_path_buf))
+    {
+        return dir;
+    }
+    let start = args
+        .stdin_filename
+        .as_ref()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .or_else(|| args.paths.first().cloned())
+        .unwrap_or_else(|| PathBuf::from("."));
+    config::repository_root(&cwd.join(start)).unwrap_or_else(|| cwd.to_path_buf())
 }
 
 fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {

@@ -119,6 +119,49 @@ const BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
 "#;
 
 #[test]
+fn baselines_and_per_path_ignores_do_not_depend_on_the_working_directory() {
+    // A repository: a baseline written at its top must match a run from a
+    // folder inside it, and the config's globs are relative to its folder.
+    let dir = Scratch::new(&[
+        ("infra/main.tf", BUCKET),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+    ]);
+    let infra = dir.0.join("infra");
+    let out = phiguard(&dir.0)
+        .args(["baseline", ".", "--output", "base.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (code, report) = json(phiguard(&infra).args([
+        "lint",
+        ".",
+        "--baseline",
+        "../base.json",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+
+    fs::write(
+        dir.0.join(".phiguard.yaml"),
+        "per_path_ignores:\n  \"infra/**\": [s3-public-acl]\n",
+    )
+    .unwrap();
+    for cwd in [&dir.0, &infra] {
+        let (_, report) = json(phiguard(cwd).args(["lint", "--format", "json"]).arg(&infra));
+        let rules: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert!(!rules.contains(&"s3-public-acl"), "{rules:?}");
+        assert!(rules.contains(&"s3-versioning-disabled"), "{rules:?}");
+    }
+}
+
+#[test]
 fn baseline_hides_recorded_findings_and_survives_added_lines() {
     let dir = Scratch::new(&[("main.tf", BUCKET)]);
     let out = phiguard(&dir.0)

@@ -116,6 +116,11 @@ pub struct SourceFile {
     pub display_path: String,
     /// Where the file was read from (or the name given with `--stdin-filename`).
     pub path: PathBuf,
+    /// The path fingerprints and per-path settings use: relative to the
+    /// project root (the config file's folder, else the repository's top
+    /// folder), with `/`, so that they do not depend on the working
+    /// directory. The display path until the caller sets it.
+    pub project_path: String,
     pub text: Arc<str>,
     pub line_index: LineIndex,
 }
@@ -125,6 +130,7 @@ impl SourceFile {
         let line_index = LineIndex::new(&text);
         SourceFile {
             id,
+            project_path: display_path.clone(),
             display_path,
             path: path.to_path_buf(),
             text,

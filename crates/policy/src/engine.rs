@@ -203,7 +203,7 @@ fn finding<T: Subject>(
         Some((binding, list_path)) => path.replacen(binding.as_str(), list_path, 1),
         None => path.to_string(),
     };
-    let file = &model.file(resource.file).display_path;
+    let file = &model.file(resource.file).project_path;
     let fix = check.fix.as_ref().and_then(|fix| match resource.dialect {
         Dialect::Terraform => fix.terraform.as_deref(),
         Dialect::CloudFormation => fix.cloudformation.as_deref(),

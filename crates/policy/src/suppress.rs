@@ -201,7 +201,7 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
     let path = model
         .files
         .get(span.file.0 as usize)
-        .map_or("", |f| f.display_path.as_str());
+        .map_or("", |f| f.project_path.as_str());
     Finding {
         rule: INVALID_SUPPRESSION.into(),
         severity: Severity::Low,
