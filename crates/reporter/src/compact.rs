@@ -7,18 +7,26 @@
 //! ```
 //!
 //! Suppressed findings are not printed; an error without a place in the file
-//! (a file that cannot be read) is put at `1:1`. No summary: every line has
-//! the same shape.
+//! (a file that cannot be read) is put at `1:1`. With `--show-undecided`,
+//! each undecided check is a line too:
+//!
+//! ```text
+//! infra/s3.tf:15:9: undecided [s3-public-acl] aws_s3_bucket.logs: var.logs_acl has no value
+//! ```
+//!
+//! No summary: every line has the same shape.
 
 use std::fmt::Write as _;
 
 use phiguard_model::{Position, Report};
 
+use crate::RenderOptions;
+
 use crate::text::{error_positions, one_line};
 
 const FILE_START: Position = Position { line: 1, column: 1 };
 
-pub(crate) fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         let (start, _) = report.positions(f.span);
@@ -31,6 +39,19 @@ pub(crate) fn render(report: &Report) -> String {
             f.severity,
             f.rule,
             one_line(&f.message)
+        );
+    }
+    for u in report.undecided.iter().filter(|_| options.show_undecided) {
+        let (start, _) = report.positions(u.span);
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: undecided [{}] {}: {}",
+            report.path(u.span.file),
+            start.line,
+            start.column,
+            u.rule,
+            u.resource.address,
+            one_line(&u.reason)
         );
     }
     for e in &report.errors {

@@ -6,18 +6,23 @@
 //! ```
 //!
 //! Critical and high findings are errors, medium warnings, low notices.
-//! Suppressed findings are not printed; lint errors are errors.
+//! Suppressed findings are not printed; lint errors are errors. With
+//! `--show-undecided`, each undecided check is a notice.
 
 use std::fmt::Write as _;
 
-use phiguard_model::{Finding, LintError, Report, Severity};
+use phiguard_model::{Finding, LintError, Report, Severity, Undecided};
 
 use crate::text::error_positions;
+use crate::RenderOptions;
 
-pub(crate) fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         finding(&mut out, report, f);
+    }
+    for u in report.undecided.iter().filter(|_| options.show_undecided) {
+        undecided(&mut out, report, u);
     }
     for e in &report.errors {
         error(&mut out, report, e);
@@ -49,6 +54,25 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
         end.column,
         escape_property(&title),
         escape_data(&message)
+    );
+}
+
+fn undecided(out: &mut String, report: &Report, u: &Undecided) {
+    let (start, end) = report.positions(u.span);
+    let title = format!("undecided [{}] {}", u.rule, u.resource.address);
+    let _ = writeln!(
+        out,
+        "::notice file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        escape_property(report.path(u.span.file)),
+        start.line,
+        start.column,
+        end.line,
+        end.column,
+        escape_property(&title),
+        escape_data(&format!(
+            "phiguard cannot decide this check offline: {}",
+            u.reason
+        ))
     );
 }
 

@@ -3,7 +3,8 @@
 //! A `<testsuite>` for each file, sorted by path, holding:
 //! - a failed `<testcase>` for each finding (`classname` the rule id,
 //!   `name` the place and the resource),
-//! - a skipped one for each suppressed finding, with the reason,
+//! - a skipped one for each suppressed finding, with the reason, and, with
+//!   `--show-undecided`, for each undecided check (`classname` the rule id),
 //! - an `<error>` test case for each error (a file that could not be read
 //!   or parsed),
 //! - a skipped one for a file named on the command line but not linted,
@@ -15,6 +16,7 @@ use std::fmt::Write as _;
 use phiguard_model::{Finding, LintError, Report};
 
 use crate::text::error_positions;
+use crate::RenderOptions;
 
 #[derive(Default)]
 struct Suite {
@@ -33,11 +35,30 @@ struct Totals {
     skipped: usize,
 }
 
-pub(crate) fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
     for f in &report.findings {
         let path = report.path(f.span.file);
         finding(suites.entry(path).or_default(), report, path, f);
+    }
+    for u in report.undecided.iter().filter(|_| options.show_undecided) {
+        let path = report.path(u.span.file);
+        let (start, _) = report.positions(u.span);
+        let suite = suites.entry(path).or_default();
+        suite.tests += 1;
+        suite.skipped += 1;
+        let _ = writeln!(
+            suite.cases,
+            "    <testcase name=\"{name}\" classname=\"{rule}\" file=\"{path}\" line=\"{line}\">\n      <skipped message=\"{reason}\"/>\n    </testcase>",
+            name = attribute(&format!(
+                "{path}:{}:{} {}",
+                start.line, start.column, u.resource.address
+            )),
+            rule = attribute(&u.rule),
+            path = attribute(path),
+            line = start.line,
+            reason = attribute(&format!("undecided: {}", u.reason)),
+        );
     }
     for e in &report.errors {
         error(suites.entry(&e.path).or_default(), report, e);

@@ -56,10 +56,10 @@ pub struct RenderOptions {
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, options),
-        Format::Compact => compact::render(report),
+        Format::Compact => compact::render(report, options),
         Format::Json => json::render(report, options),
         Format::Sarif => sarif::render(report, options),
-        Format::Github => github::render(report),
-        Format::Junit => junit::render(report),
+        Format::Github => github::render(report, options),
+        Format::Junit => junit::render(report, options),
     }
 }

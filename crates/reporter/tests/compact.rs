@@ -21,8 +21,9 @@ fn escaping() {
     insta::assert_snapshot!(compact(&common::tricky_report()));
 }
 
-/// Every line has the shape the documented problem matcher expects:
-/// `path:line:col: severity [rule-id] message` or `path:line:col: error: message`.
+/// Every line has the shape the documented problem matchers expect:
+/// `path:line:col: severity [rule-id] message` (`undecided` in place of the
+/// severity for an undecided check) or `path:line:col: error: message`.
 #[test]
 fn every_line_is_path_line_column_severity_message() {
     for report in [common::report(), common::tricky_report()] {
@@ -32,7 +33,8 @@ fn every_line_is_path_line_column_severity_message() {
             .iter()
             .filter(|f| f.suppressed.is_none())
             .count()
-            + report.errors.len();
+            + report.errors.len()
+            + report.undecided.len();
         assert_eq!(out.lines().count(), expected, "{out}");
         for line in out.lines() {
             // The path may hold `:`; the rest of the line is anchored at
@@ -45,11 +47,23 @@ fn every_line_is_path_line_column_severity_message() {
             assert!(!parts.next().unwrap_or_default().is_empty(), "{line}");
             let severity = rest.split(' ').next().unwrap_or_default();
             assert!(
-                ["critical", "high", "medium", "low", "error:"].contains(&severity),
+                ["critical", "high", "medium", "low", "undecided", "error:"].contains(&severity),
                 "{line}"
             );
         }
     }
+}
+
+#[test]
+fn undecided_checks_are_listed_only_on_request() {
+    let report = common::report();
+    let hidden = render(&report, Format::Compact, &common::options(false));
+    assert!(!hidden.contains("undecided"), "{hidden}");
+    let shown = compact(&report);
+    assert!(
+        shown.contains("infra/s3.tf:15:9: undecided [s3-public-acl] aws_s3_bucket.logs: var.logs_acl has no value"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -28,12 +28,22 @@ fn severities_map_to_annotation_levels() {
         .lines()
         .map(|l| l.split(' ').next().unwrap_or_default())
         .collect();
-    // high, critical, medium (the low one is suppressed), then two errors.
+    // high, critical, medium (the low one is suppressed), the undecided
+    // check as a notice, then two errors.
     assert_eq!(
         commands,
-        ["::error", "::error", "::warning", "::error", "::error"],
+        [
+            "::error",
+            "::error",
+            "::warning",
+            "::notice",
+            "::error",
+            "::error"
+        ],
         "{out}"
     );
+    let hidden = render(&common::report(), Format::Github, &common::options(false));
+    assert!(!hidden.contains("::notice"), "{hidden}");
     let low = common::tricky_report();
     assert!(github(&low).contains("::notice file="));
 }

@@ -68,7 +68,12 @@ fn rules_carry_metadata_and_results_point_at_them() {
     assert_eq!(severities, ["3.0", "8.0", "9.5", "3.0", "5.5"]);
 
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 4);
+    // Four findings and, asked for, one undecided check.
+    assert_eq!(results.len(), 5);
+    let review: Vec<&Value> = results.iter().filter(|r| r["kind"] == "review").collect();
+    assert_eq!(review.len(), 1);
+    assert_eq!(review[0]["level"], "none");
+    assert_eq!(review[0]["ruleId"], "s3-public-acl");
     for result in results {
         let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
