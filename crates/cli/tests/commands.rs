@@ -347,11 +347,12 @@ fn cloudformation_suppressions_in_metadata_and_yaml_comments() {
         "public leaflets, no PHI"
     );
     assert!(get("template.json", "Records", "s3-public-acl")["suppressed"].is_null());
+    let message = get("template.json", "Records", "invalid-suppression")["message"]
+        .as_str()
+        .unwrap();
     assert!(
-        get("template.json", "Records", "invalid-suppression")["message"]
-            .as_str()
-            .unwrap()
-            .contains("no reason")
+        message.contains("no reason") && message.contains("add `reason: "),
+        "{message}"
     );
     assert_eq!(
         get("template.yaml", "Leaflets", "s3-public-acl")["suppressed"]["reason"],

@@ -80,6 +80,17 @@ pub struct SuppressionDirective {
     pub reason: Option<String>,
     /// `until=YYYY-MM-DD` as written.
     pub until: Option<Spanned<String>>,
+    /// Written as a comment or as a CloudFormation `Metadata` entry: what
+    /// a fix looks like differs.
+    pub form: SuppressionForm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionForm {
+    /// `# phiguard:ignore RULE-ID -- reason`.
+    Comment,
+    /// `Metadata: {phiguard: {ignore: [{id, reason, until}]}}`.
+    Metadata,
 }
 
 impl Model {

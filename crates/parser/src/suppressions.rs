@@ -2,7 +2,8 @@
 //! then tied to the block, resource or attribute they stand above or beside.
 
 use phiguard_model::{
-    FileId, Model, Resource, SourceFile, Span, Spanned, SuppressionDirective, Value, ValueKind,
+    FileId, Model, Resource, SourceFile, Span, Spanned, SuppressionDirective, SuppressionForm,
+    Value, ValueKind,
 };
 
 const MARKER: &str = "phiguard:ignore";
@@ -85,6 +86,7 @@ fn metadata(model: &Model) -> Vec<SuppressionDirective> {
                 rules: text("id").into_iter().collect(),
                 reason: text("reason").map(|r| r.value).filter(|r| !r.is_empty()),
                 until: text("until"),
+                form: SuppressionForm::Metadata,
             });
         }
     }
@@ -127,6 +129,7 @@ fn parse_directive(
         rules,
         reason,
         until,
+        form: SuppressionForm::Comment,
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use phiguard_model::{
     stable_hash, Finding, Model, ResourceKind, ResourceRef, RuleMeta, RuleRemediation, Severity,
-    Span, Suppression, SuppressionDirective,
+    Span, Suppression, SuppressionDirective, SuppressionForm,
 };
 
 pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
@@ -79,17 +79,27 @@ pub fn apply(
             .map(|r| r.value.as_str())
             .collect::<Vec<_>>()
             .join(", ");
+        let metadata = directive.form == SuppressionForm::Metadata;
         if directive.rules.is_empty() {
-            report(
-                directive.span,
-                "suppression names no rule: write `phiguard:ignore RULE-ID -- reason`".into(),
-            );
+            let fix = if metadata {
+                "give the entry an `id: RULE-ID` and a `reason`"
+            } else {
+                "write `phiguard:ignore RULE-ID -- reason`"
+            };
+            report(directive.span, format!("suppression names no rule: {fix}"));
             continue;
         }
         if directive.reason.is_none() {
+            let fix = if metadata {
+                "add `reason: why this is acceptable` to the entry".to_string()
+            } else {
+                format!(
+                    "add one after `--`, e.g. `phiguard:ignore {ids} -- why this is acceptable`"
+                )
+            };
             report(
                 directive.span,
-                format!("suppression of {ids} has no reason: add one after `--`, e.g. `phiguard:ignore {ids} -- why this is acceptable`"),
+                format!("suppression of {ids} has no reason: {fix}"),
             );
         }
         match (date_ok(directive, context.today), &directive.until) {
