@@ -57,7 +57,11 @@ fn of(report: &Report) -> Baseline {
         .map(|f| Entry {
             fingerprint: f.fingerprint.clone(),
             rule: f.rule.clone(),
-            file: report.path(f.span.file).to_string(),
+            // The path the fingerprint was made from.
+            file: report.files.get(f.span.file.0 as usize).map_or_else(
+                || report.path(f.span.file).to_string(),
+                |file| file.project_path.clone(),
+            ),
             resource: f.resource.address.clone(),
         })
         .collect();

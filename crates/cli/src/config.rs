@@ -31,43 +31,38 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
 }
 
-/// The nearest `.phiguard.yaml` from `start` upward, stopping at the
-/// repository root (the folder holding `.git`).
+/// The nearest `.phiguard.yaml` from `start` (absolute) upward, stopping at
+/// the repository root (the folder holding `.git`).
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
-    let mut dir = if start.is_dir() {
-        Some(start.as_path())
-    } else {
-        start.parent()
-    };
-    while let Some(d) = dir {
-        let candidate = d.join(FILE_NAME);
+    for dir in ancestors(start) {
+        let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {
             return Some(candidate);
         }
-        if d.join(".git").exists() {
+        if dir.join(".git").exists() {
             return None;
         }
-        dir = d.parent();
     }
     None
 }
 
-/// The nearest folder from `start` upward that holds `.git`.
+/// The nearest folder from `start` (absolute) upward that holds `.git`.
 pub fn repository_root(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
-    let mut dir = if start.is_dir() {
-        Some(start.as_path())
+    ancestors(start).find(|dir| dir.join(".git").exists())
+}
+
+/// `start`'s folder (itself when it is one, else its parent, which need not
+/// exist yet: a file given with `--stdin-filename`) and the folders above,
+/// taken lexically: symbolic links are not resolved, so the folders found
+/// are prefixes of the paths of the files linted.
+fn ancestors(start: &Path) -> impl Iterator<Item = PathBuf> {
+    let start = phiguard_model::normalize(start);
+    let first = if start.is_dir() {
+        Some(start)
     } else {
-        start.parent()
+        start.parent().map(Path::to_path_buf)
     };
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return Some(d.to_path_buf());
-        }
-        dir = d.parent();
-    }
-    None
+    std::iter::successors(first, |dir| dir.parent().map(Path::to_path_buf))
 }
 
 /// Reads and validates a config file.

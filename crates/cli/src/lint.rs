@@ -182,6 +182,7 @@ pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, Str
             today: &today,
         },
         &mut findings,
+        &mut undecided,
     );
     let mut metas: Vec<_> = rules.iter().map(|rule| rule.meta()).collect();
     if selected(INVALID_SUPPRESSION, &select, &ignore) {
@@ -197,17 +198,24 @@ pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, Str
             .get(span.file.0 as usize)
             .map_or("", |f| f.display_path.as_str())
     };
-    // Globs in the config are relative to its folder, the project root.
+    // Globs in the config are relative to its folder.
     let per_path = per_path_ignores(&config)?;
-    findings.retain(|f| {
-        let path = model
+    if !per_path.is_empty() {
+        let base = config_dir(&config, &cwd).unwrap_or_else(|| cwd.clone());
+        let paths: Vec<String> = model
             .files
-            .get(f.span.file.0 as usize)
-            .map_or("", |file| file.project_path.as_str());
-        !per_path
             .iter()
-            .any(|(globs, ids)| ids.contains(&f.rule) && globs.is_match(path))
-    });
+            .map(|file| display_path(&file.path, &base))
+            .collect();
+        let ignored = |rule: &str, span: phiguard_model::Span| {
+            let path = paths.get(span.file.0 as usize).map_or("", String::as_str);
+            per_path
+                .iter()
+                .any(|(globs, ids)| ids.iter().any(|id| id == rule) && globs.is_match(path))
+        };
+        findings.retain(|f| !ignored(&f.rule, f.span));
+        undecided.retain(|u| !ignored(&u.rule, u.span));
+    }
     if let Some(only) = &only {
         findings.retain(|f| only.contains(path_of(f.span)));
         undecided.retain(|u| only.contains(path_of(u.span)));
@@ -234,25 +242,27 @@ pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, Str
     Ok(Analysis { report, config })
 }
 
-/// The folder fingerprints and `per_path_ignores` are relative to: the
-/// config file's, else the repository's top folder (holding `.git`) above
-/// the first linted path, else the working directory. A baseline written at
-/// the top of a repository then matches a run from any folder in it.
+/// The folder fingerprints are relative to: the repository's top folder
+/// (holding `.git`) above the first linted path, else the config file's
+/// folder, else the working directory. A baseline then matches a run from
+/// any folder of the repository, wherever it is checked out.
 fn project_root(args: &AnalysisArgs, config: &Config, cwd: &Path) -> PathBuf {
-    if let Some(dir) = config
-        .source
-        .as_ref()
-        .and_then(|source| cwd.join(&source.path).parent().map(Path::to_path_buf))
-    {
-        return dir;
-    }
     let start = args
         .stdin_filename
         .as_ref()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .or_else(|| args.paths.first().cloned())
         .unwrap_or_else(|| PathBuf::from("."));
-    config::repository_root(&cwd.join(start)).unwrap_or_else(|| cwd.to_path_buf())
+    config::repository_root(&cwd.join(start))
+        .or_else(|| config_dir(config, cwd))
+        .unwrap_or_else(|| cwd.to_path_buf())
+}
+
+/// The config file's folder, which its globs and paths are relative to.
+fn config_dir(config: &Config, cwd: &Path) -> Option<PathBuf> {
+    let source = config.source.as_ref()?;
+    let path = phiguard_model::normalize(&cwd.join(&source.path));
+    path.parent().map(Path::to_path_buf)
 }
 
 fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {

@@ -120,8 +120,9 @@ const BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
 
 #[test]
 fn baselines_and_per_path_ignores_do_not_depend_on_the_working_directory() {
-    // A repository: a baseline written at its top must match a run from a
-    // folder inside it, and the config's globs are relative to its folder.
+    // A repository: a baseline written at its top must match a run from any
+    // folder in it, through a symbolic link too, and with a config file in
+    // a subfolder; the config's globs are relative to its own folder.
     let dir = Scratch::new(&[
         ("infra/main.tf", BUCKET),
         (".git/HEAD", "ref: refs/heads/main\n"),
@@ -132,16 +133,31 @@ fn baselines_and_per_path_ignores_do_not_depend_on_the_working_directory() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let (code, report) = json(phiguard(&infra).args([
-        "lint",
-        ".",
-        "--baseline",
-        "../base.json",
-        "--format",
-        "json",
-    ]));
-    assert_eq!(code, 0, "{report:#}");
-    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    let base = dir.0.join("base.json");
+    let known = |cwd: &Path, path: &Path| {
+        let (code, report) = json(
+            phiguard(cwd)
+                .args(["lint", "--format", "json", "--baseline"])
+                .arg(&base)
+                .arg(path),
+        );
+        assert_eq!(code, 0, "from {}: {report:#}", cwd.display());
+        assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    };
+    known(&dir.0, Path::new("infra"));
+    known(&infra, Path::new("."));
+    #[cfg(unix)]
+    {
+        let link = dir.0.with_extension("link");
+        let _ = fs::remove_file(&link);
+        std::os::unix::fs::symlink(&dir.0, &link).unwrap();
+        known(&dir.0, &link.join("infra"));
+        let _ = fs::remove_file(&link);
+    }
+    fs::write(infra.join(".phiguard.yaml"), "min_severity: low\n").unwrap();
+    known(&dir.0, Path::new("infra"));
+    known(&infra, Path::new("."));
+    fs::remove_file(infra.join(".phiguard.yaml")).unwrap();
 
     fs::write(
         dir.0.join(".phiguard.yaml"),
@@ -361,5 +377,48 @@ fn cloudformation_suppressions_in_metadata_and_yaml_comments() {
     assert_eq!(
         get("template.yaml", "Records", "s3-public-acl")["suppressed"]["reason"],
         "reviewed, see OPS-7"
+    );
+}
+
+#[test]
+fn suppressions_cover_undecided_checks_too() {
+    // The ACL is not known offline: the public-ACL check is undecided. A
+    // suppression of that rule covers it; it did not "suppress nothing".
+    let tf = "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  # phiguard:ignore s3-public-acl -- reviewed with security, see OPS-9\n  acl = var.acl\n}\n";
+    let dir = Scratch::new(&[("main.tf", tf)]);
+    let (_, report) = json(phiguard(&dir.0).args([
+        "lint",
+        "--format",
+        "json",
+        "--select",
+        "s3-public-acl,invalid-suppression",
+    ]));
+    assert_eq!(
+        report["undecided"].as_array().unwrap().len(),
+        0,
+        "{report:#}"
+    );
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        0,
+        "{report:#}"
+    );
+
+    let unsuppressed = tf.replace(
+        "  # phiguard:ignore s3-public-acl -- reviewed with security, see OPS-9\n",
+        "",
+    );
+    fs::write(dir.0.join("main.tf"), unsuppressed).unwrap();
+    let (_, report) = json(phiguard(&dir.0).args([
+        "lint",
+        "--format",
+        "json",
+        "--select",
+        "s3-public-acl,invalid-suppression",
+    ]));
+    assert_eq!(
+        report["undecided"].as_array().unwrap().len(),
+        1,
+        "{report:#}"
     );
 }

@@ -24,7 +24,7 @@ pub use search_domain::{
     AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing,
     NodeToNodeEncryption, SearchDomain, VpcOptions,
 };
-pub use source::{display_path, FileId, LineIndex, Position, SourceFile};
+pub use source::{display_path, normalize, FileId, LineIndex, Position, SourceFile};
 pub use span::{Span, Spanned};
 pub use value::{format_number, Unknown, Value, ValueKind};
 

@@ -116,10 +116,10 @@ pub struct SourceFile {
     pub display_path: String,
     /// Where the file was read from (or the name given with `--stdin-filename`).
     pub path: PathBuf,
-    /// The path fingerprints and per-path settings use: relative to the
-    /// project root (the config file's folder, else the repository's top
-    /// folder), with `/`, so that they do not depend on the working
-    /// directory. The display path until the caller sets it.
+    /// The path fingerprints use: relative to the repository's top folder
+    /// (else the config file's folder), with `/`, so that they depend
+    /// neither on the working directory nor on where the repository is
+    /// checked out. The display path until the caller sets it.
     pub project_path: String,
     pub text: Arc<str>,
     pub line_index: LineIndex,
@@ -200,7 +200,10 @@ pub fn display_path(path: &Path, base: &Path) -> String {
 }
 
 /// `a/./b/../c` as `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+/// `.` and `..` folded away lexically, without resolving symbolic links
+/// (so a path and the folders above it stay comparable however the user
+/// reached them).
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

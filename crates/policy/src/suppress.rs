@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use phiguard_model::{
     stable_hash, Finding, Model, ResourceKind, ResourceRef, RuleMeta, RuleRemediation, Severity,
-    Span, Suppression, SuppressionDirective, SuppressionForm,
+    Span, Suppression, SuppressionDirective, SuppressionForm, Undecided,
 };
 
 pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
@@ -39,11 +39,14 @@ pub struct SuppressionContext<'a> {
     pub today: &'a str,
 }
 
-/// Marks suppressed findings and returns the `invalid-suppression` findings.
+/// Marks suppressed findings, drops the undecided checks a suppression
+/// covers (a suppressed rule has nothing left to decide) and returns the
+/// `invalid-suppression` findings.
 pub fn apply(
     model: &Model,
     context: &SuppressionContext<'_>,
     findings: &mut [Finding],
+    undecided: &mut Vec<Undecided>,
 ) -> Vec<Finding> {
     let mut invalid = Vec::new();
     let mut used: HashSet<(usize, usize)> = HashSet::new();
@@ -53,6 +56,19 @@ pub fn apply(
         .map(|d| d.reason.is_some() && date_ok(d, context.today) == DateStatus::Current)
         .collect();
 
+    undecided.retain(|u| {
+        let mut covered = false;
+        for (index, directive) in model.suppressions.iter().enumerate() {
+            if !valid[index] || !covers(directive.target, u.span) {
+                continue;
+            }
+            if let Some(rule) = directive.rules.iter().position(|r| r.value == u.rule) {
+                used.insert((index, rule));
+                covered = true;
+            }
+        }
+        !covered
+    });
     for finding in findings.iter_mut() {
         for (index, directive) in model.suppressions.iter().enumerate() {
             if !valid[index] || !covers(directive.target, finding.span) {

@@ -10,19 +10,18 @@
 //! - Results point at paths relative to `%SRCROOT%` (the directory phiguard
 //!   ran in); columns count Unicode code points (`columnKind`).
 //! - Suppressed findings are results with an in-source suppression.
-//! - With `--show-undecided`, each undecided check is a result of kind
-//!   `review` (level `none`): the tool could not tell whether the rule is
-//!   violated.
 //! - Files that could not be read or parsed are error notifications of the
 //!   invocation, which is then not successful; files skipped on purpose are
-//!   note notifications.
+//!   note notifications, and so are undecided checks with
+//!   `--show-undecided`. Not results: code scanning would show those as
+//!   alerts at the rule's security severity, for a check that may well pass.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use phiguard_model::{
-    pascal_case, stable_hash, Finding, LintError, Report, RuleMeta, RuleRemediation, Severity,
-    Skipped, Span, Undecided,
+    pascal_case, Finding, LintError, Report, RuleMeta, RuleRemediation, Severity, Skipped, Span,
+    Undecided,
 };
 use serde::Serialize;
 
@@ -131,12 +130,10 @@ struct BaseUri {
 struct SarifResult<'a> {
     rule_id: &'a str,
     rule_index: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<&'static str>,
     level: &'static str,
     message: Text,
     locations: [Location<'a>; 1],
-    partial_fingerprints: BTreeMap<&'static str, Cow<'a, str>>,
+    partial_fingerprints: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[SarifSuppression<'a>; 1]>,
     properties: ResultProperties<'a>,
@@ -208,6 +205,13 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut notifications: Vec<Notification<'_>> =
         report.errors.iter().map(|e| error(report, e)).collect();
     notifications.extend(report.skipped.iter().map(skipped));
+    notifications.extend(
+        report
+            .undecided
+            .iter()
+            .filter(|_| options.show_undecided)
+            .map(|u| undecided(report, u)),
+    );
     let log = Log {
         schema: SCHEMA,
         version: VERSION,
@@ -238,13 +242,6 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
                 .findings
                 .iter()
                 .map(|f| result(report, f, index.get(f.rule.as_str()).copied()))
-                .chain(
-                    report
-                        .undecided
-                        .iter()
-                        .filter(|_| options.show_undecided)
-                        .filter_map(|u| undecided(report, u, *index.get(u.rule.as_str())?)),
-                )
                 .collect(),
             column_kind: "unicodeCodePoints",
         }],
@@ -404,7 +401,6 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
         rule_id: &f.rule,
         // `rules` covers every finding's rule, so the index is always there.
         rule_index: rule_index.unwrap_or(0),
-        kind: None,
         level: level(f.severity),
         message: Text {
             text: sentence(&f.message),
@@ -416,10 +412,7 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
                 kind: "resource",
             }]),
         }],
-        partial_fingerprints: BTreeMap::from([(
-            FINGERPRINT_KEY,
-            Cow::from(f.fingerprint.as_str()),
-        )]),
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
         suppressions: f.suppressed.as_ref().map(|s| {
             [SarifSuppression {
                 kind: "inSource",
@@ -435,56 +428,6 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
     }
 }
 
-/// An undecided check: a `review` result, which SARIF gives level `none`.
-fn undecided<'a>(
-    report: &'a Report,
-    u: &'a Undecided,
-    rule_index: usize,
-) -> Option<SarifResult<'a>> {
-    let rule = report.rule(&u.rule)?;
-    let path = report.path(u.span.file);
-    Some(SarifResult {
-        rule_id: &u.rule,
-        rule_index,
-        kind: Some("review"),
-        level: "none",
-        message: Text {
-            text: sentence(&format!(
-                "phiguard cannot decide this check offline: {}",
-                u.reason
-            )),
-        },
-        locations: [Location {
-            physical_location: physical(report, path, Some(u.span)),
-            logical_locations: Some([LogicalLocation {
-                fully_qualified_name: &u.resource.address,
-                kind: "resource",
-            }]),
-        }],
-        partial_fingerprints: BTreeMap::from([(
-            FINGERPRINT_KEY,
-            Cow::from(stable_hash(&[
-                "undecided",
-                &u.rule,
-                // As findings' fingerprints: whatever the working directory.
-                report
-                    .files
-                    .get(u.span.file.0 as usize)
-                    .map_or(path, |f| f.project_path.as_str()),
-                &u.resource.address,
-                &u.reason,
-            ])),
-        )]),
-        suppressions: None,
-        properties: ResultProperties {
-            severity: rule.severity.as_str(),
-            resource_type: &u.resource.resource_type,
-            hipaa: &rule.hipaa,
-            fix: None,
-        },
-    })
-}
-
 fn error<'a>(report: &'a Report, e: &'a LintError) -> Notification<'a> {
     Notification {
         level: "error",
@@ -494,6 +437,25 @@ fn error<'a>(report: &'a Report, e: &'a LintError) -> Notification<'a> {
         locations: [Location {
             physical_location: physical(report, &e.path, e.span),
             logical_locations: None,
+        }],
+    }
+}
+
+fn undecided<'a>(report: &'a Report, u: &'a Undecided) -> Notification<'a> {
+    Notification {
+        level: "note",
+        message: Text {
+            text: sentence(&format!(
+                "undecided [{}] {}: {}",
+                u.rule, u.resource.address, u.reason
+            )),
+        },
+        locations: [Location {
+            physical_location: physical(report, report.path(u.span.file), Some(u.span)),
+            logical_locations: Some([LogicalLocation {
+                fully_qualified_name: &u.resource.address,
+                kind: "resource",
+            }]),
         }],
     }
 }

@@ -82,3 +82,15 @@ fn parses_and_counts_add_up() {
         .descendants()
         .any(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("k8s/a&b <c>.yaml")));
 }
+
+#[test]
+fn undecided_checks_are_skipped_cases_only_on_request() {
+    let report = common::report();
+    let shown = junit(&report);
+    assert!(
+        shown.contains("<skipped message=\"undecided: var.logs_acl has no value\"/>"),
+        "{shown}"
+    );
+    let hidden = render(&report, Format::Junit, &common::options(false));
+    assert!(!hidden.contains("undecided"), "{hidden}");
+}

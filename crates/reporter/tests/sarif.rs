@@ -68,12 +68,8 @@ fn rules_carry_metadata_and_results_point_at_them() {
     assert_eq!(severities, ["3.0", "8.0", "9.5", "3.0", "5.5"]);
 
     let results = run["results"].as_array().expect("results");
-    // Four findings and, asked for, one undecided check.
-    assert_eq!(results.len(), 5);
-    let review: Vec<&Value> = results.iter().filter(|r| r["kind"] == "review").collect();
-    assert_eq!(review.len(), 1);
-    assert_eq!(review[0]["level"], "none");
-    assert_eq!(review[0]["ruleId"], "s3-public-acl");
+    // Findings only: an undecided check is a notification, not an alert.
+    assert_eq!(results.len(), 4);
     for result in results {
         let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
@@ -115,7 +111,15 @@ fn errors_are_tool_notifications() {
         .iter()
         .filter_map(|n| n["level"].as_str())
         .collect();
-    assert_eq!(levels, ["error", "error", "note"]);
+    // Two errors, a skipped file and, asked for, an undecided check.
+    assert_eq!(levels, ["error", "error", "note", "note"]);
+    let undecided = &notifications[3];
+    assert_eq!(
+        undecided["message"]["text"],
+        "undecided [s3-public-acl] aws_s3_bucket.logs: var.logs_acl has no value."
+    );
+    let hidden = render(&common::report(), Format::Sarif, &common::options(false));
+    assert!(!hidden.contains("undecided ["), "{hidden}");
     let broken = &notifications[0]["locations"][0]["physicalLocation"];
     assert_eq!(broken["artifactLocation"]["uri"], "infra/broken.tf");
     assert_eq!(broken["region"]["startLine"], 3);
