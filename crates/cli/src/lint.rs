@@ -247,15 +247,19 @@ pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, Str
 /// folder, else the working directory. A baseline then matches a run from
 /// any folder of the repository, wherever it is checked out.
 fn project_root(args: &AnalysisArgs, config: &Config, cwd: &Path) -> PathBuf {
-    let start = args
-        .stdin_filename
+    config::repository_root(&cwd.join(search_start(args)))
+        .or_else(|| config_dir(config, cwd))
+        .unwrap_or_else(|| cwd.to_path_buf())
+}
+
+/// Where the config file and the repository are looked for, upward: the
+/// folder of `--stdin-filename`, else the first linted path.
+fn search_start(args: &AnalysisArgs) -> PathBuf {
+    args.stdin_filename
         .as_ref()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .or_else(|| args.paths.first().cloned())
-        .unwrap_or_else(|| PathBuf::from("."));
-    config::repository_root(&cwd.join(start))
-        .or_else(|| config_dir(config, cwd))
-        .unwrap_or_else(|| cwd.to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The config file's folder, which its globs and paths are relative to.
@@ -273,15 +277,7 @@ fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
             }
             Some(path.clone())
         }
-        None => {
-            let start = args
-                .stdin_filename
-                .as_ref()
-                .and_then(|p| p.parent().map(Path::to_path_buf))
-                .or_else(|| args.paths.first().cloned())
-                .unwrap_or_else(|| PathBuf::from("."));
-            config::discover(&cwd.join(start))
-        }
+        None => config::discover(&cwd.join(search_start(args))),
     };
     match path {
         Some(path) => {
