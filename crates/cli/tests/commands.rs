@@ -2,10 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::Scratch;
 use serde_json::Value;
 
 fn workspace() -> PathBuf {
@@ -16,35 +19,6 @@ fn phiguard(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("phiguard").unwrap();
     cmd.current_dir(dir);
     cmd
-}
-
-/// A scratch folder under the target directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(files: &[(&str, &str)]) -> Scratch {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "commands-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = fs::remove_dir_all(&path);
-        for (name, text) in files {
-            let file = path.join(name);
-            fs::create_dir_all(file.parent().unwrap()).unwrap();
-            fs::write(file, text).unwrap();
-        }
-        fs::create_dir_all(&path).unwrap();
-        Scratch(path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 fn json(cmd: &mut Command) -> (i32, Value) {
@@ -123,10 +97,13 @@ fn baselines_and_per_path_ignores_do_not_depend_on_the_working_directory() {
     // A repository: a baseline written at its top must match a run from any
     // folder in it, through a symbolic link too, and with a config file in
     // a subfolder; the config's globs are relative to its own folder.
-    let dir = Scratch::new(&[
-        ("infra/main.tf", BUCKET),
-        (".git/HEAD", "ref: refs/heads/main\n"),
-    ]);
+    let dir = Scratch::new(
+        "commands",
+        &[
+            ("infra/main.tf", BUCKET),
+            (".git/HEAD", "ref: refs/heads/main\n"),
+        ],
+    );
     let infra = dir.0.join("infra");
     let out = phiguard(&dir.0)
         .args(["baseline", ".", "--output", "base.json"])
@@ -179,7 +156,7 @@ fn baselines_and_per_path_ignores_do_not_depend_on_the_working_directory() {
 
 #[test]
 fn baseline_hides_recorded_findings_and_survives_added_lines() {
-    let dir = Scratch::new(&[("main.tf", BUCKET)]);
+    let dir = Scratch::new("commands", &[("main.tf", BUCKET)]);
     let out = phiguard(&dir.0)
         .args(["baseline", ".", "--output", "base.json"])
         .output()
@@ -250,7 +227,7 @@ resource "aws_s3_bucket" "old" {
 // phiguard:ignore s3-no-such-rule -- typo
 resource "aws_s3_bucket" "typo" {}
 "#;
-    let dir = Scratch::new(&[("main.tf", text)]);
+    let dir = Scratch::new("commands", &[("main.tf", text)]);
     let (code, report) = json(phiguard(&dir.0).args([
         "lint",
         "--format",
@@ -305,7 +282,7 @@ resource "aws_s3_bucket" "typo" {}
 
 #[test]
 fn quiet_prints_findings_only() {
-    let dir = Scratch::new(&[("main.tf", BUCKET)]);
+    let dir = Scratch::new("commands", &[("main.tf", BUCKET)]);
     let out = phiguard(&dir.0)
         .args([
             "lint",
@@ -343,7 +320,10 @@ fn cloudformation_suppressions_in_metadata_and_yaml_comments() {
 }
 "#;
     let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  # phiguard:ignore s3-public-acl -- public leaflets, no PHI\n  Leaflets:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n  Records:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead # phiguard:ignore s3-public-acl -- reviewed, see OPS-7\n";
-    let dir = Scratch::new(&[("template.json", template), ("template.yaml", yaml)]);
+    let dir = Scratch::new(
+        "commands",
+        &[("template.json", template), ("template.yaml", yaml)],
+    );
     let (_, report) = json(phiguard(&dir.0).args([
         "lint",
         "--format",
@@ -385,7 +365,7 @@ fn suppressions_cover_undecided_checks_too() {
     // The ACL is not known offline: the public-ACL check is undecided. A
     // suppression of that rule covers it; it did not "suppress nothing".
     let tf = "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  # phiguard:ignore s3-public-acl -- reviewed with security, see OPS-9\n  acl = var.acl\n}\n";
-    let dir = Scratch::new(&[("main.tf", tf)]);
+    let dir = Scratch::new("commands", &[("main.tf", tf)]);
     let counts = || {
         let (_, report) = json(phiguard(&dir.0).args([
             "lint",

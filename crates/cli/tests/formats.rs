@@ -3,11 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 use assert_cmd::Command;
+use common::Scratch;
 use serde_json::Value;
 
 const PUBLIC_BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
@@ -18,33 +20,6 @@ const PUBLIC_BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
 "#;
 
 const BROKEN: &str = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \n}\n";
-
-/// A folder under the target directory with the given files, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(files: &[(&str, &str)]) -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "formats-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = fs::remove_dir_all(&path);
-        for (name, text) in files {
-            let file = path.join(name);
-            fs::create_dir_all(file.parent().unwrap()).unwrap();
-            fs::write(file, text).unwrap();
-        }
-        Scratch(path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Exit code and stdout of `phiguard lint ARGS` in `dir`.
 fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
@@ -63,7 +38,10 @@ fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
 
 #[test]
 fn compact_prints_one_line_a_finding() {
-    let dir = Scratch::new(&[("infra/s3.tf", PUBLIC_BUCKET), ("bad/broken.tf", BROKEN)]);
+    let dir = Scratch::new(
+        "formats",
+        &[("infra/s3.tf", PUBLIC_BUCKET), ("bad/broken.tf", BROKEN)],
+    );
     let (code, out) = lint(
         &dir.0,
         &["--format", "compact", "--select", "s3-public-acl"],
@@ -85,7 +63,7 @@ fn compact_prints_one_line_a_finding() {
 
 #[test]
 fn github_prints_annotations() {
-    let dir = Scratch::new(&[("infra/s3.tf", PUBLIC_BUCKET)]);
+    let dir = Scratch::new("formats", &[("infra/s3.tf", PUBLIC_BUCKET)]);
     let (code, out) = lint(&dir.0, &["--format", "github", "--select", "s3-public-acl"]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -99,7 +77,7 @@ fn github_prints_annotations() {
 
 #[test]
 fn sarif_describes_the_rules_that_ran() {
-    let dir = Scratch::new(&[("infra/s3.tf", PUBLIC_BUCKET)]);
+    let dir = Scratch::new("formats", &[("infra/s3.tf", PUBLIC_BUCKET)]);
     let (code, out) = lint(&dir.0, &["--format", "sarif"]);
     assert_eq!(code, 1, "{out}");
     let log: Value = serde_json::from_str(&out).unwrap();
@@ -145,7 +123,7 @@ fn sarif_describes_the_rules_that_ran() {
 
 #[test]
 fn sarif_reports_parse_errors_as_notifications() {
-    let dir = Scratch::new(&[("bad/broken.tf", BROKEN)]);
+    let dir = Scratch::new("formats", &[("bad/broken.tf", BROKEN)]);
     let (code, out) = lint(&dir.0, &["--format", "sarif"]);
     assert_eq!(code, 2, "{out}");
     let log: Value = serde_json::from_str(&out).unwrap();
@@ -160,10 +138,13 @@ fn sarif_reports_parse_errors_as_notifications() {
 
 #[test]
 fn junit_has_a_failure_a_finding() {
-    let dir = Scratch::new(&[
-        ("infra/s3.tf", PUBLIC_BUCKET),
-        ("infra/ok.tf", "locals {}\n"),
-    ]);
+    let dir = Scratch::new(
+        "formats",
+        &[
+            ("infra/s3.tf", PUBLIC_BUCKET),
+            ("infra/ok.tf", "locals {}\n"),
+        ],
+    );
     let (code, out) = lint(&dir.0, &["--format", "junit", "--select", "s3-public-acl"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"phiguard\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\">"), "{out}");
@@ -178,7 +159,7 @@ fn junit_has_a_failure_a_finding() {
 
 #[test]
 fn every_format_writes_to_output_file() {
-    let dir = Scratch::new(&[("s3.tf", PUBLIC_BUCKET)]);
+    let dir = Scratch::new("formats", &[("s3.tf", PUBLIC_BUCKET)]);
     for format in ["human", "compact", "json", "sarif", "github", "junit"] {
         let name = format!("report.{format}");
         let (code, out) = lint(&dir.0, &["--format", format, "--output", &name]);

@@ -3,44 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use assert_cmd::Command;
+use common::Scratch;
 use serde_json::Value;
-
-/// A scratch folder under the target directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(files: &[(&str, &str)]) -> Scratch {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "settings-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).unwrap();
-        // A repository root, so config discovery stops here.
-        fs::create_dir_all(path.join(".git")).unwrap();
-        for (name, text) in files {
-            let file = path.join(name);
-            fs::create_dir_all(file.parent().unwrap()).unwrap();
-            fs::write(file, text).unwrap();
-        }
-        Scratch(path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 fn lint(dir: &Path, args: &[&str]) -> (i32, Value, String) {
     let out = Command::cargo_bin("phiguard")
@@ -78,7 +50,7 @@ const PUBLIC: &str = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"patient-r
 
 #[test]
 fn config_file_is_found_upward_and_applied() {
-    let dir = Scratch::new(&[
+    let dir = Scratch::repository("settings", &[
         (".phiguard.yaml", "fail_on: critical\nrules:\n  select: [s3-public-acl, s3-versioning-disabled]\n  severity: {s3-versioning-disabled: high}\n"),
         ("infra/main.tf", PUBLIC),
     ]);
@@ -105,13 +77,16 @@ fn config_file_is_found_upward_and_applied() {
 
 #[test]
 fn a_wrong_config_key_names_file_line_and_key() {
-    let dir = Scratch::new(&[
-        (
-            ".phiguard.yaml",
-            "fail_on: high\nrules:\n  ignored: [s3-public-acl]\n",
-        ),
-        ("main.tf", PUBLIC),
-    ]);
+    let dir = Scratch::repository(
+        "settings",
+        &[
+            (
+                ".phiguard.yaml",
+                "fail_on: high\nrules:\n  ignored: [s3-public-acl]\n",
+            ),
+            ("main.tf", PUBLIC),
+        ],
+    );
     let (code, _, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 2);
     assert!(
@@ -150,10 +125,13 @@ fn a_wrong_config_key_names_file_line_and_key() {
 
 #[test]
 fn variables_from_the_command_line_decide_checks() {
-    let dir = Scratch::new(&[(
-        "main.tf",
-        "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
-    )]);
+    let dir = Scratch::repository(
+        "settings",
+        &[(
+            "main.tf",
+            "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
+        )],
+    );
     let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(json["summary"]["undecided"], 1);
@@ -181,16 +159,19 @@ fn variables_from_the_command_line_decide_checks() {
 
 #[test]
 fn stdin_is_linted_under_its_name_with_its_module() {
-    let dir = Scratch::new(&[
-        (
-            "infra/variables.tf",
-            "variable \"acl\" {\n  default = \"public-read\"\n}\n",
-        ),
-        (
-            "infra/other.tf",
-            PUBLIC.replace("\"b\"", "\"other\"").as_str(),
-        ),
-    ]);
+    let dir = Scratch::repository(
+        "settings",
+        &[
+            (
+                "infra/variables.tf",
+                "variable \"acl\" {\n  default = \"public-read\"\n}\n",
+            ),
+            (
+                "infra/other.tf",
+                PUBLIC.replace("\"b\"", "\"other\"").as_str(),
+            ),
+        ],
+    );
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("phiguard"))
         .current_dir(&dir.0)
         .args([
@@ -225,7 +206,7 @@ fn stdin_is_linted_under_its_name_with_its_module() {
 
 #[test]
 fn named_files_see_their_module_and_report_only_themselves() {
-    let dir = Scratch::new(&[
+    let dir = Scratch::repository("settings", &[
         ("infra/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"patient-records\"\n}\n"),
         (
             "infra/versioning.tf",
@@ -250,7 +231,7 @@ fn named_files_see_their_module_and_report_only_themselves() {
 
 #[test]
 fn include_exclude_and_per_path_ignores() {
-    let dir = Scratch::new(&[
+    let dir = Scratch::repository("settings", &[
         ("infra/main.tf", PUBLIC),
         ("examples/demo/main.tf", PUBLIC),
         ("sandbox/main.tf", PUBLIC),
@@ -275,7 +256,7 @@ fn include_exclude_and_per_path_ignores() {
 
 #[test]
 fn phi_scope_tagged_checks_only_tagged_resources() {
-    let dir = Scratch::new(&[
+    let dir = Scratch::repository("settings", &[
         (
             "main.tf",
             "resource \"aws_s3_bucket\" \"phi\" {\n  acl  = \"public-read\"\n  tags = { DataClassification = \"PHI\" }\n}\n\nresource \"aws_s3_bucket\" \"web\" {\n  acl  = \"public-read\"\n  tags = { DataClassification = \"public\" }\n}\n",
@@ -307,14 +288,17 @@ remediation = { terraform = "bucket = \"...\"", cloudformation = "BucketName: ..
 when = "name is absent"
 message = "bucket {name} has no explicit name"
 "#;
-    let dir = Scratch::new(&[
-        ("main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
-        ("local-policies/name.toml", policy),
-        (
-            ".phiguard.yaml",
-            "policy_dirs: [local-policies]\nrules:\n  select: [s3-bucket-name-required]\n",
-        ),
-    ]);
+    let dir = Scratch::repository(
+        "settings",
+        &[
+            ("main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
+            ("local-policies/name.toml", policy),
+            (
+                ".phiguard.yaml",
+                "policy_dirs: [local-policies]\nrules:\n  select: [s3-bucket-name-required]\n",
+            ),
+        ],
+    );
     let (code, json, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(json["findings"][0]["rule"], "s3-bucket-name-required");
@@ -331,7 +315,7 @@ message = "bucket {name} has no explicit name"
 
 #[test]
 fn modules_are_named_in_findings_and_unavailable_ones_in_the_report() {
-    let dir = Scratch::new(&[
+    let dir = Scratch::repository("settings", &[
         (
             "main.tf",
             "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n\nmodule \"exports\" {\n  source = \"./modules/bucket\"\n  acl    = \"public-read\"\n}\n",

@@ -2,48 +2,23 @@
 //! a panic: arbitrary bytes, real templates cut and corrupted, and random
 //! nests of intrinsic functions.
 
-use std::path::{Path, PathBuf};
+mod mutation;
+
 use std::sync::OnceLock;
 
+use mutation::{apply, cases, load_one, seed_files, Edit};
 use phiguard_model::{Model, PolicySource, Value, ValueKind};
-use phiguard_parser::{load_sources, Source};
 use proptest::prelude::*;
-
-fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect(&path, out);
-        } else if let Some(ext @ ("yaml" | "yml" | "json" | "template")) =
-            path.extension().and_then(|e| e.to_str())
-        {
-            if let Ok(bytes) = std::fs::read(&path) {
-                out.push((format!("seed.{ext}"), bytes));
-            }
-        }
-    }
-}
 
 /// Real templates to mutate: the project's fixtures and the shared corpus.
 fn seeds() -> &'static [(String, Vec<u8>)] {
     static SEEDS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     SEEDS.get_or_init(|| {
-        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let mut out = Vec::new();
-        for dir in [
-            manifest.join("../../fixtures"),
-            manifest.join("../../../shared/corpus/cloudformation"),
-        ] {
-            if dir.is_dir() {
-                collect(&dir, &mut out);
-            } else {
-                println!("skipped seeds from {}: not present", dir.display());
-            }
-        }
+        let mut out: Vec<(String, Vec<u8>)> =
+            seed_files("cloudformation", &["yaml", "yml", "json", "template"])
+                .into_iter()
+                .map(|(ext, bytes)| (format!("seed.{ext}"), bytes))
+                .collect();
         if out.is_empty() {
             out.push((
                 "seed.yaml".into(),
@@ -52,14 +27,6 @@ fn seeds() -> &'static [(String, Vec<u8>)] {
         }
         out
     })
-}
-
-fn load_one(name: &str, bytes: Vec<u8>) -> Model {
-    load_sources(vec![Source {
-        path: name.into(),
-        display_path: name.into(),
-        bytes,
-    }])
 }
 
 /// Every span must index its file's text, so reporters can slice it.
@@ -110,15 +77,6 @@ fn check(model: &Model) {
     }
 }
 
-#[derive(Debug, Clone)]
-enum Edit {
-    Delete(usize, usize),
-    Insert(usize, Vec<u8>),
-    Replace(usize, u8),
-    Duplicate(usize, usize),
-    Truncate(usize),
-}
-
 fn edit() -> impl Strategy<Value = Edit> {
     let snippets: Vec<Vec<u8>> = [
         "!Ref ",
@@ -154,48 +112,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     .iter()
     .map(|s| s.as_bytes().to_vec())
     .collect();
-    prop_oneof![
-        (any::<usize>(), 0usize..64).prop_map(|(at, n)| Edit::Delete(at, n)),
-        (
-            any::<usize>(),
-            prop_oneof![
-                proptest::collection::vec(any::<u8>(), 1..8),
-                proptest::sample::select(snippets),
-            ]
-        )
-            .prop_map(|(at, bytes)| Edit::Insert(at, bytes)),
-        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Replace(at, b)),
-        (any::<usize>(), 0usize..256).prop_map(|(at, n)| Edit::Duplicate(at, n)),
-        any::<usize>().prop_map(Edit::Truncate),
-    ]
-}
-
-fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
-    let at = |i: usize, len: usize| if len == 0 { 0 } else { i % (len + 1) };
-    let len = bytes.len();
-    match edit {
-        Edit::Delete(i, n) => {
-            let start = at(*i, len);
-            let end = (start + n).min(len);
-            bytes.drain(start..end);
-        }
-        Edit::Insert(i, new) => {
-            let start = at(*i, len);
-            bytes.splice(start..start, new.iter().copied());
-        }
-        Edit::Replace(i, b) => {
-            if len > 0 {
-                bytes[i % len] = *b;
-            }
-        }
-        Edit::Duplicate(i, n) => {
-            let start = at(*i, len);
-            let end = (start + n).min(len);
-            let copy = bytes[start..end].to_vec();
-            bytes.splice(end..end, copy);
-        }
-        Edit::Truncate(i) => bytes.truncate(at(*i, len)),
-    }
+    mutation::edit(snippets)
 }
 
 /// A YAML flow value: scalars, references and nests of intrinsics.
@@ -313,13 +230,6 @@ Resources:
         v8 = v(8),
         v9 = v(9),
     )
-}
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(96)
 }
 
 proptest! {

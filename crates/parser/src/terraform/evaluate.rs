@@ -45,6 +45,21 @@ struct RootOutcome {
 }
 
 impl Shared<'_> {
+    /// One root, on a big-stack thread of its own; `None` when it panicked.
+    fn evaluate_alone(
+        &self,
+        config: usize,
+        inputs: &RootInputs,
+        budget: &Budget,
+    ) -> Option<RootOutcome> {
+        crate::parallel::per_item_on_big_stacks(&[()], STACK, |()| {
+            self.evaluate_root(config, inputs, budget)
+        })
+        .into_iter()
+        .next()
+        .flatten()
+    }
+
     fn evaluate_root(&self, config: usize, inputs: &RootInputs, budget: &Budget) -> RootOutcome {
         let mut ev = Evaluator::new(
             self.configs,
@@ -98,14 +113,7 @@ pub(crate) fn evaluate_all(
         budget = Budget::default();
         outcomes = roots
             .iter()
-            .map(|(config, inputs)| {
-                crate::parallel::per_item_on_big_stacks(&[()], STACK, |()| {
-                    shared.evaluate_root(*config, inputs, &budget)
-                })
-                .into_iter()
-                .next()
-                .flatten()
-            })
+            .map(|(config, inputs)| shared.evaluate_alone(*config, inputs, &budget))
             .collect();
     }
     let mut all: Vec<(usize, Option<RootOutcome>)> = roots
@@ -125,12 +133,7 @@ pub(crate) fn evaluate_all(
         if instantiated.contains(&config) {
             continue;
         }
-        let outcome = crate::parallel::per_item_on_big_stacks(&[config], STACK, |&config| {
-            shared.evaluate_root(config, &none, &budget)
-        })
-        .into_iter()
-        .next()
-        .flatten();
+        let outcome = shared.evaluate_alone(config, &none, &budget);
         instantiated.insert(config);
         if let Some(outcome) = &outcome {
             instantiated.extend(&outcome.configs);
