@@ -1,6 +1,7 @@
 //! phiguard's common resource model. Front ends fill it from Terraform or
 //! CloudFormation; policies read it and never see HCL or YAML.
 
+mod parts;
 mod policy_document;
 mod report;
 mod resource;
@@ -10,6 +11,7 @@ mod source;
 mod span;
 mod value;
 
+pub use parts::{variants, View, MAX_VARIANTS};
 pub use policy_document::{Condition, PolicyDocument, PolicySource, Statement};
 pub use report::{
     pascal_case, stable_hash, Finding, LintError, Report, ResourceKind, ResourceRef, RuleMeta,
@@ -18,11 +20,11 @@ pub use report::{
 pub use resource::{Attribute, Block, Body, Dialect, Resource, ResourceId};
 pub use s3::{
     Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Origin, Ownership,
-    PublicAccessBlock, S3Bucket, Versioning,
+    PublicAccessBlock, S3Bucket, S3Part, S3PartKind, Versioning,
 };
 pub use search_domain::{
-    AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing,
-    NodeToNodeEncryption, SearchDomain, VpcOptions,
+    AdvancedSecurity, ClusterConfig, DomainPart, DomainPartKind, EncryptionAtRest, EndpointOptions,
+    LogPublishing, NodeToNodeEncryption, SearchDomain, VpcOptions,
 };
 pub use source::{display_path, normalize, FileId, LineIndex, Position, SourceFile};
 pub use span::{Span, Spanned};

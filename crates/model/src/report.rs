@@ -250,18 +250,30 @@ impl Report {
             position(a.span, b.span)
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.span.end.cmp(&b.span.end))
+                .then_with(|| a.resource.address.cmp(&b.resource.address))
                 .then_with(|| a.message.cmp(&b.message))
         });
         self.undecided.sort_by(|a, b| {
             position(a.span, b.span)
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.span.end.cmp(&b.span.end))
+                .then_with(|| a.resource.address.cmp(&b.resource.address))
                 .then_with(|| a.reason.cmp(&b.reason))
         });
-        self.findings
-            .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
-        self.undecided
-            .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.reason == b.reason);
+        // One finding per resource instance (rules.md): two instances of a
+        // module that violate a rule at the same span stay two findings.
+        self.findings.dedup_by(|a, b| {
+            a.rule == b.rule
+                && a.span == b.span
+                && a.resource.address == b.resource.address
+                && a.message == b.message
+        });
+        self.undecided.dedup_by(|a, b| {
+            a.rule == b.rule
+                && a.span == b.span
+                && a.resource.address == b.resource.address
+                && a.reason == b.reason
+        });
         self.errors.sort_by(|a, b| {
             path_order(&a.path, &b.path)
                 .then_with(|| a.span.map(|s| s.start).cmp(&b.span.map(|s| s.start)))

@@ -2,7 +2,7 @@
 //! in Terraform satellite resources (`aws_s3_bucket_acl`, ...) or in a
 //! CloudFormation `AWS::S3::BucketPolicy`.
 
-use crate::{ResourceId, ResourcePolicy, Span, Value};
+use crate::{ResourceId, ResourcePolicy, Span, Value, View};
 
 /// Where a part of a resource is written: the resource that holds it (the
 /// bucket itself or a satellite) and the block, map or resource header that
@@ -34,14 +34,151 @@ pub struct S3Bucket {
     pub policy: Option<ResourcePolicy>,
     /// Buckets whose server access logs are delivered to this one.
     pub log_sources: Vec<ResourceId>,
-    /// Set when the view cannot see all of the resource's settings: it was
-    /// made from a satellite whose target phiguard cannot find, or the
-    /// resource's properties as a whole are not known offline. Parts this
-    /// view lacks are then unknown, not absent. The value says why.
+    /// Set when the resource's properties as a whole are not known offline
+    /// (a CloudFormation `Properties` under an undecidable condition): parts
+    /// this view lacks are then unknown, not absent. The value says why.
     pub unlinked: Option<Value>,
-    /// Parts (`versioning`, `policy`, ...) that a satellite whose target is
-    /// unknown may set on this resource, with that unknown target.
+    /// Parts (`versioning`, ...) that the resource itself may set under a
+    /// condition that cannot be decided, with that unknown value.
     pub maybe_set_elsewhere: Vec<(String, Value)>,
+    /// Set when the view stands for satellites whose bucket is not in the
+    /// configuration (an orphan): the bucket expression they write
+    /// (`var.bucket_id`, `"phi-exports"`). Such a view is judged only on the
+    /// parts its satellites carry.
+    pub orphan: Option<Value>,
+    /// Sources of parts beyond the first (see [`crate::parts`]).
+    pub further_sources: Vec<S3Part>,
+}
+
+/// One part of a bucket's settings, as one source states it.
+#[derive(Debug, Clone)]
+pub enum S3Part {
+    Acl(Acl),
+    PublicAccessBlock(PublicAccessBlock),
+    Ownership(Ownership),
+    Encryption(Encryption),
+    Versioning(Versioning),
+    Logging(Logging),
+    Replication(Origin),
+    Website(Origin),
+    Cors(Cors),
+    Policy(ResourcePolicy),
+}
+
+/// Which part of a bucket: what a satellite sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum S3PartKind {
+    Acl,
+    PublicAccessBlock,
+    Ownership,
+    Encryption,
+    Versioning,
+    Logging,
+    Replication,
+    Website,
+    Cors,
+    Policy,
+}
+
+impl S3PartKind {
+    pub const ALL: [S3PartKind; 10] = [
+        S3PartKind::Acl,
+        S3PartKind::PublicAccessBlock,
+        S3PartKind::Ownership,
+        S3PartKind::Encryption,
+        S3PartKind::Versioning,
+        S3PartKind::Logging,
+        S3PartKind::Replication,
+        S3PartKind::Website,
+        S3PartKind::Cors,
+        S3PartKind::Policy,
+    ];
+
+    /// The part's name, the first segment of its facts (`acl.canned`).
+    pub fn name(self) -> &'static str {
+        match self {
+            S3PartKind::Acl => "acl",
+            S3PartKind::PublicAccessBlock => "public_access_block",
+            S3PartKind::Ownership => "ownership",
+            S3PartKind::Encryption => "encryption",
+            S3PartKind::Versioning => "versioning",
+            S3PartKind::Logging => "logging",
+            S3PartKind::Replication => "replication",
+            S3PartKind::Website => "website",
+            S3PartKind::Cors => "cors",
+            S3PartKind::Policy => "policy",
+        }
+    }
+}
+
+impl S3Part {
+    pub fn kind(&self) -> S3PartKind {
+        match self {
+            S3Part::Acl(_) => S3PartKind::Acl,
+            S3Part::PublicAccessBlock(_) => S3PartKind::PublicAccessBlock,
+            S3Part::Ownership(_) => S3PartKind::Ownership,
+            S3Part::Encryption(_) => S3PartKind::Encryption,
+            S3Part::Versioning(_) => S3PartKind::Versioning,
+            S3Part::Logging(_) => S3PartKind::Logging,
+            S3Part::Replication(_) => S3PartKind::Replication,
+            S3Part::Website(_) => S3PartKind::Website,
+            S3Part::Cors(_) => S3PartKind::Cors,
+            S3Part::Policy(_) => S3PartKind::Policy,
+        }
+    }
+}
+
+impl View for S3Bucket {
+    type Part = S3Part;
+    type PartKind = S3PartKind;
+
+    fn kind_of(part: &S3Part) -> S3PartKind {
+        part.kind()
+    }
+
+    fn part(&self, kind: S3PartKind) -> Option<S3Part> {
+        match kind {
+            S3PartKind::Acl => self.acl.clone().map(S3Part::Acl),
+            S3PartKind::PublicAccessBlock => self
+                .public_access_block
+                .clone()
+                .map(S3Part::PublicAccessBlock),
+            S3PartKind::Ownership => self.ownership.clone().map(S3Part::Ownership),
+            S3PartKind::Encryption => self.encryption.clone().map(S3Part::Encryption),
+            S3PartKind::Versioning => self.versioning.clone().map(S3Part::Versioning),
+            S3PartKind::Logging => self.logging.clone().map(S3Part::Logging),
+            S3PartKind::Replication => self.replication.map(S3Part::Replication),
+            S3PartKind::Website => self.website.map(S3Part::Website),
+            S3PartKind::Cors => self.cors.clone().map(S3Part::Cors),
+            S3PartKind::Policy => self.policy.clone().map(S3Part::Policy),
+        }
+    }
+
+    fn put(&mut self, part: S3Part) {
+        match part {
+            S3Part::Acl(p) => self.acl = Some(p),
+            S3Part::PublicAccessBlock(p) => self.public_access_block = Some(p),
+            S3Part::Ownership(p) => self.ownership = Some(p),
+            S3Part::Encryption(p) => self.encryption = Some(p),
+            S3Part::Versioning(p) => self.versioning = Some(p),
+            S3Part::Logging(p) => self.logging = Some(p),
+            S3Part::Replication(p) => self.replication = Some(p),
+            S3Part::Website(p) => self.website = Some(p),
+            S3Part::Cors(p) => self.cors = Some(p),
+            S3Part::Policy(p) => self.policy = Some(p),
+        }
+    }
+
+    fn further_sources(&mut self) -> &mut Vec<S3Part> {
+        &mut self.further_sources
+    }
+}
+
+impl S3Bucket {
+    /// Whether the view holds this part (from any source).
+    pub fn has(&self, kind: S3PartKind) -> bool {
+        self.part(kind).is_some()
+    }
 }
 
 impl S3Bucket {
@@ -64,6 +201,8 @@ impl S3Bucket {
             log_sources: Vec::new(),
             unlinked: None,
             maybe_set_elsewhere: Vec::new(),
+            orphan: None,
+            further_sources: Vec::new(),
         }
     }
 }

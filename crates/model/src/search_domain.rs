@@ -1,6 +1,6 @@
 //! Elasticsearch and OpenSearch domains as rules see them.
 
-use crate::{Origin, ResourceId, ResourcePolicy, Value};
+use crate::{Origin, ResourceId, ResourcePolicy, Value, View};
 
 #[derive(Debug, Clone)]
 pub struct SearchDomain {
@@ -17,14 +17,66 @@ pub struct SearchDomain {
     pub access_policy: Option<ResourcePolicy>,
     pub cluster_config: Option<ClusterConfig>,
     pub tags: Option<Value>,
-    /// Set when the view cannot see all of the resource's settings: it was
-    /// made from a satellite whose target phiguard cannot find, or the
-    /// resource's properties as a whole are not known offline. Parts this
-    /// view lacks are then unknown, not absent. The value says why.
+    /// Set when the resource's properties as a whole are not known offline:
+    /// parts this view lacks are then unknown, not absent. The value says why.
     pub unlinked: Option<Value>,
-    /// Parts (`versioning`, `policy`, ...) that a satellite whose target is
-    /// unknown may set on this resource, with that unknown target.
+    /// Parts that the resource itself may set under a condition that cannot
+    /// be decided, with that unknown value.
     pub maybe_set_elsewhere: Vec<(String, Value)>,
+    /// Set when the view stands for domain policies whose domain is not in
+    /// the configuration: the domain expression they write.
+    pub orphan: Option<Value>,
+    /// Sources of parts beyond the first (see [`crate::parts`]).
+    pub further_sources: Vec<DomainPart>,
+}
+
+/// One part of a domain's settings that a second source can state: the
+/// access policy (inline `access_policies` and `aws_*_domain_policy`).
+#[derive(Debug, Clone)]
+pub enum DomainPart {
+    AccessPolicy(ResourcePolicy),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DomainPartKind {
+    AccessPolicy,
+}
+
+impl DomainPartKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DomainPartKind::AccessPolicy => "access_policy",
+        }
+    }
+}
+
+impl View for SearchDomain {
+    type Part = DomainPart;
+    type PartKind = DomainPartKind;
+
+    fn kind_of(part: &DomainPart) -> DomainPartKind {
+        match part {
+            DomainPart::AccessPolicy(_) => DomainPartKind::AccessPolicy,
+        }
+    }
+
+    fn part(&self, kind: DomainPartKind) -> Option<DomainPart> {
+        match kind {
+            DomainPartKind::AccessPolicy => {
+                self.access_policy.clone().map(DomainPart::AccessPolicy)
+            }
+        }
+    }
+
+    fn put(&mut self, part: DomainPart) {
+        match part {
+            DomainPart::AccessPolicy(p) => self.access_policy = Some(p),
+        }
+    }
+
+    fn further_sources(&mut self) -> &mut Vec<DomainPart> {
+        &mut self.further_sources
+    }
 }
 
 impl SearchDomain {
@@ -44,6 +96,8 @@ impl SearchDomain {
             tags: None,
             unlinked: None,
             maybe_set_elsewhere: Vec::new(),
+            orphan: None,
+            further_sources: Vec::new(),
         }
     }
 }

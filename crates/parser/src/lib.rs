@@ -10,6 +10,7 @@ mod cloudformation;
 mod discover;
 pub mod json;
 pub mod limits;
+mod link;
 mod parallel;
 pub mod policy;
 mod suppressions;

@@ -168,7 +168,8 @@ Resources:
             "{address}"
         );
     }
-    // A policy for a bucket the template does not declare is checked on its own.
+    // A policy for a bucket the template does not declare is an orphan,
+    // judged on its own and named by the bucket it writes.
     let lonely = bucket(&model, "P5");
     assert_eq!(
         lonely.name.as_ref().and_then(Value::as_str),
@@ -176,11 +177,11 @@ Resources:
     );
     assert_eq!(principal(lonely).as_str(), Some("5"));
     assert_eq!(
-        lonely.unlinked.as_ref().and_then(Value::as_str),
-        Some("elsewhere"),
-        "the real bucket's other settings are unknown"
+        lonely.orphan.as_ref().and_then(Value::as_str),
+        Some("elsewhere")
     );
-    assert!(bucket(&model, "ByRef").unlinked.is_none());
+    assert!(lonely.unlinked.is_none(), "an orphan has no unknown parts");
+    assert!(bucket(&model, "ByRef").orphan.is_none());
     assert_eq!(model.buckets.len(), 6);
 }
 
@@ -314,18 +315,23 @@ Resources:
 }
 
 #[test]
-fn access_logs_link_across_templates_by_name() {
+fn access_logs_link_by_name_within_their_template_only() {
     let sources = r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
       LoggingConfiguration: {DestinationBucketName: central-logs}
+  Local:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: central-logs}
 "#;
-    let target = "Resources:\n  Central:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: central-logs}\n";
-    let (_dir, model) = load_files(&[("a.yaml", sources), ("b.yaml", target)]);
+    let other = "Resources:\n  Central:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: central-logs}\n";
+    let (_dir, model) = load_files(&[("a.yaml", sources), ("b.yaml", other)]);
     assert!(model.errors.is_empty(), "{:?}", model.errors);
     let data = bucket(&model, "Data");
-    assert_eq!(bucket(&model, "Central").log_sources, [data.resource]);
+    assert_eq!(bucket(&model, "Local").log_sources, [data.resource]);
+    // Links never cross configurations (rules.md, "Linking and scope").
+    assert!(bucket(&model, "Central").log_sources.is_empty());
 }
 
 const DOMAINS: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
@@ -466,7 +472,7 @@ Resources:
 }
 
 #[test]
-fn a_policy_for_an_unknown_bucket_may_be_any_buckets() {
+fn a_policy_for_an_unknown_bucket_is_an_orphan_and_changes_no_other_bucket() {
     let template = r#"Parameters:
   Target: {Type: String}
 Resources:
@@ -480,12 +486,11 @@ Resources:
     for address in ["A", "B"] {
         let b = bucket(&model, address);
         assert!(b.policy.is_none());
-        let (part, target) = &b.maybe_set_elsewhere[0];
-        assert_eq!(part, "policy");
-        assert!(target
-            .unknown_reason()
-            .unwrap()
-            .contains("parameter Target"));
+        assert!(b.maybe_set_elsewhere.is_empty());
     }
-    assert!(bucket(&model, "P").unlinked.as_ref().unwrap().is_unknown());
+    let orphan = bucket(&model, "P").orphan.as_ref().unwrap();
+    assert!(orphan
+        .unknown_reason()
+        .unwrap()
+        .contains("parameter Target"));
 }

@@ -525,8 +525,26 @@ fn domains_and_their_policies() {
     let principal = document.statements[0].principal.clone().unwrap();
     assert_eq!(text(&model, principal.span), "{\"AWS\": \"*\"}");
 
+    // The inline policy and the satellite's both count: AWS applies them in
+    // an order nobody controls (rules.md, "Every satellite counts").
     let os = domain(&model, "aws_opensearch_domain.os");
-    assert!(domain_summary(os).contains(&"policy \"Deny\"/-/-".to_string()));
+    let inline = os.access_policy.as_ref().unwrap();
+    assert_eq!(
+        model.resource(inline.origin.resource).address,
+        "aws_opensearch_domain.os"
+    );
+    let [phiguard_model::DomainPart::AccessPolicy(satellite)] = os.further_sources.as_slice()
+    else {
+        panic!("{:?}", os.further_sources)
+    };
+    assert_eq!(
+        model.resource(satellite.origin.resource).address,
+        "aws_opensearch_domain_policy.by_name"
+    );
+    let effect = satellite.document.document().unwrap().statements[0]
+        .effect
+        .clone();
+    assert_eq!(effect.unwrap().as_str(), Some("Deny"));
     let lonely = domain(&model, "aws_opensearch_domain_policy.lonely");
     assert_eq!(lonely.name.as_ref().unwrap().as_str(), Some("not-here"));
     assert!(lonely.access_policy.is_some());

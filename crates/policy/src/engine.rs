@@ -123,8 +123,71 @@ fn init_pool() {
     });
 }
 
+/// One rule over one subject: over each combination of its parts' sources
+/// when a part has several, keeping each finding once, at the worst
+/// severity any combination gives it (a protection counts only when every
+/// source provides it).
 fn run<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcome) {
+    if !subject.has_further_sources() {
+        return run_view(model, rule, subject, outcome);
+    }
+    let mut all = Outcome::default();
+    for variant in subject.variants() {
+        run_view(model, rule, &variant, &mut all);
+    }
+    let mut findings: Vec<Finding> = Vec::with_capacity(all.findings.len());
+    for finding in all.findings {
+        let same = findings.iter_mut().find(|f| {
+            f.rule == finding.rule
+                && f.span == finding.span
+                && f.path == finding.path
+                && f.resource.address == finding.resource.address
+        });
+        match same {
+            Some(kept) if finding.severity > kept.severity => *kept = finding,
+            Some(_) => {}
+            None => findings.push(finding),
+        }
+    }
+    let mut undecided: Vec<Undecided> = Vec::with_capacity(all.undecided.len());
+    for u in all.undecided {
+        let seen = undecided.iter().any(|k| {
+            k.rule == u.rule
+                && k.span == u.span
+                && k.reason == u.reason
+                && k.resource.address == u.resource.address
+        });
+        if !seen {
+            undecided.push(u);
+        }
+    }
+    outcome.findings.extend(findings);
+    outcome.undecided.extend(undecided);
+}
+
+/// Whether a check is about a part an orphan view carries: it points at
+/// one (`at`), directly or through the list it iterates. Checks about
+/// something missing, or about parts the orphan's satellites do not state,
+/// are not reported for it at all (rules.md, "Orphan satellites").
+fn applies_to_orphan<T: Subject>(check: &Check, subject: &T) -> bool {
+    check.at.iter().any(|path| {
+        let path = match &check.each {
+            Some((list, binding))
+                if path == binding || path.starts_with(&format!("{binding}.")) =>
+            {
+                list.as_str()
+            }
+            _ => path.as_str(),
+        };
+        subject.carries(path.split('.').next().unwrap_or(path))
+    })
+}
+
+fn run_view<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcome) {
     for check in &rule.checks {
+        if subject.orphan().is_some() && !applies_to_orphan(check, subject) {
+            continue;
+        }
         let base = Env {
             model,
             subject,
@@ -294,8 +357,19 @@ fn render_message<T: Subject>(template: &str, env: &Env<'_, T>, value: Option<&V
     out
 }
 
-/// The subject's name in quotes when known, otherwise its address.
+/// The subject's name in quotes when known, otherwise its address; an
+/// orphan's, the bucket or domain expression its satellites write.
 fn subject_name<T: Subject>(env: &Env<'_, T>) -> String {
+    if let Some(written) = env.subject.orphan() {
+        if let Some(name) = written.as_str() {
+            return format!("{name:?}");
+        }
+        let file = env.model.files.get(written.span.file.0 as usize);
+        if let Some(text) = file.and_then(|f| f.slice(written.span)) {
+            return text.trim().to_string();
+        }
+        return written.display();
+    }
     match env.subject.name().and_then(Value::as_str) {
         Some(name) => format!("{name:?}"),
         None => env.model.resource(env.subject.resource()).address.clone(),

@@ -5,195 +5,130 @@ use std::collections::HashMap;
 
 use phiguard_model::{
     Acl, Cors, CorsRule, Encryption, EncryptionRule, Logging, Model, Origin, Ownership,
-    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, Value, Versioning,
+    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, S3Part, Value, ValueKind, Versioning,
+    View,
 };
 
-use super::functions::same;
 use super::trace::Trace;
 use super::view::{block, field, header, items, part, policy, property, tags, unknown_blocks};
 use super::Template;
+use crate::link::{Configuration, Target};
 
 const BUCKET: &str = "AWS::S3::Bucket";
 const POLICY: &str = "AWS::S3::BucketPolicy";
 
-/// The buckets of one template, for linking: by logical id, by literal
-/// name, and by the expression that names them.
-#[derive(Default)]
-struct Targets<'a> {
-    by_id: HashMap<&'a str, usize>,
-    by_name: HashMap<String, usize>,
-    by_expr: Vec<(&'a Value, usize)>,
-}
-
-impl Targets<'_> {
-    /// The bucket `value` names (`raw`: the same value as written).
-    fn resolve(&self, value: &Value, raw: Option<&Value>, trace: &Trace) -> Option<usize> {
-        if let Some(reference) = trace.reference(value) {
-            return self.by_id.get(reference.logical_id.as_str()).copied();
-        }
-        if let Some(name) = value.as_str() {
-            if let Some(&index) = self.by_name.get(name) {
-                return Some(index);
-            }
-        }
-        let raw = raw?;
-        self.by_expr
-            .iter()
-            .find(|(expr, _)| same(expr, raw))
-            .map(|&(_, index)| index)
-    }
-}
-
+/// Builds the buckets of each template (a configuration of its own) and
+/// gives each `AWS::S3::BucketPolicy` to the bucket it names.
 pub(crate) fn build(model: &Model, templates: &[Template], trace: &Trace) -> Vec<S3Bucket> {
     let mut buckets = Vec::new();
-    let mut all_targets = Vec::with_capacity(templates.len());
-    let mut template_of = Vec::new();
-    for (t, template) in templates.iter().enumerate() {
-        let first = buckets.len();
-        let mut targets = Targets::default();
+    for template in templates {
+        let mut config = Configuration::default();
+        let mut logical_ids = HashMap::new();
         for (id, raw) in &template.resources {
             let r = model.resource(*id);
+            logical_ids.insert(r.address.as_str(), *id);
             if r.resource_type != BUCKET {
                 continue;
             }
             let bucket = inline(r);
-            targets.by_id.insert(&r.address, buckets.len());
+            let mut names = Vec::new();
             if let Some(name) = bucket.name.as_ref().and_then(Value::as_str) {
-                targets
-                    .by_name
-                    .entry(name.to_string())
-                    .or_insert(buckets.len());
+                names.push(name.to_string());
             }
             if let Some(expr) = raw.as_ref().and_then(|p| p.get("BucketName")) {
-                targets.by_expr.push((expr, buckets.len()));
+                names.push(expression_key(expr));
             }
-            buckets.push(bucket);
+            config.add_subject(r.id, &names, bucket);
         }
-        let declared = buckets.len();
-        attach_policies(
-            model,
-            template,
-            &targets,
-            trace,
-            &mut buckets,
-            first..declared,
-        );
-        template_of.resize(buckets.len(), t);
-        all_targets.push(targets);
+        let targets = |value: &Value, raw: Option<&Value>| {
+            let mut targets = Vec::new();
+            if let Some(reference) = trace.reference(value) {
+                match logical_ids.get(reference.logical_id.as_str()) {
+                    Some(&id) => targets.push(Target::Resource(id)),
+                    None => targets.push(Target::Elsewhere),
+                }
+                return targets;
+            }
+            if let Some(name) = value.as_str() {
+                targets.push(Target::Name(name.to_string()));
+            }
+            if let Some(raw) = raw {
+                targets.push(Target::Name(expression_key(raw)));
+            }
+            if targets.is_empty() {
+                targets.push(Target::Elsewhere);
+            }
+            targets
+        };
+        for (id, raw) in &template.resources {
+            let r = model.resource(*id);
+            if r.resource_type != POLICY {
+                continue;
+            }
+            let written = property(r, "Bucket");
+            let raw_target = raw.as_ref().and_then(|p| p.get("Bucket"));
+            let targets = written
+                .as_ref()
+                .map_or_else(|| vec![Target::Elsewhere], |t| targets(t, raw_target));
+            config.attach(
+                0,
+                &targets,
+                written.as_ref(),
+                || {
+                    let mut bucket = S3Bucket::new(r.id);
+                    bucket.name = written.clone();
+                    bucket.orphan = Some(
+                        written
+                            .clone()
+                            .unwrap_or_else(|| Value::unknown("no `Bucket`", r.header)),
+                    );
+                    bucket
+                },
+                |bucket| {
+                    if let Some(document) = property(r, "PolicyDocument") {
+                        bucket.set(S3Part::Policy(ResourcePolicy {
+                            origin: header(r),
+                            document: policy(&document, &model.files, trace),
+                        }));
+                    }
+                },
+            );
+        }
+        config.link_log_targets(|_, value| targets(value, None));
+        buckets.extend(config.into_views());
     }
-    link_log_targets(&mut buckets, &template_of, &all_targets, trace);
     buckets
 }
 
-/// Gives each `AWS::S3::BucketPolicy` to the bucket it names. A policy
-/// naming a bucket the template does not declare gets a view of its own;
-/// one whose target is unknown may be any bucket's (`declared`: this
-/// template's buckets), so their `policy` is unknown rather than absent.
-fn attach_policies(
-    model: &Model,
-    template: &Template,
-    targets: &Targets,
-    trace: &Trace,
-    buckets: &mut Vec<S3Bucket>,
-    declared: std::ops::Range<usize>,
-) {
-    let mut unlinked: HashMap<String, usize> = HashMap::new();
-    for (id, raw) in &template.resources {
-        let r = model.resource(*id);
-        if r.resource_type != POLICY {
-            continue;
-        }
-        let target = property(r, "Bucket");
-        let raw_target = raw.as_ref().and_then(|p| p.get("Bucket"));
-        let linked = target
-            .as_ref()
-            .and_then(|t| targets.resolve(t, raw_target, trace));
-        let index = match linked {
-            Some(index) => index,
-            None => {
-                if let Some(t) = target
-                    .as_ref()
-                    .filter(|t| t.is_unknown() && trace.reference(t).is_none())
-                {
-                    for bucket in &mut buckets[declared.clone()] {
-                        bucket
-                            .maybe_set_elsewhere
-                            .push(("policy".into(), t.clone()));
-                    }
+/// A key for a name expression as written (`!Sub "${AWS::StackName}-logs"`):
+/// a bucket policy naming its bucket by the same expression as the
+/// bucket's `BucketName` names that bucket.
+fn expression_key(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match &value.kind {
+            ValueKind::List(items) => {
+                out.push('[');
+                for item in items {
+                    write(item, out);
+                    out.push(',');
                 }
-                // Policies naming the same missing bucket share a view.
-                let key = target.as_ref().map(|t| group_key(t, trace));
-                match key.as_ref().and_then(|k| unlinked.get(k)) {
-                    Some(&index) => index,
-                    None => {
-                        // The bucket is declared elsewhere: its other
-                        // settings are unknown, not absent.
-                        let mut bucket = S3Bucket::new(r.id);
-                        bucket.name = target.clone();
-                        bucket.unlinked = target.clone();
-                        buckets.push(bucket);
-                        if let Some(key) = key {
-                            unlinked.insert(key, buckets.len() - 1);
-                        }
-                        buckets.len() - 1
-                    }
+                out.push(']');
+            }
+            ValueKind::Map(entries) => {
+                out.push('{');
+                for (key, item) in entries {
+                    out.push_str(&format!("{:?}:", key.value));
+                    write(item, out);
+                    out.push(',');
                 }
+                out.push('}');
             }
-        };
-        if let Some(document) = property(r, "PolicyDocument") {
-            buckets[index].policy = Some(ResourcePolicy {
-                origin: header(r),
-                document: policy(&document, &model.files, trace),
-            });
+            _ => out.push_str(&value.display()),
         }
     }
-}
-
-fn group_key(target: &Value, trace: &Trace) -> String {
-    match (trace.reference(target), target.as_str()) {
-        (Some(reference), _) => format!("ref {}", reference.logical_id),
-        (None, Some(name)) => format!("name {name}"),
-        _ => format!("expr {}", target.display()),
-    }
-}
-
-/// Records each bucket that delivers its access logs to another bucket on
-/// that bucket: by reference within its template, or by name anywhere
-/// (bucket names are global).
-fn link_log_targets(
-    buckets: &mut [S3Bucket],
-    template_of: &[usize],
-    targets: &[Targets],
-    trace: &Trace,
-) {
-    let mut edges = Vec::new();
-    for (i, bucket) in buckets.iter().enumerate() {
-        let Some(target) = bucket
-            .logging
-            .as_ref()
-            .and_then(|l| l.target_bucket.as_ref())
-        else {
-            continue;
-        };
-        let local = template_of
-            .get(i)
-            .and_then(|&t| targets.get(t))
-            .and_then(|t| t.resolve(target, None, trace));
-        let by_name = || {
-            let name = target.as_str()?;
-            targets.iter().find_map(|t| t.by_name.get(name).copied())
-        };
-        if let Some(j) = local.or_else(by_name) {
-            if j != i {
-                edges.push((j, bucket.resource));
-            }
-        }
-    }
-    for (j, source) in edges {
-        if !buckets[j].log_sources.contains(&source) {
-            buckets[j].log_sources.push(source);
-        }
-    }
+    let mut out = String::from("expression ");
+    write(value, &mut out);
+    out
 }
 
 /// An `AWS::S3::Bucket`'s properties.

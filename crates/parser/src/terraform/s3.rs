@@ -4,12 +4,14 @@
 
 use phiguard_model::{
     Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Model, Origin, Ownership,
-    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, SourceFile, Versioning,
+    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, S3Part, SourceFile, Value, Versioning,
+    View,
 };
 
 use super::build::Placed;
-use super::link::{From, Links, Targets, Unlinked};
+use super::link::{targets, Links};
 use super::node::{Node, Part};
+use crate::link::{Configuration, Target};
 use crate::policy::policy_source;
 
 const BUCKET: &str = "aws_s3_bucket";
@@ -27,34 +29,10 @@ const SATELLITES: [&str; 10] = [
     "aws_s3_bucket_cors_configuration",
 ];
 
-/// The part of the bucket view a satellite sets.
-fn part(satellite: &str) -> &'static str {
-    match satellite {
-        "aws_s3_bucket_acl" => "acl",
-        "aws_s3_bucket_policy" => "policy",
-        "aws_s3_bucket_public_access_block" => "public_access_block",
-        "aws_s3_bucket_server_side_encryption_configuration" => "encryption",
-        "aws_s3_bucket_versioning" => "versioning",
-        "aws_s3_bucket_logging" => "logging",
-        "aws_s3_bucket_replication_configuration" => "replication",
-        "aws_s3_bucket_ownership_controls" => "ownership",
-        "aws_s3_bucket_website_configuration" => "website",
-        _ => "cors",
-    }
-}
-
 /// A bucket name as a satellite may write it: the name or the bucket's ARN.
 fn bucket_name(value: &phiguard_model::Value) -> Option<&str> {
     let text = value.as_str()?;
     Some(text.strip_prefix("arn:aws:s3:::").unwrap_or(text))
-}
-
-fn from(r: &Resource, p: &Placed) -> From {
-    From {
-        resource: r.id,
-        instance: p.instance,
-        file: r.file,
-    }
 }
 
 /// Builds every bucket of every configuration (a root module and the
@@ -62,103 +40,61 @@ fn from(r: &Resource, p: &Placed) -> From {
 /// account-wide public access block applies to all of its buckets.
 pub(crate) fn build(model: &Model, placed: &[Placed], links: &Links) -> Vec<S3Bucket> {
     let mut buckets = Vec::new();
-    let mut places = Vec::new();
     for group in super::configurations(placed) {
-        let first = buckets.len();
         let resources: Vec<(&Resource, &Placed)> =
             group.iter().map(|p| (model.resource(p.id), p)).collect();
-        let mut targets = Targets::default();
-        for &(r, p) in resources.iter().filter(|(r, _)| r.resource_type == BUCKET) {
+        let mut config = Configuration::default();
+        for &(r, _) in resources.iter().filter(|(r, _)| r.resource_type == BUCKET) {
             let bucket = inline(r, &model.files);
-            let name = bucket.name.as_ref().and_then(bucket_name);
-            targets.add(r.id, name, from(r, p), buckets.len());
-            buckets.push(bucket);
-            places.push(*p);
+            let names: Vec<String> = bucket
+                .name
+                .as_ref()
+                .and_then(bucket_name)
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            config.add_subject(r.id, &names, bucket);
         }
-        let declared = first..buckets.len();
-        let mut unlinked = Unlinked::default();
         for &(r, p) in resources
             .iter()
             .filter(|(r, _)| SATELLITES.contains(&r.resource_type.as_str()))
         {
-            let target = Node::Body(&r.body).attr("bucket");
-            let linked = target.and_then(|t| targets.resolve(from(r, p), t, bucket_name(t), links));
-            let index = match linked {
-                Some(index) => index,
-                None => {
-                    // A satellite naming an unknown bucket may configure any
-                    // of them: that part of each is unknown, not absent.
-                    let names_other = target.is_some_and(|t| links.target(r.id, t).is_some());
-                    if let Some(t) = target.filter(|t| t.is_unknown() && !names_other) {
-                        for bucket in &mut buckets[declared.clone()] {
-                            bucket
-                                .maybe_set_elsewhere
-                                .push((part(&r.resource_type).into(), t.clone()));
-                        }
-                    }
-                    let before = buckets.len();
-                    let index =
-                        unlinked.view(p.instance, target, links, r.id, &mut buckets, || {
-                            // The bucket is declared elsewhere: its other
-                            // settings are unknown, not absent.
-                            let mut bucket = S3Bucket::new(r.id);
-                            bucket.name = target.cloned();
-                            bucket.unlinked = target.cloned();
-                            bucket
-                        });
-                    if buckets.len() > before {
-                        places.push(*p);
-                    }
-                    index
-                }
-            };
-            apply_satellite(&mut buckets[index], r, &model.files);
+            let written = Node::Body(&r.body).attr("bucket");
+            let targets = written.map_or_else(
+                || vec![Target::Elsewhere],
+                |t| targets(links, r.id, t, bucket_name),
+            );
+            config.attach(
+                p.instance,
+                &targets,
+                written,
+                || {
+                    let mut bucket = S3Bucket::new(r.id);
+                    bucket.name = written.cloned();
+                    bucket.orphan = Some(
+                        written
+                            .cloned()
+                            .unwrap_or_else(|| Value::unknown("no `bucket`", r.header)),
+                    );
+                    bucket
+                },
+                |bucket| apply_satellite(bucket, r, &model.files),
+            );
         }
+        config.link_log_targets(|holder, value| targets(links, holder, value, bucket_name));
+        let mut views = config.into_views();
         if let Some((account, _)) = resources
             .iter()
             .find(|(r, _)| r.resource_type == ACCOUNT_BLOCK)
         {
             let block = public_access_block(header(account), Node::Body(&account.body));
-            for bucket in &mut buckets[first..] {
+            for bucket in &mut views {
                 bucket.account_public_access_block = Some(block.clone());
             }
         }
+        buckets.extend(views);
     }
-    link_log_targets(&mut buckets, &places, model, links);
     buckets
-}
-
-/// Records each bucket that delivers its access logs to another bucket on
-/// that bucket: by reference, or by name anywhere.
-fn link_log_targets(buckets: &mut [S3Bucket], places: &[Placed], model: &Model, links: &Links) {
-    let mut names = Targets::default();
-    for (i, (bucket, p)) in buckets.iter().zip(places).enumerate() {
-        let r = model.resource(bucket.resource);
-        if r.resource_type == BUCKET {
-            let name = bucket.name.as_ref().and_then(bucket_name);
-            names.add(r.id, name, from(r, p), i);
-        }
-    }
-    let mut edges = Vec::new();
-    for (i, (bucket, p)) in buckets.iter().zip(places).enumerate() {
-        let Some(logging) = &bucket.logging else {
-            continue;
-        };
-        let Some(target) = &logging.target_bucket else {
-            continue;
-        };
-        let holder = model.resource(logging.origin.resource);
-        if let Some(j) = names.resolve(from(holder, p), target, bucket_name(target), links) {
-            if j != i {
-                edges.push((j, bucket.resource));
-            }
-        }
-    }
-    for (j, source) in edges {
-        if !buckets[j].log_sources.contains(&source) {
-            buckets[j].log_sources.push(source);
-        }
-    }
 }
 
 fn header(r: &Resource) -> Origin {
@@ -216,59 +152,54 @@ fn inline(r: &Resource, files: &[SourceFile]) -> S3Bucket {
     bucket
 }
 
-/// A v4 satellite's settings; they replace inline ones, as they do in AWS.
+/// A v4 satellite's settings, beside any the bucket states inline: AWS
+/// applies both in an order nobody controls, so both are judged.
 fn apply_satellite(bucket: &mut S3Bucket, r: &Resource, files: &[SourceFile]) {
     let node = Node::Body(&r.body);
     let origin = header(r);
-    match r.resource_type.as_str() {
+    let part = match r.resource_type.as_str() {
         "aws_s3_bucket_acl" => {
             let grants = node
                 .block("access_control_policy")
                 .map(|p| p.node.blocks("grant").iter().map(v4_grant).collect())
                 .unwrap_or_default();
-            bucket.acl = Some(Acl {
+            S3Part::Acl(Acl {
                 origin,
                 canned: node.value("acl"),
                 grants,
-            });
+            })
         }
-        "aws_s3_bucket_policy" => {
-            if let Some(policy) = node.attr("policy") {
-                bucket.policy = Some(ResourcePolicy {
-                    origin,
-                    document: policy_source(policy, files),
-                });
-            }
-        }
+        "aws_s3_bucket_policy" => match node.attr("policy") {
+            Some(policy) => S3Part::Policy(ResourcePolicy {
+                origin,
+                document: policy_source(policy, files),
+            }),
+            None => return,
+        },
         "aws_s3_bucket_public_access_block" => {
-            bucket.public_access_block = Some(public_access_block(origin, node));
+            S3Part::PublicAccessBlock(public_access_block(origin, node))
         }
         "aws_s3_bucket_server_side_encryption_configuration" => {
-            bucket.encryption = Some(encryption(origin, node));
+            S3Part::Encryption(encryption(origin, node))
         }
-        "aws_s3_bucket_versioning" => {
-            bucket.versioning = Some(Versioning {
-                origin,
-                status: node.nested("versioning_configuration", "status"),
-            });
-        }
-        "aws_s3_bucket_logging" => bucket.logging = Some(logging(origin, node)),
-        "aws_s3_bucket_replication_configuration" => bucket.replication = Some(origin),
-        "aws_s3_bucket_ownership_controls" => {
-            bucket.ownership = Some(Ownership {
-                origin,
-                object_ownership: node.nested("rule", "object_ownership"),
-            });
-        }
-        "aws_s3_bucket_website_configuration" => bucket.website = Some(origin),
-        "aws_s3_bucket_cors_configuration" => {
-            bucket.cors = Some(Cors {
-                origin,
-                rules: node.blocks("cors_rule").iter().map(cors_rule).collect(),
-            });
-        }
-        _ => {}
-    }
+        "aws_s3_bucket_versioning" => S3Part::Versioning(Versioning {
+            origin,
+            status: node.nested("versioning_configuration", "status"),
+        }),
+        "aws_s3_bucket_logging" => S3Part::Logging(logging(origin, node)),
+        "aws_s3_bucket_replication_configuration" => S3Part::Replication(origin),
+        "aws_s3_bucket_ownership_controls" => S3Part::Ownership(Ownership {
+            origin,
+            object_ownership: node.nested("rule", "object_ownership"),
+        }),
+        "aws_s3_bucket_website_configuration" => S3Part::Website(origin),
+        "aws_s3_bucket_cors_configuration" => S3Part::Cors(Cors {
+            origin,
+            rules: node.blocks("cors_rule").iter().map(cors_rule).collect(),
+        }),
+        _ => return,
+    };
+    bucket.set(part);
 }
 
 fn public_access_block(origin: Origin, node: Node) -> PublicAccessBlock {

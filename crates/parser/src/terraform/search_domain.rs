@@ -3,13 +3,15 @@
 //! `*_domain_policy` satellites.
 
 use phiguard_model::{
-    AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing, Model,
-    NodeToNodeEncryption, Origin, Resource, ResourcePolicy, SearchDomain, SourceFile, VpcOptions,
+    AdvancedSecurity, ClusterConfig, DomainPart, EncryptionAtRest, EndpointOptions, LogPublishing,
+    Model, NodeToNodeEncryption, Origin, Resource, ResourcePolicy, SearchDomain, SourceFile, Value,
+    View, VpcOptions,
 };
 
 use super::build::Placed;
-use super::link::{From, Links, Targets, Unlinked};
+use super::link::{targets, Links};
 use super::node::Node;
+use crate::link::{Configuration, Target};
 use crate::policy::policy_source;
 
 const DOMAINS: [&str; 2] = ["aws_elasticsearch_domain", "aws_opensearch_domain"];
@@ -21,63 +23,61 @@ const POLICIES: [&str; 2] = [
 pub(crate) fn build(model: &Model, placed: &[Placed], links: &Links) -> Vec<SearchDomain> {
     let mut domains = Vec::new();
     for group in super::configurations(placed) {
-        let first = domains.len();
         let resources: Vec<(&Resource, &Placed)> =
             group.iter().map(|p| (model.resource(p.id), p)).collect();
-        let from = |r: &Resource, p: &Placed| From {
-            resource: r.id,
-            instance: p.instance,
-            file: r.file,
-        };
-        let mut targets = Targets::default();
-        for &(r, p) in resources
+        let mut config = Configuration::default();
+        for &(r, _) in resources
             .iter()
             .filter(|(r, _)| DOMAINS.contains(&r.resource_type.as_str()))
         {
             let domain = inline(r, &model.files);
-            let name = domain.name.as_ref().and_then(|n| n.as_str());
-            targets.add(r.id, name, from(r, p), domains.len());
-            domains.push(domain);
+            let names: Vec<String> = domain
+                .name
+                .as_ref()
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            config.add_subject(r.id, &names, domain);
         }
-        let declared = first..domains.len();
-        let mut unlinked = Unlinked::default();
         for &(r, p) in resources
             .iter()
             .filter(|(r, _)| POLICIES.contains(&r.resource_type.as_str()))
         {
             let node = Node::Body(&r.body);
-            let target = node.attr("domain_name");
-            let linked = target.and_then(|t| targets.resolve(from(r, p), t, t.as_str(), links));
-            let index = match linked {
-                Some(index) => index,
-                None => {
-                    // A policy for an unknown domain may be any domain's.
-                    let names_other = target.is_some_and(|t| links.target(r.id, t).is_some());
-                    if let Some(t) = target.filter(|t| t.is_unknown() && !names_other) {
-                        for domain in &mut domains[declared.clone()] {
-                            domain
-                                .maybe_set_elsewhere
-                                .push(("access_policy".into(), t.clone()));
-                        }
+            let written = node.attr("domain_name");
+            let targets = written.map_or_else(
+                || vec![Target::Elsewhere],
+                |t| targets(links, r.id, t, Value::as_str),
+            );
+            config.attach(
+                p.instance,
+                &targets,
+                written,
+                || {
+                    let mut domain = SearchDomain::new(r.id);
+                    domain.name = written.cloned();
+                    domain.orphan = Some(
+                        written
+                            .cloned()
+                            .unwrap_or_else(|| Value::unknown("no `domain_name`", r.header)),
+                    );
+                    domain
+                },
+                |domain| {
+                    if let Some(policy) = node.attr("access_policies") {
+                        domain.set(DomainPart::AccessPolicy(ResourcePolicy {
+                            origin: Origin {
+                                resource: r.id,
+                                span: r.header,
+                            },
+                            document: policy_source(policy, &model.files),
+                        }));
                     }
-                    unlinked.view(p.instance, target, links, r.id, &mut domains, || {
-                        let mut domain = SearchDomain::new(r.id);
-                        domain.name = target.cloned();
-                        domain.unlinked = target.cloned();
-                        domain
-                    })
-                }
-            };
-            if let Some(policy) = node.attr("access_policies") {
-                domains[index].access_policy = Some(ResourcePolicy {
-                    origin: Origin {
-                        resource: r.id,
-                        span: r.header,
-                    },
-                    document: policy_source(policy, &model.files),
-                });
-            }
+                },
+            );
         }
+        domains.extend(config.into_views());
     }
     domains
 }

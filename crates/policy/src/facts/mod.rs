@@ -7,8 +7,8 @@ mod s3;
 mod search_domain;
 
 use phiguard_model::{
-    Model, Origin, ResourceId, ResourceKind, S3Bucket, SearchDomain, Span, Spanned, Value,
-    ValueKind,
+    DomainPartKind, Model, Origin, ResourceId, ResourceKind, S3Bucket, S3PartKind, SearchDomain,
+    Span, Spanned, Value, ValueKind,
 };
 
 /// A fact's value (absent when `None`, possibly unknown) and the resource
@@ -72,12 +72,36 @@ pub trait Subject: Sized + 'static {
     fn facts() -> &'static [FactDef<Self>];
     /// The unknown target of the satellite this view was made from, if any.
     fn unlinked(&self) -> Option<&Value>;
-    /// Parts that a satellite with an unknown target may set.
+    /// Parts that the resource may set under a condition that cannot be
+    /// decided.
     fn maybe_set_elsewhere(&self) -> &[(String, Value)];
+    /// The subject expression of the satellites an orphan view stands for.
+    fn orphan(&self) -> Option<&Value>;
+    /// Whether the view holds the part named `part` (`acl`, `policy`).
+    fn carries(&self, part: &str) -> bool;
+    /// The view once per combination of its parts' sources (rules.md,
+    /// "Every satellite counts").
+    fn variants(&self) -> Vec<Self>;
+    /// Whether some part has more than one source.
+    fn has_further_sources(&self) -> bool;
 }
 
 impl Subject for S3Bucket {
     const KIND: ResourceKind = ResourceKind::S3Bucket;
+    fn orphan(&self) -> Option<&Value> {
+        self.orphan.as_ref()
+    }
+    fn carries(&self, part: &str) -> bool {
+        S3PartKind::ALL
+            .iter()
+            .any(|k| k.name() == part && self.has(*k))
+    }
+    fn variants(&self) -> Vec<Self> {
+        phiguard_model::variants(self)
+    }
+    fn has_further_sources(&self) -> bool {
+        !self.further_sources.is_empty()
+    }
     const PARTS: &'static [&'static str] = &[
         "acl",
         "public_access_block",
@@ -109,6 +133,18 @@ impl Subject for S3Bucket {
 
 impl Subject for SearchDomain {
     const KIND: ResourceKind = ResourceKind::SearchDomain;
+    fn orphan(&self) -> Option<&Value> {
+        self.orphan.as_ref()
+    }
+    fn carries(&self, part: &str) -> bool {
+        part == DomainPartKind::AccessPolicy.name() && self.access_policy.is_some()
+    }
+    fn variants(&self) -> Vec<Self> {
+        phiguard_model::variants(self)
+    }
+    fn has_further_sources(&self) -> bool {
+        !self.further_sources.is_empty()
+    }
     const PARTS: &'static [&'static str] = &[
         "vpc_options",
         "encryption_at_rest",

@@ -1,0 +1,238 @@
+//! The one linker: gives each satellite (`aws_s3_bucket_acl`,
+//! `AWS::S3::BucketPolicy`, `aws_opensearch_domain_policy`, ...) to the
+//! subject it configures, for every front end and every kind, following
+//! rules.md "Linking and scope":
+//!
+//! - links never leave a configuration (a Terraform root with its modules,
+//!   one CloudFormation template);
+//! - a reference names exactly the resource instance the front end resolved
+//!   it to, never another with the same local name;
+//! - a literal name links only when exactly one subject of the
+//!   configuration has it;
+//! - a satellite that links to nothing is an orphan: it gets a view of its
+//!   own, judged on what it states, that never changes another subject;
+//! - every satellite counts: a second source of a part is kept beside the
+//!   first ([`phiguard_model::View::set`]), never overwrites it.
+//!
+//! Front ends say what each satellite names ([`Target`]); kinds say how a
+//! satellite merges into their view. Neither keeps link tables of its own.
+
+use std::collections::HashMap;
+
+use phiguard_model::{ResourceId, S3Bucket, S3Part, Value};
+
+/// What a satellite's subject argument names, as its front end resolved it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A resource instance of the same configuration, by reference.
+    Resource(ResourceId),
+    /// A name as written: a literal bucket or domain name, or a key that
+    /// stands for an identical name expression.
+    Name(String),
+    /// Nothing this configuration declares: a variable, a data source, a
+    /// remote module output, an undeclared reference.
+    Elsewhere,
+}
+
+/// The subjects of one kind in one configuration, and the satellites given
+/// to them.
+pub(crate) struct Configuration<V> {
+    views: Vec<V>,
+    by_resource: HashMap<ResourceId, usize>,
+    /// Name -> the subjects that have it, in source order.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Orphan views by (module instance, how their satellites name the
+    /// subject): satellites that name it the same way configure the same
+    /// thing, so they share one view.
+    orphans: HashMap<(usize, String), usize>,
+}
+
+impl<V> Default for Configuration<V> {
+    fn default() -> Self {
+        Configuration {
+            views: Vec::new(),
+            by_resource: HashMap::new(),
+            by_name: HashMap::new(),
+            orphans: HashMap::new(),
+        }
+    }
+}
+
+impl<V> Configuration<V> {
+    /// Adds a subject (a bucket, a domain) under its resource and the names
+    /// it can be linked by.
+    pub fn add_subject(&mut self, resource: ResourceId, names: &[String], view: V) {
+        let index = self.views.len();
+        self.views.push(view);
+        self.by_resource.insert(resource, index);
+        for name in names {
+            let list = self.by_name.entry(name.clone()).or_default();
+            if !list.contains(&index) {
+                list.push(index);
+            }
+        }
+    }
+
+    /// The subject `target` names: the referenced instance, else the one
+    /// subject with that name.
+    pub fn resolve(&self, target: &Target) -> Option<usize> {
+        match target {
+            Target::Resource(id) => self.by_resource.get(id).copied(),
+            Target::Name(name) => match self.by_name.get(name).map(Vec::as_slice) {
+                Some(&[only]) => Some(only),
+                _ => None,
+            },
+            Target::Elsewhere => None,
+        }
+    }
+
+    /// Gives a satellite to its subject, or to the orphan view of the
+    /// subject it names (made by `orphan` the first time).
+    ///
+    /// `instance` is the satellite's module instance; `written` is its
+    /// subject argument as written (absent when it has none).
+    pub fn attach(
+        &mut self,
+        instance: usize,
+        targets: &[Target],
+        written: Option<&Value>,
+        orphan: impl FnOnce() -> V,
+        merge: impl FnOnce(&mut V),
+    ) {
+        let index = match targets.iter().find_map(|t| self.resolve(t)) {
+            Some(index) => index,
+            None => self.orphan_view(instance, targets, written, orphan),
+        };
+        merge(&mut self.views[index]);
+    }
+
+    fn orphan_view(
+        &mut self,
+        instance: usize,
+        targets: &[Target],
+        written: Option<&Value>,
+        orphan: impl FnOnce() -> V,
+    ) -> usize {
+        let key = orphan_key(targets, written).map(|k| (instance, k));
+        if let Some(&index) = key.as_ref().and_then(|k| self.orphans.get(k)) {
+            return index;
+        }
+        self.views.push(orphan());
+        let index = self.views.len() - 1;
+        if let Some(key) = key {
+            self.orphans.insert(key, index);
+        }
+        index
+    }
+
+    #[cfg(test)]
+    pub fn views(&self) -> &[V] {
+        &self.views
+    }
+
+    pub fn into_views(self) -> Vec<V> {
+        self.views
+    }
+}
+
+impl Configuration<S3Bucket> {
+    /// Records on each bucket the buckets of this configuration that deliver
+    /// their server access logs to it (any source of their logging part);
+    /// `targets` says what a logging target, read in its holder, names.
+    pub fn link_log_targets(&mut self, targets: impl Fn(ResourceId, &Value) -> Vec<Target>) {
+        let mut edges = Vec::new();
+        for (i, bucket) in self.views.iter().enumerate() {
+            let loggings = bucket
+                .logging
+                .iter()
+                .chain(bucket.further_sources.iter().filter_map(|p| match p {
+                    S3Part::Logging(l) => Some(l),
+                    _ => None,
+                }));
+            for logging in loggings {
+                let Some(target) = &logging.target_bucket else {
+                    continue;
+                };
+                let found = targets(logging.origin.resource, target)
+                    .iter()
+                    .find_map(|t| self.resolve(t));
+                if let Some(j) = found.filter(|&j| j != i) {
+                    edges.push((j, bucket.resource));
+                }
+            }
+        }
+        for (j, source) in edges {
+            let sources = &mut self.views[j].log_sources;
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+    }
+}
+
+/// How an orphan's satellites name their subject: the same reference, the
+/// same name, or the same expression text.
+fn orphan_key(targets: &[Target], written: Option<&Value>) -> Option<String> {
+    if let Some(first) = targets.first() {
+        match first {
+            Target::Resource(id) => return Some(format!("ref {}", id.0)),
+            Target::Name(name) => return Some(format!("name {name}")),
+            Target::Elsewhere => {}
+        }
+    }
+    let written = written?;
+    match written.unknown_reason() {
+        Some(reason) => Some(format!("unknown {reason}")),
+        None => Some(format!("value {}", written.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiguard_model::Span;
+
+    fn config() -> Configuration<Vec<u32>> {
+        let mut c = Configuration::default();
+        c.add_subject(ResourceId(1), &["logs".into()], vec![]);
+        c.add_subject(ResourceId(2), &["data".into()], vec![]);
+        c.add_subject(ResourceId(3), &["data".into()], vec![]);
+        c
+    }
+
+    fn attach(c: &mut Configuration<Vec<u32>>, id: u32, instance: usize, target: Target) {
+        let written = Value::unknown("var.bucket has no value", Span::default());
+        c.attach(instance, &[target], Some(&written), Vec::new, |v| {
+            v.push(id)
+        });
+    }
+
+    #[test]
+    fn references_link_to_that_instance_only() {
+        let mut c = config();
+        attach(&mut c, 10, 0, Target::Resource(ResourceId(2)));
+        assert_eq!(c.views(), &[vec![], vec![10], vec![]]);
+    }
+
+    #[test]
+    fn a_name_links_only_when_one_subject_has_it() {
+        let mut c = config();
+        attach(&mut c, 10, 0, Target::Name("logs".into()));
+        attach(&mut c, 11, 0, Target::Name("data".into()));
+        assert_eq!(c.views()[0], vec![10]);
+        // Two buckets are called "data": the satellite is an orphan.
+        assert_eq!(c.views().len(), 4);
+        assert_eq!(c.views()[3], vec![11]);
+    }
+
+    #[test]
+    fn orphans_naming_the_same_thing_share_a_view_per_instance() {
+        let mut c = config();
+        attach(&mut c, 10, 0, Target::Elsewhere);
+        attach(&mut c, 11, 0, Target::Elsewhere);
+        attach(&mut c, 12, 1, Target::Elsewhere);
+        assert_eq!(&c.views()[3..], &[vec![10, 11], vec![12]]);
+        // Other subjects are never touched.
+        assert!(c.views()[..3].iter().all(Vec::is_empty));
+    }
+}
