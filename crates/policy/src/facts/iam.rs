@@ -2,7 +2,7 @@
 //! definition for S3 Block Public Access, which are overly broad, and whether
 //! a policy denies requests that do not use TLS.
 
-use phiguard_model::{Condition, PolicySource, Span, Spanned, Statement, Value, ValueKind};
+use phiguard_model::{Condition, Model, PolicySource, Span, Spanned, Statement, Value, ValueKind};
 
 /// Three-valued answer that remembers which unknown value made it unknown.
 #[derive(Debug, Clone)]
@@ -105,20 +105,73 @@ fn effect_is(statement: &Statement, effect: &str) -> Answer {
 }
 
 /// `"*"`, `{"AWS": "*"}`, or a list holding `"*"`.
-fn principal_is_everyone(principal: &Value) -> Answer {
+///
+/// An unknown principal written as a string with known text around its
+/// unknown parts (`"arn:aws:iam::${var.account}:root"`) is a named
+/// principal whatever the unknown parts turn out to be: it is not
+/// everyone (rules.md, "Unknowns are scoped").
+fn principal_is_everyone(m: &Model, principal: &Value) -> Answer {
+    let one = |v: &Value| match &v.kind {
+        ValueKind::Unknown(_) if names_someone(m, v) => No,
+        _ => string_answer(v, |s| s == "*"),
+    };
     match &principal.kind {
-        ValueKind::Unknown(_) => Unknown(principal.clone()),
-        ValueKind::String(_) => string_answer(principal, |s| s == "*"),
-        ValueKind::List(items) => Answer::any(items.iter().map(principal_is_everyone)),
+        ValueKind::List(items) => Answer::any(items.iter().map(|i| principal_is_everyone(m, i))),
         ValueKind::Map(entries) => Answer::any(
             entries
                 .iter()
                 .filter(|(k, _)| k.value.eq_ignore_ascii_case("AWS"))
                 .flat_map(|(_, v)| v.items())
-                .map(|v| string_answer(v, |s| s == "*")),
+                .map(one),
         ),
+        ValueKind::String(_) | ValueKind::Unknown(_) => one(principal),
         _ => No,
     }
+}
+
+/// Whether an unknown value is written as a string template whose known
+/// text rules out `*`: what is left once its `${...}` parts are taken out
+/// is neither empty nor `*`. Read from the source as written (a Terraform
+/// template, a CloudFormation `!Sub` or `Fn::Sub` string).
+fn names_someone(m: &Model, value: &Value) -> bool {
+    let Some(text) = m
+        .files
+        .get(value.span.file.0 as usize)
+        .and_then(|f| f.slice(value.span))
+    else {
+        return false;
+    };
+    let text = text.trim();
+    let text = text
+        .strip_prefix("!Sub")
+        .map(str::trim_start)
+        .unwrap_or(text);
+    let Some(inner) = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .or_else(|| text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
+    else {
+        return false;
+    };
+    let mut known = String::new();
+    let mut depth = 0usize;
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if depth == 0 && c == '$' && chars.peek() == Some(&'{') {
+            chars.next();
+            depth = 1;
+        } else if depth > 0 {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        } else {
+            known.push(c);
+        }
+    }
+    // An unclosed `${` is no template this reads.
+    depth == 0 && !known.is_empty() && known != "*"
 }
 
 /// Whether one condition pins the statement to fixed callers.
@@ -166,12 +219,12 @@ fn pinned(statement: &Statement) -> Answer {
     Answer::any(statement.conditions.iter().map(pins).chain(unknown))
 }
 
-fn public(statement: &Statement) -> Answer {
+fn public(m: &Model, statement: &Statement) -> Answer {
     let Some(principal) = &statement.principal else {
         return No;
     };
     effect_is(statement, "Allow")
-        .and(|| principal_is_everyone(principal))
+        .and(|| principal_is_everyone(m, principal))
         .and(|| pinned(statement).not())
 }
 
@@ -213,7 +266,7 @@ fn broad(statement: &Statement) -> (Answer, Option<Value>, &'static str) {
 }
 
 /// A `Deny` for every principal when `aws:SecureTransport` is false.
-fn denies_insecure_transport(statement: &Statement) -> Answer {
+fn denies_insecure_transport(m: &Model, statement: &Statement) -> Answer {
     let Some(principal) = &statement.principal else {
         return No;
     };
@@ -236,7 +289,7 @@ fn denies_insecure_transport(statement: &Statement) -> Answer {
         }))
     }));
     effect_is(statement, "Deny")
-        .and(|| principal_is_everyone(principal))
+        .and(|| principal_is_everyone(m, principal))
         .and(|| secure_transport_false)
 }
 
@@ -254,7 +307,7 @@ pub(super) const STATEMENT_KEYS: &[&str] = &[
 ];
 
 /// The statements of a policy as items; unknown when the policy is.
-pub(super) fn statement_items(source: &PolicySource, span: Span) -> Option<Value> {
+pub(super) fn statement_items(m: &Model, source: &PolicySource, span: Span) -> Option<Value> {
     let document = match source {
         PolicySource::Document(d) => d,
         PolicySource::Unknown(v) => return Some(v.clone()),
@@ -279,7 +332,7 @@ pub(super) fn statement_items(source: &PolicySource, span: Span) -> Option<Value
                     "action",
                     st.action.clone().or_else(|| st.not_action.clone()),
                 ),
-                ("public", Some(public(st).into_value(principal_span))),
+                ("public", Some(public(m, st).into_value(principal_span))),
                 ("broad", Some(broad.into_value(broad_span))),
                 ("broad_at", broad_at),
                 ("broad_reason", broad_reason),
@@ -295,13 +348,19 @@ pub(super) fn statement_items(source: &PolicySource, span: Span) -> Option<Value
 }
 
 /// Whether any statement denies non-TLS requests; false without a policy.
-pub(super) fn insecure_transport_denied(source: Option<&PolicySource>, span: Span) -> Value {
+pub(super) fn insecure_transport_denied(
+    m: &Model,
+    source: Option<&PolicySource>,
+    span: Span,
+) -> Value {
     let answer = match source {
         None | Some(PolicySource::Invalid { .. }) => No,
         Some(PolicySource::Unknown(v)) => Unknown(v.clone()),
-        Some(PolicySource::Document(d)) => {
-            Answer::any(d.statements.iter().map(denies_insecure_transport))
-        }
+        Some(PolicySource::Document(d)) => Answer::any(
+            d.statements
+                .iter()
+                .map(|st| denies_insecure_transport(m, st)),
+        ),
     };
     answer.into_value(span)
 }
@@ -344,7 +403,7 @@ mod tests {
     }
 
     fn is_public(entries: Vec<(&str, Value)>) -> Option<bool> {
-        match public(&statement(entries)) {
+        match public(&Model::default(), &statement(entries)) {
             Yes => Some(true),
             No => Some(false),
             Unknown(_) => None,
@@ -488,7 +547,7 @@ mod tests {
                 ("Action", s("s3:*")),
                 cond("Bool", "aws:SecureTransport", value),
             ]);
-            matches!(denies_insecure_transport(&st), Yes)
+            matches!(denies_insecure_transport(&Model::default(), &st), Yes)
         };
         assert!(deny(s("false"), "Deny"));
         assert!(deny(Value::bool(false, Span::default()), "Deny"));

@@ -185,10 +185,10 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "access_policy.statements",
         doc: "the access policy's statements, as for the bucket fact `policy.statements`",
-        get: |_, d| {
+        get: |m, d| {
             let Some(policy) = &d.access_policy else { return Fact::absent() };
             Fact {
-                value: iam::statement_items(&policy.document, policy.origin.span),
+                value: iam::statement_items(m, &policy.document, policy.origin.span),
                 resource: Some(policy.origin.resource),
             }
         },
