@@ -3,40 +3,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use phiguard_parser::LoadOptions;
+use common::{dir_name, fixtures, load, position, rule_dirs, workspace};
 use phiguard_policy::Registry;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixtures() -> PathBuf {
-    workspace().join("fixtures")
-}
 
 /// `FILE:LINE:COLUMN SEVERITY` lines for one rule over one folder.
 fn actual(registry: &Registry, rule_id: &str, dir: &Path) -> Vec<String> {
     let rule = registry.get(rule_id).unwrap();
-    let model = phiguard_parser::load(&LoadOptions {
-        paths: vec![dir.to_path_buf()],
-        base_dir: dir.to_path_buf(),
-        ..LoadOptions::default()
-    });
-    assert!(
-        model.errors.is_empty(),
-        "{rule_id}: fixtures must be valid input: {:?}",
-        model.errors
-    );
+    let model = load(dir);
     let outcome = phiguard_policy::check(&model, &[rule]);
-    let position = |span: phiguard_model::Span| {
-        let file = model.file(span.file);
-        let p = file.position(span.start as usize);
-        format!("{}:{}:{}", file.display_path, p.line, p.column)
-    };
+    let position = |span| position(&model, span);
     let mut lines: BTreeSet<String> = BTreeSet::new();
     for f in &outcome.findings {
         lines.insert(format!("{} {}", position(f.span), f.severity));
@@ -71,24 +52,12 @@ fn expected(dir: &Path) -> Vec<String> {
     lines
 }
 
-fn rule_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        // terraform-evaluation/ and linking/ hold cases for every rule,
-        // asserted by tests/terraform_evaluation.rs and tests/linking.rs.
-        .filter(|p| p.is_dir() && !p.ends_with("terraform-evaluation") && !p.ends_with("linking"))
-        .collect();
-    dirs.sort();
-    dirs
-}
-
 #[test]
 fn every_rule_matches_its_expected_findings() {
     let registry = Registry::builtin().unwrap();
     let mut failures = Vec::new();
     for dir in rule_dirs() {
-        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let id = dir_name(&dir);
         assert!(registry.get(&id).is_some(), "fixtures/{id} names no rule");
         let actual = actual(&registry, &id, &dir);
         let expected = expected(&dir);
@@ -106,7 +75,7 @@ fn every_fail_file_fails_and_every_pass_file_passes() {
     // `expected` is compared with the real output above; here it must
     // agree with the file names.
     for dir in rule_dirs() {
-        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let id = dir_name(&dir);
         let expected = expected(&dir);
         for entry in fs::read_dir(&dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();

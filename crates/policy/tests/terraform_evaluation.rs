@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use phiguard_model::{Model, PolicySource, S3Bucket, Span};
 use phiguard_parser::LoadOptions;
@@ -21,9 +23,7 @@ const RULES: [&str; 6] = [
 ];
 
 fn case_dir(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/terraform-evaluation")
-        .join(case)
+    common::fixtures().join(common::EVALUATION).join(case)
 }
 
 struct Lint {
@@ -55,9 +55,7 @@ fn lint(case: &str) -> Lint {
 
 impl Lint {
     fn at(&self, span: Span) -> String {
-        let file = self.model.file(span.file);
-        let p = file.position(span.start as usize);
-        format!("{}:{}:{}", file.display_path, p.line, p.column)
+        common::position(&self.model, span)
     }
 
     /// `FILE:LINE:COLUMN RULE SEVERITY ADDRESS`, sorted.
