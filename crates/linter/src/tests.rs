@@ -40,7 +40,13 @@ fn findings(report: &Report) -> Vec<(String, Severity, String)> {
     report
         .findings
         .iter()
-        .map(|f| (f.rule.clone(), f.severity, report.path(f.span.file).to_string()))
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.severity,
+                report.path(f.span.file).to_string(),
+            )
+        })
         .collect()
 }
 
@@ -120,9 +126,8 @@ fn minimum_severity_and_selection_filter_findings() {
 
 #[test]
 fn suppressions_apply_and_invalid_ones_are_reported() {
-    let suppressed = format!(
-        "# phiguard:ignore s3-public-acl -- a public website\n{PUBLIC_BUCKET}"
-    );
+    let suppressed =
+        format!("# phiguard:ignore s3-public-acl -- a public website\n{PUBLIC_BUCKET}");
     let mut settings = settings();
     settings.select.push(INVALID_SUPPRESSION.into());
     let report = lint(&settings, &inputs("main.tf", &suppressed));
