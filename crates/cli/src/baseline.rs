@@ -8,7 +8,7 @@ use phiguard_model::Report;
 use serde::{Deserialize, Serialize};
 
 use crate::args::BaselineArgs;
-use crate::{lint, output, ExitStatus};
+use crate::{analysis, output, ExitStatus};
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +29,7 @@ struct Entry {
 }
 
 pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
-    let report = lint::analyse(&args.lint, crate::progress::wanted(false))?.report;
+    let report = analysis::analyse(&args.lint, crate::progress::wanted(false))?.report;
     let baseline = of(&report);
     let text = serde_json::to_string_pretty(&baseline)
         .map_err(|e| format!("cannot write the baseline: {e}"))?;
@@ -77,7 +77,7 @@ fn of(report: &Report) -> Baseline {
 
 /// The fingerprints a baseline file records.
 pub fn read(path: &Path) -> Result<HashSet<String>, String> {
-    let text = std::fs::read_to_string(path)
+    let text = phiguard_linter::read_text(path)
         .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
     let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
         format!(

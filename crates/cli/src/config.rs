@@ -67,7 +67,8 @@ fn ancestors(start: &Path) -> impl Iterator<Item = PathBuf> {
 
 /// Reads and validates a config file.
 pub fn load(path: &Path, display: String) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {display}: {e}"))?;
+    let text =
+        phiguard_linter::read_text(path).map_err(|e| format!("cannot read {display}: {e}"))?;
     let file = SourceFile::new(FileId(0), path, display, Arc::from(text.as_str()));
     let documents = phiguard_parser::yaml::parse(&text, FileId(0))
         .map_err(|e| at(&file, e.span, &e.describe(Some(&file))))?;

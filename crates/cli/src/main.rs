@@ -1,5 +1,6 @@
 //! The `phiguard` command line.
 
+mod analysis;
 mod args;
 mod baseline;
 mod config;

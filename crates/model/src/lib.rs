@@ -26,8 +26,8 @@ pub use search_domain::{
     AdvancedSecurity, ClusterConfig, DomainPart, DomainPartKind, EncryptionAtRest, EndpointOptions,
     LogPublishing, NodeToNodeEncryption, SearchDomain, VpcOptions,
 };
-pub use source::{display_path, normalize, FileId, LineIndex, Position, SourceFile};
-pub use span::{Span, Spanned};
+pub use source::{display_path, normalize, LineIndex, Position, SourceFile};
+pub use span::{FileId, Span, Spanned};
 pub use value::{format_number, Unknown, Value, ValueKind};
 
 /// A policy attached to a bucket or a domain: a bucket policy, a domain's

@@ -1,4 +1,6 @@
-use crate::FileId;
+/// Index of a file in [`crate::Model::files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(pub u32);
 
 /// A range of bytes in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -9,6 +9,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use phiguard_model::{display_path, LintError, Skipped};
 
+use crate::limits::io_message;
+
 /// Directories never linted, even outside a git repository: provider caches,
 /// VCS data and JavaScript dependencies hold other people's code.
 const SKIPPED_DIRS: [&str; 3] = [".terraform", ".git", "node_modules"];
@@ -48,6 +50,20 @@ pub(crate) fn classify(path: &Path) -> Option<FileKind> {
     }
 }
 
+/// Names that may hold a template: `.yaml`, `.yml`, `.json`, `.template`
+/// (Terraform's `.tf.json` and `.tfvars.json` excluded).
+pub(crate) fn is_template_candidate(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.ends_with(".tf.json") || name.ends_with(".tfvars.json") {
+        return false;
+    }
+    [".yaml", ".yml", ".json", ".template"]
+        .iter()
+        .any(|ext| name.len() > ext.len() && name.ends_with(ext))
+}
+
 /// Variable files are read by a later stage (`--var-file`, auto-loading), not
 /// linted, so finding one is not worth a message.
 pub(crate) fn is_tfvars(path: &Path) -> bool {
@@ -67,21 +83,6 @@ pub(crate) fn not_linted(path: String) -> Skipped {
 /// and not between `a.tf` and `a0.tf`.
 pub(crate) fn path_order(a: &str, b: &str) -> Ordering {
     Path::new(a).cmp(Path::new(b)).then_with(|| a.cmp(b))
-}
-
-/// `std::io::Error`'s text without the "(os error 2)" suffix users do not need.
-pub(crate) fn io_message(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let text = err.to_string();
-            match text.find(" (os error") {
-                Some(at) => text[..at].to_lowercase(),
-                None => text,
-            }
-        }
-    }
 }
 
 /// `--include` and `--exclude` globs. A file is matched by its path relative
@@ -170,7 +171,7 @@ pub(crate) fn module_files(dir: &Path, base_dir: &Path, found: &mut Discovered) 
 /// A file named on the command line is linted even if `.gitignore` lists it,
 /// as a user who names a file expects.
 fn named_file(path: PathBuf, display_path: String, found: &mut Discovered) {
-    if classify(&path).is_some() || crate::cloudformation::is_candidate(&path) {
+    if classify(&path).is_some() || is_template_candidate(&path) {
         // Whether a JSON or YAML file is a template is decided by content.
         found.files.push(FoundFile {
             path,
@@ -249,7 +250,7 @@ fn visit(
         }
     };
     let path = entry.path();
-    if classify(path).is_none() && !crate::cloudformation::is_candidate(path) {
+    if classify(path).is_none() && !is_template_candidate(path) {
         return;
     }
     // Symbolic links to files are followed; links to directories are not
@@ -316,8 +317,13 @@ mod tests {
     }
 
     #[test]
-    fn io_messages_are_short() {
-        let err = std::io::Error::from(std::io::ErrorKind::NotFound);
-        assert_eq!(io_message(&err), "no such file or directory");
+    fn template_candidates_by_name() {
+        assert!(is_template_candidate(Path::new("a/t.yaml")));
+        assert!(is_template_candidate(Path::new("t.template")));
+        assert!(is_template_candidate(Path::new("t.json")));
+        assert!(!is_template_candidate(Path::new("main.tf.json")));
+        assert!(!is_template_candidate(Path::new("x.tfvars.json")));
+        assert!(!is_template_candidate(Path::new(".yaml")));
+        assert!(!is_template_candidate(Path::new("main.tf")));
     }
 }

@@ -262,7 +262,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
     for source in sources {
         match discover::classify(&source.path) {
             Some(_) => kept.push(source),
-            None if cloudformation::is_candidate(&source.path) => kept.push(source),
+            None if discover::is_template_candidate(&source.path) => kept.push(source),
             None if discover::is_tfvars(&source.path) => {}
             None => model
                 .skipped

@@ -25,26 +25,53 @@ pub const MAX_NESTING: usize = 128;
 
 /// Why a file was not read.
 #[derive(Debug)]
-pub(crate) enum ReadError {
+pub enum ReadError {
     /// Larger than [`MAX_FILE_SIZE`]; the size seen.
     TooLarge(u64),
     /// A directory, a FIFO, a device or a socket: reading one could block
     /// or never end.
     NotRegular,
     Io(std::io::Error),
+    /// Read whole, but not UTF-8 text ([`read_text`] only).
+    NotUtf8,
 }
 
 impl ReadError {
+    /// The reason a linted file was not linted, as reports show it.
     pub(crate) fn message(&self) -> String {
         match self {
-            ReadError::TooLarge(size) => format!(
-                "the file is {} bytes, over phiguard's limit of {} MiB for one file; not linted",
+            ReadError::Io(err) => format!("cannot read the file: {}", io_message(err)),
+            _ => format!("{self}; not linted"),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::TooLarge(size) => write!(
+                f,
+                "the file is {} bytes, over phiguard's limit of {} MiB for one file",
                 size,
                 MAX_FILE_SIZE >> 20
             ),
-            ReadError::NotRegular => "not a regular file; not linted".into(),
-            ReadError::Io(err) => {
-                format!("cannot read the file: {}", crate::discover::io_message(err))
+            ReadError::NotRegular => f.write_str("not a regular file"),
+            ReadError::Io(err) => f.write_str(&io_message(err)),
+            ReadError::NotUtf8 => f.write_str("the file is not UTF-8 text"),
+        }
+    }
+}
+
+/// `std::io::Error`'s text without the "(os error 2)" suffix users do not need.
+pub fn io_message(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_lowercase(),
+                None => text,
             }
         }
     }
@@ -53,7 +80,11 @@ impl ReadError {
 /// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes. The size is
 /// checked before reading and again while reading, so a file that grows
 /// (or lies about its size) still cannot take more memory than the limit.
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+///
+/// Every file phiguard reads goes through here (or [`read_text`]): linted
+/// files, var files, module manifests, `file()`, policy files, the config
+/// file, baselines and `--cfn-params` files.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
@@ -70,6 +101,20 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
+    Ok(bytes)
+}
+
+/// [`read_file`] for a file that must be UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    String::from_utf8(read_file(path)?).map_err(|_| ReadError::NotUtf8)
+}
+
+/// A stream (stdin) read up to one byte past [`MAX_FILE_SIZE`]: never more
+/// memory than a file may take, and enough for the loader to tell that the
+/// text is over the limit and report it as it reports a file.
+pub fn read_stream(reader: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -228,6 +273,12 @@ fn heredoc_start(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_messages_are_short() {
+        let err = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_message(&err), "no such file or directory");
+    }
 
     fn nested(open: &str, inner: &str, close: &str, depth: usize) -> String {
         format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))

@@ -1,10 +1,10 @@
 //! Conditions: decided when their inputs are known, with three-valued
 //! logic (`Fn::And` with one false input is false even if another input is
-//! unknown).
+//! unknown). The evaluator decides them (`eval/decide.rs`); here are the
+//! decision and what it is made of.
 
 use phiguard_model::{Span, Spanned, Value, ValueKind};
 
-use super::eval::{Evaluator, MAX_DEPTH};
 use super::functions::{same, text};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,96 +14,9 @@ pub(crate) enum Decision {
     Unknown(String),
 }
 
-impl Evaluator<'_> {
-    /// The named condition of the `Conditions` section, decided once.
-    pub fn condition(&mut self, name: &str) -> Decision {
-        if let Some(decision) = self.decided.get(name) {
-            return decision.clone();
-        }
-        let Some(expr) = self.scope.conditions.get(name).copied() else {
-            return Decision::Unknown(format!("condition {name} is not declared"));
-        };
-        if !self.deciding.insert(name.to_string()) {
-            return Decision::Unknown(format!("condition {name} depends on itself"));
-        }
-        let decision = self.decide(expr);
-        self.deciding.remove(name);
-        self.decided.insert(name.to_string(), decision.clone());
-        decision
-    }
-
-    /// A condition expression: `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`,
-    /// `Condition`.
-    pub fn decide(&mut self, expr: &Value) -> Decision {
-        if self.depth >= MAX_DEPTH {
-            return Decision::Unknown("the condition nests too deeply to decide".into());
-        }
-        self.depth += 1;
-        let decision = self.decide_inner(expr);
-        self.depth -= 1;
-        decision
-    }
-
-    fn decide_inner(&mut self, expr: &Value) -> Decision {
-        let invalid = || Decision::Unknown("the condition is not a condition function".into());
-        let (name, arg) = match expr.as_map() {
-            Some([(key, arg)]) => (key.value.as_str(), arg),
-            _ => {
-                return match expr.kind {
-                    ValueKind::Bool(b) => Decision::Known(b),
-                    _ => invalid(),
-                }
-            }
-        };
-        let items = arg.as_list().unwrap_or_default();
-        match name {
-            "Condition" => match arg.as_str() {
-                Some(other) => self.condition(other),
-                None => invalid(),
-            },
-            "Fn::Equals" => match items {
-                [a, b] => {
-                    let a = self.eval(a);
-                    let b = self.eval(b);
-                    equal(a.as_ref(), b.as_ref())
-                }
-                _ => invalid(),
-            },
-            "Fn::Not" => match items {
-                [x] => match self.decide(x) {
-                    Decision::Known(b) => Decision::Known(!b),
-                    unknown => unknown,
-                },
-                _ => invalid(),
-            },
-            "Fn::And" | "Fn::Or" => {
-                // And stops at false, Or at true; unknown inputs only
-                // matter when nothing stops it.
-                let stop = name == "Fn::Or";
-                let mut unknown = None;
-                for item in items {
-                    match self.decide(item) {
-                        Decision::Known(b) if b == stop => return Decision::Known(stop),
-                        Decision::Known(_) => {}
-                        Decision::Unknown(reason) => {
-                            unknown.get_or_insert(reason);
-                        }
-                    }
-                }
-                match unknown {
-                    Some(reason) if !items.is_empty() => Decision::Unknown(reason),
-                    _ if items.is_empty() => invalid(),
-                    _ => Decision::Known(!stop),
-                }
-            }
-            _ => invalid(),
-        }
-    }
-}
-
 /// `Fn::Equals` compares the values as strings (`1` equals `"1"`); a
 /// removed value (`AWS::NoValue`) is the empty string.
-fn equal(a: Option<&Value>, b: Option<&Value>) -> Decision {
+pub(crate) fn equal(a: Option<&Value>, b: Option<&Value>) -> Decision {
     for v in [a, b].into_iter().flatten() {
         if let Some(u) = v.first_unknown() {
             return Decision::Unknown(u.unknown_reason().unwrap_or_default().to_string());

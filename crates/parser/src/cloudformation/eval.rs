@@ -6,6 +6,9 @@
 //! else becomes an unknown value saying why. `AWS::NoValue` removes the
 //! property or list item that holds it, as CloudFormation does.
 
+mod decide;
+mod list_functions;
+
 use std::collections::{HashMap, HashSet};
 
 use phiguard_model::{Span, Value, ValueKind};

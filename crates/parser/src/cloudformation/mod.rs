@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use phiguard_model::{FileId, LintError, Model, ResourceId, SourceFile, Value};
 
 pub use params::{parse_cfn_parameters, CfnParamsError};
-pub(crate) use template::{detect, is_candidate, Detected};
+pub(crate) use template::{detect, Detected};
 pub(crate) use yaml::parse as parse_yaml;
 
 /// A syntax error in a template, or a duplicate key with its first

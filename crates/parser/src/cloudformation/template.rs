@@ -17,20 +17,6 @@ pub(crate) enum Detected {
     Broken(SyntaxError),
 }
 
-/// Names that may hold a template: `.yaml`, `.yml`, `.json`, `.template`
-/// (Terraform's `.tf.json` and `.tfvars.json` excluded).
-pub(crate) fn is_candidate(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    if name.ends_with(".tf.json") || name.ends_with(".tfvars.json") {
-        return false;
-    }
-    [".yaml", ".yml", ".json", ".template"]
-        .iter()
-        .any(|ext| name.len() > ext.len() && name.ends_with(ext))
-}
-
 /// Parses `text` if it may be a template. The text must mention
 /// `AWSTemplateFormatVersion`, or both `Resources` and `AWS::`, before it
 /// is worth parsing.
@@ -135,17 +121,6 @@ mod tests {
             Detected::NotTemplate => "other",
             Detected::Broken(_) => "broken",
         }
-    }
-
-    #[test]
-    fn candidates_by_name() {
-        assert!(is_candidate(Path::new("a/t.yaml")));
-        assert!(is_candidate(Path::new("t.template")));
-        assert!(is_candidate(Path::new("t.json")));
-        assert!(!is_candidate(Path::new("main.tf.json")));
-        assert!(!is_candidate(Path::new("x.tfvars.json")));
-        assert!(!is_candidate(Path::new(".yaml")));
-        assert!(!is_candidate(Path::new("main.tf")));
     }
 
     #[test]

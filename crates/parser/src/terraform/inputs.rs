@@ -144,20 +144,19 @@ fn read_var_file(
     given: bool,
 ) -> Vec<(String, Raw)> {
     let shown = shown(path, base_dir);
-    let text = match std::fs::read(path).map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => {
+    let text = match crate::limits::read_text(path) {
+        Ok(text) => text,
+        Err(crate::limits::ReadError::NotUtf8) => {
             model
                 .errors
                 .push(error(shown, None, "the var file is not UTF-8 text".into()));
             return Vec::new();
         }
+        // A file over the size limit is reported even when it was only
+        // found (`terraform.tfvars`): its values would silently be missing.
         Err(err) => {
-            if given {
-                let message = format!(
-                    "cannot read the var file: {}",
-                    crate::discover::io_message(&err)
-                );
+            if given || matches!(err, crate::limits::ReadError::TooLarge(_)) {
+                let message = format!("cannot read the var file: {err}");
                 model.errors.push(error(shown, None, message));
             }
             return Vec::new();

@@ -230,12 +230,12 @@ fn read_dir(
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let shown = modules::shown(&path, base_dir);
-        match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => {
+        match crate::limits::read_text(&path) {
+            Ok(text) => {
                 let kind = classify(&path).unwrap_or(FileKind::TerraformHcl);
                 files.push((model.add_file(&path, shown, Arc::from(text)), kind));
             }
-            Ok(Err(_)) => model.errors.push(LintError {
+            Err(crate::limits::ReadError::NotUtf8) => model.errors.push(LintError {
                 path: shown,
                 span: None,
                 message: "the file is not UTF-8 text".into(),
@@ -243,10 +243,7 @@ fn read_dir(
             Err(err) => model.errors.push(LintError {
                 path: shown,
                 span: None,
-                message: format!(
-                    "cannot read the file: {}",
-                    crate::discover::io_message(&err)
-                ),
+                message: err.message(),
             }),
         }
     }

@@ -8,10 +8,14 @@
 //! catch and that otherwise becomes an unknown value too. Nothing here is a
 //! lint error.
 
+mod calls;
+mod dynamic_blocks;
+mod expansion;
 mod functions;
 pub(crate) mod operators;
 mod refs;
 mod strings;
+mod values;
 
 pub(crate) use strings::to_json;
 

@@ -212,7 +212,7 @@ impl Evaluator<'_> {
                 path.display()
             ))
         } else {
-            match std::fs::read_to_string(&path) {
+            match crate::limits::read_text(&path) {
                 Ok(text) => {
                     let id = FileId((self.files.len() + self.read.len()) as u32);
                     let shown = crate::terraform::modules::shown(&path, self.base_dir);
@@ -222,11 +222,7 @@ impl Evaluator<'_> {
                     });
                     Ok(self.read.len() - 1)
                 }
-                Err(err) => Err(format!(
-                    "cannot read {}: {}",
-                    path.display(),
-                    crate::discover::io_message(&err)
-                )),
+                Err(err) => Err(format!("cannot read {}: {err}", path.display())),
             }
         };
         self.read_index.insert(path, result.clone());

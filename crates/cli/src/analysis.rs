@@ -1,0 +1,217 @@
+//! From the command line and `.phiguard.yaml` to the library's settings
+//! and inputs, then the run itself ([`phiguard_linter::lint`]). Shared by
+//! `lint`, which renders the report, and `baseline`, which records it.
+
+use std::path::{Path, PathBuf};
+
+use phiguard_linter::{Inputs, PerPathIgnores, Settings};
+use phiguard_model::{display_path, Report};
+use phiguard_parser::LoadOptions;
+use phiguard_policy::Scope;
+
+use crate::args::{AnalysisArgs, PhiScope};
+use crate::config::{self, Config};
+
+pub struct Analysis {
+    pub report: Report,
+    pub config: Config,
+}
+
+/// Everything up to the report: reads and validates the settings, then
+/// lints. A bad setting is an error before any file is read.
+pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let config = load_config(args, &cwd)?;
+    let (settings, mut inputs) = settings(args, &config, &cwd)?;
+    let (bar, progress) = crate::progress::Bar::new(show_progress);
+    inputs.load.progress = progress;
+    let report = phiguard_linter::lint(&settings, &inputs);
+    bar.finish();
+    Ok(Analysis { report, config })
+}
+
+/// The library's settings and inputs from the arguments and the config:
+/// rule ids checked against the rules that exist, command-line values
+/// before (or, for lists, beside) the config's.
+fn settings(
+    args: &AnalysisArgs,
+    config: &Config,
+    cwd: &Path,
+) -> Result<(Settings, Inputs), String> {
+    let registry = phiguard_linter::registry(&config.policy_dirs, cwd)?;
+    let known = phiguard_linter::known_rules(&registry);
+    for id in config.rule_ids() {
+        if !known.contains(id.value.as_str()) {
+            return Err(config.error_at(
+                id.span,
+                &format!(
+                    "unknown rule id `{}` (`phiguard rules` lists them)",
+                    id.value
+                ),
+            ));
+        }
+    }
+    for id in args.select.iter().chain(&args.ignore) {
+        if !known.contains(id.as_str()) {
+            return Err(format!(
+                "unknown rule id `{id}` (`phiguard rules` lists them)"
+            ));
+        }
+    }
+    let select: Vec<String> = if args.select.is_empty() {
+        config.select.iter().map(|s| s.value.clone()).collect()
+    } else {
+        args.select.clone()
+    };
+    let ignore: Vec<String> = args
+        .ignore
+        .iter()
+        .cloned()
+        .chain(config.ignore.iter().map(|s| s.value.clone()))
+        .collect();
+
+    let inputs = inputs(args, config, cwd)?;
+
+    let scope = match args
+        .phi_scope
+        .or(match config.phi_scope.as_ref().map(|s| s.value.as_str()) {
+            Some("tagged") => Some(PhiScope::Tagged),
+            Some(_) => Some(PhiScope::All),
+            None => None,
+        }) {
+        Some(PhiScope::Tagged) => {
+            if config.phi_tags.is_empty() {
+                return Err("phi_scope `tagged` needs `phi_tags` in the config file to say which tags mark PHI".into());
+            }
+            Scope::Tagged(config.phi_tags.clone())
+        }
+        _ => Scope::All,
+    };
+    // Globs in the config are relative to its folder.
+    let per_path: Vec<(String, Vec<String>)> = config
+        .per_path_ignores
+        .iter()
+        .map(|(glob, ids)| (glob.clone(), ids.iter().map(|i| i.value.clone()).collect()))
+        .collect();
+    let base = config_dir(config, cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let per_path_ignores = PerPathIgnores::new(base, &per_path)?;
+
+    let settings = Settings {
+        registry,
+        select,
+        ignore,
+        severity_overrides: config
+            .severity
+            .iter()
+            .map(|(id, severity)| (id.value.clone(), *severity))
+            .collect(),
+        per_path_ignores,
+        min_severity: args.min_severity.map(Into::into).or(config.min_severity),
+        scope,
+        today: phiguard_policy::today(),
+        project_root: project_root(args, config, cwd),
+    };
+    Ok((settings, inputs))
+}
+
+/// The folder fingerprints are relative to: the repository's top folder
+/// (holding `.git`) above the first linted path, else the config file's
+/// folder, else the working directory. A baseline then matches a run from
+/// any folder of the repository, wherever it is checked out.
+fn project_root(args: &AnalysisArgs, config: &Config, cwd: &Path) -> PathBuf {
+    config::repository_root(&cwd.join(search_start(args)))
+        .or_else(|| config_dir(config, cwd))
+        .unwrap_or_else(|| cwd.to_path_buf())
+}
+
+/// Where the config file and the repository are looked for, upward: the
+/// folder of `--stdin-filename`, else the first linted path.
+fn search_start(args: &AnalysisArgs) -> PathBuf {
+    args.stdin_filename
+        .as_ref()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .or_else(|| args.paths.first().cloned())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The config file's folder, which its globs and paths are relative to.
+fn config_dir(config: &Config, cwd: &Path) -> Option<PathBuf> {
+    let source = config.source.as_ref()?;
+    let path = phiguard_model::normalize(&cwd.join(&source.path));
+    path.parent().map(Path::to_path_buf)
+}
+
+fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
+    let path = match &args.config {
+        Some(path) => {
+            if !path.is_file() {
+                return Err(format!("{}: no such config file", path.display()));
+            }
+            Some(path.clone())
+        }
+        None => config::discover(&cwd.join(search_start(args))),
+    };
+    match path {
+        Some(path) => {
+            let display = display_path(&cwd.join(&path), cwd);
+            config::load(&path, display)
+        }
+        None => Ok(Config::default()),
+    }
+}
+
+/// What to load: the paths given (or stdin's text under its name), with
+/// the config's values and the command line's after them.
+fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, String> {
+    let mut cfn_parameters = config.cfn_parameters.clone();
+    if let Some(file) = &args.cfn_params_file {
+        let text = phiguard_linter::read_text(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let parsed =
+            phiguard_parser::parse_cfn_parameters(&display_path(&cwd.join(file), cwd), &text)
+                .map_err(|e| e.to_string())?;
+        cfn_parameters.extend(parsed);
+    }
+    cfn_parameters.extend(args.cfn_params.iter().cloned());
+
+    let load = LoadOptions {
+        paths: args.paths.clone(),
+        base_dir: cwd.to_path_buf(),
+        cfn_parameters,
+        var_files: config
+            .var_files
+            .iter()
+            .chain(&args.var_files)
+            .cloned()
+            .collect(),
+        vars: config.vars.iter().chain(&args.vars).cloned().collect(),
+        env_vars: std::env::vars()
+            .filter(|(k, _)| k.starts_with("TF_VAR_"))
+            .collect(),
+        include: config
+            .include
+            .iter()
+            .chain(&args.include)
+            .cloned()
+            .collect(),
+        exclude: config
+            .exclude
+            .iter()
+            .chain(&args.exclude)
+            .cloned()
+            .collect(),
+        ..LoadOptions::default()
+    };
+
+    match &args.stdin_filename {
+        Some(name) => {
+            // At most one byte over the file size limit, which the loader
+            // then reports as it would for a file.
+            let bytes = phiguard_parser::limits::read_stream(std::io::stdin().lock())
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            Ok(Inputs::text(load, name, bytes))
+        }
+        None => Ok(Inputs::paths(load)),
+    }
+}

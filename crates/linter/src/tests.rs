@@ -1,0 +1,199 @@
+use super::*;
+
+const PUBLIC_BUCKET: &str = r#"resource "aws_s3_bucket" "intake" {
+  bucket = "patient-intake-forms"
+  acl    = "public-read"
+}
+"#;
+
+/// A folder that does not exist: every input is handed over in memory.
+fn base() -> PathBuf {
+    std::env::temp_dir().join("phiguard-linter-tests-no-such-folder")
+}
+
+fn settings() -> Settings {
+    Settings {
+        registry: Registry::builtin().unwrap_or_else(|errors| panic!("{errors:?}")),
+        select: vec!["s3-public-acl".into()],
+        ignore: Vec::new(),
+        severity_overrides: Vec::new(),
+        per_path_ignores: PerPathIgnores::default(),
+        min_severity: None,
+        scope: Scope::All,
+        today: "2024-01-01".into(),
+        project_root: base(),
+    }
+}
+
+/// `text` as the file `name`, reported on alone.
+fn inputs(name: &str, text: &str) -> Inputs {
+    let load = LoadOptions {
+        base_dir: base(),
+        ..LoadOptions::default()
+    };
+    Inputs::text(load, Path::new(name), text.as_bytes().to_vec())
+}
+
+/// (rule, severity, path) of each finding.
+fn findings(report: &Report) -> Vec<(String, Severity, String)> {
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.severity,
+                report.path(f.span.file).to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn finds_a_public_acl() {
+    let report = lint(&settings(), &inputs("infra/main.tf", PUBLIC_BUCKET));
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "s3-public-acl");
+    assert_eq!(found[0].2, "infra/main.tf");
+    assert_eq!(report.rules.len(), 1);
+    assert_eq!(report.resources, 1);
+}
+
+#[test]
+fn applies_a_severity_override() {
+    let default = findings(&lint(&settings(), &inputs("main.tf", PUBLIC_BUCKET)));
+    assert_ne!(default[0].1, Severity::Low);
+    let mut lowered = settings();
+    lowered.severity_overrides = vec![
+        ("s3-public-acl".into(), Severity::Low),
+        // The first entry for a rule wins.
+        ("s3-public-acl".into(), Severity::High),
+    ];
+    let found = findings(&lint(&lowered, &inputs("main.tf", PUBLIC_BUCKET)));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, Severity::Low);
+}
+
+#[test]
+fn applies_a_per_path_ignore_relative_to_its_base() {
+    let mut ignoring = settings();
+    ignoring.per_path_ignores = PerPathIgnores::new(
+        base(),
+        &[("legacy/**".into(), vec!["s3-public-acl".into()])],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ignored = lint(&ignoring, &inputs("legacy/main.tf", PUBLIC_BUCKET));
+    assert_eq!(findings(&ignored), []);
+    let kept = lint(&ignoring, &inputs("infra/main.tf", PUBLIC_BUCKET));
+    assert_eq!(findings(&kept).len(), 1);
+
+    // The same glob under another base folder matches nothing here.
+    ignoring.per_path_ignores = PerPathIgnores::new(
+        base().join("elsewhere"),
+        &[("legacy/**".into(), vec!["s3-public-acl".into()])],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let other_base = lint(&ignoring, &inputs("legacy/main.tf", PUBLIC_BUCKET));
+    assert_eq!(findings(&other_base).len(), 1);
+}
+
+#[test]
+fn a_bad_per_path_glob_is_an_error_naming_it() {
+    let error = PerPathIgnores::new(base(), &[("a/[".into(), vec!["s3-public-acl".into()])])
+        .err()
+        .unwrap_or_default();
+    assert!(error.contains("bad glob `a/[`"), "{error}");
+}
+
+#[test]
+fn minimum_severity_and_selection_filter_findings() {
+    let mut settings = settings();
+    settings.severity_overrides = vec![("s3-public-acl".into(), Severity::Medium)];
+    settings.min_severity = Some(Severity::High);
+    assert_eq!(
+        findings(&lint(&settings, &inputs("main.tf", PUBLIC_BUCKET))),
+        []
+    );
+
+    let mut ignoring = self::settings();
+    ignoring.ignore = vec!["s3-public-acl".into()];
+    let report = lint(&ignoring, &inputs("main.tf", PUBLIC_BUCKET));
+    assert_eq!(findings(&report), []);
+    assert!(report.rules.is_empty());
+}
+
+#[test]
+fn suppressions_apply_and_invalid_ones_are_reported() {
+    let suppressed =
+        format!("# phiguard:ignore s3-public-acl -- a public website\n{PUBLIC_BUCKET}");
+    let mut settings = settings();
+    settings.select.push(INVALID_SUPPRESSION.into());
+    let report = lint(&settings, &inputs("main.tf", &suppressed));
+    assert_eq!(report.findings.len(), 1);
+    assert!(report.findings[0].suppressed.is_some());
+
+    // No reason: the suppression is invalid and suppresses nothing.
+    let bare = format!("# phiguard:ignore s3-public-acl\n{PUBLIC_BUCKET}");
+    let report = lint(&settings, &inputs("main.tf", &bare));
+    let mut rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    rules.sort();
+    assert_eq!(rules, ["invalid-suppression", "s3-public-acl"]);
+}
+
+#[test]
+fn only_the_named_file_is_reported() {
+    let load = LoadOptions {
+        base_dir: base(),
+        overrides: vec![(PathBuf::from("infra/other.tf"), PUBLIC_BUCKET.into())],
+        ..LoadOptions::default()
+    };
+    let inputs = Inputs {
+        load: LoadOptions {
+            paths: vec![PathBuf::from("infra/other.tf")],
+            ..load
+        },
+        only: Some(HashSet::from(["infra/main.tf".to_string()])),
+    };
+    let report = lint(&settings(), &inputs);
+    assert_eq!(findings(&report), []);
+}
+
+#[test]
+fn fingerprints_are_relative_to_the_project_root() {
+    let mut settings = settings();
+    let at_base = lint(&settings, &inputs("infra/main.tf", PUBLIC_BUCKET));
+    settings.project_root = base().join("infra");
+    let at_infra = lint(&settings, &inputs("infra/main.tf", PUBLIC_BUCKET));
+    assert_eq!(at_base.files[0].project_path, "infra/main.tf");
+    assert_eq!(at_infra.files[0].project_path, "main.tf");
+}
+
+#[test]
+fn named_files_are_reported_alone_with_their_folders_for_context() {
+    let dir = std::env::temp_dir().join(format!("phiguard-linter-named-{}", std::process::id()));
+    let module = dir.join("infra");
+    std::fs::create_dir_all(&module).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(module.join("main.tf"), PUBLIC_BUCKET).unwrap_or_else(|e| panic!("{e}"));
+    let load = |paths: &[&str]| LoadOptions {
+        base_dir: dir.clone(),
+        paths: paths.iter().map(PathBuf::from).collect(),
+        ..LoadOptions::default()
+    };
+
+    let named = Inputs::paths(load(&["infra/main.tf"]));
+    assert_eq!(
+        named.only,
+        Some(HashSet::from(["infra/main.tf".to_string()]))
+    );
+    assert_eq!(named.load.context_dirs, [PathBuf::from("infra")]);
+    // A directory among the paths: everything is reported on.
+    let mixed = Inputs::paths(load(&["infra/main.tf", "infra"]));
+    assert_eq!(mixed.only, None);
+    assert!(mixed.load.context_dirs.is_empty());
+
+    let report = lint(&settings(), &named);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(findings(&report).len(), 1);
+}

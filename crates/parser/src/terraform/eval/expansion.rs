@@ -1,0 +1,253 @@
+//! `count` and `for_each`: expanding a resource or data source into its
+//! instances, each evaluated once and remembered.
+
+use std::rc::Rc;
+
+use super::operators::{iterate, want_number};
+use super::{Ctx, Evaluator};
+use crate::terraform::bodies::{resource_object, EvBody};
+use crate::terraform::config::ResourceDecl;
+use crate::terraform::expand::{Expansion, Form, Key, Obj, Plan, MAX_INSTANCES};
+use crate::terraform::instances::Slot;
+use crate::terraform::ir::Expr;
+use crate::terraform::value::{fail, Fail, Meta, K, V};
+
+impl<'a> Evaluator<'a> {
+    /// A resource's expansion if something already needed it.
+    pub fn expanded(&self, inst: usize, index: usize) -> Option<Rc<Expansion>> {
+        match self.instances[inst].resources.get(&index) {
+            Some(Slot::Done(e)) => Some(Rc::clone(e)),
+            _ => None,
+        }
+    }
+
+    /// The instances of a resource no view reads, without evaluating its
+    /// body (nothing reads it: the model keeps no body for such types).
+    pub fn unevaluated(&mut self, inst: usize, decl: &'a ResourceDecl) -> Expansion {
+        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        let objects = plan
+            .items
+            .into_iter()
+            .map(|(key, _, _)| Obj {
+                key,
+                id: 0,
+                value: V::null(decl.span),
+                body: Some(EvBody::default()),
+            })
+            .collect();
+        Expansion {
+            form: plan.form,
+            objects,
+        }
+    }
+
+    pub fn resource_expansion(&mut self, inst: usize, index: usize) -> Result<Rc<Expansion>, Fail> {
+        let decl: &'a ResourceDecl = self.config(inst).resources.get(index);
+        let busy = Rc::new(Expansion {
+            form: Form::Unknown(String::new()),
+            objects: Vec::new(),
+        });
+        let expansion = self.memo(
+            inst,
+            |i| &mut i.resources,
+            index,
+            || Rc::clone(&busy),
+            |ev| Rc::new(ev.expand_resource(inst, decl, false)),
+        );
+        if Rc::ptr_eq(&expansion, &busy) {
+            return fail(format!(
+                "{}.{} refers to itself",
+                decl.resource_type, decl.name
+            ));
+        }
+        Ok(expansion)
+    }
+
+    pub fn data_expansion(&mut self, inst: usize, index: usize) -> Result<Rc<Expansion>, Fail> {
+        let decl: &'a ResourceDecl = self.config(inst).data.get(index);
+        let busy = Rc::new(Expansion {
+            form: Form::Unknown(String::new()),
+            objects: Vec::new(),
+        });
+        let expansion = self.memo(
+            inst,
+            |i| &mut i.data,
+            index,
+            || Rc::clone(&busy),
+            |ev| Rc::new(ev.expand_resource(inst, decl, true)),
+        );
+        if Rc::ptr_eq(&expansion, &busy) {
+            return fail(format!(
+                "data.{}.{} refers to itself",
+                decl.resource_type, decl.name
+            ));
+        }
+        Ok(expansion)
+    }
+
+    fn expand_resource(&mut self, inst: usize, decl: &'a ResourceDecl, data: bool) -> Expansion {
+        // Only policy documents among data sources can be known offline;
+        // the others are read from AWS at plan time.
+        let evaluated = !data || decl.resource_type == "aws_iam_policy_document";
+        if !evaluated {
+            let object = V::map(Vec::new(), decl.span).with_meta(Meta {
+                open: true,
+                ..Meta::default()
+            });
+            return Expansion {
+                form: Form::Single,
+                objects: vec![Obj {
+                    key: Key::None,
+                    id: 0,
+                    value: object,
+                    body: None,
+                }],
+            };
+        }
+        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        let mut objects = Vec::with_capacity(plan.items.len());
+        for (key, each, count) in plan.items {
+            let mut cx = Ctx::new(inst);
+            cx.each = each;
+            cx.count = count;
+            let body = self.eval_body(&mut cx, &decl.body);
+            let id = self.object_id();
+            let value = if data {
+                self.policy_document_object(decl, &body)
+            } else {
+                let address = self.instances[inst].address_of(&format!(
+                    "{}.{}{}",
+                    decl.resource_type,
+                    decl.name,
+                    key.suffix()
+                ));
+                resource_object(decl, &body, id, &address)
+            };
+            objects.push(Obj {
+                key,
+                id,
+                value,
+                body: (!data).then_some(body),
+            });
+        }
+        Expansion {
+            form: plan.form,
+            objects,
+        }
+    }
+
+    /// Evaluates `count` or `for_each` into the instances to make.
+    pub fn expand(
+        &mut self,
+        inst: usize,
+        count: Option<&'a Expr>,
+        for_each: Option<&'a Expr>,
+    ) -> Plan {
+        let mut cx = Ctx::new(inst);
+        let unknown = |note: String, each: Option<Rc<(V, V)>>, count: Option<V>| Plan {
+            form: Form::Unknown(note),
+            items: vec![(Key::None, each, count)],
+        };
+        if let Some(expr) = count {
+            let value = self.value(&mut cx, expr);
+            return match want_number(&value) {
+                Ok(Ok(n)) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_INSTANCES as f64 => Plan {
+                    form: Form::Count,
+                    items: (0..n as usize)
+                        .map(|i| (Key::Index(i), None, Some(V::number(i as f64, expr.span))))
+                        .collect(),
+                },
+                Ok(Ok(n)) => {
+                    let index = V::unknown("count.index is not known", expr.span);
+                    unknown(
+                        format!("count is not a usable number: {n}"),
+                        None,
+                        Some(index),
+                    )
+                }
+                Ok(Err(reason)) => {
+                    let index =
+                        V::unknown(format!("count.index is not known: {reason}"), expr.span);
+                    unknown(format!("count is unknown: {reason}"), None, Some(index))
+                }
+                Err(Fail(message)) => {
+                    let index = V::unknown("count.index is not known", expr.span);
+                    unknown(format!("count is not valid: {message}"), None, Some(index))
+                }
+            };
+        }
+        let Some(expr) = for_each else {
+            return Plan {
+                form: Form::Single,
+                items: vec![(Key::None, None, None)],
+            };
+        };
+        let value = self.value(&mut cx, expr);
+        let each_unknown = |reason: &str| {
+            let v = V::unknown(format!("each is not known: {reason}"), expr.span);
+            Some(Rc::new((v.clone(), v)))
+        };
+        let pairs = match value.kind {
+            K::Map(entries) => match iterate(V::new(K::Map(entries), value.span)) {
+                Ok(Ok(pairs)) => pairs,
+                _ => Vec::new(),
+            },
+            K::List(items) => {
+                let mut pairs: Vec<(V, V)> = Vec::new();
+                for item in Rc::unwrap_or_clone(items) {
+                    if let Some(reason) = item.unknown_reason() {
+                        let reason = reason.to_string();
+                        return unknown(
+                            format!("for_each is unknown: {reason}"),
+                            each_unknown(&reason),
+                            None,
+                        );
+                    }
+                    if item.as_str().is_none() {
+                        return unknown(
+                            "for_each is not valid: a set of strings is required".into(),
+                            each_unknown("for_each is not valid"),
+                            None,
+                        );
+                    }
+                    if !pairs.iter().any(|(k, _)| k.equals(&item) == Some(true)) {
+                        pairs.push((item.clone(), item));
+                    }
+                }
+                pairs.sort_by(|a, b| a.0.as_str().cmp(&b.0.as_str()));
+                pairs
+            }
+            K::Unknown(reason) => {
+                return unknown(
+                    format!("for_each is unknown: {reason}"),
+                    each_unknown(&reason),
+                    None,
+                )
+            }
+            _ => {
+                let note = format!(
+                    "for_each is not valid: a map or a set is required, not {}",
+                    value.type_name()
+                );
+                return unknown(note, each_unknown("for_each is not valid"), None);
+            }
+        };
+        if pairs.len() > MAX_INSTANCES {
+            return unknown(
+                "for_each has too many items to check each".into(),
+                each_unknown("too many items"),
+                None,
+            );
+        }
+        Plan {
+            form: Form::ForEach,
+            items: pairs
+                .into_iter()
+                .map(|(k, v)| {
+                    let name = k.as_str().unwrap_or_default().to_string();
+                    (Key::Name(name), Some(Rc::new((k, v))), None)
+                })
+                .collect(),
+        }
+    }
+}
