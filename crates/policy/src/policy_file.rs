@@ -1,9 +1,10 @@
 //! The policy file format (TOML, one rule a file) and its validation.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 
-use phiguard_model::{LineIndex, ResourceKind, Severity};
+use phiguard_model::{Dialect, LineIndex, ResourceKind, Severity};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -33,13 +34,25 @@ pub struct Remediation {
     pub cloudformation: String,
 }
 
-/// A short fix in the file's own language, shown with each finding.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A short fix in each file language, shown with the findings in files of
+/// that language. Written `fix.terraform = '...'`, `fix.cloudformation = '...'`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fix {
-    pub terraform: Option<String>,
-    pub cloudformation: Option<String>,
+    pub by_dialect: HashMap<Dialect, String>,
 }
+
+impl Fix {
+    /// The fix for files of `dialect`, if the check has one.
+    pub fn get(&self, dialect: Dialect) -> Option<&str> {
+        self.by_dialect.get(&dialect).map(String::as_str)
+    }
+}
+
+/// The dialects a `fix` can name, as policy files write them.
+const DIALECTS: [(&str, Dialect); 2] = [
+    ("terraform", Dialect::Terraform),
+    ("cloudformation", Dialect::CloudFormation),
+];
 
 #[derive(Debug, Clone)]
 pub struct Check {
@@ -107,7 +120,7 @@ struct RawCheck {
     #[serde(default)]
     severity: Option<Spanned<String>>,
     #[serde(default)]
-    fix: Option<Fix>,
+    fix: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     each: Option<Spanned<String>>,
     #[serde(default, rename = "as")]
@@ -288,18 +301,44 @@ fn load_check(
         }
     };
 
+    let mut fix = None;
+    if let Some(raw_fix) = &raw.fix {
+        let mut by_dialect = HashMap::new();
+        for (key, text) in raw_fix {
+            let dialect = DIALECTS
+                .iter()
+                .find(|(name, _)| name == key.get_ref())
+                .map(|(_, dialect)| *dialect)
+                .ok_or_else(|| {
+                    loader.error(
+                        key.span(),
+                        format!(
+                            "in `fix`: unknown dialect `{}`; write `fix.terraform` or `fix.cloudformation`",
+                            key.get_ref()
+                        ),
+                    )
+                })?;
+            by_dialect.insert(dialect, text.get_ref().clone());
+        }
+        fix = Some(Fix { by_dialect });
+    }
+
     let fixes = raw
         .fix
         .iter()
-        .flat_map(|f| [f.terraform.as_deref(), f.cloudformation.as_deref()])
-        .flatten();
-    for (field, template) in std::iter::once(("message", raw.message.get_ref().as_str()))
-        .chain(fixes.map(|f| ("fix", f)))
+        .flatten()
+        .map(|(_, text)| ("fix", text.get_ref().as_str(), text.span()));
+    for (field, template, span) in std::iter::once((
+        "message",
+        raw.message.get_ref().as_str(),
+        raw.message.span(),
+    ))
+    .chain(fixes)
     {
         for placeholder in placeholders(template) {
             if !BUILTIN_PLACEHOLDERS.contains(&placeholder) && !known(placeholder) {
                 return Err(loader.error(
-                    raw.message.span(),
+                    span,
                     format!("in `{field}`: {{{placeholder}}} is neither a fact nor one of {{name}}, {{value}}, {{resource}}"),
                 ));
             }
@@ -322,7 +361,7 @@ fn load_check(
         message: raw.message.into_inner(),
         label: raw.label,
         severity,
-        fix: raw.fix,
+        fix,
         each: each.map(|(list, binding, _)| (list, binding)),
     })
 }
@@ -428,5 +467,32 @@ message = "bucket {name} has no versioning"
         );
         let text = text.replace("grant.group", "grant.colour");
         assert!(load_rule("x.toml", &text).is_err());
+    }
+
+    #[test]
+    fn fixes_are_keyed_by_dialect() {
+        let text = GOOD.replace(
+            "message =",
+            "fix.terraform = 'acl = \"private\"'\nfix.cloudformation = 'AccessControl: Private'\nmessage =",
+        );
+        let rule = load_rule("x.toml", &text).unwrap();
+        let fix = rule.checks[0].fix.as_ref().unwrap();
+        assert_eq!(fix.get(Dialect::Terraform), Some("acl = \"private\""));
+        assert_eq!(
+            fix.get(Dialect::CloudFormation),
+            Some("AccessControl: Private")
+        );
+
+        let text = GOOD.replace("message =", "fix.terrafrom = 'x'\nmessage =");
+        let err = load_rule("x.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.column), (12, 5), "{err}");
+        assert_eq!(
+            err.message,
+            "in `fix`: unknown dialect `terrafrom`; write `fix.terraform` or `fix.cloudformation`"
+        );
+
+        let text = GOOD.replace("message =", "fix.terraform = '{nom}'\nmessage =");
+        let err = load_rule("x.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.column), (12, 17), "{err}");
     }
 }
