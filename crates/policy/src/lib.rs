@@ -13,7 +13,7 @@ mod suppress;
 
 pub use docs::rules_index;
 pub use engine::{check, check_scoped, Outcome, Scope};
-pub use facts::fact_names;
+pub use facts::{fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling};
 pub use policy_file::{load_rule, Check, Fix, PolicyError, Remediation, Rule};
 pub use suppress::{
     apply as apply_suppressions, invalid_suppression_meta, today, SuppressionContext,
