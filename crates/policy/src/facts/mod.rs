@@ -295,6 +295,31 @@ pub fn fact_type(kind: ResourceKind, name: &str) -> Option<FactType> {
         .map(|(_, ty, _)| ty)
 }
 
+/// Every enum and item type the facts of `kind` use, in a stable order.
+pub fn types_used(kind: ResourceKind) -> (Vec<&'static EnumDef>, Vec<&'static ItemDef>) {
+    fn walk(ty: FactType, enums: &mut Vec<&'static EnumDef>, items: &mut Vec<&'static ItemDef>) {
+        match ty {
+            FactType::Enum(e) if !enums.iter().any(|x| x.name == e.name) => enums.push(e),
+            FactType::List(inner) => walk(*inner, enums, items),
+            FactType::Item(item) => {
+                if !items.iter().any(|x| x.name == item.name) {
+                    items.push(item);
+                }
+                for (_, key) in item.keys {
+                    walk(*key, enums, items);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut enums = Vec::new();
+    let mut items = Vec::new();
+    for (_, ty, _) in fact_types(kind) {
+        walk(ty, &mut enums, &mut items);
+    }
+    (enums, items)
+}
+
 /// A map value for one item of a list fact.
 fn item(span: Span, entries: Vec<(&str, Option<&Value>)>) -> Value {
     let entries = entries
