@@ -107,8 +107,17 @@ mod tests {
                     .join("\n")
             )
         });
-        assert!(registry.get("s3-public-acl").is_some());
         assert!(registry.rules().windows(2).all(|w| w[0].id < w[1].id));
+        // Loading type-checks every condition: the check marks enum facts,
+        // so `acl.canned == "public-read"` also matches `PublicRead`.
+        let acl = registry.get("s3-public-acl").map(|r| &r.checks[0].when);
+        let Some(expr::Expr::And(first, _)) = acl else {
+            panic!("{acl:?}")
+        };
+        let expr::Expr::Eq(canned, _) = first.as_ref() else {
+            panic!("{first:?}")
+        };
+        assert_eq!(canned.normalise.map(|e| e.name), Some("canned_acl"));
     }
 
     /// The enums and items of docs/policies.md are generated from the code
