@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use phiguard_model::ResourceKind;
 
+use crate::facts::{types_used, Spelling};
 use crate::{Registry, Rule};
 
 impl Rule {
@@ -81,6 +82,69 @@ pub fn rules_index(registry: &Registry) -> String {
     out.push_str(
         "\n<!-- Generated from policies/ by `UPDATE_DOCS=1 cargo test -p phiguard-policy`. Do not edit. -->\n",
     );
+    out
+}
+
+/// The enums and list items that facts use, with their values and keys:
+/// the part of docs/policies.md between `<!-- types:start -->` and
+/// `<!-- types:end -->`.
+pub fn types_markdown() -> String {
+    let mut enums = Vec::new();
+    let mut items = Vec::new();
+    for kind in [ResourceKind::S3Bucket, ResourceKind::SearchDomain] {
+        let (e, i) = types_used(kind);
+        for e in e {
+            if !enums
+                .iter()
+                .any(|x: &&crate::facts::EnumDef| x.name == e.name)
+            {
+                enums.push(e);
+            }
+        }
+        for i in i {
+            if !items
+                .iter()
+                .any(|x: &&crate::facts::ItemDef| x.name == i.name)
+            {
+                items.push(i);
+            }
+        }
+    }
+    enums.sort_by_key(|e| e.name);
+    items.sort_by_key(|i| i.name);
+    let code = |s: &str| format!("`{s}`");
+    let mut out = String::from("<!-- types:start -->\n\n### Enums\n\n");
+    out.push_str("| enum | values | other spellings, read as the value |\n|---|---|---|\n");
+    for e in enums {
+        let values: Vec<String> = e.values.iter().map(|v| code(v)).collect();
+        let aliases: Vec<String> = e
+            .aliases
+            .iter()
+            .map(|a| {
+                let written = match a.written {
+                    Spelling::Str(s) => code(s),
+                    Spelling::Bool(b) => format!("`{b}` (Terraform's older `enabled`)"),
+                };
+                format!("{written} → {}", code(a.value))
+            })
+            .collect();
+        let aliases = if aliases.is_empty() {
+            "none: both languages spell them alike".to_string()
+        } else {
+            aliases.join(", ")
+        };
+        let _ = writeln!(out, "| `{}` | {} | {aliases} |", e.name, values.join(", "));
+    }
+    out.push_str("\n### List items\n\n| item | keys |\n|---|---|\n");
+    for item in items {
+        let keys: Vec<String> = item
+            .keys
+            .iter()
+            .map(|(k, t)| format!("`{k}` (*{}*)", t.name()))
+            .collect();
+        let _ = writeln!(out, "| `{}` | {} |", item.name, keys.join(", "));
+    }
+    out.push_str("\n<!-- types:end -->");
     out
 }
 

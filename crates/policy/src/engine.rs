@@ -4,8 +4,7 @@
 use rayon::prelude::*;
 
 use phiguard_model::{
-    stable_hash, Dialect, Finding, Model, ResourceId, ResourceRef, Span, Undecided, Value,
-    ValueKind,
+    stable_hash, Finding, Model, ResourceId, ResourceRef, Span, Undecided, Value, ValueKind,
 };
 
 use crate::eval::{Env, Tri};
@@ -267,10 +266,7 @@ fn finding<T: Subject>(
         None => path.to_string(),
     };
     let file = &model.file(resource.file).project_path;
-    let fix = check.fix.as_ref().and_then(|fix| match resource.dialect {
-        Dialect::Terraform => fix.terraform.as_deref(),
-        Dialect::CloudFormation => fix.cloudformation.as_deref(),
-    });
+    let fix = check.fix.as_ref().and_then(|fix| fix.get(resource.dialect));
     let fix = fix.map(|template| render_message(template, env, value.as_ref()));
     Finding {
         rule: rule.id.clone(),

@@ -3,7 +3,7 @@
 
 use phiguard_model::{Model, ResourceId, Span, Value, ValueKind};
 
-use crate::expr::{Expr, Literal, Operand, Presence};
+use crate::expr::{Expr, Literal, Operand, OperandKind, Presence};
 use crate::facts::{truthy, Fact, Subject};
 
 /// An unknown value a condition ran into: why, where, and in which resource.
@@ -193,7 +193,7 @@ impl<T: Subject> Env<'_, T> {
             Expr::Is(a, presence) => {
                 // Whether a part is written at all is itself unknown when a
                 // resource phiguard cannot see may set it.
-                if let Operand::Path(path) = a {
+                if let OperandKind::Path(path) = &a.kind {
                     if !self.is_item_path(path) {
                         if let Some(Fact {
                             value: Some(value),
@@ -222,13 +222,19 @@ impl<T: Subject> Env<'_, T> {
     }
 
     fn operand(&self, operand: &Operand) -> Val {
-        match operand {
-            Operand::Path(path) => {
+        match &operand.kind {
+            OperandKind::Path(path) => {
                 let fact = self.lookup(path);
-                Val::from_value(fact.value, fact.resource)
+                // An enum fact is compared as the enum spells it; messages
+                // read it through `lookup`, as written.
+                let value = match (fact.value, operand.normalise) {
+                    (Some(value), Some(e)) => Some(e.canonical(&value)),
+                    (value, _) => value,
+                };
+                Val::from_value(value, fact.resource)
             }
-            Operand::Literal(lit) => Val::Known(literal(lit)),
-            Operand::List(items) => {
+            OperandKind::Literal(lit) => Val::Known(literal(lit)),
+            OperandKind::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
                     match self.operand(item) {
@@ -239,7 +245,7 @@ impl<T: Subject> Env<'_, T> {
                 }
                 Val::Known(Value::new(ValueKind::List(values), Span::default()))
             }
-            Operand::Group(expr) => match self.eval(expr) {
+            OperandKind::Group(expr) => match self.eval(expr) {
                 Tri::True => Val::Known(Value::bool(true, Span::default())),
                 Tri::False => Val::Known(Value::bool(false, Span::default())),
                 Tri::Unknown(u) => Val::Unknown(u),
@@ -473,6 +479,65 @@ mod tests {
                 "versioning.status not in ['Suspended', 'Disabled']",
                 s("Enabled")
             ),
+            Tri::True
+        );
+    }
+
+    /// A condition parsed and type-checked against the bucket facts.
+    fn checked(condition: &str) -> Expr {
+        let mut expr = parse(condition).unwrap();
+        expr.check(&|path| {
+            crate::facts::fact_type(phiguard_model::ResourceKind::S3Bucket, path)
+                .ok_or_else(|| format!("unknown fact `{path}`"))
+        })
+        .unwrap();
+        expr
+    }
+
+    #[test]
+    fn enum_facts_compare_in_one_spelling_and_read_as_written() {
+        let (model, mut bucket) = model_with(Some(Value::bool(true, Span::default())));
+        let canned = |text: &str| Value::string(text, Span::new(FileId(0), 3..13));
+        let acl = |value: Value| phiguard_model::Acl {
+            origin: Origin {
+                resource: ResourceId(0),
+                span: Span::default(),
+            },
+            canned: Some(value),
+            grants: Vec::new(),
+        };
+        bucket.acl = Some(acl(canned("PublicRead")));
+        let env = Env {
+            model: &model,
+            subject: &bucket,
+            item: None,
+        };
+        assert_eq!(env.eval(&checked("acl.canned == 'public-read'")), Tri::True);
+        assert_eq!(env.eval(&checked("acl.canned != 'private'")), Tri::True);
+        // Messages and locations read the fact as the file wrote it.
+        let written = env.lookup("acl.canned").value.unwrap();
+        assert_eq!(written.as_str(), Some("PublicRead"));
+        assert_eq!(written.span, Span::new(FileId(0), 3..13));
+        // Terraform's older `enabled = true` is the status `Enabled`.
+        assert_eq!(
+            env.eval(&checked("versioning.status == 'Enabled'")),
+            Tri::True
+        );
+
+        // A value outside the enum equals none of its values.
+        bucket.acl = Some(acl(canned("public-reed")));
+        let env = Env {
+            model: &model,
+            subject: &bucket,
+            item: None,
+        };
+        let all = "['private', 'public-read', 'public-read-write', 'authenticated-read', 'log-delivery-write', 'bucket-owner-read', 'bucket-owner-full-control', 'aws-exec-read']";
+        assert_eq!(
+            env.eval(&checked(&format!("acl.canned in {all}"))),
+            Tri::False
+        );
+        assert_eq!(
+            env.eval(&checked(&format!("acl.canned not in {all}"))),
             Tri::True
         );
     }

@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use crate::facts::{EnumDef, FactType};
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
@@ -35,12 +37,32 @@ pub enum Presence {
     Unknown,
 }
 
+/// An operand and the 0-based character column where it starts.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Operand {
+pub struct Operand {
+    pub kind: OperandKind,
+    pub column: usize,
+    /// Set by [`Expr::check`] on a path of enum type: its value is compared
+    /// as the enum spells it (`PublicRead` as `public-read`).
+    pub normalise: Option<&'static EnumDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OperandKind {
     Path(String),
     Literal(Literal),
     List(Vec<Operand>),
     Group(Box<Expr>),
+}
+
+impl Operand {
+    pub fn new(kind: OperandKind, column: usize) -> Operand {
+        Operand {
+            kind,
+            column,
+            normalise: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -294,30 +316,31 @@ impl Parser {
     }
 
     fn operand(&mut self) -> Result<Operand, SyntaxError> {
+        let column = self.column();
         let Some(token) = self.peek().cloned() else {
             return Err(self.error("expected a value"));
         };
         self.pos += 1;
-        match token {
-            Token::Str(s) => Ok(Operand::Literal(Literal::String(s))),
-            Token::Num(n) => Ok(Operand::Literal(Literal::Number(n))),
-            Token::Ident(w) if w == "true" => Ok(Operand::Literal(Literal::Bool(true))),
-            Token::Ident(w) if w == "false" => Ok(Operand::Literal(Literal::Bool(false))),
+        let kind = match token {
+            Token::Str(s) => OperandKind::Literal(Literal::String(s)),
+            Token::Num(n) => OperandKind::Literal(Literal::Number(n)),
+            Token::Ident(w) if w == "true" => OperandKind::Literal(Literal::Bool(true)),
+            Token::Ident(w) if w == "false" => OperandKind::Literal(Literal::Bool(false)),
             Token::Ident(w) if KEYWORDS.contains(&w.as_str()) => {
                 self.pos -= 1;
-                Err(self.error(&format!("expected a value, found `{w}`")))
+                return Err(self.error(&format!("expected a value, found `{w}`")));
             }
             Token::Ident(w) => {
                 if w.ends_with('.') || w.starts_with('.') || w.contains("..") {
                     self.pos -= 1;
                     return Err(self.error(&format!("`{w}` is not a valid path")));
                 }
-                Ok(Operand::Path(w))
+                OperandKind::Path(w)
             }
             Token::LParen => {
                 let inner = self.or()?;
                 self.expect(Token::RParen, "`)`")?;
-                Ok(Operand::Group(Box::new(inner)))
+                OperandKind::Group(Box::new(inner))
             }
             Token::LBracket => {
                 let mut items = Vec::new();
@@ -335,13 +358,14 @@ impl Parser {
                     }
                 }
                 self.expect(Token::RBracket, "`,` or `]`")?;
-                Ok(Operand::List(items))
+                OperandKind::List(items)
             }
             _ => {
                 self.pos -= 1;
-                Err(self.error("expected a value"))
+                return Err(self.error("expected a value"));
             }
-        }
+        };
+        Ok(Operand::new(kind, column))
     }
 }
 
@@ -371,12 +395,323 @@ impl Expr {
 
 impl Operand {
     fn collect_paths<'a>(&'a self, out: &mut Vec<&'a str>) {
-        match self {
-            Operand::Path(p) => out.push(p),
-            Operand::Literal(_) => {}
-            Operand::List(items) => items.iter().for_each(|i| i.collect_paths(out)),
-            Operand::Group(e) => e.collect_paths(out),
+        match &self.kind {
+            OperandKind::Path(p) => out.push(p),
+            OperandKind::Literal(_) => {}
+            OperandKind::List(items) => items.iter().for_each(|i| i.collect_paths(out)),
+            OperandKind::Group(e) => e.collect_paths(out),
         }
+    }
+}
+
+/// A condition that does not type-check, with the 0-based character column
+/// of the operand at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeError {
+    pub column: usize,
+    pub message: String,
+}
+
+/// What an operand is, for the checker: a fact's type, or a literal.
+#[derive(Clone, Copy)]
+enum Ty<'a> {
+    Fact(&'a str, FactType),
+    Str(&'a str),
+    Number(f64),
+    Bool(bool),
+    List(&'a [Operand]),
+    /// A parenthesised condition.
+    Condition,
+}
+
+impl Ty<'_> {
+    /// The operand as a message names it.
+    fn describe(self) -> String {
+        match self {
+            Ty::Fact(path, ty) => format!("`{path}` ({})", ty.name()),
+            Ty::Str(s) => format!("the string \"{s}\""),
+            Ty::Number(n) => format!("the number {n}"),
+            Ty::Bool(b) => format!("`{b}`"),
+            Ty::List(_) => "a list".into(),
+            Ty::Condition => "a condition".into(),
+        }
+    }
+
+    /// The type a value of this operand has, when it is one a fact can have.
+    fn fact_type(self) -> Option<FactType> {
+        match self {
+            Ty::Fact(_, ty) => Some(ty),
+            Ty::Str(_) => Some(FactType::String),
+            Ty::Number(_) => Some(FactType::Number),
+            Ty::Bool(_) | Ty::Condition => Some(FactType::Bool),
+            Ty::List(_) => None,
+        }
+    }
+}
+
+/// What to write instead, for a value compared with a fact of type `ty`.
+fn hint(ty: FactType) -> String {
+    match ty {
+        FactType::Bool => "; write `true` or `false`, or use the fact as a condition".into(),
+        FactType::Number => "; write a number".into(),
+        FactType::String => "; write a string in quotes".into(),
+        FactType::Enum(e) => format!("; write one of {}", one_of(e)),
+        _ => String::new(),
+    }
+}
+
+fn one_of(e: &EnumDef) -> String {
+    e.values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Expr {
+    /// Checks that every comparison and bare condition fits the types of the
+    /// facts it reads, as `resolve` gives them (an unknown path is an error
+    /// with `resolve`'s message), and marks paths of enum type so that their
+    /// values are compared as the enum spells them.
+    pub fn check(
+        &mut self,
+        resolve: &dyn Fn(&str) -> Result<FactType, String>,
+    ) -> Result<(), TypeError> {
+        match self {
+            Expr::Or(a, b) | Expr::And(a, b) => {
+                a.check(resolve)?;
+                b.check(resolve)
+            }
+            Expr::Not(e) | Expr::Definitely(e) => e.check(resolve),
+            Expr::Truthy(a) => match type_of(a, resolve)? {
+                Ty::Fact(_, FactType::Bool) | Ty::Bool(_) | Ty::Condition => Ok(()),
+                Ty::Fact(path, FactType::Presence) => Err(TypeError {
+                    column: a.column,
+                    message: format!(
+                        "`{path}` is a presence fact, not a bool: write `{path} is present`"
+                    ),
+                }),
+                Ty::Fact(path, ty) => Err(TypeError {
+                    column: a.column,
+                    message: format!(
+                        "`{path}` is {} {}, not a bool: compare it with a value, or test `{path} is present`",
+                        article(ty),
+                        ty.name()
+                    ),
+                }),
+                other => Err(TypeError {
+                    column: a.column,
+                    message: format!("{} is not a condition", other.describe()),
+                }),
+            },
+            Expr::Is(a, _) => type_of(a, resolve).map(|_| ()),
+            Expr::Eq(a, b) => {
+                let (ea, eb) = {
+                    let (ta, tb) = (type_of(a, resolve)?, type_of(b, resolve)?);
+                    comparable((a.column, ta), (b.column, tb))?;
+                    (enum_of(ta), enum_of(tb))
+                };
+                a.normalise = ea;
+                b.normalise = eb;
+                Ok(())
+            }
+            Expr::In(a, b) => {
+                let ta = type_of(a, resolve)?;
+                if matches!(ta, Ty::List(_)) {
+                    return Err(TypeError {
+                        column: a.column,
+                        message: "the left side of `in` is one value, not a list".into(),
+                    });
+                }
+                let mut marks = Vec::new();
+                match type_of(b, resolve)? {
+                    Ty::List(items) => {
+                        for (index, item) in items.iter().enumerate() {
+                            let ti = type_of(item, resolve)?;
+                            comparable((a.column, ta), (item.column, ti))?;
+                            marks.push((index, enum_of(ti)));
+                        }
+                    }
+                    Ty::Fact(_, FactType::List(inner)) => {
+                        comparable(
+                            (a.column, ta),
+                            (b.column, Ty::Fact("an item of the list", *inner)),
+                        )?;
+                    }
+                    Ty::Fact(_, FactType::PolicyValue) => {}
+                    other => {
+                        return Err(TypeError {
+                            column: b.column,
+                            message: format!(
+                                "`in` needs a list, like `[\"a\", \"b\"]`, not {}",
+                                other.describe()
+                            ),
+                        })
+                    }
+                }
+                let ea = enum_of(ta);
+                a.normalise = ea;
+                if let OperandKind::List(items) = &mut b.kind {
+                    for (index, e) in marks {
+                        if let Some(item) = items.get_mut(index) {
+                            item.normalise = e;
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The enum a path of enum type is compared in.
+fn enum_of(ty: Ty<'_>) -> Option<&'static EnumDef> {
+    match ty {
+        Ty::Fact(_, FactType::Enum(e)) => Some(e),
+        _ => None,
+    }
+}
+
+fn article(ty: FactType) -> &'static str {
+    match ty {
+        FactType::Enum(_) | FactType::Item(_) => "an",
+        _ => "a",
+    }
+}
+
+fn type_of<'a>(
+    operand: &'a Operand,
+    resolve: &dyn Fn(&str) -> Result<FactType, String>,
+) -> Result<Ty<'a>, TypeError> {
+    Ok(match &operand.kind {
+        OperandKind::Path(path) => Ty::Fact(
+            path,
+            resolve(path).map_err(|message| TypeError {
+                column: operand.column,
+                message,
+            })?,
+        ),
+        OperandKind::Literal(Literal::String(s)) => Ty::Str(s),
+        OperandKind::Literal(Literal::Number(n)) => Ty::Number(*n),
+        OperandKind::Literal(Literal::Bool(b)) => Ty::Bool(*b),
+        OperandKind::List(items) => Ty::List(items),
+        OperandKind::Group(_) => Ty::Condition,
+    })
+}
+
+/// Whether two operands, each with its column, can be compared.
+fn comparable(left: (usize, Ty<'_>), right: (usize, Ty<'_>)) -> Result<(), TypeError> {
+    // The fact, if either side is one, decides; it goes first. Errors point
+    // at the other side, the value that does not fit.
+    let ((fact_column, fact), (column, other)) = match (left.1, right.1) {
+        (Ty::Fact(..), _) => (left, right),
+        (_, Ty::Fact(..)) => (right, left),
+        _ => (left, right),
+    };
+    let error = |message: String| Err(TypeError { column, message });
+    if let Ty::Fact(path, ty) = fact {
+        let error = |message: String| {
+            Err(TypeError {
+                column: fact_column,
+                message,
+            })
+        };
+        match ty {
+            FactType::Presence => {
+                return error(format!(
+                    "`{path}` is a presence fact: test it with `{path} is present` or `{path} is absent`"
+                ))
+            }
+            FactType::Item(item) => {
+                return error(format!(
+                    "`{path}` is a whole {} item: compare one of its keys ({})",
+                    item.name,
+                    item.keys
+                        .iter()
+                        .map(|(k, _)| format!("`{path}.{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+            _ => {}
+        }
+    }
+    match (fact, other) {
+        (Ty::Fact(path, FactType::Enum(e)), Ty::Str(s)) => {
+            if e.values.contains(&s) {
+                return Ok(());
+            }
+            if let Some(alias) = e.alias_of_str(s) {
+                return error(format!(
+                    "`{s}` is {}; write `{}` (`{path}` spells each value one way)",
+                    alias.whose, alias.value
+                ));
+            }
+            error(format!(
+                "\"{s}\" is not a value of `{path}` ({}){}",
+                FactType::Enum(e).name(),
+                hint(FactType::Enum(e))
+            ))
+        }
+        (Ty::Fact(path, FactType::Enum(e)), Ty::Bool(b)) if e.alias_of_bool(b).is_some() => {
+            let (whose, value) = e.alias_of_bool(b).map_or(("", ""), |a| (a.whose, a.value));
+            error(format!(
+                "`{b}` is {whose}; write `\"{value}\"` (`{path}` spells each value one way)"
+            ))
+        }
+        (Ty::Fact(_, FactType::Enum(e)), Ty::Fact(_, FactType::Enum(f))) if e.name == f.name => {
+            Ok(())
+        }
+        (Ty::Fact(_, FactType::PolicyValue), Ty::Str(_) | Ty::List(_)) => Ok(()),
+        (
+            Ty::Fact(_, FactType::PolicyValue),
+            Ty::Fact(_, FactType::PolicyValue | FactType::String | FactType::List(_)),
+        ) => Ok(()),
+        (Ty::Fact(_, FactType::List(inner)), Ty::List(items)) => {
+            for item in items {
+                let OperandKind::Literal(literal) = &item.kind else {
+                    continue;
+                };
+                let ti = match literal {
+                    Literal::String(s) => Ty::Str(s),
+                    Literal::Number(n) => Ty::Number(*n),
+                    Literal::Bool(b) => Ty::Bool(*b),
+                };
+                comparable(
+                    (column, Ty::Fact("an item of the list", *inner)),
+                    (item.column, ti),
+                )?;
+            }
+            Ok(())
+        }
+        (Ty::Fact(path, ty), other) => {
+            let same = match (ty, other.fact_type()) {
+                (FactType::Enum(_) | FactType::Item(_) | FactType::Presence, _) => false,
+                (a, Some(b)) => a == b,
+                (_, None) => false,
+            };
+            if same {
+                Ok(())
+            } else {
+                error(format!(
+                    "`{path}` is {} {} and cannot be compared with {}{}",
+                    article(ty),
+                    ty.name(),
+                    other.describe(),
+                    hint(ty)
+                ))
+            }
+        }
+        // Two literals: only alike ones.
+        (a, b) => match (a.fact_type(), b.fact_type()) {
+            (Some(x), Some(y)) if x == y => Ok(()),
+            (None, None) => Ok(()),
+            _ => error(format!(
+                "{} cannot be compared with {}",
+                a.describe(),
+                b.describe()
+            )),
+        },
     }
 }
 
@@ -384,8 +719,12 @@ impl Operand {
 mod tests {
     use super::*;
 
-    fn path(p: &str) -> Operand {
-        Operand::Path(p.into())
+    fn path(p: &str, column: usize) -> Operand {
+        Operand::new(OperandKind::Path(p.into()), column)
+    }
+
+    fn lit(literal: Literal, column: usize) -> Operand {
+        Operand::new(OperandKind::Literal(literal), column)
     }
 
     #[test]
@@ -394,15 +733,18 @@ mod tests {
         assert_eq!(
             e,
             Expr::Or(
-                Box::new(Expr::Is(path("a"), Presence::Absent)),
+                Box::new(Expr::Is(path("a", 0), Presence::Absent)),
                 Box::new(Expr::And(
-                    Box::new(Expr::Not(Box::new(Expr::Truthy(path("b.c"))))),
+                    Box::new(Expr::Not(Box::new(Expr::Truthy(path("b.c", 19))))),
                     Box::new(Expr::In(
-                        path("d"),
-                        Operand::List(vec![
-                            Operand::Literal(Literal::String("x".into())),
-                            Operand::Literal(Literal::String("y".into())),
-                        ])
+                        path("d", 27),
+                        Operand::new(
+                            OperandKind::List(vec![
+                                lit(Literal::String("x".into()), 33),
+                                lit(Literal::String("y".into()), 38),
+                            ]),
+                            32
+                        )
                     ))
                 ))
             )
@@ -414,20 +756,20 @@ mod tests {
         assert_eq!(
             parse("a != false").unwrap(),
             Expr::Not(Box::new(Expr::Eq(
-                path("a"),
-                Operand::Literal(Literal::Bool(false))
+                path("a", 0),
+                lit(Literal::Bool(false), 5)
             )))
         );
         assert_eq!(
             parse("a not in [1]").unwrap(),
             Expr::Not(Box::new(Expr::In(
-                path("a"),
-                Operand::List(vec![Operand::Literal(Literal::Number(1.0))])
+                path("a", 0),
+                Operand::new(OperandKind::List(vec![lit(Literal::Number(1.0), 10)]), 9)
             )))
         );
         assert_eq!(
             parse("a is not present").unwrap(),
-            Expr::Not(Box::new(Expr::Is(path("a"), Presence::Present)))
+            Expr::Not(Box::new(Expr::Is(path("a", 0), Presence::Present)))
         );
     }
 

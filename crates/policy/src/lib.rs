@@ -11,9 +11,9 @@ mod meta;
 mod policy_file;
 mod suppress;
 
-pub use docs::rules_index;
+pub use docs::{rules_index, types_markdown};
 pub use engine::{check, check_scoped, Outcome, Scope};
-pub use facts::fact_names;
+pub use facts::{fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling};
 pub use policy_file::{load_rule, Check, Fix, PolicyError, Remediation, Rule};
 pub use suppress::{
     apply as apply_suppressions, invalid_suppression_meta, today, SuppressionContext,
@@ -107,8 +107,43 @@ mod tests {
                     .join("\n")
             )
         });
-        assert!(registry.get("s3-public-acl").is_some());
         assert!(registry.rules().windows(2).all(|w| w[0].id < w[1].id));
+        // Loading type-checks every condition: the check marks enum facts,
+        // so `acl.canned == "public-read"` also matches `PublicRead`.
+        let acl = registry.get("s3-public-acl").map(|r| &r.checks[0].when);
+        let Some(expr::Expr::And(first, _)) = acl else {
+            panic!("{acl:?}")
+        };
+        let expr::Expr::Eq(canned, _) = first.as_ref() else {
+            panic!("{first:?}")
+        };
+        assert_eq!(canned.normalise.map(|e| e.name), Some("canned_acl"));
+    }
+
+    /// The enums and items of docs/policies.md are generated from the code
+    /// (`UPDATE_DOCS=1 cargo test -p phiguard-policy` rewrites them).
+    #[test]
+    fn policy_docs_list_every_type() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/policies.md");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let (start, end) = ("<!-- types:start -->", "<!-- types:end -->");
+        let (Some(from), Some(to)) = (text.find(start), text.find(end)) else {
+            panic!("docs/policies.md has no {start} ... {end} block");
+        };
+        let updated = format!(
+            "{}{}{}",
+            &text[..from],
+            types_markdown(),
+            &text[to + end.len()..]
+        );
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &updated).unwrap_or_else(|e| panic!("{e}"));
+        } else {
+            assert!(
+                text == updated,
+                "docs/policies.md lists stale types: run `UPDATE_DOCS=1 cargo test -p phiguard-policy`"
+            );
+        }
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The policy file format (TOML, one rule a file) and its validation.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 
-use phiguard_model::{LineIndex, ResourceKind, Severity};
+use phiguard_model::{Dialect, LineIndex, ResourceKind, Severity};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::expr::{self, Expr};
-use crate::facts::{fact_names, item_keys};
+use crate::facts::{fact_type, FactType};
 
 /// A rule loaded from a policy file.
 #[derive(Debug, Clone)]
@@ -33,13 +34,25 @@ pub struct Remediation {
     pub cloudformation: String,
 }
 
-/// A short fix in the file's own language, shown with each finding.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A short fix in each file language, shown with the findings in files of
+/// that language. Written `fix.terraform = '...'`, `fix.cloudformation = '...'`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fix {
-    pub terraform: Option<String>,
-    pub cloudformation: Option<String>,
+    pub by_dialect: HashMap<Dialect, String>,
 }
+
+impl Fix {
+    /// The fix for files of `dialect`, if the check has one.
+    pub fn get(&self, dialect: Dialect) -> Option<&str> {
+        self.by_dialect.get(&dialect).map(String::as_str)
+    }
+}
+
+/// The dialects a `fix` can name, as policy files write them.
+const DIALECTS: [(&str, Dialect); 2] = [
+    ("terraform", Dialect::Terraform),
+    ("cloudformation", Dialect::CloudFormation),
+];
 
 #[derive(Debug, Clone)]
 pub struct Check {
@@ -107,7 +120,7 @@ struct RawCheck {
     #[serde(default)]
     severity: Option<Spanned<String>>,
     #[serde(default)]
-    fix: Option<Fix>,
+    fix: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     each: Option<Spanned<String>>,
     #[serde(default, rename = "as")]
@@ -186,12 +199,11 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, PolicyError> {
         return Err(loader.error(raw.checks.span(), "a rule needs at least one [[check]]"));
     }
 
-    let facts = fact_names(kind);
     let checks = raw
         .checks
         .into_inner()
         .into_iter()
-        .map(|check| load_check(&loader, kind, &facts, check))
+        .map(|check| load_check(&loader, kind, check))
         .collect::<Result<_, _>>()?;
 
     Ok(Rule {
@@ -211,43 +223,29 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, PolicyError> {
 fn load_check(
     loader: &Loader<'_>,
     kind: ResourceKind,
-    facts: &[(&str, &str)],
     raw: RawCheck,
 ) -> Result<Check, PolicyError> {
     let each = match (&raw.each, &raw.binding) {
         (Some(each), binding) => {
-            let keys = item_keys(kind, each.get_ref()).ok_or_else(|| {
-                loader.error(
-                    each.span(),
-                    format!(
-                        "`{}` is not a list fact of {}",
-                        each.get_ref(),
-                        kind.as_str()
-                    ),
-                )
-            })?;
+            let item = fact_type(kind, each.get_ref())
+                .and_then(FactType::item)
+                .ok_or_else(|| {
+                    loader.error(
+                        each.span(),
+                        format!(
+                            "`{}` is not a list fact of {}",
+                            each.get_ref(),
+                            kind.as_str()
+                        ),
+                    )
+                })?;
             let binding = binding
                 .as_ref()
                 .map_or("item".to_string(), |b| b.get_ref().clone());
-            Some((each.get_ref().clone(), binding, keys))
+            Some((each.get_ref().clone(), binding, item))
         }
         (None, Some(binding)) => return Err(loader.error(binding.span(), "`as` needs `each`")),
         (None, None) => None,
-    };
-    let known = |path: &str| -> bool {
-        if facts.iter().any(|(name, _)| *name == path) {
-            return true;
-        }
-        match &each {
-            Some((_, binding, keys)) => {
-                path == binding
-                    || path
-                        .strip_prefix(binding.as_str())
-                        .and_then(|rest| rest.strip_prefix('.'))
-                        .is_some_and(|key| keys.contains(&key))
-            }
-            None => false,
-        }
     };
     let unknown_path = |path: &str| {
         format!(
@@ -255,23 +253,35 @@ fn load_check(
             kind.as_str()
         )
     };
+    // The type of a path, read as evaluation reads it: the item bound by
+    // `each` and its keys first, then the facts.
+    let resolve = |path: &str| -> Result<FactType, String> {
+        if let Some((_, binding, item)) = &each {
+            if path == binding {
+                return Ok(FactType::Item(item));
+            }
+            if let Some(key) = path
+                .strip_prefix(binding.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+            {
+                return item.key(key).ok_or_else(|| unknown_path(path));
+            }
+        }
+        fact_type(kind, path).ok_or_else(|| unknown_path(path))
+    };
+    let known = |path: &str| resolve(path).is_ok();
 
     // Expression columns are relative to the string's content, which starts
     // after the opening quote(s).
     let when_span = raw.when.span();
-    let content_start = when_span.start + quote_len(loader.text, when_span.start);
-    let when = expr::parse(raw.when.get_ref()).map_err(|e| {
-        let offset = content_start + char_to_byte(raw.when.get_ref(), e.column);
-        loader.error(offset..offset, format!("in `when`: {}", e.message))
-    })?;
-    for path in when.paths() {
-        if !known(path) {
-            return Err(loader.error(
-                when_span.clone(),
-                format!("in `when`: {}", unknown_path(path)),
-            ));
-        }
-    }
+    let at_column = |column: usize| {
+        let offset = source_offset(loader.text, when_span.start, column);
+        offset..offset
+    };
+    let mut when = expr::parse(raw.when.get_ref())
+        .map_err(|e| loader.error(at_column(e.column), format!("in `when`: {}", e.message)))?;
+    when.check(&resolve)
+        .map_err(|e| loader.error(at_column(e.column), format!("in `when`: {}", e.message)))?;
 
     let at = match raw.at {
         None => Vec::new(),
@@ -288,18 +298,44 @@ fn load_check(
         }
     };
 
+    let mut fix = None;
+    if let Some(raw_fix) = &raw.fix {
+        let mut by_dialect = HashMap::new();
+        for (key, text) in raw_fix {
+            let dialect = DIALECTS
+                .iter()
+                .find(|(name, _)| name == key.get_ref())
+                .map(|(_, dialect)| *dialect)
+                .ok_or_else(|| {
+                    loader.error(
+                        key.span(),
+                        format!(
+                            "in `fix`: unknown dialect `{}`; write `fix.terraform` or `fix.cloudformation`",
+                            key.get_ref()
+                        ),
+                    )
+                })?;
+            by_dialect.insert(dialect, text.get_ref().clone());
+        }
+        fix = Some(Fix { by_dialect });
+    }
+
     let fixes = raw
         .fix
         .iter()
-        .flat_map(|f| [f.terraform.as_deref(), f.cloudformation.as_deref()])
-        .flatten();
-    for (field, template) in std::iter::once(("message", raw.message.get_ref().as_str()))
-        .chain(fixes.map(|f| ("fix", f)))
+        .flatten()
+        .map(|(_, text)| ("fix", text.get_ref().as_str(), text.span()));
+    for (field, template, span) in std::iter::once((
+        "message",
+        raw.message.get_ref().as_str(),
+        raw.message.span(),
+    ))
+    .chain(fixes)
     {
         for placeholder in placeholders(template) {
             if !BUILTIN_PLACEHOLDERS.contains(&placeholder) && !known(placeholder) {
                 return Err(loader.error(
-                    raw.message.span(),
+                    span,
                     format!("in `{field}`: {{{placeholder}}} is neither a fact nor one of {{name}}, {{value}}, {{resource}}"),
                 ));
             }
@@ -322,7 +358,7 @@ fn load_check(
         message: raw.message.into_inner(),
         label: raw.label,
         severity,
-        fix: raw.fix,
+        fix,
         each: each.map(|(list, binding, _)| (list, binding)),
     })
 }
@@ -341,21 +377,62 @@ pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn quote_len(text: &str, at: usize) -> usize {
-    let rest = text.get(at..).unwrap_or_default();
-    if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
-        3 + usize::from(rest[3..].starts_with('\n'))
-    } else if rest.starts_with('"') || rest.starts_with('\'') {
-        1
+/// The byte offset in `text` of the `column`th character (0-based) of the
+/// TOML string that starts at `start`, quotes and escapes taken into account:
+/// `\"` in a basic string is one character of the condition, two of the file.
+fn source_offset(text: &str, start: usize, column: usize) -> usize {
+    let rest = text.get(start..).unwrap_or_default();
+    let (quote, basic) = if rest.starts_with("\"\"\"") {
+        (3, true)
+    } else if rest.starts_with("'''") {
+        (3, false)
+    } else if rest.starts_with('"') {
+        (1, true)
+    } else if rest.starts_with('\'') {
+        (1, false)
     } else {
-        0
+        (0, false)
+    };
+    // A newline right after the opening quotes of a multi-line string is
+    // not part of it.
+    let mut skip = quote;
+    if quote == 3 {
+        let after = rest.get(skip..).unwrap_or_default();
+        if after.starts_with("\r\n") {
+            skip += 2;
+        } else if after.starts_with('\n') {
+            skip += 1;
+        }
     }
-}
-
-fn char_to_byte(text: &str, column: usize) -> usize {
-    text.char_indices()
-        .nth(column)
-        .map_or(text.len(), |(i, _)| i)
+    let content = rest.get(skip..).unwrap_or_default();
+    let mut chars = content.char_indices().peekable();
+    let mut seen = 0;
+    while let Some((at, c)) = chars.next() {
+        if seen == column {
+            return start + skip + at;
+        }
+        if basic && c == '\\' {
+            match chars.peek().map(|&(_, next)| next) {
+                Some('u') => {
+                    chars.nth(4);
+                }
+                Some('U') => {
+                    chars.nth(8);
+                }
+                // A line-ending backslash: it and the whitespace after it
+                // are no characters at all.
+                Some(next) if next.is_whitespace() => {
+                    while chars.next_if(|&(_, w)| w.is_whitespace()).is_some() {}
+                    continue;
+                }
+                _ => {
+                    chars.next();
+                }
+            }
+        }
+        seen += 1;
+    }
+    start + skip + content.len()
 }
 
 #[cfg(test)]
@@ -388,7 +465,7 @@ message = "bucket {name} has no versioning"
     fn unknown_fact_names_line_and_column() {
         let text = GOOD.replace("versioning is absent", "versioning is absent or bogus.fact");
         let err = load_rule("x.toml", &text).unwrap_err();
-        assert_eq!(err.line, 11, "{err}");
+        assert_eq!((err.line, err.column), (11, 9 + 24), "{err}");
         assert!(err.message.contains("unknown fact `bogus.fact`"), "{err}");
     }
 
@@ -428,5 +505,167 @@ message = "bucket {name} has no versioning"
         );
         let text = text.replace("grant.group", "grant.colour");
         assert!(load_rule("x.toml", &text).is_err());
+    }
+
+    /// The rule of GOOD with its condition replaced by `condition`, written
+    /// as a TOML literal string: its content starts at column 9 of line 11.
+    fn error_for(condition: &str) -> (u32, u32, String) {
+        let text = GOOD.replace("\"versioning is absent\"", &format!("'{condition}'"));
+        let err = load_rule("x.toml", &text).unwrap_err();
+        (err.line, err.column, err.message)
+    }
+
+    #[test]
+    fn comparisons_of_the_wrong_type_are_errors() {
+        let (line, column, message) = error_for(r#"versioning.enabled == "yes""#);
+        assert_eq!((line, column), (11, 9 + 22), "{message}");
+        assert_eq!(
+            message,
+            "in `when`: `versioning.enabled` is a bool and cannot be compared with the string \"yes\"; write `true` or `false`, or use the fact as a condition"
+        );
+        let (line, column, message) = error_for("acl.canned == 3");
+        assert_eq!((line, column), (11, 9 + 14), "{message}");
+        assert!(
+            message.starts_with("in `when`: `acl.canned` is an enum canned_acl and cannot be compared with the number 3; write one of `private`, `public-read`,"),
+            "{message}"
+        );
+        let (_, column, message) = error_for("3 == acl.canned");
+        assert_eq!(column, 9, "{message}");
+        let (_, column, message) = error_for(r#"tags == "x""#);
+        assert_eq!(column, 9 + 8, "{message}");
+        assert!(message.contains("`tags` is a map"), "{message}");
+    }
+
+    #[test]
+    fn values_outside_an_enum_are_errors() {
+        let (line, column, message) = error_for(r#"acl.canned == "public-reed""#);
+        assert_eq!((line, column), (11, 9 + 14), "{message}");
+        assert!(
+            message.starts_with("in `when`: \"public-reed\" is not a value of `acl.canned` (enum canned_acl); write one of `private`, `public-read`, `public-read-write`,"),
+            "{message}"
+        );
+        let (_, column, message) = error_for(r#"grant.group == "Everyone""#);
+        assert!(message.contains("unknown fact `grant.group`"), "{message}");
+        assert_eq!(column, 9, "{message}");
+    }
+
+    #[test]
+    fn another_languages_spelling_names_the_one_to_write() {
+        let (line, column, message) = error_for(r#"acl.canned == "PublicRead""#);
+        assert_eq!((line, column), (11, 9 + 14), "{message}");
+        assert_eq!(
+            message,
+            "in `when`: `PublicRead` is CloudFormation's spelling; write `public-read` (`acl.canned` spells each value one way)"
+        );
+        let (_, column, message) = error_for(r#"acl.canned in ["public-read", "PublicReadWrite"]"#);
+        assert_eq!(column, 9 + 30, "{message}");
+        assert!(message.contains("write `public-read-write`"), "{message}");
+        let (_, _, message) = error_for("versioning.status == true");
+        assert!(
+            message.contains("`true` is the spelling of Terraform's older `versioning { enabled = true }`; write `\"Enabled\"`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn bare_conditions_must_be_bools() {
+        let (line, column, message) = error_for("versioning is absent and acl.canned");
+        assert_eq!((line, column), (11, 9 + 25), "{message}");
+        assert_eq!(
+            message,
+            "in `when`: `acl.canned` is an enum canned_acl, not a bool: compare it with a value, or test `acl.canned is present`"
+        );
+        let (_, column, message) = error_for("not versioning");
+        assert_eq!(column, 9 + 4, "{message}");
+        assert_eq!(
+            message,
+            "in `when`: `versioning` is a presence fact, not a bool: write `versioning is present`"
+        );
+        assert_eq!(
+            error_for("\"yes\"").2,
+            "in `when`: the string \"yes\" is not a condition"
+        );
+    }
+
+    #[test]
+    fn in_lists_are_checked_member_by_member() {
+        let (line, column, message) = error_for(r#"acl.canned in ["public-read", 3]"#);
+        assert_eq!((line, column), (11, 9 + 30), "{message}");
+        assert!(
+            message.contains("cannot be compared with the number 3"),
+            "{message}"
+        );
+        let (_, column, message) = error_for(r#"acl.canned in ["public-read", "public-reed"]"#);
+        assert_eq!(column, 9 + 30, "{message}");
+        assert!(
+            message.contains("\"public-reed\" is not a value"),
+            "{message}"
+        );
+        let (_, column, message) = error_for(r#"acl.canned in "public-read""#);
+        assert_eq!(column, 9 + 14, "{message}");
+        assert!(message.contains("`in` needs a list"), "{message}");
+    }
+
+    #[test]
+    fn positions_count_escapes_of_basic_strings() {
+        let text = GOOD.replace(
+            "\"versioning is absent\"",
+            r#""acl.canned == \"private\" or acl.canned == 3""#,
+        );
+        let err = load_rule("x.toml", &text).unwrap_err();
+        // `3` is character 41 of the condition and 43 of the string.
+        assert_eq!((err.line, err.column), (11, 9 + 43), "{err}");
+        let text = GOOD.replace(
+            "when = \"versioning is absent\"",
+            "when = \"\"\"\nversioning is absent and \\\n    acl.canned == 3\"\"\"",
+        );
+        let err = load_rule("x.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.column), (13, 19), "{err}");
+    }
+
+    #[test]
+    fn well_typed_conditions_load_and_mark_enums() {
+        let text = GOOD.replace(
+            "\"versioning is absent\"",
+            r#"'acl.canned in ["public-read", "private"] and versioning.enabled == true and not (logging is absent)'"#,
+        );
+        let rule = load_rule("x.toml", &text).unwrap();
+        let Expr::And(left, _) = &rule.checks[0].when else {
+            panic!("{:?}", rule.checks[0].when)
+        };
+        let Expr::And(left, _) = left.as_ref() else {
+            panic!("{left:?}")
+        };
+        let Expr::In(needle, _) = left.as_ref() else {
+            panic!("{left:?}")
+        };
+        assert_eq!(needle.normalise.map(|e| e.name), Some("canned_acl"));
+    }
+
+    #[test]
+    fn fixes_are_keyed_by_dialect() {
+        let text = GOOD.replace(
+            "message =",
+            "fix.terraform = 'acl = \"private\"'\nfix.cloudformation = 'AccessControl: Private'\nmessage =",
+        );
+        let rule = load_rule("x.toml", &text).unwrap();
+        let fix = rule.checks[0].fix.as_ref().unwrap();
+        assert_eq!(fix.get(Dialect::Terraform), Some("acl = \"private\""));
+        assert_eq!(
+            fix.get(Dialect::CloudFormation),
+            Some("AccessControl: Private")
+        );
+
+        let text = GOOD.replace("message =", "fix.terrafrom = 'x'\nmessage =");
+        let err = load_rule("x.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.column), (12, 5), "{err}");
+        assert_eq!(
+            err.message,
+            "in `fix`: unknown dialect `terrafrom`; write `fix.terraform` or `fix.cloudformation`"
+        );
+
+        let text = GOOD.replace("message =", "fix.terraform = '{nom}'\nmessage =");
+        let err = load_rule("x.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.column), (12, 17), "{err}");
     }
 }

@@ -51,7 +51,138 @@ impl Fact {
 pub struct FactDef<T> {
     pub name: &'static str,
     pub doc: &'static str,
+    /// What kind of value the fact holds, checked against conditions when
+    /// policies load.
+    pub ty: FactType,
     pub get: fn(&Model, &T) -> Fact,
+}
+
+/// The type of a fact, or of a key of a list fact's items.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FactType {
+    /// A part that is there or not (`versioning`): tested with `is present`
+    /// and `is absent`, never compared.
+    Presence,
+    Bool,
+    Number,
+    String,
+    /// One of a fixed set of values, each with one spelling; the other
+    /// spellings of the file's languages are read as it.
+    Enum(&'static EnumDef),
+    /// A map as written (`tags`).
+    Map,
+    /// A value of a policy document as written: a string, a list or a map
+    /// (`statement.principal`). Compares with strings and lists.
+    PolicyValue,
+    /// A list of plain values (`vpc_options.subnet_ids`).
+    List(&'static FactType),
+    /// An item of a list fact, with typed keys: what `each` binds.
+    Item(&'static ItemDef),
+}
+
+impl FactType {
+    /// The type's name for docs and messages: `bool`, `enum canned_acl`, ...
+    pub fn name(self) -> String {
+        match self {
+            FactType::Presence => "presence".into(),
+            FactType::Bool => "bool".into(),
+            FactType::Number => "number".into(),
+            FactType::String => "string".into(),
+            FactType::Enum(e) => format!("enum {}", e.name),
+            FactType::Map => "map".into(),
+            FactType::PolicyValue => "policy value".into(),
+            FactType::List(FactType::Item(item)) => format!("list of {} items", item.name),
+            FactType::List(inner) => format!("list of {}", inner.name()),
+            FactType::Item(item) => format!("{} item", item.name),
+        }
+    }
+
+    /// The item type a list fact's `each` binds, when it has one.
+    pub fn item(self) -> Option<&'static ItemDef> {
+        match self {
+            FactType::List(FactType::Item(item)) => Some(item),
+            _ => None,
+        }
+    }
+}
+
+/// An enum: its values, each spelled one way, and the other spellings the
+/// file's languages use for them.
+#[derive(Debug, PartialEq)]
+pub struct EnumDef {
+    pub name: &'static str,
+    pub values: &'static [&'static str],
+    pub aliases: &'static [Alias],
+}
+
+/// Another spelling of an enum value, read as the value itself.
+#[derive(Debug, PartialEq)]
+pub struct Alias {
+    pub written: Spelling,
+    pub value: &'static str,
+    /// Whose spelling it is, for messages: "CloudFormation's spelling".
+    pub whose: &'static str,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Spelling {
+    Str(&'static str),
+    Bool(bool),
+}
+
+impl EnumDef {
+    /// The value as the enum spells it, at the same place. A value outside
+    /// the enum is kept as written: it equals none of the enum's values (a
+    /// policy can only name those), so `in` is false and `not in` true.
+    pub fn canonical(&self, value: &Value) -> Value {
+        let alias = self
+            .aliases
+            .iter()
+            .find(|a| match (&a.written, &value.kind) {
+                (Spelling::Str(s), ValueKind::String(v)) => s == v,
+                (Spelling::Bool(b), ValueKind::Bool(v)) => b == v,
+                _ => false,
+            });
+        match alias {
+            Some(alias) => Value::string(alias.value, value.span),
+            None => value.clone(),
+        }
+    }
+
+    /// The alias a policy literal is, if it is one.
+    pub fn alias_of_str(&self, text: &str) -> Option<&Alias> {
+        self.aliases
+            .iter()
+            .find(|a| matches!(a.written, Spelling::Str(s) if s == text))
+    }
+
+    pub fn alias_of_bool(&self, b: bool) -> Option<&Alias> {
+        self.aliases
+            .iter()
+            .find(|a| matches!(a.written, Spelling::Bool(v) if v == b))
+    }
+}
+
+impl Spelling {
+    pub fn text(&self) -> String {
+        match self {
+            Spelling::Str(s) => (*s).to_string(),
+            Spelling::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// The items of a list fact: a name for docs and typed keys.
+#[derive(Debug, PartialEq)]
+pub struct ItemDef {
+    pub name: &'static str,
+    pub keys: &'static [(&'static str, FactType)],
+}
+
+impl ItemDef {
+    pub fn key(&self, key: &str) -> Option<FactType> {
+        self.keys.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
+    }
 }
 
 impl<T> Clone for FactDef<T> {
@@ -171,28 +302,58 @@ impl Subject for SearchDomain {
     }
 }
 
-/// The names and docs of every fact of a kind, for validation and docs.
-pub fn fact_names(kind: ResourceKind) -> Vec<(&'static str, &'static str)> {
+/// The name, type and doc of every fact of a kind.
+pub fn fact_types(kind: ResourceKind) -> Vec<(&'static str, FactType, &'static str)> {
     match kind {
-        ResourceKind::S3Bucket => s3::FACTS.iter().map(|f| (f.name, f.doc)).collect(),
+        ResourceKind::S3Bucket => s3::FACTS.iter().map(|f| (f.name, f.ty, f.doc)).collect(),
         ResourceKind::SearchDomain => search_domain::FACTS
             .iter()
-            .map(|f| (f.name, f.doc))
+            .map(|f| (f.name, f.ty, f.doc))
             .collect(),
         ResourceKind::Other => Vec::new(),
     }
 }
 
-/// The keys of the items of a list fact (`acl.grants`), for validating `each`.
-pub fn item_keys(kind: ResourceKind, fact: &str) -> Option<&'static [&'static str]> {
-    match kind {
-        ResourceKind::S3Bucket => s3::ITEM_KEYS,
-        ResourceKind::SearchDomain => search_domain::ITEM_KEYS,
-        ResourceKind::Other => &[],
+/// The names and docs of every fact of a kind, for the fact list of
+/// docs/policies.md: each doc starts with the fact's type in italics.
+pub fn fact_names(kind: ResourceKind) -> Vec<(&'static str, String)> {
+    fact_types(kind)
+        .into_iter()
+        .map(|(name, ty, doc)| (name, format!("*{}*: {doc}", ty.name())))
+        .collect()
+}
+
+/// The type of a fact of `kind`, if there is one of that name.
+pub fn fact_type(kind: ResourceKind, name: &str) -> Option<FactType> {
+    fact_types(kind)
+        .into_iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, ty, _)| ty)
+}
+
+/// Every enum and item type the facts of `kind` use, in a stable order.
+pub fn types_used(kind: ResourceKind) -> (Vec<&'static EnumDef>, Vec<&'static ItemDef>) {
+    fn walk(ty: FactType, enums: &mut Vec<&'static EnumDef>, items: &mut Vec<&'static ItemDef>) {
+        match ty {
+            FactType::Enum(e) if !enums.iter().any(|x| x.name == e.name) => enums.push(e),
+            FactType::List(inner) => walk(*inner, enums, items),
+            FactType::Item(item) => {
+                if !items.iter().any(|x| x.name == item.name) {
+                    items.push(item);
+                }
+                for (_, key) in item.keys {
+                    walk(*key, enums, items);
+                }
+            }
+            _ => {}
+        }
     }
-    .iter()
-    .find(|(name, _)| *name == fact)
-    .map(|(_, keys)| *keys)
+    let mut enums = Vec::new();
+    let mut items = Vec::new();
+    for (_, ty, _) in fact_types(kind) {
+        walk(ty, &mut enums, &mut items);
+    }
+    (enums, items)
 }
 
 /// A map value for one item of a list fact.
@@ -224,4 +385,54 @@ fn bool_from(value: &Value, span: Span) -> Value {
         (_, Some(b)) => Value::bool(b, span),
         (_, None) => Value::unknown(format!("{} is not a boolean", value.display()), value.span),
     }
+}
+
+/// `Allow` or `Deny`.
+const EFFECT: EnumDef = EnumDef {
+    name: "effect",
+    values: &["Allow", "Deny"],
+    aliases: &[],
+};
+
+/// A statement of a bucket policy or a domain's access policy.
+const STATEMENT: ItemDef = ItemDef {
+    name: "statement",
+    keys: &[
+        ("sid", FactType::String),
+        ("effect", FactType::Enum(&EFFECT)),
+        ("principal", FactType::PolicyValue),
+        ("action", FactType::PolicyValue),
+        ("public", FactType::Bool),
+        ("broad", FactType::Bool),
+        ("broad_at", FactType::PolicyValue),
+        ("broad_reason", FactType::String),
+    ],
+};
+
+/// The type of `policy.statements` and `access_policy.statements`.
+const STATEMENTS: FactType = FactType::List(&FactType::Item(&STATEMENT));
+
+/// The statement item's keys are those `iam` fills.
+const _: () = assert!(same_keys(iam::STATEMENT_KEYS, STATEMENT.keys));
+
+const fn same_keys(names: &[&str], keys: &[(&str, FactType)]) -> bool {
+    if names.len() != keys.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < names.len() {
+        let (a, b) = (names[i].as_bytes(), keys[i].0.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut j = 0;
+        while j < a.len() {
+            if a[j] != b[j] {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
 }

@@ -2,20 +2,142 @@ use std::sync::LazyLock;
 
 use phiguard_model::{Dialect, Model, PublicAccessBlock, ResourceId, S3Bucket, Value, ValueKind};
 
-use super::{bool_from, iam, item, truthy, Fact, FactDef};
+use super::{
+    bool_from, iam, item, truthy, Alias, EnumDef, Fact, FactDef, FactType, ItemDef, Spelling,
+    STATEMENTS,
+};
 
 const GROUP_URI_PREFIX: &str = "acs.amazonaws.com/groups/";
 
-pub(super) const ITEM_KEYS: &[(&str, &[&str])] = &[
-    (
-        "acl.grants",
-        &["grantee_type", "uri", "id", "permission", "group"],
-    ),
-    ("cors.allowed_origins", &["origin"]),
-    ("policy.statements", iam::STATEMENT_KEYS),
-    ("public_access_block.flags", &["name", "value"]),
-    ("account_public_access_block.flags", &["name", "value"]),
-];
+const fn cloudformation(written: &'static str, value: &'static str) -> Alias {
+    Alias {
+        written: Spelling::Str(written),
+        value,
+        whose: "CloudFormation's spelling",
+    }
+}
+
+/// A canned ACL, spelled as Terraform and the S3 API do.
+const CANNED_ACL: EnumDef = EnumDef {
+    name: "canned_acl",
+    values: &[
+        "private",
+        "public-read",
+        "public-read-write",
+        "authenticated-read",
+        "log-delivery-write",
+        "bucket-owner-read",
+        "bucket-owner-full-control",
+        "aws-exec-read",
+    ],
+    aliases: &[
+        cloudformation("Private", "private"),
+        cloudformation("PublicRead", "public-read"),
+        cloudformation("PublicReadWrite", "public-read-write"),
+        cloudformation("AuthenticatedRead", "authenticated-read"),
+        cloudformation("LogDeliveryWrite", "log-delivery-write"),
+        cloudformation("BucketOwnerRead", "bucket-owner-read"),
+        cloudformation("BucketOwnerFullControl", "bucket-owner-full-control"),
+        cloudformation("AwsExecRead", "aws-exec-read"),
+    ],
+};
+
+/// A versioning status; Terraform's older `versioning { enabled = ... }`
+/// reads as `Enabled` or, as the provider sends it, `Suspended`.
+const VERSIONING_STATUS: EnumDef = EnumDef {
+    name: "versioning_status",
+    values: &["Enabled", "Suspended", "Disabled"],
+    aliases: &[
+        Alias {
+            written: Spelling::Bool(true),
+            value: "Enabled",
+            whose: "the spelling of Terraform's older `versioning { enabled = true }`",
+        },
+        Alias {
+            written: Spelling::Bool(false),
+            value: "Suspended",
+            whose: "the spelling of Terraform's older `versioning { enabled = false }`",
+        },
+    ],
+};
+
+const OBJECT_OWNERSHIP: EnumDef = EnumDef {
+    name: "object_ownership",
+    values: &[
+        "BucketOwnerEnforced",
+        "BucketOwnerPreferred",
+        "ObjectWriter",
+    ],
+    aliases: &[],
+};
+
+const SSE_ALGORITHM: EnumDef = EnumDef {
+    name: "sse_algorithm",
+    values: &["AES256", "aws:kms", "aws:kms:dsse"],
+    aliases: &[],
+};
+
+const GRANTEE_TYPE: EnumDef = EnumDef {
+    name: "grantee_type",
+    values: &["CanonicalUser", "Group", "AmazonCustomerByEmail"],
+    aliases: &[],
+};
+
+const PERMISSION: EnumDef = EnumDef {
+    name: "permission",
+    values: &["FULL_CONTROL", "READ", "WRITE", "READ_ACP", "WRITE_ACP"],
+    aliases: &[],
+};
+
+/// The predefined group of a grantee URI (`.../groups/global/AllUsers`).
+const ACL_GROUP: EnumDef = EnumDef {
+    name: "acl_group",
+    values: &["AllUsers", "AuthenticatedUsers", "LogDelivery"],
+    aliases: &[],
+};
+
+/// A public access block setting, spelled as Terraform does.
+const PAB_FLAG: EnumDef = EnumDef {
+    name: "public_access_block_flag",
+    values: &[
+        "block_public_acls",
+        "block_public_policy",
+        "ignore_public_acls",
+        "restrict_public_buckets",
+    ],
+    aliases: &[
+        cloudformation("BlockPublicAcls", "block_public_acls"),
+        cloudformation("BlockPublicPolicy", "block_public_policy"),
+        cloudformation("IgnorePublicAcls", "ignore_public_acls"),
+        cloudformation("RestrictPublicBuckets", "restrict_public_buckets"),
+    ],
+};
+
+const GRANT: ItemDef = ItemDef {
+    name: "grant",
+    keys: &[
+        ("grantee_type", FactType::Enum(&GRANTEE_TYPE)),
+        ("uri", FactType::String),
+        ("id", FactType::String),
+        ("permission", FactType::Enum(&PERMISSION)),
+        ("group", FactType::Enum(&ACL_GROUP)),
+    ],
+};
+
+const ALLOWED_ORIGIN: ItemDef = ItemDef {
+    name: "allowed_origin",
+    keys: &[("origin", FactType::String)],
+};
+
+/// A flag of a public access block; `name` is shown as the file's language
+/// spells it and compared as `PAB_FLAG` spells it.
+const FLAG: ItemDef = ItemDef {
+    name: "flag",
+    keys: &[
+        ("name", FactType::Enum(&PAB_FLAG)),
+        ("value", FactType::Bool),
+    ],
+};
 
 /// A public access block flag's name as the resource's language writes it.
 fn flag_name(dialect: Dialect, flag: &str) -> &'static str {
@@ -147,6 +269,7 @@ macro_rules! pab_facts {
             FactDef {
                 name: $prefix,
                 doc: concat!("present when the ", $scope, " public access block exists"),
+                ty: FactType::Presence,
                 get: |_, b: &S3Bucket| {
                     b.$field
                         .as_ref()
@@ -160,6 +283,7 @@ macro_rules! pab_facts {
                     $scope,
                     " public access block, as written"
                 ),
+                ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
                     pab_flag(b.$field.as_ref(), |p| p.block_public_acls.as_ref())
                 },
@@ -171,6 +295,7 @@ macro_rules! pab_facts {
                     $scope,
                     " public access block, as written"
                 ),
+                ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
                     pab_flag(b.$field.as_ref(), |p| p.block_public_policy.as_ref())
                 },
@@ -182,6 +307,7 @@ macro_rules! pab_facts {
                     $scope,
                     " public access block, as written"
                 ),
+                ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
                     pab_flag(b.$field.as_ref(), |p| p.ignore_public_acls.as_ref())
                 },
@@ -193,6 +319,7 @@ macro_rules! pab_facts {
                     $scope,
                     " public access block, as written"
                 ),
+                ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
                     pab_flag(b.$field.as_ref(), |p| p.restrict_public_buckets.as_ref())
                 },
@@ -213,6 +340,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "name",
         doc: "the bucket name (`bucket`, `BucketName`), when written",
+        ty: FactType::String,
         get: |_, b| Fact {
             value: b.name.clone(),
             resource: Some(b.resource),
@@ -221,6 +349,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "tags",
         doc: "the bucket's tags, as a map",
+        ty: FactType::Map,
         get: |_, b| Fact {
             value: b.tags.clone(),
             resource: Some(b.resource),
@@ -229,16 +358,19 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "acl",
         doc: "present when the bucket has an ACL (inline, `aws_s3_bucket_acl`, `AccessControl`)",
+        ty: FactType::Presence,
         get: |_, b| b.acl.as_ref().map_or_else(Fact::absent, |a| Fact::present(&a.origin)),
     },
     FactDef {
         name: "acl.canned",
-        doc: "the canned ACL as written: `public-read`, `PublicRead`, ...",
+        doc: "the canned ACL, spelled as Terraform does: CloudFormation's `PublicRead` is `public-read` in conditions (messages show it as written)",
+        ty: FactType::Enum(&CANNED_ACL),
         get: |_, b| b.acl.as_ref().map_or_else(Fact::absent, |a| Fact::setting(&a.origin, a.canned.as_ref())),
     },
     FactDef {
         name: "acl.grants",
         doc: "the ACL's grants; each item has `grantee_type`, `uri`, `id`, `permission` and `group` (`AllUsers`, `AuthenticatedUsers`, ... taken from a group URI)",
+        ty: FactType::List(&FactType::Item(&GRANT)),
         get: |_, b| {
             let Some(acl) = &b.acl else { return Fact::absent() };
             let items = acl
@@ -270,26 +402,31 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "ownership",
         doc: "present when object ownership controls exist",
+        ty: FactType::Presence,
         get: |_, b| b.ownership.as_ref().map_or_else(Fact::absent, |o| Fact::present(&o.origin)),
     },
     FactDef {
         name: "ownership.object_ownership",
-        doc: "`BucketOwnerEnforced`, `BucketOwnerPreferred` or `ObjectWriter`, as written",
+        doc: "the object ownership setting (`object_ownership`, `ObjectOwnership`)",
+        ty: FactType::Enum(&OBJECT_OWNERSHIP),
         get: |_, b| b.ownership.as_ref().map_or_else(Fact::absent, |o| Fact::setting(&o.origin, o.object_ownership.as_ref())),
     },
     FactDef {
         name: "versioning",
         doc: "present when a versioning configuration exists",
+        ty: FactType::Presence,
         get: |_, b| b.versioning.as_ref().map_or_else(Fact::absent, |v| Fact::present(&v.origin)),
     },
     FactDef {
         name: "versioning.status",
-        doc: "the versioning status as written (`Enabled`, `Suspended`, or Terraform's older `enabled = true`)",
+        doc: "the versioning status; Terraform's older `enabled = true` and `enabled = false` read as `Enabled` and `Suspended`",
+        ty: FactType::Enum(&VERSIONING_STATUS),
         get: |_, b| b.versioning.as_ref().map_or_else(Fact::absent, |v| Fact::setting(&v.origin, v.status.as_ref())),
     },
     FactDef {
         name: "versioning.enabled",
         doc: "whether versioning is on: `true` for `Enabled`/`true`, `false` for `Suspended`, `Disabled`, `false` or an empty configuration",
+        ty: FactType::Bool,
         get: |_, b| {
             let Some(v) = &b.versioning else { return Fact::absent() };
             let value = match &v.status {
@@ -302,31 +439,37 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "encryption",
         doc: "present when a default server-side encryption configuration exists",
+        ty: FactType::Presence,
         get: |_, b| b.encryption.as_ref().map_or_else(Fact::absent, |e| Fact::present(&e.origin)),
     },
     FactDef {
         name: "encryption.algorithm",
         doc: "the first rule's `sse_algorithm` / `SSEAlgorithm`",
+        ty: FactType::Enum(&SSE_ALGORITHM),
         get: |_, b| b.encryption.as_ref().map_or_else(Fact::absent, |e| Fact::setting(&e.origin, e.rules.first().and_then(|r| r.algorithm.as_ref()))),
     },
     FactDef {
         name: "encryption.kms_key_id",
         doc: "the first rule's KMS key (`kms_master_key_id`, `KMSMasterKeyID`)",
+        ty: FactType::String,
         get: |_, b| b.encryption.as_ref().map_or_else(Fact::absent, |e| Fact::setting(&e.origin, e.rules.first().and_then(|r| r.kms_key_id.as_ref()))),
     },
     FactDef {
         name: "logging",
         doc: "present when server access logging is configured",
+        ty: FactType::Presence,
         get: |_, b| b.logging.as_ref().map_or_else(Fact::absent, |l| Fact::present(&l.origin)),
     },
     FactDef {
         name: "logging.target_bucket",
         doc: "the bucket that receives the access logs",
+        ty: FactType::String,
         get: |_, b| b.logging.as_ref().map_or_else(Fact::absent, |l| Fact::setting(&l.origin, l.target_bucket.as_ref())),
     },
     FactDef {
         name: "is_log_target",
         doc: "`true` when another bucket in the configuration delivers its access logs to this one",
+        ty: FactType::Bool,
         get: |m, b| {
             let resource = m.resource(b.resource);
             Fact::computed(Value::bool(!b.log_sources.is_empty(), resource.header), b.resource)
@@ -335,21 +478,25 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "replication",
         doc: "present when a replication configuration exists",
+        ty: FactType::Presence,
         get: |_, b| b.replication.as_ref().map_or_else(Fact::absent, Fact::present),
     },
     FactDef {
         name: "website",
         doc: "present when static website hosting is configured",
+        ty: FactType::Presence,
         get: |_, b| b.website.as_ref().map_or_else(Fact::absent, Fact::present),
     },
     FactDef {
         name: "cors",
         doc: "present when a CORS configuration exists",
+        ty: FactType::Presence,
         get: |_, b| b.cors.as_ref().map_or_else(Fact::absent, |c| Fact::present(&c.origin)),
     },
     FactDef {
         name: "cors.allowed_origins",
         doc: "every allowed origin of every CORS rule; each item has `origin`",
+        ty: FactType::List(&FactType::Item(&ALLOWED_ORIGIN)),
         get: |_, b| {
             let Some(cors) = &b.cors else { return Fact::absent() };
             let items = cors
@@ -365,11 +512,13 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "policy",
         doc: "present when the bucket has a bucket policy (inline, `aws_s3_bucket_policy`, `AWS::S3::BucketPolicy`)",
+        ty: FactType::Presence,
         get: |_, b| b.policy.as_ref().map_or_else(Fact::absent, |p| Fact::present(&p.origin)),
     },
     FactDef {
         name: "policy.statements",
         doc: "the bucket policy's statements; each item has `sid`, `effect`, `principal`, `action`, `public` (an `Allow` for every principal that no condition pins to fixed callers, located at the principal), `broad` (an `Allow` with action `*` or `s3:*`, `NotAction` or `NotPrincipal`), `broad_at` (the value that makes it broad: the `s3:*` element, the `NotAction` or `NotPrincipal` value) and `broad_reason` (`every action`, `every action except those NotAction names`, ...). Unknown when the policy text is",
+        ty: STATEMENTS,
         get: |m, b| {
             let Some(policy) = &b.policy else { return Fact::absent() };
             Fact {
@@ -381,6 +530,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "policy.denies_insecure_transport",
         doc: "whether a bucket policy statement denies every principal's requests when `aws:SecureTransport` is false; `false` without a policy",
+        ty: FactType::Bool,
         get: |m, b| match &b.policy {
             Some(p) => Fact::computed(iam::insecure_transport_denied(m, Some(&p.document), p.origin.span), p.origin.resource),
             None => Fact::computed(iam::insecure_transport_denied(m, None, m.resource(b.resource).header), b.resource),
@@ -389,6 +539,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "policy.neutralised_by",
         doc: "the setting that makes a public bucket policy ineffective or undeployable (`restrict_public_buckets` or `block_public_policy` known to be true, on the bucket or the account), located at it; absent when none is",
+        ty: FactType::String,
         get: |m, b| match neutralised_by(m, b, &["restrict_public_buckets", "block_public_policy"]) {
             Some((value, resource)) => Fact::computed(value, resource),
             None => Fact::absent(),
@@ -397,6 +548,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "acl.neutralised_by",
         doc: "the setting that makes a public ACL ineffective or undeployable (`ignore_public_acls` or `block_public_acls` known to be true on the bucket or the account, or object ownership `BucketOwnerEnforced`), located at it; absent when none is",
+        ty: FactType::String,
         get: |m, b| {
             if let Some((value, resource)) = neutralised_by(m, b, &["ignore_public_acls", "block_public_acls"]) {
                 return Fact::computed(value, resource);
@@ -414,26 +566,31 @@ const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "public_access_block.flags",
         doc: "every flag written in the bucket's public access block; each item has `name` (as the file's language spells it) and `value`",
+        ty: FactType::List(&FactType::Item(&FLAG)),
         get: |m, b| flag_items(m, b.public_access_block.as_ref()),
     },
     FactDef {
         name: "public_access_block.omitted_flags",
         doc: "the flags the bucket's public access block leaves out (an omitted flag is false), joined with commas and located at the block; absent when it sets all four",
+        ty: FactType::String,
         get: |m, b| omitted_flags(m, b.public_access_block.as_ref()),
     },
     FactDef {
         name: "account_public_access_block.flags",
         doc: "every flag written in the account-wide public access block; items as for `public_access_block.flags`",
+        ty: FactType::List(&FactType::Item(&FLAG)),
         get: |m, b| flag_items(m, b.account_public_access_block.as_ref()),
     },
     FactDef {
         name: "account_public_access_block.omitted_flags",
         doc: "the flags the account-wide public access block leaves out, as for `public_access_block.omitted_flags`",
+        ty: FactType::String,
         get: |m, b| omitted_flags(m, b.account_public_access_block.as_ref()),
     },
     FactDef {
         name: "encryption.uses_cmk",
         doc: "whether default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`) with a customer-managed key: a key id is given and is not the AWS-managed `alias/aws/s3`. A key created in the same configuration (`aws_kms_key.k.arn`, `!GetAtt Key.Arn`) is customer-managed; a key id from an input with no value is unknown",
+        ty: FactType::Bool,
         get: |_, b| {
             let Some(e) = &b.encryption else { return Fact::absent() };
             let Some(rule) = e.rules.first() else {

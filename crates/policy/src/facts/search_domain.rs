@@ -2,12 +2,41 @@ use std::sync::LazyLock;
 
 use phiguard_model::{SearchDomain, Value, ValueKind};
 
-use super::{bool_from, iam, item, truthy, Fact, FactDef};
+use super::{bool_from, iam, item, truthy, EnumDef, Fact, FactDef, FactType, ItemDef, STATEMENTS};
 
-pub(super) const ITEM_KEYS: &[(&str, &[&str])] = &[
-    ("log_publishing", &["log_type", "enabled", "destination"]),
-    ("access_policy.statements", iam::STATEMENT_KEYS),
-];
+/// A TLS security policy of a domain endpoint. Both languages spell them
+/// alike; a policy AWS adds later reads as a value outside the enum.
+const TLS_POLICY: EnumDef = EnumDef {
+    name: "tls_security_policy",
+    values: &[
+        "Policy-Min-TLS-1-0-2019-07",
+        "Policy-Min-TLS-1-2-2019-07",
+        "Policy-Min-TLS-1-2-PFS-2023-10",
+    ],
+    aliases: &[],
+};
+
+/// The kind of log a log publishing option sends (Terraform's `log_type`,
+/// the key of CloudFormation's `LogPublishingOptions`).
+const LOG_TYPE: EnumDef = EnumDef {
+    name: "log_type",
+    values: &[
+        "INDEX_SLOW_LOGS",
+        "SEARCH_SLOW_LOGS",
+        "ES_APPLICATION_LOGS",
+        "AUDIT_LOGS",
+    ],
+    aliases: &[],
+};
+
+const LOG_OPTION: ItemDef = ItemDef {
+    name: "log_publishing_option",
+    keys: &[
+        ("log_type", FactType::Enum(&LOG_TYPE)),
+        ("enabled", FactType::Bool),
+        ("destination", FactType::String),
+    ],
+};
 
 /// Whether any log publishing option of `wanted` type (any type when `None`)
 /// is on: an option counts unless `enabled` is explicitly false. When none
@@ -58,48 +87,53 @@ fn part_on(part: Option<(&phiguard_model::Origin, Option<&Value>)>) -> Fact {
 
 /// Facts for a part of the domain: its presence and its settings as written.
 macro_rules! part {
-    ($field:ident, $name:literal, $what:literal $(, $setting:ident : $doc:literal)*) => {
+    ($field:ident, $name:literal, $what:literal $(, $setting:ident : $ty:expr, $doc:literal)*) => {
         [
             FactDef {
                 name: $name,
                 doc: concat!("present when the domain has ", $what),
+                ty: FactType::Presence,
                 get: |_, d: &SearchDomain| d.$field.as_ref().map_or_else(Fact::absent, |p| Fact::present(&p.origin)),
             },
             $(FactDef {
                 name: concat!($name, ".", stringify!($setting)),
                 doc: $doc,
+                ty: $ty,
                 get: |_, d: &SearchDomain| d.$field.as_ref().map_or_else(Fact::absent, |p| Fact::setting(&p.origin, p.$setting.as_ref())),
             },)*
         ]
     };
 }
 
+const STRINGS: FactType = FactType::List(&FactType::String);
+
 const VPC: [FactDef<SearchDomain>; 3] = part!(vpc_options, "vpc_options", "VPC options",
-    subnet_ids: "the subnets the domain's endpoint lives in",
-    security_group_ids: "the security groups of the domain's endpoint");
+    subnet_ids: STRINGS, "the subnets the domain's endpoint lives in",
+    security_group_ids: STRINGS, "the security groups of the domain's endpoint");
 const AT_REST: [FactDef<SearchDomain>; 3] = part!(encryption_at_rest, "encryption_at_rest", "encryption-at-rest options",
-    enabled: "`enabled` / `Enabled` of the encryption-at-rest options, as written",
-    kms_key_id: "the KMS key of encryption at rest");
+    enabled: FactType::Bool, "`enabled` / `Enabled` of the encryption-at-rest options, as written",
+    kms_key_id: FactType::String, "the KMS key of encryption at rest");
 const NODE_TO_NODE: [FactDef<SearchDomain>; 2] = part!(node_to_node_encryption, "node_to_node_encryption", "node-to-node encryption options",
-    enabled: "`enabled` / `Enabled` of node-to-node encryption, as written");
+    enabled: FactType::Bool, "`enabled` / `Enabled` of node-to-node encryption, as written");
 const ENDPOINT: [FactDef<SearchDomain>; 3] = part!(endpoint_options, "endpoint_options", "domain endpoint options",
-    enforce_https: "`enforce_https` / `EnforceHTTPS`, as written",
-    tls_security_policy: "`tls_security_policy` / `TLSSecurityPolicy`, as written");
+    enforce_https: FactType::Bool, "`enforce_https` / `EnforceHTTPS`, as written",
+    tls_security_policy: FactType::Enum(&TLS_POLICY), "`tls_security_policy` / `TLSSecurityPolicy`");
 const SECURITY: [FactDef<SearchDomain>; 6] = part!(advanced_security, "advanced_security", "advanced security options (fine-grained access control)",
-    enabled: "whether fine-grained access control is enabled, as written",
-    anonymous_auth_enabled: "`anonymous_auth_enabled` / `AnonymousAuthEnabled`, as written",
-    internal_user_database_enabled: "whether the internal user database is enabled",
-    master_user_name: "the master user's name",
-    master_user_password: "the master user's password, as written");
+    enabled: FactType::Bool, "whether fine-grained access control is enabled, as written",
+    anonymous_auth_enabled: FactType::Bool, "`anonymous_auth_enabled` / `AnonymousAuthEnabled`, as written",
+    internal_user_database_enabled: FactType::Bool, "whether the internal user database is enabled",
+    master_user_name: FactType::String, "the master user's name",
+    master_user_password: FactType::String, "the master user's password, as written");
 const CLUSTER: [FactDef<SearchDomain>; 4] = part!(cluster_config, "cluster_config", "a cluster configuration",
-    zone_awareness_enabled: "`zone_awareness_enabled` / `ZoneAwarenessEnabled`, as written",
-    instance_count: "the number of data nodes",
-    dedicated_master_enabled: "whether dedicated master nodes are enabled");
+    zone_awareness_enabled: FactType::Bool, "`zone_awareness_enabled` / `ZoneAwarenessEnabled`, as written",
+    instance_count: FactType::Number, "the number of data nodes",
+    dedicated_master_enabled: FactType::Bool, "whether dedicated master nodes are enabled");
 
 const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "name",
         doc: "the domain name, when written",
+        ty: FactType::String,
         get: |_, d| Fact {
             value: d.name.clone(),
             resource: Some(d.resource),
@@ -108,6 +142,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "engine_version",
         doc: "the engine version (`engine_version`, `elasticsearch_version`, `EngineVersion`)",
+        ty: FactType::String,
         get: |_, d| Fact {
             value: d.engine_version.clone(),
             resource: Some(d.resource),
@@ -116,6 +151,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "tags",
         doc: "the domain's tags, as a map",
+        ty: FactType::Map,
         get: |_, d| Fact {
             value: d.tags.clone(),
             resource: Some(d.resource),
@@ -124,11 +160,13 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "encryption_at_rest.on",
         doc: "whether encryption at rest is on: the options exist and `enabled` is true (an omitted `enabled` is off)",
+        ty: FactType::Bool,
         get: |_, d| part_on(d.encryption_at_rest.as_ref().map(|e| (&e.origin, e.enabled.as_ref()))),
     },
     FactDef {
         name: "encryption_at_rest.uses_cmk",
         doc: "whether encryption at rest names a customer-managed KMS key: a key id is given and is not the AWS-managed `alias/aws/es`. A key created in the same configuration counts as customer-managed; a key id from an input with no value is unknown",
+        ty: FactType::Bool,
         get: |_, d| {
             let Some(e) = &d.encryption_at_rest else { return Fact::absent() };
             let value = match &e.kms_key_id {
@@ -145,16 +183,19 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "node_to_node_encryption.on",
         doc: "whether node-to-node encryption is on (an omitted `enabled` is off)",
+        ty: FactType::Bool,
         get: |_, d| part_on(d.node_to_node_encryption.as_ref().map(|e| (&e.origin, e.enabled.as_ref()))),
     },
     FactDef {
         name: "advanced_security.on",
         doc: "whether fine-grained access control is on (an omitted `enabled` is off)",
+        ty: FactType::Bool,
         get: |_, d| part_on(d.advanced_security.as_ref().map(|e| (&e.origin, e.enabled.as_ref()))),
     },
     FactDef {
         name: "endpoint_options.https_enforced",
         doc: "whether the endpoint refuses plain HTTP: `enforce_https` / `EnforceHTTPS` as written; when left out of endpoint options that exist, Terraform's default (true) or CloudFormation's (false); false without endpoint options",
+        ty: FactType::Bool,
         get: |m, d| {
             let Some(e) = &d.endpoint_options else {
                 return Fact::computed(Value::bool(false, m.resource(d.resource).header), d.resource);
@@ -172,6 +213,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "advanced_security.master_password_in_code",
         doc: "whether the master user's password is written in the source: a known string (a literal, or a variable default) that is not a CloudFormation dynamic reference (`{{resolve:...}}`); `false` when it comes from somewhere phiguard cannot see, such as a variable without default or another resource",
+        ty: FactType::Bool,
         get: |_, d| {
             let Some(s) = &d.advanced_security else { return Fact::absent() };
             let Some(password) = &s.master_user_password else { return Fact::absent() };
@@ -185,6 +227,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "access_policy.statements",
         doc: "the access policy's statements, as for the bucket fact `policy.statements`",
+        ty: STATEMENTS,
         get: |m, d| {
             let Some(policy) = &d.access_policy else { return Fact::absent() };
             Fact {
@@ -196,16 +239,19 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "audit_logging",
         doc: "whether an `AUDIT_LOGS` log publishing option is on (unless `enabled` is explicitly false)",
+        ty: FactType::Bool,
         get: |m, d| Fact::computed(publishes_logs(d, m.resource(d.resource).header, Some("AUDIT_LOGS")), d.resource),
     },
     FactDef {
         name: "log_publishing.any",
         doc: "whether any log publishing option (to CloudWatch Logs) is on",
+        ty: FactType::Bool,
         get: |m, d| Fact::computed(publishes_logs(d, m.resource(d.resource).header, None), d.resource),
     },
     FactDef {
         name: "vpc_options.subnet_count",
         doc: "how many subnets the VPC options list (unknown when the list is)",
+        ty: FactType::Number,
         get: |_, d| {
             let Some(v) = &d.vpc_options else { return Fact::absent() };
             let value = match &v.subnet_ids {
@@ -225,6 +271,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "log_publishing",
         doc: "every log publishing option; each item has `log_type`, `enabled` and `destination`",
+        ty: FactType::List(&FactType::Item(&LOG_OPTION)),
         get: |m, d| {
             let resource = m.resource(d.resource);
             let items = d
@@ -247,6 +294,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     FactDef {
         name: "access_policy",
         doc: "present when the domain has an access policy (inline or `aws_*_domain_policy`)",
+        ty: FactType::Presence,
         get: |_, d| d.access_policy.as_ref().map_or_else(Fact::absent, |p| Fact::present(&p.origin)),
     },
 ];
