@@ -98,6 +98,9 @@ pub struct ResourceRef {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: String,
+    /// Which check of the rule made it: its index in the policy file's
+    /// `[[check]]` tables (coverage tests read it; no output shows it).
+    pub check: usize,
     pub severity: Severity,
     pub message: String,
     /// A few words under the underlined span: what is wrong there.

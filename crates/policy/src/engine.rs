@@ -268,7 +268,14 @@ fn finding<T: Subject>(
     let file = &model.file(resource.file).project_path;
     let fix = check.fix.as_ref().and_then(|fix| fix.get(resource.dialect));
     let fix = fix.map(|template| render_message(template, env, value.as_ref()));
+    // The check is one of the rule's: its place among them.
+    let check_index = rule
+        .checks
+        .iter()
+        .position(|c| std::ptr::eq(c, check))
+        .unwrap_or_default();
     Finding {
+        check: check_index,
         rule: rule.id.clone(),
         severity: check.severity.unwrap_or(rule.severity),
         message: render_message(&check.message, env, value.as_ref()),

@@ -230,6 +230,7 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
         .map_or("", |f| f.project_path.as_str());
     Finding {
         rule: INVALID_SUPPRESSION.into(),
+        check: 0,
         severity: Severity::Low,
         fingerprint: stable_hash(&[INVALID_SUPPRESSION, path, &resource.address, &message]),
         message,

@@ -79,6 +79,7 @@ pub fn finding(
     let fingerprint = stable_hash(&[rule, "infra/s3.tf", &resource.address, path]);
     Finding {
         rule: rule.to_string(),
+        check: 0,
         severity,
         message: message.to_string(),
         // Any text will do here; the policies give real labels.
