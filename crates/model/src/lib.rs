@@ -1,31 +1,29 @@
 //! phiguard's common resource model. Front ends fill it from Terraform or
 //! CloudFormation; policies read it and never see HCL or YAML.
 
-mod parts;
+pub mod kinds;
 mod policy_document;
 mod report;
 mod resource;
-mod s3;
-mod search_domain;
 mod source;
 mod span;
 mod value;
 
-pub use parts::{variants, View, MAX_VARIANTS};
+pub use kinds::s3::{
+    Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Ownership, PublicAccessBlock,
+    S3Bucket, S3Part, S3PartKind, Versioning,
+};
+pub use kinds::search_domain::{
+    AdvancedSecurity, ClusterConfig, DomainPart, DomainPartKind, EncryptionAtRest, EndpointOptions,
+    LogPublishing, NodeToNodeEncryption, SearchDomain, VpcOptions,
+};
+pub use kinds::{variants, Subject, Subjects, View, MAX_VARIANTS};
 pub use policy_document::{Condition, PolicyDocument, PolicySource, Statement};
 pub use report::{
     pascal_case, stable_hash, Finding, LintError, Report, ResourceKind, ResourceRef, RuleMeta,
     RuleRemediation, Severity, Skipped, Suppression, Undecided,
 };
-pub use resource::{Attribute, Block, Body, Dialect, Resource, ResourceId};
-pub use s3::{
-    Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Origin, Ownership,
-    PublicAccessBlock, S3Bucket, S3Part, S3PartKind, Versioning,
-};
-pub use search_domain::{
-    AdvancedSecurity, ClusterConfig, DomainPart, DomainPartKind, EncryptionAtRest, EndpointOptions,
-    LogPublishing, NodeToNodeEncryption, SearchDomain, VpcOptions,
-};
+pub use resource::{Attribute, Block, Body, Dialect, Origin, Resource, ResourceId};
 pub use source::{display_path, normalize, LineIndex, Position, SourceFile};
 pub use span::{FileId, Span, Spanned};
 pub use value::{format_number, Unknown, Value, ValueKind};
@@ -43,8 +41,8 @@ pub struct ResourcePolicy {
 pub struct Model {
     pub files: Vec<SourceFile>,
     pub resources: Vec<Resource>,
-    pub buckets: Vec<S3Bucket>,
-    pub domains: Vec<SearchDomain>,
+    /// Buckets, domains, ...: the views policies check, by kind.
+    pub subjects: Subjects,
     pub errors: Vec<LintError>,
     pub skipped: Vec<Skipped>,
     /// `phiguard:ignore` comments and CloudFormation `Metadata` suppressions.

@@ -54,38 +54,7 @@ impl FromStr for Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResourceKind {
-    S3Bucket,
-    SearchDomain,
-    /// Any other resource, for findings that are not about a bucket or a
-    /// domain (an invalid suppression comment). No rule checks this kind.
-    Other,
-}
-
-impl ResourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::S3Bucket => "s3_bucket",
-            ResourceKind::SearchDomain => "search_domain",
-            ResourceKind::Other => "other",
-        }
-    }
-}
-
-impl FromStr for ResourceKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "s3_bucket" => Ok(ResourceKind::S3Bucket),
-            "search_domain" => Ok(ResourceKind::SearchDomain),
-            other => Err(format!(
-                "unknown resource kind `{other}` (expected s3_bucket or search_domain)"
-            )),
-        }
-    }
-}
+pub use crate::kinds::ResourceKind;
 
 /// The resource a finding is about, as reports name it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

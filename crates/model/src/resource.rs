@@ -92,3 +92,12 @@ impl Body {
         self.blocks.iter().filter(move |b| b.ident.value == ident)
     }
 }
+
+/// Where a part of a resource is written: the resource that holds it (the
+/// bucket itself or a satellite) and the block, map or resource header that
+/// findings about it point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub resource: ResourceId,
+    pub span: Span,
+}

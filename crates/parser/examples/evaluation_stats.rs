@@ -231,8 +231,8 @@ fn main() {
             ..LoadOptions::default()
         });
         let mut count = Count::default();
-        model.buckets.iter().for_each(|b| count.bucket(b));
-        model.domains.iter().for_each(|d| count.domain(d));
+        model.subjects.buckets.iter().for_each(|b| count.bucket(b));
+        model.subjects.domains.iter().for_each(|d| count.domain(d));
         errors += model.errors.len();
         for e in &model.errors {
             eprintln!("error: {}: {}", e.path, e.message);

@@ -277,7 +277,7 @@ fn sources_from_stdin_are_detected_too() {
             bytes: b"on: push".to_vec(),
         },
     ]);
-    assert_eq!(model.buckets.len(), 1);
+    assert_eq!(model.subjects.buckets.len(), 1);
     assert_eq!(model.skipped.len(), 1);
     assert_eq!(model.skipped[0].path, "ci.yml");
 }
@@ -530,7 +530,7 @@ fn resources_whose_condition_is_false_are_not_created() {
     let (_dir, model) = one("t.yaml", &template);
     let ids: Vec<&str> = model.resources.iter().map(|r| r.address.as_str()).collect();
     assert_eq!(ids, ["B", "Maybe"]);
-    assert_eq!(model.buckets.len(), 2);
+    assert_eq!(model.subjects.buckets.len(), 2);
 }
 
 #[test]

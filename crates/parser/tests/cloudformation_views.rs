@@ -77,7 +77,11 @@ Resources:
 #[test]
 fn every_bucket_property_reaches_the_view() {
     let (_dir, model) = one("t.yaml", BUCKET);
-    assert_eq!(model.buckets.len(), 2, "a bucket policy is not a bucket");
+    assert_eq!(
+        model.subjects.buckets.len(),
+        2,
+        "a bucket policy is not a bucket"
+    );
     let b = bucket(&model, "Records");
     assert_eq!(
         summary(b),
@@ -182,7 +186,7 @@ Resources:
     );
     assert!(lonely.unlinked.is_none(), "an orphan has no unknown parts");
     assert!(bucket(&model, "ByRef").orphan.is_none());
-    assert_eq!(model.buckets.len(), 6);
+    assert_eq!(model.subjects.buckets.len(), 6);
 }
 
 #[test]
@@ -391,7 +395,7 @@ Resources:
 #[test]
 fn every_domain_property_reaches_the_view() {
     let (_dir, model) = one("t.yaml", DOMAINS);
-    assert_eq!(model.domains.len(), 2);
+    assert_eq!(model.subjects.domains.len(), 2);
     let lines = domain_summary(domain(&model, "Es"));
     assert_eq!(
         lines,
@@ -462,7 +466,7 @@ Resources:
 "#;
     let (_dir, model) = one("template.yaml", template);
     assert_eq!(model.resources.len(), 2);
-    assert_eq!(model.buckets.len(), 1);
+    assert_eq!(model.subjects.buckets.len(), 1);
     let uploads = bucket(&model, "Uploads");
     let acl = uploads.acl.as_ref().unwrap().canned.as_ref().unwrap();
     assert_eq!(

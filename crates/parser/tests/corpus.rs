@@ -44,7 +44,7 @@ fn every_corpus_file_loads_without_error() {
         model.files.len()
     );
     assert!(model.skipped.is_empty(), "{:?}", model.skipped);
-    assert!(!model.buckets.is_empty() && !model.domains.is_empty());
+    assert!(!model.subjects.buckets.is_empty() && !model.subjects.domains.is_empty());
 }
 
 /// Every example of the S3 bucket and OpenSearch modules, each loaded as
@@ -92,8 +92,8 @@ fn module_examples_evaluate_without_error() {
                 u.reason
             );
         }
-        buckets += model.buckets.len();
-        domains += model.domains.len();
+        buckets += model.subjects.buckets.len();
+        domains += model.subjects.domains.len();
     }
     assert!(examples.len() >= 10, "only {} examples", examples.len());
     assert!(

@@ -129,8 +129,8 @@ fn aws_sample_templates_parse_and_other_files_are_skipped() {
     assert!(named.errors.is_empty(), "{:?}", named.errors);
     assert_eq!(named.skipped.len(), others.len());
     assert!(
-        model.buckets.len() > 40,
+        model.subjects.buckets.len() > 40,
         "only {} buckets",
-        model.buckets.len()
+        model.subjects.buckets.len()
     );
 }

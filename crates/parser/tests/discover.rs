@@ -99,7 +99,7 @@ fn a_file_that_is_not_utf8_is_an_error_and_others_load() {
         "the file is not UTF-8 text (invalid byte on line 2)"
     );
     assert_eq!(paths(&model), ["good.tf"]);
-    assert_eq!(model.buckets.len(), 1);
+    assert_eq!(model.subjects.buckets.len(), 1);
 }
 
 #[test]
@@ -116,6 +116,6 @@ fn sources_without_a_filesystem() {
             bytes: b"on: push".to_vec(),
         },
     ]);
-    assert_eq!(model.buckets.len(), 1);
+    assert_eq!(model.subjects.buckets.len(), 1);
     assert_eq!(model.skipped.len(), 1);
 }

@@ -81,7 +81,11 @@ fn count_and_for_each_expand_into_instances() {
             "aws_s3_bucket_acl.n[1]",
         ]
     );
-    assert_eq!(model.buckets.len(), 4, "satellites link to their instance");
+    assert_eq!(
+        model.subjects.buckets.len(),
+        4,
+        "satellites link to their instance"
+    );
     let logs = bucket(&model, "aws_s3_bucket.b[\"logs\"]");
     assert_eq!(
         logs.name.as_ref().and_then(|n| n.as_str()),
@@ -452,6 +456,7 @@ fn local_modules_are_instantiated_with_their_inputs() {
     assert!(public.versioning.is_some());
     // The account-wide block covers the modules' buckets too.
     assert!(model
+        .subjects
         .buckets
         .iter()
         .all(|b| b.account_public_access_block.is_some()));
@@ -471,7 +476,7 @@ fn modules_outside_the_linted_paths_are_read_once() {
         .map(|f| f.display_path.as_str())
         .collect();
     assert_eq!(paths, ["example/main.tf", "main.tf"]);
-    assert_eq!(model.buckets.len(), 4);
+    assert_eq!(model.subjects.buckets.len(), 4);
 }
 
 #[test]
@@ -573,11 +578,11 @@ fn domain_policies_link_through_module_outputs() {
     let model = dir.load(&["."]);
     no_errors(&model);
     assert_eq!(
-        model.domains.len(),
+        model.subjects.domains.len(),
         1,
         "the policy links to the module's domain"
     );
-    let d = &model.domains[0];
+    let d = &model.subjects.domains[0];
     let doc = d
         .access_policy
         .as_ref()

@@ -50,7 +50,7 @@ fn check(model: &Model) {
             .iter()
             .for_each(|a| check_value(model, &a.value));
     }
-    for b in &model.buckets {
+    for b in &model.subjects.buckets {
         if let Some(policy) = &b.policy {
             if let Some(doc) = policy.document.document() {
                 assert!(doc.span.end as usize <= model.file(doc.span.file).text.len());

@@ -59,11 +59,13 @@ fn check(model: &Model) {
             .for_each(|a| check_value(model, &a.value));
     }
     let policies = model
+        .subjects
         .buckets
         .iter()
         .filter_map(|b| b.policy.as_ref())
         .chain(
             model
+                .subjects
                 .domains
                 .iter()
                 .filter_map(|d| d.access_policy.as_ref()),

@@ -90,7 +90,7 @@ fn a_syntax_error_is_one_error_and_other_files_still_load() {
     assert_eq!(pos(&model, err.span.unwrap()), (2, 9));
     assert_eq!(model.files.len(), 2);
     assert_eq!(model.resources.len(), 1);
-    assert_eq!(model.buckets.len(), 1);
+    assert_eq!(model.subjects.buckets.len(), 1);
 }
 
 #[test]

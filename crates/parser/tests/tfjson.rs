@@ -122,7 +122,7 @@ fn json_and_hcl_give_the_same_views() {
             summary(in_dir(&model, "json/", address))
         );
     }
-    assert_eq!(model.buckets.len(), 4);
+    assert_eq!(model.subjects.buckets.len(), 4);
     let json_bucket = in_dir(&model, "json/", "aws_s3_bucket.b");
     assert_eq!(
         json_bucket
@@ -151,7 +151,7 @@ fn json_and_hcl_give_the_same_views() {
         .unwrap();
     assert_eq!(text(&model, principal.span), "\\\"*\\\"");
 
-    let domains: Vec<_> = model.domains.iter().map(domain_summary).collect();
+    let domains: Vec<_> = model.subjects.domains.iter().map(domain_summary).collect();
     assert_eq!(domains.len(), 2);
     assert_eq!(domains[0], domains[1]);
 }
@@ -167,7 +167,7 @@ fn a_json_satellite_links_to_an_hcl_bucket() {
         ("versioning.tf.json", sat),
     ]);
     assert!(model.errors.is_empty(), "{:?}", model.errors);
-    assert_eq!(model.buckets.len(), 1);
+    assert_eq!(model.subjects.buckets.len(), 1);
     let status = bucket(&model, "aws_s3_bucket.b")
         .versioning
         .as_ref()
@@ -253,6 +253,7 @@ fn json_syntax_is_evaluated_like_hcl() {
     let (_dir, model) = load_files(&[("main.tf.json", main), ("m/main.tf.json", module)]);
     assert!(model.errors.is_empty(), "{:?}", model.errors);
     let names: Vec<_> = model
+        .subjects
         .buckets
         .iter()
         .map(|b| {

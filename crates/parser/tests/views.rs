@@ -133,7 +133,11 @@ fn without_versioning(lines: Vec<String>) -> Vec<String> {
 fn inline_and_split_buckets_give_the_same_view() {
     let (_dir, model) = load_files(&[("v3/main.tf", V3), ("v4/main.tf", V4)]);
     assert!(model.errors.is_empty(), "{:?}", model.errors);
-    assert_eq!(model.buckets.len(), 4, "satellites must not become buckets");
+    assert_eq!(
+        model.subjects.buckets.len(),
+        4,
+        "satellites must not become buckets"
+    );
     let v3 = in_dir(&model, "v3/", "aws_s3_bucket.b");
     let v4 = in_dir(&model, "v4/", "aws_s3_bucket.b");
     assert_eq!(
@@ -279,7 +283,7 @@ resource "aws_s3_bucket_ownership_controls" "named" {
 }
 "#;
     let (_dir, model) = load_files(&[("main.tf", src)]);
-    assert_eq!(model.buckets.len(), 3);
+    assert_eq!(model.subjects.buckets.len(), 3);
     let external = bucket(&model, "aws_s3_bucket_versioning.external");
     assert_eq!(
         external.name.as_ref().unwrap().as_str(),
@@ -495,7 +499,7 @@ resource "aws_opensearch_domain_policy" "lonely" {
 fn domains_and_their_policies() {
     let (_dir, model) = load_files(&[("main.tf", DOMAINS)]);
     assert!(model.errors.is_empty(), "{:?}", model.errors);
-    assert_eq!(model.domains.len(), 3);
+    assert_eq!(model.subjects.domains.len(), 3);
     let es = domain(&model, "aws_elasticsearch_domain.es");
     let lines = domain_summary(es);
     for expected in [

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use phiguard_model::ResourceKind;
 
-use crate::facts::{types_used, Spelling};
 use crate::{Registry, Rule};
+use phiguard_model::kinds::{types_used, Spelling};
 
 impl Rule {
     /// The rule's page in Markdown.
@@ -96,7 +96,7 @@ pub fn types_markdown() -> String {
         for e in e {
             if !enums
                 .iter()
-                .any(|x: &&crate::facts::EnumDef| x.name == e.name)
+                .any(|x: &&phiguard_model::kinds::EnumDef| x.name == e.name)
             {
                 enums.push(e);
             }
@@ -104,7 +104,7 @@ pub fn types_markdown() -> String {
         for i in i {
             if !items
                 .iter()
-                .any(|x: &&crate::facts::ItemDef| x.name == i.name)
+                .any(|x: &&phiguard_model::kinds::ItemDef| x.name == i.name)
             {
                 items.push(i);
             }

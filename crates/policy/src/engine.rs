@@ -8,8 +8,8 @@ use phiguard_model::{
 };
 
 use crate::eval::{Env, Tri};
-use crate::facts::Subject;
 use crate::policy_file::{placeholders, Check, Rule};
+use phiguard_model::kinds::{walk, KindVisitor, Subject};
 
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -81,31 +81,35 @@ pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
     outcome
 }
 
-/// One rule over every subject `scope` includes.
+/// One rule over every subject of its kind that `scope` includes.
 fn check_rule(model: &Model, rule: &Rule, scope: &Scope) -> Outcome {
-    let mut outcome = Outcome::default();
-    match rule.kind {
-        phiguard_model::ResourceKind::S3Bucket => {
-            for bucket in model
-                .buckets
-                .iter()
-                .filter(|b| scope.includes(b.tags.as_ref()))
-            {
-                run(model, rule, bucket, &mut outcome);
-            }
-        }
-        phiguard_model::ResourceKind::SearchDomain => {
-            for domain in model
-                .domains
-                .iter()
-                .filter(|d| scope.includes(d.tags.as_ref()))
-            {
-                run(model, rule, domain, &mut outcome);
-            }
-        }
-        phiguard_model::ResourceKind::Other => {}
+    struct Run<'a> {
+        model: &'a Model,
+        rule: &'a Rule,
+        scope: &'a Scope,
+        outcome: Outcome,
     }
-    outcome
+    impl KindVisitor for Run<'_> {
+        fn visit<K: Subject>(&mut self) {
+            if K::KIND != self.rule.kind {
+                return;
+            }
+            for subject in K::all(&self.model.subjects)
+                .iter()
+                .filter(|s| self.scope.includes(s.tags()))
+            {
+                run(self.model, self.rule, subject, &mut self.outcome);
+            }
+        }
+    }
+    let mut visit = Run {
+        model,
+        rule,
+        scope,
+        outcome: Outcome::default(),
+    };
+    walk(&mut visit);
+    visit.outcome
 }
 
 /// Sets up rayon's global pool once, as the parser does (`RAYON_NUM_THREADS`

@@ -4,7 +4,7 @@
 use phiguard_model::{Model, ResourceId, Span, Value, ValueKind};
 
 use crate::expr::{Expr, Literal, Operand, OperandKind, Presence};
-use crate::facts::{truthy, Fact, Subject};
+use phiguard_model::kinds::{truthy, Fact, Subject};
 
 /// An unknown value a condition ran into: why, where, and in which resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -487,7 +487,7 @@ mod tests {
     fn checked(condition: &str) -> Expr {
         let mut expr = parse(condition).unwrap();
         expr.check(&|path| {
-            crate::facts::fact_type(phiguard_model::ResourceKind::S3Bucket, path)
+            phiguard_model::kinds::fact_type(phiguard_model::ResourceKind::S3Bucket, path)
                 .ok_or_else(|| format!("unknown fact `{path}`"))
         })
         .unwrap();

@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use crate::facts::{EnumDef, FactType};
+use phiguard_model::kinds::{EnumDef, FactType};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {

@@ -6,14 +6,15 @@ mod docs;
 mod engine;
 mod eval;
 mod expr;
-mod facts;
 mod meta;
 mod policy_file;
 mod suppress;
 
 pub use docs::{rules_index, types_markdown};
 pub use engine::{check, check_scoped, Outcome, Scope};
-pub use facts::{fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling};
+pub use phiguard_model::kinds::{
+    fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling,
+};
 pub use policy_file::{load_rule, Check, Fix, PolicyError, Remediation, Rule};
 pub use suppress::{
     apply as apply_suppressions, invalid_suppression_meta, today, SuppressionContext,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::expr::{self, Expr};
-use crate::facts::{fact_type, FactType};
+use phiguard_model::kinds::{fact_type, FactType};
 
 /// A rule loaded from a policy file.
 #[derive(Debug, Clone)]

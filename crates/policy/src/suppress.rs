@@ -245,14 +245,31 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
     }
 }
 
+/// The kind of the subject whose resource is `id`, through the registry.
 fn kind_of(model: &Model, id: phiguard_model::ResourceId) -> ResourceKind {
-    if model.buckets.iter().any(|b| b.resource == id) {
-        ResourceKind::S3Bucket
-    } else if model.domains.iter().any(|d| d.resource == id) {
-        ResourceKind::SearchDomain
-    } else {
-        ResourceKind::Other
+    struct Find<'a> {
+        model: &'a Model,
+        id: phiguard_model::ResourceId,
+        kind: ResourceKind,
     }
+    impl phiguard_model::kinds::KindVisitor for Find<'_> {
+        fn visit<K: phiguard_model::Subject>(&mut self) {
+            if self.kind == ResourceKind::Other
+                && K::all(&self.model.subjects)
+                    .iter()
+                    .any(|s| s.resource() == self.id)
+            {
+                self.kind = K::KIND;
+            }
+        }
+    }
+    let mut find = Find {
+        model,
+        id,
+        kind: ResourceKind::Other,
+    };
+    phiguard_model::kinds::walk(&mut find);
+    find.kind
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`, from the system clock.

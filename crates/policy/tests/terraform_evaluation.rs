@@ -94,6 +94,7 @@ impl Lint {
 
     fn bucket(&self, address: &str) -> &S3Bucket {
         self.model
+            .subjects
             .buckets
             .iter()
             .find(|b| self.model.resource(b.resource).address == address)
@@ -115,7 +116,11 @@ fn split_bucket_that_passes_has_every_satellite_linked() {
     let l = lint("split-bucket-pass");
     assert_eq!(l.findings(), Vec::<String>::new());
     assert_eq!(l.undecided(), Vec::<String>::new());
-    assert_eq!(l.model.buckets.len(), 2, "satellites are not buckets");
+    assert_eq!(
+        l.model.subjects.buckets.len(),
+        2,
+        "satellites are not buckets"
+    );
 
     let b = l.bucket("aws_s3_bucket.records");
     let encryption = b.encryption.as_ref().unwrap();
@@ -217,7 +222,10 @@ fn for_each_instances_link_to_their_own_bucket() {
         .unwrap();
     // The optional attribute's default, read through the variable.
     assert_eq!(status.as_str(), Some("Enabled"));
-    assert_eq!(l.text(status.span), "var.buckets[each.key].versioning");
+    assert_eq!(
+        l.text(status.span),
+        "var.buckets[each.key].versioning"
+    );
     assert_eq!(
         l.holder(records.acl.as_ref().unwrap().origin),
         "aws_s3_bucket_acl.this[\"records\"]"
@@ -255,7 +263,7 @@ fn count_instances_link_by_index() {
         .resources
         .iter()
         .all(|r| !r.address.contains("disabled")));
-    assert_eq!(l.model.buckets.len(), 2);
+    assert_eq!(l.model.subjects.buckets.len(), 2);
 }
 
 #[test]
@@ -286,11 +294,11 @@ fn policies_in_every_form_are_read_with_their_spans() {
             assert_eq!(l.text(finding.span), text, "{case}");
         }
         // One bucket, its policy linked from the satellite.
-        assert_eq!(l.model.buckets.len(), 1, "{case}");
+        assert_eq!(l.model.subjects.buckets.len(), 1, "{case}");
     }
     // The document's other statements are there too, with their parts.
     let l = lint("policy-document");
-    let doc = l.model.buckets[0].policy.clone().unwrap().document;
+    let doc = l.model.subjects.buckets[0].policy.clone().unwrap().document;
     let doc = doc.document().unwrap();
     assert_eq!(doc.statements.len(), 2);
     let deny = &doc.statements[0];
@@ -413,11 +421,11 @@ fn a_search_domain_in_a_counted_module() {
         ]
     );
     assert_eq!(
-        l.model.domains.len(),
+        l.model.subjects.domains.len(),
         1,
         "the policy links to the module's domain"
     );
-    let domain = &l.model.domains[0];
+    let domain = &l.model.subjects.domains[0];
     let policy = domain.access_policy.as_ref().unwrap();
     assert_eq!(
         l.holder(policy.origin),

@@ -141,8 +141,8 @@ pub(crate) fn finish(model: &mut Model, evaluated: Evaluated) {
     }
     let buckets = s3::build(model, &loaded, &evaluated.trace);
     let domains = search_domain::build(model, &loaded, &evaluated.trace);
-    model.buckets.extend(buckets);
-    model.domains.extend(domains);
+    model.subjects.buckets.extend(buckets);
+    model.subjects.domains.extend(domains);
 }
 
 /// A template's syntax error as a lint error.

@@ -110,8 +110,8 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let (placed, links) = built.finish(model);
     let buckets = s3::build(model, &placed, &links);
     let domains = search_domain::build(model, &placed, &links);
-    model.buckets.extend(buckets);
-    model.domains.extend(domains);
+    model.subjects.buckets.extend(buckets);
+    model.subjects.domains.extend(domains);
     // Freed here, not on another thread: the memory is then reused by
     // what comes next (templates' resources, findings, the report) rather
     // than added to the peak.

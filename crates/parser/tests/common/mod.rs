@@ -72,6 +72,7 @@ pub fn pos(model: &Model, span: Span) -> (u32, u32) {
 
 pub fn bucket<'a>(model: &'a Model, address: &str) -> &'a S3Bucket {
     model
+        .subjects
         .buckets
         .iter()
         .find(|b| model.resource(b.resource).address == address)
@@ -81,6 +82,7 @@ pub fn bucket<'a>(model: &'a Model, address: &str) -> &'a S3Bucket {
 /// The bucket at `address` in a file under `dir`.
 pub fn in_dir<'a>(model: &'a Model, dir: &str, address: &str) -> &'a S3Bucket {
     model
+        .subjects
         .buckets
         .iter()
         .find(|b| {
@@ -92,6 +94,7 @@ pub fn in_dir<'a>(model: &'a Model, dir: &str, address: &str) -> &'a S3Bucket {
 
 pub fn domain<'a>(model: &'a Model, address: &str) -> &'a SearchDomain {
     model
+        .subjects
         .domains
         .iter()
         .find(|d| model.resource(d.resource).address == address)

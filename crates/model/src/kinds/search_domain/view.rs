@@ -1,6 +1,7 @@
 //! Elasticsearch and OpenSearch domains as rules see them.
 
-use crate::{Origin, ResourceId, ResourcePolicy, Value, View};
+use crate::kinds::View;
+use crate::{Origin, ResourceId, ResourcePolicy, Value};
 
 #[derive(Debug, Clone)]
 pub struct SearchDomain {
@@ -26,7 +27,7 @@ pub struct SearchDomain {
     /// Set when the view stands for domain policies whose domain is not in
     /// the configuration: the domain expression they write.
     pub orphan: Option<Value>,
-    /// Sources of parts beyond the first (see [`crate::parts`]).
+    /// Sources of parts beyond the first (see [`crate::kinds::variants`]).
     pub further_sources: Vec<DomainPart>,
 }
 

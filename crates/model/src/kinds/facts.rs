@@ -2,14 +2,8 @@
 //! that needs more than reading one setting (is this statement public? is
 //! versioning on, whatever the syntax?) is computed here, in Rust, once.
 
-mod iam;
-mod s3;
-mod search_domain;
-
-use phiguard_model::{
-    DomainPartKind, Model, Origin, ResourceId, ResourceKind, S3Bucket, S3PartKind, SearchDomain,
-    Span, Spanned, Value, ValueKind,
-};
+use crate::kinds::{iam, walk, KindVisitor, ResourceKind, Subjects};
+use crate::{Model, Origin, ResourceId, Span, Spanned, Value, ValueKind};
 
 /// A fact's value (absent when `None`, possibly unknown) and the resource
 /// that holds it, so findings about a satellite name the satellite.
@@ -194,12 +188,19 @@ impl<T> Clone for FactDef<T> {
 impl<T> Copy for FactDef<T> {}
 
 /// What a policy is evaluated over: a bucket or a domain.
-pub trait Subject: Sized + 'static {
+///
+/// Each kind implements it in its own folder (`kinds/s3/mod.rs`, ...).
+pub trait Subject: Sized + Clone + Send + Sync + 'static {
     const KIND: ResourceKind;
+    /// The subjects of this kind among a run's.
+    fn all(subjects: &Subjects) -> &Vec<Self>;
+    fn all_mut(subjects: &mut Subjects) -> &mut Vec<Self>;
     /// The parts a satellite can set; each has a presence fact of its name.
     const PARTS: &'static [&'static str];
     fn resource(&self) -> ResourceId;
     fn name(&self) -> Option<&Value>;
+    /// The resource's tags, for `phi_scope: tagged`.
+    fn tags(&self) -> Option<&Value>;
     fn facts() -> &'static [FactDef<Self>];
     /// The unknown target of the satellite this view was made from, if any.
     fn unlinked(&self) -> Option<&Value>;
@@ -217,101 +218,20 @@ pub trait Subject: Sized + 'static {
     fn has_further_sources(&self) -> bool;
 }
 
-impl Subject for S3Bucket {
-    const KIND: ResourceKind = ResourceKind::S3Bucket;
-    fn orphan(&self) -> Option<&Value> {
-        self.orphan.as_ref()
-    }
-    fn carries(&self, part: &str) -> bool {
-        S3PartKind::ALL
-            .iter()
-            .any(|k| k.name() == part && self.has(*k))
-    }
-    fn variants(&self) -> Vec<Self> {
-        phiguard_model::variants(self)
-    }
-    fn has_further_sources(&self) -> bool {
-        !self.further_sources.is_empty()
-    }
-    const PARTS: &'static [&'static str] = &[
-        "acl",
-        "public_access_block",
-        "ownership",
-        "encryption",
-        "versioning",
-        "logging",
-        "replication",
-        "website",
-        "cors",
-        "policy",
-    ];
-    fn unlinked(&self) -> Option<&Value> {
-        self.unlinked.as_ref()
-    }
-    fn maybe_set_elsewhere(&self) -> &[(String, Value)] {
-        &self.maybe_set_elsewhere
-    }
-    fn resource(&self) -> ResourceId {
-        self.resource
-    }
-    fn name(&self) -> Option<&Value> {
-        self.name.as_ref()
-    }
-    fn facts() -> &'static [FactDef<Self>] {
-        &s3::FACTS
-    }
-}
-
-impl Subject for SearchDomain {
-    const KIND: ResourceKind = ResourceKind::SearchDomain;
-    fn orphan(&self) -> Option<&Value> {
-        self.orphan.as_ref()
-    }
-    fn carries(&self, part: &str) -> bool {
-        part == DomainPartKind::AccessPolicy.name() && self.access_policy.is_some()
-    }
-    fn variants(&self) -> Vec<Self> {
-        phiguard_model::variants(self)
-    }
-    fn has_further_sources(&self) -> bool {
-        !self.further_sources.is_empty()
-    }
-    const PARTS: &'static [&'static str] = &[
-        "vpc_options",
-        "encryption_at_rest",
-        "node_to_node_encryption",
-        "endpoint_options",
-        "advanced_security",
-        "cluster_config",
-        "access_policy",
-    ];
-    fn unlinked(&self) -> Option<&Value> {
-        self.unlinked.as_ref()
-    }
-    fn maybe_set_elsewhere(&self) -> &[(String, Value)] {
-        &self.maybe_set_elsewhere
-    }
-    fn resource(&self) -> ResourceId {
-        self.resource
-    }
-    fn name(&self) -> Option<&Value> {
-        self.name.as_ref()
-    }
-    fn facts() -> &'static [FactDef<Self>] {
-        &search_domain::FACTS
-    }
-}
-
 /// The name, type and doc of every fact of a kind.
 pub fn fact_types(kind: ResourceKind) -> Vec<(&'static str, FactType, &'static str)> {
-    match kind {
-        ResourceKind::S3Bucket => s3::FACTS.iter().map(|f| (f.name, f.ty, f.doc)).collect(),
-        ResourceKind::SearchDomain => search_domain::FACTS
-            .iter()
-            .map(|f| (f.name, f.ty, f.doc))
-            .collect(),
-        ResourceKind::Other => Vec::new(),
+    struct Collect(ResourceKind, Vec<(&'static str, FactType, &'static str)>);
+    impl KindVisitor for Collect {
+        fn visit<K: Subject>(&mut self) {
+            if K::KIND == self.0 {
+                self.1
+                    .extend(K::facts().iter().map(|f| (f.name, f.ty, f.doc)));
+            }
+        }
     }
+    let mut collect = Collect(kind, Vec::new());
+    walk(&mut collect);
+    collect.1
 }
 
 /// The names and docs of every fact of a kind, for the fact list of
@@ -357,7 +277,7 @@ pub fn types_used(kind: ResourceKind) -> (Vec<&'static EnumDef>, Vec<&'static It
 }
 
 /// A map value for one item of a list fact.
-fn item(span: Span, entries: Vec<(&str, Option<&Value>)>) -> Value {
+pub(crate) fn item(span: Span, entries: Vec<(&str, Option<&Value>)>) -> Value {
     let entries = entries
         .into_iter()
         .filter_map(|(key, value)| Some((Spanned::new(key.to_string(), span), value?.clone())))
@@ -366,7 +286,7 @@ fn item(span: Span, entries: Vec<(&str, Option<&Value>)>) -> Value {
 }
 
 /// Reads a boolean-like setting: `true`, `"true"`, `"Enabled"`.
-pub(crate) fn truthy(value: &Value) -> Option<bool> {
+pub fn truthy(value: &Value) -> Option<bool> {
     match &value.kind {
         ValueKind::Bool(b) => Some(*b),
         ValueKind::String(s) => match s.to_ascii_lowercase().as_str() {
@@ -379,7 +299,7 @@ pub(crate) fn truthy(value: &Value) -> Option<bool> {
 }
 
 /// A computed boolean located at `span` (kept unknown when the input is).
-fn bool_from(value: &Value, span: Span) -> Value {
+pub(crate) fn bool_from(value: &Value, span: Span) -> Value {
     match (&value.kind, truthy(value)) {
         (ValueKind::Unknown(_), _) => value.clone(),
         (_, Some(b)) => Value::bool(b, span),
@@ -388,14 +308,14 @@ fn bool_from(value: &Value, span: Span) -> Value {
 }
 
 /// `Allow` or `Deny`.
-const EFFECT: EnumDef = EnumDef {
+pub(crate) const EFFECT: EnumDef = EnumDef {
     name: "effect",
     values: &["Allow", "Deny"],
     aliases: &[],
 };
 
 /// A statement of a bucket policy or a domain's access policy.
-const STATEMENT: ItemDef = ItemDef {
+pub(crate) const STATEMENT: ItemDef = ItemDef {
     name: "statement",
     keys: &[
         ("sid", FactType::String),
@@ -410,7 +330,7 @@ const STATEMENT: ItemDef = ItemDef {
 };
 
 /// The type of `policy.statements` and `access_policy.statements`.
-const STATEMENTS: FactType = FactType::List(&FactType::Item(&STATEMENT));
+pub(crate) const STATEMENTS: FactType = FactType::List(&FactType::Item(&STATEMENT));
 
 /// The statement item's keys are those `iam` fills.
 const _: () = assert!(same_keys(iam::STATEMENT_KEYS, STATEMENT.keys));

@@ -2,7 +2,7 @@
 //! definition for S3 Block Public Access, which are overly broad, and whether
 //! a policy denies requests that do not use TLS.
 
-use phiguard_model::{Condition, Model, PolicySource, Span, Spanned, Statement, Value, ValueKind};
+use crate::{Condition, Model, PolicySource, Span, Spanned, Statement, Value, ValueKind};
 
 /// Three-valued answer that remembers which unknown value made it unknown.
 #[derive(Debug, Clone)]
@@ -295,7 +295,7 @@ fn denies_insecure_transport(m: &Model, statement: &Statement) -> Answer {
 
 /// One item a statement: `sid`, `effect`, `principal`, `action`, `public`,
 /// `broad`, `broad_at` (the value that makes it broad) and `broad_reason`.
-pub(super) const STATEMENT_KEYS: &[&str] = &[
+pub(crate) const STATEMENT_KEYS: &[&str] = &[
     "sid",
     "effect",
     "principal",
@@ -307,7 +307,7 @@ pub(super) const STATEMENT_KEYS: &[&str] = &[
 ];
 
 /// The statements of a policy as items; unknown when the policy is.
-pub(super) fn statement_items(m: &Model, source: &PolicySource, span: Span) -> Option<Value> {
+pub(crate) fn statement_items(m: &Model, source: &PolicySource, span: Span) -> Option<Value> {
     let document = match source {
         PolicySource::Document(d) => d,
         PolicySource::Unknown(v) => return Some(v.clone()),
@@ -348,7 +348,7 @@ pub(super) fn statement_items(m: &Model, source: &PolicySource, span: Span) -> O
 }
 
 /// Whether any statement denies non-TLS requests; false without a policy.
-pub(super) fn insecure_transport_denied(
+pub(crate) fn insecure_transport_denied(
     m: &Model,
     source: Option<&PolicySource>,
     span: Span,
@@ -368,7 +368,7 @@ pub(super) fn insecure_transport_denied(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use phiguard_model::{FileId, PolicyDocument};
+    use crate::{FileId, PolicyDocument};
 
     fn s(text: &str) -> Value {
         Value::string(text, Span::default())

@@ -2,16 +2,8 @@
 //! in Terraform satellite resources (`aws_s3_bucket_acl`, ...) or in a
 //! CloudFormation `AWS::S3::BucketPolicy`.
 
-use crate::{ResourceId, ResourcePolicy, Span, Value, View};
-
-/// Where a part of a resource is written: the resource that holds it (the
-/// bucket itself or a satellite) and the block, map or resource header that
-/// findings about it point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Origin {
-    pub resource: ResourceId,
-    pub span: Span,
-}
+use crate::kinds::View;
+use crate::{Origin, ResourceId, ResourcePolicy, Span, Value};
 
 #[derive(Debug, Clone)]
 pub struct S3Bucket {
@@ -46,7 +38,7 @@ pub struct S3Bucket {
     /// (`var.bucket_id`, `"phi-exports"`). Such a view is judged only on the
     /// parts its satellites carry.
     pub orphan: Option<Value>,
-    /// Sources of parts beyond the first (see [`crate::parts`]).
+    /// Sources of parts beyond the first (see [`crate::kinds::variants`]).
     pub further_sources: Vec<S3Part>,
 }
 

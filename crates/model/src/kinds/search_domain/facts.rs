@@ -1,8 +1,11 @@
 use std::sync::LazyLock;
 
-use phiguard_model::{SearchDomain, Value, ValueKind};
+use crate::{SearchDomain, Value, ValueKind};
 
-use super::{bool_from, iam, item, truthy, EnumDef, Fact, FactDef, FactType, ItemDef, STATEMENTS};
+use crate::kinds::facts::{
+    bool_from, item, truthy, EnumDef, Fact, FactDef, FactType, ItemDef, STATEMENTS,
+};
+use crate::kinds::iam;
 
 /// A TLS security policy of a domain endpoint. Both languages spell them
 /// alike; a policy AWS adds later reads as a value outside the enum.
@@ -41,7 +44,7 @@ const LOG_OPTION: ItemDef = ItemDef {
 /// Whether any log publishing option of `wanted` type (any type when `None`)
 /// is on: an option counts unless `enabled` is explicitly false. When none
 /// is, the answer is located at the first option turned off, or at `span`.
-fn publishes_logs(d: &SearchDomain, span: phiguard_model::Span, wanted: Option<&str>) -> Value {
+fn publishes_logs(d: &SearchDomain, span: crate::Span, wanted: Option<&str>) -> Value {
     let mut unknown = None;
     let mut off = None;
     for option in &d.log_publishing {
@@ -74,7 +77,7 @@ fn publishes_logs(d: &SearchDomain, span: phiguard_model::Span, wanted: Option<&
 
 /// An `enabled` flag of an optional part: off when the part or the flag is
 /// absent, unknown when the flag is.
-fn part_on(part: Option<(&phiguard_model::Origin, Option<&Value>)>) -> Fact {
+fn part_on(part: Option<(&crate::Origin, Option<&Value>)>) -> Fact {
     let Some((origin, enabled)) = part else {
         return Fact::absent();
     };
@@ -203,7 +206,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
             let value = match &e.enforce_https {
                 Some(v) => bool_from(v, v.span),
                 None => {
-                    let default = m.resource(e.origin.resource).dialect == phiguard_model::Dialect::Terraform;
+                    let default = m.resource(e.origin.resource).dialect == crate::Dialect::Terraform;
                     Value::bool(default, e.origin.span)
                 }
             };
@@ -299,7 +302,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     },
 ];
 
-pub(super) static FACTS: LazyLock<Vec<FactDef<SearchDomain>>> = LazyLock::new(|| {
+pub(crate) static FACTS: LazyLock<Vec<FactDef<SearchDomain>>> = LazyLock::new(|| {
     BASE.iter()
         .copied()
         .chain(VPC)

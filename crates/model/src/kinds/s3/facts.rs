@@ -1,11 +1,11 @@
 use std::sync::LazyLock;
 
-use phiguard_model::{Dialect, Model, PublicAccessBlock, ResourceId, S3Bucket, Value, ValueKind};
+use crate::{Dialect, Model, PublicAccessBlock, ResourceId, S3Bucket, Value, ValueKind};
 
-use super::{
-    bool_from, iam, item, truthy, Alias, EnumDef, Fact, FactDef, FactType, ItemDef, Spelling,
-    STATEMENTS,
+use crate::kinds::facts::{
+    bool_from, item, truthy, Alias, EnumDef, Fact, FactDef, FactType, ItemDef, Spelling, STATEMENTS,
 };
+use crate::kinds::iam;
 
 const GROUP_URI_PREFIX: &str = "acs.amazonaws.com/groups/";
 
@@ -619,7 +619,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     },
 ];
 
-pub(super) static FACTS: LazyLock<Vec<FactDef<S3Bucket>>> = LazyLock::new(|| {
+pub(crate) static FACTS: LazyLock<Vec<FactDef<S3Bucket>>> = LazyLock::new(|| {
     BASE.iter()
         .copied()
         .chain(BUCKET_PAB)

@@ -1,0 +1,85 @@
+//! Resource kinds. A kind is one folder (`s3/`, `search_domain/`) that owns
+//! its typed view, its satellites and the field maps that fill the view
+//! from each dialect, and the facts policies read. This file is the
+//! registry: the kinds, the subjects of a run by kind, and [`walk`], which
+//! the parser, the policy engine, the docs and the tests go through, so
+//! that adding a kind is its folder, its lines here, its policies and its
+//! fixtures (docs/architecture.md, "Adding a resource kind").
+
+mod facts;
+mod iam;
+mod parts;
+pub mod s3;
+pub mod search_domain;
+
+use std::str::FromStr;
+
+pub use facts::{
+    fact_names, fact_type, fact_types, truthy, types_used, Alias, EnumDef, Fact, FactDef, FactType,
+    ItemDef, Spelling, Subject,
+};
+pub use parts::{variants, View, MAX_VARIANTS};
+
+use s3::S3Bucket;
+use search_domain::SearchDomain;
+
+/// The kinds of resource findings are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceKind {
+    S3Bucket,
+    SearchDomain,
+    /// Any other resource, for findings that are not about a bucket or a
+    /// domain (an invalid suppression comment). No rule checks this kind.
+    Other,
+}
+
+/// Each checked kind's name, as policies (`kind = "s3_bucket"`) and
+/// reports write it.
+const NAMES: [(ResourceKind, &str); 2] = [
+    (ResourceKind::S3Bucket, "s3_bucket"),
+    (ResourceKind::SearchDomain, "search_domain"),
+];
+
+/// The subjects of one run, by kind.
+#[derive(Debug, Default)]
+pub struct Subjects {
+    pub buckets: Vec<S3Bucket>,
+    pub domains: Vec<SearchDomain>,
+}
+
+/// Something done once per kind: [`walk`] calls `visit` with each.
+pub trait KindVisitor {
+    fn visit<K: Subject>(&mut self);
+}
+
+/// Every kind, in a fixed order.
+pub fn walk(visitor: &mut impl KindVisitor) {
+    visitor.visit::<S3Bucket>();
+    visitor.visit::<SearchDomain>();
+}
+
+impl ResourceKind {
+    pub fn as_str(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map_or("other", |(_, name)| name)
+    }
+}
+
+impl FromStr for ResourceKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match NAMES.iter().find(|(_, name)| *name == s) {
+            Some((kind, _)) => Ok(*kind),
+            None => {
+                let names: Vec<&str> = NAMES.iter().map(|(_, n)| *n).collect();
+                Err(format!(
+                    "unknown resource kind `{s}` (expected {})",
+                    names.join(" or ")
+                ))
+            }
+        }
+    }
+}
