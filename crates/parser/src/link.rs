@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use phiguard_model::{ResourceId, S3Bucket, S3Part, Value};
+use phiguard_model::{ResourceId, Subject, Value};
 
 /// What a satellite's subject argument names, as its front end resolved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,37 +135,23 @@ impl<V> Configuration<V> {
     }
 }
 
-impl Configuration<S3Bucket> {
-    /// Records on each bucket the buckets of this configuration that deliver
-    /// their server access logs to it (any source of their logging part);
-    /// `targets` says what a logging target, read in its holder, names.
-    pub fn link_log_targets(&mut self, targets: impl Fn(ResourceId, &Value) -> Vec<Target>) {
+impl<V: Subject> Configuration<V> {
+    /// Records on each subject the subjects of this configuration that send
+    /// something to it (a bucket's server access logs, from any source of
+    /// its logging part); `targets` says what a value, read in its holder,
+    /// names.
+    pub fn link_subjects(&mut self, targets: impl Fn(ResourceId, &Value) -> Vec<Target>) {
         let mut edges = Vec::new();
-        for (i, bucket) in self.views.iter().enumerate() {
-            let loggings = bucket
-                .logging
-                .iter()
-                .chain(bucket.further_sources.iter().filter_map(|p| match p {
-                    S3Part::Logging(l) => Some(l),
-                    _ => None,
-                }));
-            for logging in loggings {
-                let Some(target) = &logging.target_bucket else {
-                    continue;
-                };
-                let found = targets(logging.origin.resource, target)
-                    .iter()
-                    .find_map(|t| self.resolve(t));
+        for (i, view) in self.views.iter().enumerate() {
+            for (holder, value) in view.sends_to() {
+                let found = targets(holder, value).iter().find_map(|t| self.resolve(t));
                 if let Some(j) = found.filter(|&j| j != i) {
-                    edges.push((j, bucket.resource));
+                    edges.push((j, view.resource()));
                 }
             }
         }
         for (j, source) in edges {
-            let sources = &mut self.views[j].log_sources;
-            if !sources.contains(&source) {
-                sources.push(source);
-            }
+            self.views[j].receives_from(source);
         }
     }
 }

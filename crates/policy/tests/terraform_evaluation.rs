@@ -222,10 +222,7 @@ fn for_each_instances_link_to_their_own_bucket() {
         .unwrap();
     // The optional attribute's default, read through the variable.
     assert_eq!(status.as_str(), Some("Enabled"));
-    assert_eq!(
-        l.text(status.span),
-        "var.buckets[each.key].versioning"
-    );
+    assert_eq!(l.text(status.span), "var.buckets[each.key].versioning");
     assert_eq!(
         l.holder(records.acl.as_ref().unwrap().origin),
         "aws_s3_bucket_acl.this[\"records\"]"

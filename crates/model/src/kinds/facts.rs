@@ -2,8 +2,10 @@
 //! that needs more than reading one setting (is this statement public? is
 //! versioning on, whatever the syntax?) is computed here, in Rust, once.
 
+use crate::kinds::cloudformation::CloudFormationMap;
+use crate::kinds::terraform::TerraformMap;
 use crate::kinds::{iam, walk, KindVisitor, ResourceKind, Subjects};
-use crate::{Model, Origin, ResourceId, Span, Spanned, Value, ValueKind};
+use crate::{Model, Origin, Resource, ResourceId, Span, Spanned, Value, ValueKind};
 
 /// A fact's value (absent when `None`, possibly unknown) and the resource
 /// that holds it, so findings about a satellite name the satellite.
@@ -192,6 +194,10 @@ impl<T> Copy for FactDef<T> {}
 /// Each kind implements it in its own folder (`kinds/s3/mod.rs`, ...).
 pub trait Subject: Sized + Clone + Send + Sync + 'static {
     const KIND: ResourceKind;
+    /// How the kind is written in each dialect: subject and satellite
+    /// types, and how each fills the view.
+    const TERRAFORM: TerraformMap<Self>;
+    const CLOUDFORMATION: CloudFormationMap<Self>;
     /// The subjects of this kind among a run's.
     fn all(subjects: &Subjects) -> &Vec<Self>;
     fn all_mut(subjects: &mut Subjects) -> &mut Vec<Self>;
@@ -209,6 +215,18 @@ pub trait Subject: Sized + Clone + Send + Sync + 'static {
     fn maybe_set_elsewhere(&self) -> &[(String, Value)];
     /// The subject expression of the satellites an orphan view stands for.
     fn orphan(&self) -> Option<&Value>;
+    /// The view for satellites whose subject is not in the configuration:
+    /// `satellite` is the first of them, `written` the subject they name.
+    fn orphan_view(satellite: &Resource, written: Value) -> Self;
+    /// The names satellites may link to this subject by.
+    fn link_names(&self) -> Vec<String>;
+    /// The subjects this one sends something to (a bucket's access logs),
+    /// each as its holder resource and the value naming it.
+    fn sends_to(&self) -> Vec<(ResourceId, &Value)> {
+        Vec::new()
+    }
+    /// Records that `source` sends something to this subject.
+    fn receives_from(&mut self, _source: ResourceId) {}
     /// Whether the view holds the part named `part` (`acl`, `policy`).
     fn carries(&self, part: &str) -> bool;
     /// The view once per combination of its parts' sources (rules.md,

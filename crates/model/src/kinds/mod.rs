@@ -6,11 +6,13 @@
 //! that adding a kind is its folder, its lines here, its policies and its
 //! fixtures (docs/architecture.md, "Adding a resource kind").
 
+pub mod cloudformation;
 mod facts;
 mod iam;
 mod parts;
 pub mod s3;
 pub mod search_domain;
+pub mod terraform;
 
 use std::str::FromStr;
 
@@ -20,8 +22,16 @@ pub use facts::{
 };
 pub use parts::{variants, View, MAX_VARIANTS};
 
+use crate::{PolicySource, Value};
 use s3::S3Bucket;
 use search_domain::SearchDomain;
+
+/// Reads a policy document as its front end wrote it (a map, a JSON
+/// string, a heredoc, `Fn::Sub`), with spans in the file: the front ends
+/// know their syntax, the kinds only where policies are.
+pub trait PolicyReader {
+    fn policy(&self, value: &Value) -> PolicySource;
+}
 
 /// The kinds of resource findings are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,6 +55,19 @@ const NAMES: [(ResourceKind, &str); 2] = [
 pub struct Subjects {
     pub buckets: Vec<S3Bucket>,
     pub domains: Vec<SearchDomain>,
+}
+
+impl Subjects {
+    /// Moves every subject of `other` to the end of this run's.
+    pub fn append(&mut self, mut other: Subjects) {
+        struct Append<'a>(&'a mut Subjects, &'a mut Subjects);
+        impl KindVisitor for Append<'_> {
+            fn visit<K: Subject>(&mut self) {
+                K::all_mut(self.0).append(K::all_mut(self.1));
+            }
+        }
+        walk(&mut Append(self, &mut other));
+    }
 }
 
 /// Something done once per kind: [`walk`] calls `visit` with each.

@@ -11,10 +11,9 @@ mod eval;
 mod functions;
 mod params;
 mod resources;
-mod s3;
 mod scalar;
-mod search_domain;
 mod sub;
+mod subjects;
 mod template;
 mod trace;
 mod view;
@@ -139,10 +138,7 @@ pub(crate) fn finish(model: &mut Model, evaluated: Evaluated) {
             .collect();
         loaded.push(Template { resources });
     }
-    let buckets = s3::build(model, &loaded, &evaluated.trace);
-    let domains = search_domain::build(model, &loaded, &evaluated.trace);
-    model.subjects.buckets.extend(buckets);
-    model.subjects.domains.extend(domains);
+    subjects::build(model, &loaded, &evaluated.trace);
 }
 
 /// A template's syntax error as a lint error.

@@ -20,9 +20,7 @@ mod ir;
 mod link;
 mod lower;
 mod modules;
-mod node;
-mod s3;
-mod search_domain;
+mod subjects;
 mod tfjson;
 mod types;
 mod value;
@@ -108,10 +106,7 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     let files = model.files.len();
     let built = outcomes.join(model, &configs, files);
     let (placed, links) = built.finish(model);
-    let buckets = s3::build(model, &placed, &links);
-    let domains = search_domain::build(model, &placed, &links);
-    model.subjects.buckets.extend(buckets);
-    model.subjects.domains.extend(domains);
+    subjects::build(model, &placed, &links);
     // Freed here, not on another thread: the memory is then reused by
     // what comes next (templates' resources, findings, the report) rather
     // than added to the peak.

@@ -2,16 +2,50 @@
 //! maps that fill the view from each dialect (`terraform.rs`,
 //! `cloudformation.rs`), and the facts policies read (`facts.rs`).
 
+mod cloudformation;
 mod facts;
+mod terraform;
 mod view;
 
 pub use view::*;
 
+use crate::kinds::cloudformation::CloudFormationMap;
+use crate::kinds::terraform::TerraformMap;
 use crate::kinds::{FactDef, ResourceKind, Subject, Subjects};
-use crate::{ResourceId, Value};
+use crate::{Resource, ResourceId, Value};
 
 impl Subject for S3Bucket {
     const KIND: ResourceKind = ResourceKind::S3Bucket;
+    const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
+    const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
+    fn orphan_view(satellite: &Resource, written: Value) -> Self {
+        let mut bucket = S3Bucket::new(satellite.id);
+        bucket.name = Some(written.clone());
+        bucket.orphan = Some(written);
+        bucket
+    }
+    fn link_names(&self) -> Vec<String> {
+        let name = self.name.as_ref().and_then(terraform::bucket_name);
+        name.map(str::to_string).into_iter().collect()
+    }
+    /// Server access logging: each source of the logging part names the
+    /// bucket that receives the logs.
+    fn sends_to(&self) -> Vec<(ResourceId, &Value)> {
+        let further = self.further_sources.iter().filter_map(|p| match p {
+            S3Part::Logging(l) => Some(l),
+            _ => None,
+        });
+        self.logging
+            .iter()
+            .chain(further)
+            .filter_map(|l| Some((l.origin.resource, l.target_bucket.as_ref()?)))
+            .collect()
+    }
+    fn receives_from(&mut self, source: ResourceId) {
+        if !self.log_sources.contains(&source) {
+            self.log_sources.push(source);
+        }
+    }
     fn all(subjects: &Subjects) -> &Vec<Self> {
         &subjects.buckets
     }

@@ -1,16 +1,32 @@
 //! The search domain kind (Elasticsearch and OpenSearch): its view, its
 //! satellites and field maps for each dialect, and its facts.
 
+mod cloudformation;
 mod facts;
+mod terraform;
 mod view;
 
 pub use view::*;
 
+use crate::kinds::cloudformation::CloudFormationMap;
+use crate::kinds::terraform::TerraformMap;
 use crate::kinds::{FactDef, ResourceKind, Subject, Subjects};
-use crate::{ResourceId, Value};
+use crate::{Resource, ResourceId, Value};
 
 impl Subject for SearchDomain {
     const KIND: ResourceKind = ResourceKind::SearchDomain;
+    const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
+    const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
+    fn orphan_view(satellite: &Resource, written: Value) -> Self {
+        let mut domain = SearchDomain::new(satellite.id);
+        domain.name = Some(written.clone());
+        domain.orphan = Some(written);
+        domain
+    }
+    fn link_names(&self) -> Vec<String> {
+        let name = self.name.as_ref().and_then(Value::as_str);
+        name.map(str::to_string).into_iter().collect()
+    }
     fn all(subjects: &Subjects) -> &Vec<Self> {
         &subjects.domains
     }

@@ -1,17 +1,42 @@
-//! One way for the views to read a resource body, whichever way it was
-//! written: HCL blocks or `.tf.json` objects and lists of objects.
+//! How kinds read Terraform: one way to read a resource body, whichever way
+//! it was written (HCL blocks or `.tf.json` objects and lists of objects),
+//! and the map each kind gives of its resource types ([`TerraformMap`]).
 
-use phiguard_model::{Body, Span, Value, ValueKind};
+use crate::kinds::PolicyReader;
+use crate::{Body, Resource, Span, Value, ValueKind};
+
+/// How a kind is written in Terraform: which resource types are its
+/// subjects and satellites, and how each fills the view.
+pub struct TerraformMap<K> {
+    /// `aws_s3_bucket`.
+    pub subjects: &'static [&'static str],
+    /// `aws_s3_bucket_acl`, ...: each names its subject with
+    /// [`TerraformMap::subject_argument`].
+    pub satellites: &'static [&'static str],
+    /// `bucket`, `domain_name`.
+    pub subject_argument: &'static str,
+    /// Resources that apply to every subject of their configuration
+    /// (`aws_s3_account_public_access_block`).
+    pub configuration_wide: &'static [&'static str],
+    /// A subject's view from its own body.
+    pub subject: fn(&Resource, &dyn PolicyReader) -> K,
+    /// Adds what a satellite states to its subject's view.
+    pub satellite: fn(&mut K, &Resource, &dyn PolicyReader),
+    /// Adds what a configuration-wide resource states.
+    pub configuration: fn(&mut K, &Resource),
+    /// The name a subject argument links by (a bucket ARN names its bucket).
+    pub link_name: fn(&Value) -> Option<&str>,
+}
 
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Node<'a> {
+pub enum Node<'a> {
     Body(&'a Body),
     Map(&'a Value),
 }
 
 /// A nested block and the span findings about it point at.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Part<'a> {
+pub struct Part<'a> {
     pub span: Span,
     pub node: Node<'a>,
 }
@@ -74,7 +99,7 @@ fn objects(value: &Value) -> impl Iterator<Item = &Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use phiguard_model::{FileId, Spanned};
+    use crate::{FileId, Spanned};
 
     fn span(n: usize) -> Span {
         Span::new(FileId(0), n..n + 1)

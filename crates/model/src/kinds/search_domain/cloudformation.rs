@@ -1,35 +1,31 @@
-//! The search domain view: `AWS::Elasticsearch::Domain` and
+//! The search domain in CloudFormation: `AWS::Elasticsearch::Domain` and
 //! `AWS::OpenSearchService::Domain` (the same properties, but the cluster
 //! configuration and engine version are named after the engine).
 
-use phiguard_model::{
-    AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing, Model,
+use crate::kinds::cloudformation::{
+    block, field, part, property, tags, unknown_blocks, unknown_properties, CloudFormationMap,
+};
+use crate::kinds::PolicyReader;
+use crate::{
+    AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing,
     NodeToNodeEncryption, Origin, Resource, ResourcePolicy, SearchDomain, Spanned, Value,
     ValueKind, VpcOptions,
 };
 
-use super::trace::Trace;
-use super::view::{block, field, part, policy, property, tags, unknown_blocks};
-use super::Template;
+pub(super) const CLOUDFORMATION: CloudFormationMap<SearchDomain> = CloudFormationMap {
+    subjects: &[
+        "AWS::Elasticsearch::Domain",
+        "AWS::OpenSearchService::Domain",
+    ],
+    name_property: "DomainName",
+    satellites: &[],
+    subject,
+    satellite: |_, _, _| {},
+};
 
-const DOMAINS: [&str; 2] = [
-    "AWS::Elasticsearch::Domain",
-    "AWS::OpenSearchService::Domain",
-];
-
-pub(crate) fn build(model: &Model, templates: &[Template], trace: &Trace) -> Vec<SearchDomain> {
-    templates
-        .iter()
-        .flat_map(|t| &t.resources)
-        .map(|(id, _)| model.resource(*id))
-        .filter(|r| DOMAINS.contains(&r.resource_type.as_str()))
-        .map(|r| domain(model, r, trace))
-        .collect()
-}
-
-fn domain(model: &Model, r: &Resource, trace: &Trace) -> SearchDomain {
+fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
     let mut d = SearchDomain::new(r.id);
-    d.unlinked = super::s3::unknown_properties(r);
+    d.unlinked = unknown_properties(r);
     d.maybe_set_elsewhere = unknown_blocks(
         r,
         &[
@@ -80,7 +76,7 @@ fn domain(model: &Model, r: &Resource, trace: &Trace) -> SearchDomain {
         .unwrap_or_default();
     d.access_policy = part(r, "AccessPolicies").map(|p| ResourcePolicy {
         origin: p.origin,
-        document: policy(p.value, &model.files, trace),
+        document: policies.policy(p.value),
     });
     d.cluster_config = block(r, "ClusterConfig")
         .or_else(|| block(r, "ElasticsearchClusterConfig"))

@@ -1,100 +1,48 @@
-//! The S3 bucket view: an `aws_s3_bucket`'s inline settings (AWS provider
-//! v3) merged with its v4 satellite resources and the account-wide public
+//! The S3 bucket in Terraform: an `aws_s3_bucket`'s inline settings (AWS
+//! provider v3), its v4 satellite resources, and the account-wide public
 //! access block.
 
-use phiguard_model::{
-    Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Model, Origin, Ownership,
-    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, S3Part, SourceFile, Value, Versioning,
-    View,
+use crate::kinds::terraform::{Node, Part, TerraformMap};
+use crate::kinds::{PolicyReader, View};
+use crate::{
+    Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Origin, Ownership,
+    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, S3Part, Value, Versioning,
 };
 
-use super::build::Placed;
-use super::link::{targets, Links};
-use super::node::{Node, Part};
-use crate::link::{Configuration, Target};
-use crate::policy::policy_source;
-
-const BUCKET: &str = "aws_s3_bucket";
-const ACCOUNT_BLOCK: &str = "aws_s3_account_public_access_block";
-const SATELLITES: [&str; 10] = [
-    "aws_s3_bucket_acl",
-    "aws_s3_bucket_policy",
-    "aws_s3_bucket_public_access_block",
-    "aws_s3_bucket_server_side_encryption_configuration",
-    "aws_s3_bucket_versioning",
-    "aws_s3_bucket_logging",
-    "aws_s3_bucket_replication_configuration",
-    "aws_s3_bucket_ownership_controls",
-    "aws_s3_bucket_website_configuration",
-    "aws_s3_bucket_cors_configuration",
-];
+pub(super) const TERRAFORM: TerraformMap<S3Bucket> = TerraformMap {
+    subjects: &["aws_s3_bucket"],
+    satellites: &[
+        "aws_s3_bucket_acl",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+        "aws_s3_bucket_logging",
+        "aws_s3_bucket_replication_configuration",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_website_configuration",
+        "aws_s3_bucket_cors_configuration",
+    ],
+    subject_argument: "bucket",
+    configuration_wide: &["aws_s3_account_public_access_block"],
+    subject,
+    satellite,
+    configuration,
+    link_name: bucket_name,
+};
 
 /// A bucket name as a satellite may write it: the name or the bucket's ARN.
-fn bucket_name(value: &phiguard_model::Value) -> Option<&str> {
+pub(super) fn bucket_name(value: &Value) -> Option<&str> {
     let text = value.as_str()?;
     Some(text.strip_prefix("arn:aws:s3:::").unwrap_or(text))
 }
 
-/// Builds every bucket of every configuration (a root module and the
-/// modules it calls): satellites link within their configuration, and an
-/// account-wide public access block applies to all of its buckets.
-pub(crate) fn build(model: &Model, placed: &[Placed], links: &Links) -> Vec<S3Bucket> {
-    let mut buckets = Vec::new();
-    for group in super::configurations(placed) {
-        let resources: Vec<(&Resource, &Placed)> =
-            group.iter().map(|p| (model.resource(p.id), p)).collect();
-        let mut config = Configuration::default();
-        for &(r, _) in resources.iter().filter(|(r, _)| r.resource_type == BUCKET) {
-            let bucket = inline(r, &model.files);
-            let names: Vec<String> = bucket
-                .name
-                .as_ref()
-                .and_then(bucket_name)
-                .map(str::to_string)
-                .into_iter()
-                .collect();
-            config.add_subject(r.id, &names, bucket);
-        }
-        for &(r, p) in resources
-            .iter()
-            .filter(|(r, _)| SATELLITES.contains(&r.resource_type.as_str()))
-        {
-            let written = Node::Body(&r.body).attr("bucket");
-            let targets = written.map_or_else(
-                || vec![Target::Elsewhere],
-                |t| targets(links, r.id, t, bucket_name),
-            );
-            config.attach(
-                p.instance,
-                &targets,
-                written,
-                || {
-                    let mut bucket = S3Bucket::new(r.id);
-                    bucket.name = written.cloned();
-                    bucket.orphan = Some(
-                        written
-                            .cloned()
-                            .unwrap_or_else(|| Value::unknown("no `bucket`", r.header)),
-                    );
-                    bucket
-                },
-                |bucket| apply_satellite(bucket, r, &model.files),
-            );
-        }
-        config.link_log_targets(|holder, value| targets(links, holder, value, bucket_name));
-        let mut views = config.into_views();
-        if let Some((account, _)) = resources
-            .iter()
-            .find(|(r, _)| r.resource_type == ACCOUNT_BLOCK)
-        {
-            let block = public_access_block(header(account), Node::Body(&account.body));
-            for bucket in &mut views {
-                bucket.account_public_access_block = Some(block.clone());
-            }
-        }
-        buckets.extend(views);
+/// `aws_s3_account_public_access_block` applies to every bucket.
+fn configuration(bucket: &mut S3Bucket, r: &Resource) {
+    if bucket.account_public_access_block.is_none() {
+        bucket.account_public_access_block =
+            Some(public_access_block(header(r), Node::Body(&r.body)));
     }
-    buckets
 }
 
 fn header(r: &Resource) -> Origin {
@@ -105,7 +53,7 @@ fn header(r: &Resource) -> Origin {
 }
 
 /// The settings written in the bucket resource itself.
-fn inline(r: &Resource, files: &[SourceFile]) -> S3Bucket {
+fn subject(r: &Resource, policies: &dyn PolicyReader) -> S3Bucket {
     let node = Node::Body(&r.body);
     let at = |span| Origin {
         resource: r.id,
@@ -146,7 +94,7 @@ fn inline(r: &Resource, files: &[SourceFile]) -> S3Bucket {
     bucket.replication = node.block("replication_configuration").map(|p| at(p.span));
     bucket.policy = node.attr("policy").map(|v| ResourcePolicy {
         origin: at(v.span),
-        document: policy_source(v, files),
+        document: policies.policy(v),
     });
     bucket.tags = node.value("tags");
     bucket
@@ -154,7 +102,7 @@ fn inline(r: &Resource, files: &[SourceFile]) -> S3Bucket {
 
 /// A v4 satellite's settings, beside any the bucket states inline: AWS
 /// applies both in an order nobody controls, so both are judged.
-fn apply_satellite(bucket: &mut S3Bucket, r: &Resource, files: &[SourceFile]) {
+fn satellite(bucket: &mut S3Bucket, r: &Resource, policies: &dyn PolicyReader) {
     let node = Node::Body(&r.body);
     let origin = header(r);
     let part = match r.resource_type.as_str() {
@@ -172,7 +120,7 @@ fn apply_satellite(bucket: &mut S3Bucket, r: &Resource, files: &[SourceFile]) {
         "aws_s3_bucket_policy" => match node.attr("policy") {
             Some(policy) => S3Part::Policy(ResourcePolicy {
                 origin,
-                document: policy_source(policy, files),
+                document: policies.policy(policy),
             }),
             None => return,
         },

@@ -1,0 +1,124 @@
+//! The S3 bucket in CloudFormation: `AWS::S3::Bucket` properties, and the
+//! policies of the `AWS::S3::BucketPolicy` resources that name it.
+
+use crate::kinds::cloudformation::{
+    block, field, header, items, part, property, tags, unknown_blocks, unknown_properties,
+    CloudFormationMap,
+};
+use crate::kinds::{PolicyReader, View};
+use crate::{
+    Acl, Cors, CorsRule, Encryption, EncryptionRule, Logging, Origin, Ownership, PublicAccessBlock,
+    Resource, ResourcePolicy, S3Bucket, S3Part, Versioning,
+};
+
+pub(super) const CLOUDFORMATION: CloudFormationMap<S3Bucket> = CloudFormationMap {
+    subjects: &["AWS::S3::Bucket"],
+    name_property: "BucketName",
+    satellites: &[("AWS::S3::BucketPolicy", "Bucket")],
+    subject,
+    satellite,
+};
+
+/// `AWS::S3::BucketPolicy`: a policy beside any other the bucket has.
+fn satellite(bucket: &mut S3Bucket, r: &Resource, policies: &dyn PolicyReader) {
+    if let Some(document) = property(r, "PolicyDocument") {
+        bucket.set(S3Part::Policy(ResourcePolicy {
+            origin: header(r),
+            document: policies.policy(&document),
+        }));
+    }
+}
+
+/// An `AWS::S3::Bucket`'s properties.
+fn subject(r: &Resource, _: &dyn PolicyReader) -> S3Bucket {
+    let mut bucket = S3Bucket::new(r.id);
+    bucket.unlinked = unknown_properties(r);
+    bucket.maybe_set_elsewhere = unknown_blocks(
+        r,
+        &[
+            ("PublicAccessBlockConfiguration", "public_access_block"),
+            ("OwnershipControls", "ownership"),
+            ("BucketEncryption", "encryption"),
+            ("VersioningConfiguration", "versioning"),
+            ("LoggingConfiguration", "logging"),
+            ("ReplicationConfiguration", "replication"),
+            ("WebsiteConfiguration", "website"),
+            ("CorsConfiguration", "cors"),
+        ],
+    );
+    bucket.name = property(r, "BucketName");
+    bucket.acl = part(r, "AccessControl").map(|p| Acl {
+        origin: Origin {
+            resource: r.id,
+            span: p.value.span,
+        },
+        canned: Some(p.value.clone()),
+        grants: Vec::new(),
+    });
+    bucket.public_access_block =
+        block(r, "PublicAccessBlockConfiguration").map(|p| PublicAccessBlock {
+            origin: p.origin,
+            block_public_acls: field(p.value, &["BlockPublicAcls"]),
+            block_public_policy: field(p.value, &["BlockPublicPolicy"]),
+            ignore_public_acls: field(p.value, &["IgnorePublicAcls"]),
+            restrict_public_buckets: field(p.value, &["RestrictPublicBuckets"]),
+        });
+    bucket.ownership = block(r, "OwnershipControls").map(|p| Ownership {
+        origin: p.origin,
+        object_ownership: field(p.value, &["Rules"]).and_then(|rules| {
+            items(&rules)
+                .first()
+                .and_then(|rule| field(rule, &["ObjectOwnership"]))
+        }),
+    });
+    bucket.encryption = block(r, "BucketEncryption").map(|p| {
+        let rules = field(p.value, &["ServerSideEncryptionConfiguration"]);
+        Encryption {
+            origin: p.origin,
+            rules: rules
+                .as_ref()
+                .map(items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|rule| {
+                    let default = ["ServerSideEncryptionByDefault"];
+                    EncryptionRule {
+                        span: rule.span,
+                        algorithm: field(rule, &[default[0], "SSEAlgorithm"]),
+                        kms_key_id: field(rule, &[default[0], "KMSMasterKeyID"]),
+                        bucket_key_enabled: field(rule, &["BucketKeyEnabled"]),
+                    }
+                })
+                .collect(),
+        }
+    });
+    bucket.versioning = block(r, "VersioningConfiguration").map(|p| Versioning {
+        origin: p.origin,
+        status: field(p.value, &["Status"]),
+    });
+    bucket.logging = block(r, "LoggingConfiguration").map(|p| Logging {
+        origin: p.origin,
+        target_bucket: field(p.value, &["DestinationBucketName"]),
+        target_prefix: field(p.value, &["LogFilePrefix"]),
+    });
+    bucket.replication = block(r, "ReplicationConfiguration").map(|p| p.origin);
+    bucket.website = block(r, "WebsiteConfiguration").map(|p| p.origin);
+    bucket.cors = block(r, "CorsConfiguration").map(|p| {
+        let rules = field(p.value, &["CorsRules"]);
+        Cors {
+            origin: p.origin,
+            rules: rules
+                .as_ref()
+                .map(items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|rule| CorsRule {
+                    span: rule.span,
+                    allowed_origins: field(rule, &["AllowedOrigins"]),
+                })
+                .collect(),
+        }
+    });
+    bucket.tags = property(r, "Tags").map(|t| tags(&t));
+    bucket
+}

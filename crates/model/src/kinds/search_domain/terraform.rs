@@ -1,0 +1,105 @@
+//! The search domain in Terraform: `aws_elasticsearch_domain` and
+//! `aws_opensearch_domain`, with access policies from their
+//! `*_domain_policy` satellites.
+
+use crate::kinds::terraform::{Node, TerraformMap};
+use crate::kinds::{PolicyReader, View};
+use crate::{
+    AdvancedSecurity, ClusterConfig, DomainPart, EncryptionAtRest, EndpointOptions, LogPublishing,
+    NodeToNodeEncryption, Origin, Resource, ResourcePolicy, SearchDomain, Value, VpcOptions,
+};
+
+pub(super) const TERRAFORM: TerraformMap<SearchDomain> = TerraformMap {
+    subjects: &["aws_elasticsearch_domain", "aws_opensearch_domain"],
+    satellites: &[
+        "aws_elasticsearch_domain_policy",
+        "aws_opensearch_domain_policy",
+    ],
+    subject_argument: "domain_name",
+    configuration_wide: &[],
+    subject,
+    satellite,
+    configuration: |_, _| {},
+    link_name: Value::as_str,
+};
+
+/// `aws_*_domain_policy`: an access policy beside any the domain states.
+fn satellite(domain: &mut SearchDomain, r: &Resource, policies: &dyn PolicyReader) {
+    if let Some(policy) = Node::Body(&r.body).attr("access_policies") {
+        domain.set(DomainPart::AccessPolicy(ResourcePolicy {
+            origin: Origin {
+                resource: r.id,
+                span: r.header,
+            },
+            document: policies.policy(policy),
+        }));
+    }
+}
+
+fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
+    let node = Node::Body(&r.body);
+    let at = |span| Origin {
+        resource: r.id,
+        span,
+    };
+    let mut domain = SearchDomain::new(r.id);
+    domain.name = node.value("domain_name");
+    domain.engine_version = node
+        .value("engine_version")
+        .or_else(|| node.value("elasticsearch_version"));
+    domain.vpc_options = node.block("vpc_options").map(|p| VpcOptions {
+        origin: at(p.span),
+        subnet_ids: p.node.value("subnet_ids"),
+        security_group_ids: p.node.value("security_group_ids"),
+    });
+    domain.encryption_at_rest = node.block("encrypt_at_rest").map(|p| EncryptionAtRest {
+        origin: at(p.span),
+        enabled: p.node.value("enabled"),
+        kms_key_id: p.node.value("kms_key_id"),
+    });
+    domain.node_to_node_encryption =
+        node.block("node_to_node_encryption")
+            .map(|p| NodeToNodeEncryption {
+                origin: at(p.span),
+                enabled: p.node.value("enabled"),
+            });
+    domain.endpoint_options = node
+        .block("domain_endpoint_options")
+        .map(|p| EndpointOptions {
+            origin: at(p.span),
+            enforce_https: p.node.value("enforce_https"),
+            tls_security_policy: p.node.value("tls_security_policy"),
+        });
+    domain.advanced_security = node
+        .block("advanced_security_options")
+        .map(|p| AdvancedSecurity {
+            origin: at(p.span),
+            enabled: p.node.value("enabled"),
+            anonymous_auth_enabled: p.node.value("anonymous_auth_enabled"),
+            internal_user_database_enabled: p.node.value("internal_user_database_enabled"),
+            master_user_name: p.node.nested("master_user_options", "master_user_name"),
+            master_user_password: p.node.nested("master_user_options", "master_user_password"),
+        });
+    domain.log_publishing = node
+        .blocks("log_publishing_options")
+        .iter()
+        .map(|p| LogPublishing {
+            origin: at(p.span),
+            log_type: p.node.value("log_type"),
+            enabled: p.node.value("enabled"),
+            destination: p.node.value("cloudwatch_log_group_arn"),
+        })
+        .collect();
+    domain.access_policy = node.attr("access_policies").map(|v| ResourcePolicy {
+        origin: at(v.span),
+        document: policies.policy(v),
+    });
+    domain.cluster_config = node.block("cluster_config").map(|p| ClusterConfig {
+        origin: at(p.span),
+        zone_awareness_enabled: p.node.value("zone_awareness_enabled"),
+        instance_count: p.node.value("instance_count"),
+        dedicated_master_enabled: p.node.value("dedicated_master_enabled"),
+    });
+    domain.tags = node.value("tags");
+    domain
+}
