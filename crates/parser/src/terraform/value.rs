@@ -48,6 +48,12 @@ pub(crate) struct Meta {
     /// configuration, known once it is created (`aws_kms_key.k.arn`), not
     /// an input nobody gave. For an open object: its missing attributes are.
     pub computed: bool,
+    /// For an unknown value: all instances of a resource whose number of
+    /// instances is not known, and this is the one that is checked. A splat
+    /// or a `for_each` over them reads that instance, so that satellites
+    /// following their bucket's unknown condition link to it (rules.md,
+    /// "Instances").
+    pub stand_in: Option<V>,
 }
 
 /// A Terraform error (a wrong type, a missing key): `try` and `can` catch
@@ -158,6 +164,10 @@ impl V {
 
     pub fn origin(&self) -> Option<u32> {
         self.meta.as_ref().and_then(|m| m.origin)
+    }
+
+    pub fn stand_in(&self) -> Option<&V> {
+        self.meta.as_ref().and_then(|m| m.stand_in.as_ref())
     }
 
     pub fn structured(&self) -> Option<&V> {

@@ -218,11 +218,16 @@ impl<'a> Evaluator<'a> {
                 pairs
             }
             K::Unknown(reason) => {
-                return unknown(
-                    format!("for_each is unknown: {reason}"),
-                    each_unknown(&reason),
-                    None,
-                )
+                // Over the instances of a resource whose number is not
+                // known: each.value is the one instance checked.
+                let each = match value.meta.as_ref().and_then(|m| m.stand_in.clone()) {
+                    Some(instance) => {
+                        let key = V::unknown(format!("each.key is not known: {reason}"), expr.span);
+                        Some(Rc::new((key, instance)))
+                    }
+                    None => each_unknown(&reason),
+                };
+                return unknown(format!("for_each is unknown: {reason}"), each, None);
             }
             _ => {
                 let note = format!(

@@ -379,7 +379,17 @@ impl<'a> Evaluator<'a> {
                     };
                     let inner = &rest[..len];
                     let span = inner.last().map_or(step.span, |s| s.span);
+                    let stand_in = value.stand_in().cloned();
                     value = match value.kind {
+                        // The one instance checked of an unknown number.
+                        K::Unknown(_) if stand_in.is_some() => {
+                            let items = stand_in.into_iter().collect::<Vec<_>>();
+                            let mut out = Vec::with_capacity(1);
+                            for item in items {
+                                out.push(self.apply(cx, item, inner, t)?);
+                            }
+                            V::list(out, span)
+                        }
                         K::Unknown(reason) => V::unknown(reason, span),
                         K::Null => V::list(Vec::new(), span),
                         K::List(items) => {

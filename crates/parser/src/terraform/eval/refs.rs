@@ -8,7 +8,7 @@ use super::{Ctx, Evaluator};
 use crate::terraform::expand::{Expansion, Form, Key};
 use crate::terraform::ir::{Op, Traversal};
 use crate::terraform::modules::relative;
-use crate::terraform::value::{fail, Fail, R, V};
+use crate::terraform::value::{fail, Fail, Meta, R, V};
 
 type Resolved = Result<(V, usize), Fail>;
 
@@ -200,6 +200,13 @@ fn collection_ref(expansion: &Expansion, t: &Traversal, used: usize) -> (V, usiz
         return match (t.steps.get(used), expansion.objects.first()) {
             (Some(step), Some(object)) if matches!(step.op, Op::Index(_)) => {
                 (object.value.clone().at(step.span), used + 1)
+            }
+            (_, Some(object)) => {
+                let all = V::unknown(note.as_str(), span).with_meta(Meta {
+                    stand_in: Some(object.value.clone()),
+                    ..Meta::default()
+                });
+                (all, used)
             }
             _ => (V::unknown(note.as_str(), span), used),
         };
