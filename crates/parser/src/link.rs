@@ -34,6 +34,35 @@ pub(crate) enum Target {
     Elsewhere,
 }
 
+/// What a front end knows of the values it emitted: the resource a value
+/// names (`aws_s3_bucket.b.id`, `!Ref Bucket`), as evaluation resolved it.
+pub(crate) trait References {
+    /// The resource `value`, read in `holder`'s body, names.
+    fn target(&self, holder: ResourceId, value: &Value) -> Option<ResourceId>;
+}
+
+/// What a subject argument (`bucket`, `target_bucket`, `domain_name`),
+/// read in `holder`'s body, names: the resource it references, and the
+/// name it writes (`name` reads it: a bucket ARN gives the bucket name).
+pub(crate) fn targets(
+    references: &dyn References,
+    holder: ResourceId,
+    value: &Value,
+    name: fn(&Value) -> Option<&str>,
+) -> Vec<Target> {
+    let mut targets = Vec::new();
+    if let Some(id) = references.target(holder, value) {
+        targets.push(Target::Resource(id));
+    }
+    if let Some(name) = name(value) {
+        targets.push(Target::Name(name.to_string()));
+    }
+    if targets.is_empty() {
+        targets.push(Target::Elsewhere);
+    }
+    targets
+}
+
 /// The subjects of one kind in one configuration, and the satellites given
 /// to them.
 pub(crate) struct Configuration<V> {

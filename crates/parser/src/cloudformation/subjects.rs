@@ -6,12 +6,12 @@ use std::collections::HashMap;
 
 use phiguard_model::kinds::cloudformation::property;
 use phiguard_model::kinds::{walk, KindVisitor, PolicyReader};
-use phiguard_model::{Model, PolicySource, Subject, Subjects, Value, ValueKind};
+use phiguard_model::{Model, PolicySource, ResourceId, Subject, Subjects, Value, ValueKind};
 
 use super::trace::Trace;
 use super::view::policy;
 use super::Template;
-use crate::link::{Configuration, Target};
+use crate::link::{targets, Configuration, References, Target};
 
 /// Policies as templates write them: maps, JSON strings, `Fn::Sub`.
 struct Policies<'a> {
@@ -22,6 +22,19 @@ struct Policies<'a> {
 impl PolicyReader for Policies<'_> {
     fn policy(&self, value: &Value) -> PolicySource {
         policy(value, &self.model.files, self.trace)
+    }
+}
+
+/// The resources a template's `Ref`s and `Fn::GetAtt`s name.
+struct TemplateReferences<'a> {
+    trace: &'a Trace,
+    logical_ids: HashMap<&'a str, ResourceId>,
+}
+
+impl References for TemplateReferences<'_> {
+    fn target(&self, _: ResourceId, value: &Value) -> Option<ResourceId> {
+        let reference = self.trace.reference(value)?;
+        self.logical_ids.get(reference.logical_id.as_str()).copied()
     }
 }
 
@@ -57,27 +70,21 @@ fn build_kind<K: Subject>(model: &Model, templates: &[Template], trace: &Trace) 
     let mut out = Vec::new();
     for template in templates {
         let mut config = Configuration::default();
-        let mut logical_ids = HashMap::new();
-        for (id, _) in &template.resources {
-            logical_ids.insert(model.resource(*id).address.as_str(), *id);
-        }
-        // What a subject property names: the resource a `Ref`/`Fn::GetAtt`
-        // names, else the literal name and the expression as written.
-        let targets = |value: &Value, raw: Option<&Value>| {
-            if let Some(reference) = trace.reference(value) {
-                return vec![logical_ids
-                    .get(reference.logical_id.as_str())
-                    .map_or(Target::Elsewhere, |&id| Target::Resource(id))];
-            }
-            let mut targets = Vec::new();
-            if let Some(name) = value.as_str() {
-                targets.push(Target::Name(name.to_string()));
-            }
+        let references = TemplateReferences {
+            trace,
+            logical_ids: template
+                .resources
+                .iter()
+                .map(|(id, _)| (model.resource(*id).address.as_str(), *id))
+                .collect(),
+        };
+        // What a subject property names: the resource it references, the
+        // literal name, and the name expression as written.
+        let targets = |holder, value: &Value, raw: Option<&Value>| {
+            let mut targets = targets(&references, holder, value, Value::as_str);
             if let Some(raw) = raw {
+                targets.retain(|t| *t != Target::Elsewhere);
                 targets.push(Target::Name(expression_key(raw)));
-            }
-            if targets.is_empty() {
-                targets.push(Target::Elsewhere);
             }
             targets
         };
@@ -103,7 +110,7 @@ fn build_kind<K: Subject>(model: &Model, templates: &[Template], trace: &Trace) 
             let raw_target = raw.as_ref().and_then(|p| p.get(key));
             let targets = written
                 .as_ref()
-                .map_or_else(|| vec![Target::Elsewhere], |t| targets(t, raw_target));
+                .map_or_else(|| vec![Target::Elsewhere], |t| targets(r.id, t, raw_target));
             config.attach(
                 0,
                 &targets,
@@ -117,7 +124,7 @@ fn build_kind<K: Subject>(model: &Model, templates: &[Template], trace: &Trace) 
                 |view| (map.satellite)(view, r, &policies),
             );
         }
-        config.link_subjects(|_, value| targets(value, None));
+        config.link_subjects(|holder, value| targets(holder, value, None));
         out.extend(config.into_views());
     }
     out

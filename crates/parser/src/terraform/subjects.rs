@@ -7,8 +7,8 @@ use phiguard_model::kinds::{walk, KindVisitor, PolicyReader};
 use phiguard_model::{Model, PolicySource, Resource, SourceFile, Subject, Subjects, Value};
 
 use super::build::Placed;
-use super::link::{targets, Links};
-use crate::link::{Configuration, Target};
+use super::link::Links;
+use crate::link::{targets, Configuration, Target};
 use crate::policy::policy_source;
 
 /// Policies as Terraform writes them: maps, JSON strings, heredocs.
