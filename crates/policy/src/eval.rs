@@ -117,7 +117,23 @@ impl<T: Subject> Env<'_, T> {
         if is_part && self.fact(part).value.is_some() {
             return None;
         }
-        let (reason, span) = if let Some(target) = self.subject.unlinked() {
+        let (reason, span) = if let Some(written) = self.subject.orphan() {
+            // An orphan's subject is elsewhere: the parts its satellites do
+            // not state are not known, and only `definitely` reads them.
+            if !is_part {
+                return None;
+            }
+            let named = self
+                .model
+                .files
+                .get(written.span.file.0 as usize)
+                .and_then(|f| f.slice(written.span))
+                .unwrap_or("its subject");
+            (
+                format!("{part} of {} is not in this configuration", named.trim()),
+                written.span,
+            )
+        } else if let Some(target) = self.subject.unlinked() {
             if path == "name" {
                 return None;
             }
@@ -137,8 +153,8 @@ impl<T: Subject> Env<'_, T> {
                 .find(|(p, _)| is_part && p == part)?;
             (
                 format!(
-                    "{part} may be set by a resource whose target is unknown ({})",
-                    target.unknown_reason().unwrap_or("its target is not known")
+                    "whether {part} is set cannot be known ({})",
+                    target.unknown_reason().unwrap_or("its value is not known")
                 ),
                 target.span,
             )
