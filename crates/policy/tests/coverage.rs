@@ -160,3 +160,33 @@ message = "bucket {name} is a twin"
     assert_eq!(coverage.never_fired, Vec::<String>::new());
     assert_eq!(coverage.unattributed, Vec::<String>::new());
 }
+
+/// Every kind of the registry has built-in policies, and each of those
+/// has a fixture folder: a kind added without rules or fixtures fails here.
+#[test]
+fn every_registered_kind_has_policies_with_fixtures() {
+    struct Kinds(Vec<phiguard_model::ResourceKind>);
+    impl phiguard_model::kinds::KindVisitor for Kinds {
+        fn visit<K: phiguard_model::Subject>(&mut self) {
+            self.0.push(K::KIND);
+        }
+    }
+    let mut kinds = Kinds(Vec::new());
+    phiguard_model::kinds::walk(&mut kinds);
+    assert!(kinds.0.len() >= 2);
+    let registry = Registry::builtin().unwrap();
+    let folders: Vec<String> = fixture_dirs().iter().map(|d| dir_name(d)).collect();
+    for kind in kinds.0 {
+        let rules: Vec<&Rule> = registry.rules().iter().filter(|r| r.kind == kind).collect();
+        assert!(!rules.is_empty(), "kind {} has no policy", kind.as_str());
+        for rule in rules {
+            assert!(
+                folders.contains(&rule.id),
+                "rule {} of kind {} has no fixtures/{}/",
+                rule.id,
+                kind.as_str(),
+                rule.id
+            );
+        }
+    }
+}
