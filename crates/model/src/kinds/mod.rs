@@ -6,6 +6,38 @@
 //! that adding a kind is its folder, its lines here, its policies and its
 //! fixtures (docs/architecture.md, "Adding a resource kind").
 
+/// The [`Subject`] methods that read the fields every view has under the
+/// same names (`resource`, `name`, `tags`, `unlinked`,
+/// `maybe_set_elsewhere`, `orphan`, `further_sources`).
+macro_rules! common_subject_fields {
+    () => {
+        fn resource(&self) -> crate::ResourceId {
+            self.resource
+        }
+        fn name(&self) -> Option<&crate::Value> {
+            self.name.as_ref()
+        }
+        fn tags(&self) -> Option<&crate::Value> {
+            self.tags.as_ref()
+        }
+        fn unlinked(&self) -> Option<&crate::Value> {
+            self.unlinked.as_ref()
+        }
+        fn maybe_set_elsewhere(&self) -> &[(String, crate::Value)] {
+            &self.maybe_set_elsewhere
+        }
+        fn orphan(&self) -> Option<&crate::Value> {
+            self.orphan.as_ref()
+        }
+        fn variants(&self) -> Vec<Self> {
+            crate::kinds::variants(self)
+        }
+        fn has_further_sources(&self) -> bool {
+            !self.further_sources.is_empty()
+        }
+    };
+}
+
 pub mod cloudformation;
 mod facts;
 mod iam;

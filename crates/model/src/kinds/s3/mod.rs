@@ -15,6 +15,7 @@ use crate::kinds::{FactDef, ResourceKind, Subject, Subjects};
 use crate::{Resource, ResourceId, Value};
 
 impl Subject for S3Bucket {
+    common_subject_fields!();
     const KIND: ResourceKind = ResourceKind::S3Bucket;
     const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
     const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
@@ -52,19 +53,10 @@ impl Subject for S3Bucket {
     fn all_mut(subjects: &mut Subjects) -> &mut Vec<Self> {
         &mut subjects.buckets
     }
-    fn orphan(&self) -> Option<&Value> {
-        self.orphan.as_ref()
-    }
     fn carries(&self, part: &str) -> bool {
         S3PartKind::ALL
             .iter()
             .any(|k| k.name() == part && self.has(*k))
-    }
-    fn variants(&self) -> Vec<Self> {
-        crate::kinds::variants(self)
-    }
-    fn has_further_sources(&self) -> bool {
-        !self.further_sources.is_empty()
     }
     const PARTS: &'static [&'static str] = &[
         "acl",
@@ -78,21 +70,6 @@ impl Subject for S3Bucket {
         "cors",
         "policy",
     ];
-    fn unlinked(&self) -> Option<&Value> {
-        self.unlinked.as_ref()
-    }
-    fn maybe_set_elsewhere(&self) -> &[(String, Value)] {
-        &self.maybe_set_elsewhere
-    }
-    fn resource(&self) -> ResourceId {
-        self.resource
-    }
-    fn name(&self) -> Option<&Value> {
-        self.name.as_ref()
-    }
-    fn tags(&self) -> Option<&Value> {
-        self.tags.as_ref()
-    }
     fn facts() -> &'static [FactDef<Self>] {
         &facts::FACTS
     }

@@ -11,9 +11,10 @@ pub use view::*;
 use crate::kinds::cloudformation::CloudFormationMap;
 use crate::kinds::terraform::TerraformMap;
 use crate::kinds::{FactDef, ResourceKind, Subject, Subjects};
-use crate::{Resource, ResourceId, Value};
+use crate::{Resource, Value};
 
 impl Subject for SearchDomain {
+    common_subject_fields!();
     const KIND: ResourceKind = ResourceKind::SearchDomain;
     const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
     const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
@@ -33,17 +34,8 @@ impl Subject for SearchDomain {
     fn all_mut(subjects: &mut Subjects) -> &mut Vec<Self> {
         &mut subjects.domains
     }
-    fn orphan(&self) -> Option<&Value> {
-        self.orphan.as_ref()
-    }
     fn carries(&self, part: &str) -> bool {
         part == DomainPartKind::AccessPolicy.name() && self.access_policy.is_some()
-    }
-    fn variants(&self) -> Vec<Self> {
-        crate::kinds::variants(self)
-    }
-    fn has_further_sources(&self) -> bool {
-        !self.further_sources.is_empty()
     }
     const PARTS: &'static [&'static str] = &[
         "vpc_options",
@@ -54,21 +46,6 @@ impl Subject for SearchDomain {
         "cluster_config",
         "access_policy",
     ];
-    fn unlinked(&self) -> Option<&Value> {
-        self.unlinked.as_ref()
-    }
-    fn maybe_set_elsewhere(&self) -> &[(String, Value)] {
-        &self.maybe_set_elsewhere
-    }
-    fn resource(&self) -> ResourceId {
-        self.resource
-    }
-    fn name(&self) -> Option<&Value> {
-        self.name.as_ref()
-    }
-    fn tags(&self) -> Option<&Value> {
-        self.tags.as_ref()
-    }
     fn facts() -> &'static [FactDef<Self>] {
         &facts::FACTS
     }
