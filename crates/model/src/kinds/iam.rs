@@ -111,8 +111,10 @@ fn effect_is(statement: &Statement, effect: &str) -> Answer {
 /// principal whatever the unknown parts turn out to be: it is not
 /// everyone (rules.md, "Unknowns are scoped").
 fn principal_is_everyone(m: &Model, principal: &Value) -> Answer {
+    // An attribute of a resource this configuration creates (a role's
+    // ARN) names that resource, never everyone.
     let one = |v: &Value| match &v.kind {
-        ValueKind::Unknown(_) if names_someone(m, v) => No,
+        ValueKind::Unknown(u) if u.computed || names_someone(m, v) => No,
         _ => string_answer(v, |s| s == "*"),
     };
     match &principal.kind {
@@ -493,6 +495,39 @@ mod tests {
         // A Deny is decided whatever the principal.
         let e = vec![("Effect", s("Deny")), ("Principal", unknown)];
         assert_eq!(is_public(e), Some(false));
+    }
+
+    /// rules.md, "Unknowns are scoped": an attribute of a resource this
+    /// configuration creates, or a string with known text around its
+    /// unknown part, names someone, never everyone.
+    #[test]
+    fn named_principals_with_unknown_parts_are_not_public() {
+        let computed =
+            Value::computed("`aws_iam_role.r.arn` is not known offline", Span::default());
+        let mut e = allow_all(vec![]);
+        e[1] = ("Principal", map(vec![("AWS", list(vec![computed]))]));
+        assert_eq!(is_public(e), Some(false));
+
+        let text = r#"{ AWS = "arn:aws:iam::${var.account}:root" }"#;
+        let mut model = Model::default();
+        let file = model.add_file(
+            std::path::Path::new("main.tf"),
+            "main.tf".into(),
+            text.into(),
+        );
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::new(file, start..start + needle.len())
+        };
+        let arn = Value::unknown(
+            "var.account has no value",
+            at(r#""arn:aws:iam::${var.account}:root""#),
+        );
+        assert!(names_someone(&model, &arn));
+        let whole = Value::unknown("var.p has no value", at("${var.account}"));
+        assert!(!names_someone(&model, &whole), "not a quoted template");
+        let principal = map(vec![("AWS", arn)]);
+        assert!(matches!(principal_is_everyone(&model, &principal), No));
     }
 
     #[test]

@@ -46,16 +46,13 @@ impl Evaluator<'_> {
 
     /// `try`: the first argument that evaluates without an error. A value
     /// not known yet might still fail, so it makes the result unknown.
-    fn try_fn<'e>(&mut self, cx: &mut Ctx<'e>, args: &'e [Expr], span: Span) -> R {
+    fn try_fn<'e>(&mut self, cx: &mut Ctx<'e>, args: &'e [Expr], _span: Span) -> R {
         let mut last = None;
         for arg in args {
             match self.eval(cx, arg) {
-                Ok(v) => {
-                    return Ok(match v.unknown_reason() {
-                        Some(reason) => V::unknown(reason.clone(), span),
-                        None => v,
-                    })
-                }
+                // An unknown value stays the value it is: an unknown id
+                // of a bucket still names that bucket.
+                Ok(v) => return Ok(v),
                 Err(err) => last = Some(err),
             }
         }

@@ -84,8 +84,16 @@ impl Evaluator<'_> {
             }
             ("join", 2) => {
                 let sep = s(0)?;
+                let items = list_arg(args[1].clone())?;
+                // One string joined is that string, and still names what
+                // it named (`join("", aws_s3_bucket.b[*].id)`).
+                if let [only] = items.as_slice() {
+                    if only.unknown_reason().is_some() || only.as_str().is_some() {
+                        return Ok(Some(only.clone().at(span)));
+                    }
+                }
                 let mut parts = Vec::new();
-                for item in list_arg(args[1].clone())? {
+                for item in items {
                     if let Some(reason) = item.unknown_reason() {
                         return Ok(Some(V::unknown(reason.clone(), span)));
                     }
