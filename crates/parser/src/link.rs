@@ -171,7 +171,12 @@ impl<V: Subject> Configuration<V> {
     /// names.
     pub fn link_subjects(&mut self, targets: impl Fn(ResourceId, &Value) -> Vec<Target>) {
         let mut edges = Vec::new();
+        // An orphan never changes another subject's verdict (rules.md,
+        // "Orphan satellites"): its logs do not make a log bucket.
         for (i, view) in self.views.iter().enumerate() {
+            if view.orphan().is_some() {
+                continue;
+            }
             for (holder, value) in view.sends_to() {
                 let found = targets(holder, value).iter().find_map(|t| self.resolve(t));
                 if let Some(j) = found.filter(|&j| j != i) {

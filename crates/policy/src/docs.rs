@@ -91,7 +91,7 @@ pub fn rules_index(registry: &Registry) -> String {
 pub fn types_markdown() -> String {
     let mut enums = Vec::new();
     let mut items = Vec::new();
-    for kind in [ResourceKind::S3Bucket, ResourceKind::SearchDomain] {
+    for kind in phiguard_model::kinds::kinds() {
         let (e, i) = types_used(kind);
         for e in e {
             if !enums
@@ -149,15 +149,7 @@ pub fn types_markdown() -> String {
 }
 
 fn resources(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::S3Bucket => {
-            "S3 buckets: Terraform `aws_s3_bucket` and its satellites (`aws_s3_bucket_acl`, `aws_s3_bucket_policy`, ...), CloudFormation `AWS::S3::Bucket` and `AWS::S3::BucketPolicy`"
-        }
-        ResourceKind::SearchDomain => {
-            "Search domains: Terraform `aws_opensearch_domain`, `aws_elasticsearch_domain` and their `*_domain_policy`, CloudFormation `AWS::OpenSearchService::Domain`, `AWS::Elasticsearch::Domain`"
-        }
-        ResourceKind::Other => "any resource",
-    }
+    phiguard_model::kinds::resources_of(kind)
 }
 
 fn trim_block(text: &str) -> String {

@@ -194,6 +194,8 @@ impl<T> Copy for FactDef<T> {}
 /// Each kind implements it in its own folder (`kinds/s3/mod.rs`, ...).
 pub trait Subject: Sized + Clone + Send + Sync + 'static {
     const KIND: ResourceKind;
+    /// The resources the kind covers, in words, for the rules' docs.
+    const RESOURCES: &'static str;
     /// How the kind is written in each dialect: subject and satellite
     /// types, and how each fills the view.
     const TERRAFORM: TerraformMap<Self>;

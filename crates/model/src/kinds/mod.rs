@@ -102,6 +102,97 @@ impl Subjects {
     }
 }
 
+/// Every kind of the registry, in its order.
+pub fn kinds() -> Vec<ResourceKind> {
+    struct Collect(Vec<ResourceKind>);
+    impl KindVisitor for Collect {
+        fn visit<K: Subject>(&mut self) {
+            self.0.push(K::KIND);
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    walk(&mut collect);
+    collect.0
+}
+
+/// The resources a kind covers, in words, for its rules' documentation.
+pub fn resources_of(kind: ResourceKind) -> &'static str {
+    struct Find(ResourceKind, &'static str);
+    impl KindVisitor for Find {
+        fn visit<K: Subject>(&mut self) {
+            if K::KIND == self.0 {
+                self.1 = K::RESOURCES;
+            }
+        }
+    }
+    let mut find = Find(kind, "any resource");
+    walk(&mut find);
+    find.1
+}
+
+/// What a Terraform resource type is to the kinds of the registry.
+#[derive(Debug, Clone, Copy)]
+pub enum TerraformRole {
+    /// A kind's subject (`aws_s3_bucket`): references to it read its name
+    /// argument, and `id`/`arn` as the kind says.
+    Subject {
+        name_argument: &'static str,
+        id_is_name: bool,
+        arn_of_name: Option<fn(&str) -> String>,
+    },
+    /// A satellite: its `id` is the subject it names with this argument.
+    Satellite { subject_argument: &'static str },
+    /// A resource that applies to every subject of its configuration.
+    ConfigurationWide,
+}
+
+/// The role of a Terraform resource type in some kind, if any: the types
+/// whose bodies the kinds read.
+pub fn terraform_role(resource_type: &str) -> Option<TerraformRole> {
+    struct Find<'a>(&'a str, Option<TerraformRole>);
+    impl KindVisitor for Find<'_> {
+        fn visit<K: Subject>(&mut self) {
+            let map = K::TERRAFORM;
+            if self.1.is_some() {
+                return;
+            }
+            self.1 = if map.subjects.contains(&self.0) {
+                Some(TerraformRole::Subject {
+                    name_argument: map.name_argument,
+                    id_is_name: map.id_is_name,
+                    arn_of_name: map.arn_of_name,
+                })
+            } else if map.satellites.contains(&self.0) {
+                Some(TerraformRole::Satellite {
+                    subject_argument: map.subject_argument,
+                })
+            } else if map.configuration_wide.contains(&self.0) {
+                Some(TerraformRole::ConfigurationWide)
+            } else {
+                None
+            };
+        }
+    }
+    let mut find = Find(resource_type, None);
+    walk(&mut find);
+    find.1
+}
+
+/// Whether some kind reads CloudFormation resources of this type.
+pub fn cloudformation_reads(resource_type: &str) -> bool {
+    struct Find<'a>(&'a str, bool);
+    impl KindVisitor for Find<'_> {
+        fn visit<K: Subject>(&mut self) {
+            let map = K::CLOUDFORMATION;
+            self.1 |= map.subjects.contains(&self.0)
+                || map.satellites.iter().any(|(ty, _)| *ty == self.0);
+        }
+    }
+    let mut find = Find(resource_type, false);
+    walk(&mut find);
+    find.1
+}
+
 /// Something done once per kind: [`walk`] calls `visit` with each.
 pub trait KindVisitor {
     fn visit<K: Subject>(&mut self);

@@ -13,8 +13,16 @@ pub struct TerraformMap<K> {
     /// `aws_s3_bucket_acl`, ...: each names its subject with
     /// [`TerraformMap::subject_argument`].
     pub satellites: &'static [&'static str],
-    /// `bucket`, `domain_name`.
+    /// `bucket`, `domain_name`: the argument a satellite names its subject
+    /// with.
     pub subject_argument: &'static str,
+    /// The subject's own name argument (`bucket`, `domain_name`), which
+    /// references to it read.
+    pub name_argument: &'static str,
+    /// Whether the subject's `id` is its name (a bucket's is).
+    pub id_is_name: bool,
+    /// The subject's ARN made from its name, when AWS fixes it.
+    pub arn_of_name: Option<fn(&str) -> String>,
     /// Resources that apply to every subject of their configuration
     /// (`aws_s3_account_public_access_block`).
     pub configuration_wide: &'static [&'static str],

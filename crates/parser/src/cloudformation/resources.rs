@@ -119,11 +119,9 @@ pub(crate) fn build(
     out
 }
 
-/// Resource types whose properties the bucket and domain views read.
+/// Resource types whose properties some kind of the registry reads.
 fn is_viewed(resource_type: &str) -> bool {
-    resource_type.starts_with("AWS::S3::")
-        || resource_type == "AWS::Elasticsearch::Domain"
-        || resource_type == "AWS::OpenSearchService::Domain"
+    phiguard_model::kinds::cloudformation_reads(resource_type)
 }
 
 /// The resource's `Metadata`, as written (it may hold suppressions), as a

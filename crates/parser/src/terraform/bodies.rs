@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use phiguard_model::kinds::{terraform_role, TerraformRole};
 use phiguard_model::{Span, Spanned};
 
 use super::config::ResourceDecl;
@@ -85,9 +86,10 @@ pub(crate) fn body_object(body: &EvBody, span: Span) -> V {
     V::map(entries, span)
 }
 
-/// A resource instance as references see it: its arguments, plus the
-/// bucket or domain name under the attributes that stand for it (`id`,
-/// `bucket`, `arn`), marked with the instance so satellites link to it.
+/// A resource instance as references see it: its arguments, plus a kind's
+/// subject name under the attributes that stand for it (`id`, `bucket`,
+/// `arn`, as the kind's `TerraformMap` says), marked with the instance so
+/// satellites link to it.
 /// Every instance's `id` and `arn` are marked too, so that linking can tell
 /// a satellite of some other resource from one of an unknown bucket.
 pub(crate) fn resource_object(decl: &ResourceDecl, body: &EvBody, id: u32, address: &str) -> V {
@@ -105,34 +107,39 @@ pub(crate) fn resource_object(decl: &ResourceDecl, body: &EvBody, id: u32, addre
         let reason = format!("`{address}.{attr}` is not known offline");
         linked(V::computed(reason, decl.header))
     };
-    let (id_value, arn_value, extra) = match decl.resource_type.as_str() {
-        "aws_s3_bucket" => {
-            let name = configured(entries, "bucket").unwrap_or_else(|| {
+    let (id_value, arn_value, extra) = match terraform_role(&decl.resource_type) {
+        Some(TerraformRole::Subject {
+            name_argument,
+            id_is_name: true,
+            arn_of_name,
+        }) => {
+            let name = configured(entries, name_argument).unwrap_or_else(|| {
                 V::computed(
                     format!("the name of {address} is chosen by AWS when it is created"),
                     decl.header,
                 )
             });
-            let arn = match name.as_str() {
-                Some(text) => V::string(format!("arn:aws:s3:::{text}"), name.span),
-                None => name.clone(),
+            let arn = match (name.as_str(), arn_of_name) {
+                (Some(text), Some(arn_of)) => V::string(arn_of(text), name.span),
+                (None, Some(_)) => name.clone(),
+                (_, None) => computed("arn"),
             };
-            let bucket = ("bucket", linked(name.clone()));
-            (linked(name), linked(arn), Some(bucket))
+            let extra = (name_argument, linked(name.clone()));
+            (linked(name), linked(arn), Some(extra))
         }
-        "aws_elasticsearch_domain" | "aws_opensearch_domain" => {
-            let name = configured(entries, "domain_name").map(|n| ("domain_name", linked(n)));
+        Some(TerraformRole::Subject { name_argument, .. }) => {
+            let name = configured(entries, name_argument).map(|n| (name_argument, linked(n)));
             (computed("id"), computed("arn"), name)
         }
-        // A satellite's id is its bucket (`bucket = aws_s3_bucket_policy.p.id`
+        // A satellite's id is its subject (`bucket = aws_s3_bucket_policy.p.id`
         // orders one satellite after another on the same bucket).
-        satellite if satellite.starts_with("aws_s3_bucket_") => {
+        Some(TerraformRole::Satellite { subject_argument }) => {
             let id = configured(entries, "id")
-                .or_else(|| configured(entries, "bucket"))
+                .or_else(|| configured(entries, subject_argument))
                 .unwrap_or_else(|| computed("id"));
             (id, computed("arn"), None)
         }
-        _ => (
+        Some(TerraformRole::ConfigurationWide) | None => (
             configured(entries, "id").unwrap_or_else(|| computed("id")),
             configured(entries, "arn").unwrap_or_else(|| computed("arn")),
             None,

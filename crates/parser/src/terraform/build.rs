@@ -157,11 +157,9 @@ impl Evaluator<'_> {
     }
 }
 
-/// Resource types whose bodies the bucket and domain views read.
+/// Resource types whose bodies some kind of the registry reads.
 fn is_viewed(resource_type: &str) -> bool {
-    resource_type.starts_with("aws_s3_")
-        || resource_type.starts_with("aws_elasticsearch_domain")
-        || resource_type.starts_with("aws_opensearch_domain")
+    phiguard_model::kinds::terraform_role(resource_type).is_some()
 }
 
 fn model_body(body: &EvBody, link: &mut dyn FnMut(Span, u32)) -> Body {

@@ -17,6 +17,7 @@ use crate::{Resource, ResourceId, Value};
 impl Subject for S3Bucket {
     common_subject_fields!();
     const KIND: ResourceKind = ResourceKind::S3Bucket;
+    const RESOURCES: &'static str = "S3 buckets: Terraform `aws_s3_bucket` and its satellites (`aws_s3_bucket_acl`, `aws_s3_bucket_policy`, ...), CloudFormation `AWS::S3::Bucket` and `AWS::S3::BucketPolicy`";
     const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
     const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
     fn orphan_view(satellite: &Resource, written: Value) -> Self {

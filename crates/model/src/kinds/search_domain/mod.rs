@@ -16,6 +16,7 @@ use crate::{Resource, Value};
 impl Subject for SearchDomain {
     common_subject_fields!();
     const KIND: ResourceKind = ResourceKind::SearchDomain;
+    const RESOURCES: &'static str = "Search domains: Terraform `aws_opensearch_domain`, `aws_elasticsearch_domain` and their `*_domain_policy`, CloudFormation `AWS::OpenSearchService::Domain`, `AWS::Elasticsearch::Domain`";
     const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
     const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
     fn orphan_view(satellite: &Resource, written: Value) -> Self {
