@@ -32,6 +32,11 @@ pub struct Unknown {
     /// opposed to an input nobody gave. Some facts depend on the difference:
     /// a key created here is a customer-managed key, whatever its ARN.
     pub computed: bool,
+    /// For a string built from known and unknown parts
+    /// (`"arn:aws:iam::${var.account}:root"`, `!Sub "...${AccountId}..."`):
+    /// the known text, the unknown parts left out. Whatever the unknown
+    /// parts are, the string holds this text, so it cannot be `*`.
+    pub known_text: Option<String>,
 }
 
 impl Value {
@@ -68,6 +73,7 @@ impl Value {
             ValueKind::Unknown(Unknown {
                 reason: reason.into(),
                 computed: false,
+                known_text: None,
             }),
             span,
         )
@@ -80,6 +86,20 @@ impl Value {
             ValueKind::Unknown(Unknown {
                 reason: reason.into(),
                 computed: true,
+                known_text: None,
+            }),
+            span,
+        )
+    }
+
+    /// An unknown string of which `known_text` is known (see
+    /// [`Unknown::known_text`]).
+    pub fn partly_known(reason: impl Into<String>, known_text: String, span: Span) -> Self {
+        Value::new(
+            ValueKind::Unknown(Unknown {
+                reason: reason.into(),
+                computed: false,
+                known_text: Some(known_text),
             }),
             span,
         )

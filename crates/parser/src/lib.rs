@@ -12,6 +12,7 @@ pub mod json;
 pub mod limits;
 mod link;
 mod parallel;
+mod partial;
 pub mod policy;
 mod suppressions;
 mod terraform;

@@ -2,7 +2,7 @@
 //! definition for S3 Block Public Access, which are overly broad, and whether
 //! a policy denies requests that do not use TLS.
 
-use crate::{Condition, Model, PolicySource, Span, Spanned, Statement, Value, ValueKind};
+use crate::{Condition, PolicySource, Span, Spanned, Statement, Value, ValueKind};
 
 /// Three-valued answer that remembers which unknown value made it unknown.
 #[derive(Debug, Clone)]
@@ -110,15 +110,15 @@ fn effect_is(statement: &Statement, effect: &str) -> Answer {
 /// unknown parts (`"arn:aws:iam::${var.account}:root"`) is a named
 /// principal whatever the unknown parts turn out to be: it is not
 /// everyone (rules.md, "Unknowns are scoped").
-fn principal_is_everyone(m: &Model, principal: &Value) -> Answer {
+fn principal_is_everyone(principal: &Value) -> Answer {
     // An attribute of a resource this configuration creates (a role's
     // ARN) names that resource, never everyone.
     let one = |v: &Value| match &v.kind {
-        ValueKind::Unknown(u) if u.computed || names_someone(m, v) => No,
+        ValueKind::Unknown(u) if u.computed || names_someone(v) => No,
         _ => string_answer(v, |s| s == "*"),
     };
     match &principal.kind {
-        ValueKind::List(items) => Answer::any(items.iter().map(|i| principal_is_everyone(m, i))),
+        ValueKind::List(items) => Answer::any(items.iter().map(principal_is_everyone)),
         ValueKind::Map(entries) => Answer::any(
             entries
                 .iter()
@@ -131,49 +131,12 @@ fn principal_is_everyone(m: &Model, principal: &Value) -> Answer {
     }
 }
 
-/// Whether an unknown value is written as a string template whose known
-/// text rules out `*`: what is left once its `${...}` parts are taken out
-/// is neither empty nor `*`. Read from the source as written (a Terraform
-/// template, a CloudFormation `!Sub` or `Fn::Sub` string).
-fn names_someone(m: &Model, value: &Value) -> bool {
-    let Some(text) = m
-        .files
-        .get(value.span.file.0 as usize)
-        .and_then(|f| f.slice(value.span))
-    else {
-        return false;
-    };
-    let text = text.trim();
-    let text = text
-        .strip_prefix("!Sub")
-        .map(str::trim_start)
-        .unwrap_or(text);
-    let Some(inner) = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .or_else(|| text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
-    else {
-        return false;
-    };
-    let mut known = String::new();
-    let mut depth = 0usize;
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if depth == 0 && c == '$' && chars.peek() == Some(&'{') {
-            chars.next();
-            depth = 1;
-        } else if depth > 0 {
-            match c {
-                '{' => depth += 1,
-                '}' => depth -= 1,
-                _ => {}
-            }
-        } else {
-            known.push(c);
-        }
-    }
-    // An unclosed `${` is no template this reads.
-    depth == 0 && !known.is_empty() && known != "*"
+/// Whether an unknown value is a string whose known text rules out `*`:
+/// what is known of it is neither empty nor `*` (a template or `Fn::Sub`
+/// with known text around its unknown parts).
+fn names_someone(value: &Value) -> bool {
+    matches!(&value.kind, ValueKind::Unknown(u)
+        if u.known_text.as_deref().is_some_and(|t| !t.is_empty() && t != "*"))
 }
 
 /// Whether one condition pins the statement to fixed callers.
@@ -221,12 +184,12 @@ fn pinned(statement: &Statement) -> Answer {
     Answer::any(statement.conditions.iter().map(pins).chain(unknown))
 }
 
-fn public(m: &Model, statement: &Statement) -> Answer {
+fn public(statement: &Statement) -> Answer {
     let Some(principal) = &statement.principal else {
         return No;
     };
     effect_is(statement, "Allow")
-        .and(|| principal_is_everyone(m, principal))
+        .and(|| principal_is_everyone(principal))
         .and(|| pinned(statement).not())
 }
 
@@ -268,7 +231,7 @@ fn broad(statement: &Statement) -> (Answer, Option<Value>, &'static str) {
 }
 
 /// A `Deny` for every principal when `aws:SecureTransport` is false.
-fn denies_insecure_transport(m: &Model, statement: &Statement) -> Answer {
+fn denies_insecure_transport(statement: &Statement) -> Answer {
     let Some(principal) = &statement.principal else {
         return No;
     };
@@ -291,7 +254,7 @@ fn denies_insecure_transport(m: &Model, statement: &Statement) -> Answer {
         }))
     }));
     effect_is(statement, "Deny")
-        .and(|| principal_is_everyone(m, principal))
+        .and(|| principal_is_everyone(principal))
         .and(|| secure_transport_false)
 }
 
@@ -309,7 +272,7 @@ pub(crate) const STATEMENT_KEYS: &[&str] = &[
 ];
 
 /// The statements of a policy as items; unknown when the policy is.
-pub(crate) fn statement_items(m: &Model, source: &PolicySource, span: Span) -> Option<Value> {
+pub(crate) fn statement_items(source: &PolicySource, span: Span) -> Option<Value> {
     let document = match source {
         PolicySource::Document(d) => d,
         PolicySource::Unknown(v) => return Some(v.clone()),
@@ -334,7 +297,7 @@ pub(crate) fn statement_items(m: &Model, source: &PolicySource, span: Span) -> O
                     "action",
                     st.action.clone().or_else(|| st.not_action.clone()),
                 ),
-                ("public", Some(public(m, st).into_value(principal_span))),
+                ("public", Some(public(st).into_value(principal_span))),
                 ("broad", Some(broad.into_value(broad_span))),
                 ("broad_at", broad_at),
                 ("broad_reason", broad_reason),
@@ -350,19 +313,13 @@ pub(crate) fn statement_items(m: &Model, source: &PolicySource, span: Span) -> O
 }
 
 /// Whether any statement denies non-TLS requests; false without a policy.
-pub(crate) fn insecure_transport_denied(
-    m: &Model,
-    source: Option<&PolicySource>,
-    span: Span,
-) -> Value {
+pub(crate) fn insecure_transport_denied(source: Option<&PolicySource>, span: Span) -> Value {
     let answer = match source {
         None | Some(PolicySource::Invalid { .. }) => No,
         Some(PolicySource::Unknown(v)) => Unknown(v.clone()),
-        Some(PolicySource::Document(d)) => Answer::any(
-            d.statements
-                .iter()
-                .map(|st| denies_insecure_transport(m, st)),
-        ),
+        Some(PolicySource::Document(d)) => {
+            Answer::any(d.statements.iter().map(denies_insecure_transport))
+        }
     };
     answer.into_value(span)
 }
@@ -405,7 +362,7 @@ mod tests {
     }
 
     fn is_public(entries: Vec<(&str, Value)>) -> Option<bool> {
-        match public(&Model::default(), &statement(entries)) {
+        match public(&statement(entries)) {
             Yes => Some(true),
             No => Some(false),
             Unknown(_) => None,
@@ -508,26 +465,22 @@ mod tests {
         e[1] = ("Principal", map(vec![("AWS", list(vec![computed]))]));
         assert_eq!(is_public(e), Some(false));
 
-        let text = r#"{ AWS = "arn:aws:iam::${var.account}:root" }"#;
-        let mut model = Model::default();
-        let file = model.add_file(
-            std::path::Path::new("main.tf"),
-            "main.tf".into(),
-            text.into(),
-        );
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            Span::new(file, start..start + needle.len())
-        };
-        let arn = Value::unknown(
+        let arn = Value::partly_known(
             "var.account has no value",
-            at(r#""arn:aws:iam::${var.account}:root""#),
+            "arn:aws:iam:::root".into(),
+            Span::default(),
         );
-        assert!(names_someone(&model, &arn));
-        let whole = Value::unknown("var.p has no value", at("${var.account}"));
-        assert!(!names_someone(&model, &whole), "not a quoted template");
-        let principal = map(vec![("AWS", arn)]);
-        assert!(matches!(principal_is_everyone(&model, &principal), No));
+        assert!(names_someone(&arn));
+        let mut e = allow_all(vec![]);
+        e[1] = ("Principal", map(vec![("AWS", arn)]));
+        assert_eq!(is_public(e), Some(false));
+        // `"${var.p}*"` may still be `*`.
+        let star = Value::partly_known("var.p has no value", "*".into(), Span::default());
+        assert!(!names_someone(&star));
+        assert!(!names_someone(&Value::unknown(
+            "var.p has no value",
+            Span::default()
+        )));
     }
 
     #[test]
@@ -582,7 +535,7 @@ mod tests {
                 ("Action", s("s3:*")),
                 cond("Bool", "aws:SecureTransport", value),
             ]);
-            matches!(denies_insecure_transport(&Model::default(), &st), Yes)
+            matches!(denies_insecure_transport(&st), Yes)
         };
         assert!(deny(s("false"), "Deny"));
         assert!(deny(Value::bool(false, Span::default()), "Deny"));

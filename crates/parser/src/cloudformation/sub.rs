@@ -9,7 +9,8 @@ use phiguard_model::{Span, Value, ValueKind};
 
 use super::eval::Evaluator;
 use super::functions::{finish_string, text};
-use super::trace::{marker, Partial};
+use super::trace::Partial;
+use crate::partial::{known_text, marker};
 use crate::text::{locate, Placement};
 
 /// Pieces of a `Fn::Sub` template string.
@@ -133,7 +134,12 @@ impl Evaluator<'_> {
             self.trace.placements.insert(template.span, points);
         }
         if let Some(reason) = unknown.first() {
-            let value = Value::unknown(reason, span);
+            let known = known_text(&out);
+            let value = if known.is_empty() {
+                Value::unknown(reason, span)
+            } else {
+                Value::partly_known(reason, known, span)
+            };
             self.trace.partials.insert(
                 span,
                 Partial {

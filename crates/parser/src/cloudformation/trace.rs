@@ -33,20 +33,6 @@ pub(crate) struct Partial {
     pub reasons: Vec<String>,
 }
 
-/// Stands for unknown part `n` in a [`Partial`]'s text: JSON-safe, and
-/// nothing a template would write.
-pub(crate) fn marker(n: usize) -> String {
-    format!("\u{27ea}?{n}\u{27eb}")
-}
-
-/// The number of the first marker in `s`.
-pub(crate) fn find_marker(s: &str) -> Option<usize> {
-    let start = s.find('\u{27ea}')? + '\u{27ea}'.len_utf8();
-    let rest = s.get(start..)?.strip_prefix('?')?;
-    let end = rest.find('\u{27eb}')?;
-    rest[..end].parse().ok()
-}
-
 impl Trace {
     /// Moves every span through `f` (onto the file id the template got
     /// once it was added to the model).

@@ -8,7 +8,8 @@
 use phiguard_model::{PolicySource, SourceFile, Value, ValueKind};
 
 use super::sub::literal_points;
-use super::trace::{find_marker, Trace};
+use super::trace::Trace;
+use crate::partial::fill_unknowns;
 use crate::text::{OffsetMap, Placement};
 
 /// A policy document property: a map, or a JSON string whose spans are
@@ -43,23 +44,6 @@ pub(crate) fn policy(value: &Value, files: &[SourceFile], trace: &Trace) -> Poli
         }
         // Unknown parts outside JSON strings: only deployment tells.
         Err(_) => PolicySource::Unknown(value.clone()),
-    }
-}
-
-/// Strings that hold an unknown part's marker become that unknown.
-fn fill_unknowns(value: &mut Value, reasons: &[String]) {
-    match &mut value.kind {
-        ValueKind::String(s) => {
-            if let Some(n) = find_marker(s) {
-                let reason = reasons.get(n).map_or("", String::as_str);
-                *value = Value::unknown(reason, value.span);
-            }
-        }
-        ValueKind::List(items) => items.iter_mut().for_each(|i| fill_unknowns(i, reasons)),
-        ValueKind::Map(entries) => entries
-            .iter_mut()
-            .for_each(|(_, v)| fill_unknowns(v, reasons)),
-        _ => {}
     }
 }
 

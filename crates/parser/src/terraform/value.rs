@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use phiguard_model::{format_number, Span, Spanned, Value, ValueKind};
+use phiguard_model::{format_number, Span, Spanned, Unknown, Value, ValueKind};
 
 #[derive(Debug, Clone)]
 pub(crate) struct V {
@@ -54,6 +54,9 @@ pub(crate) struct Meta {
     /// following their bucket's unknown condition link to it (rules.md,
     /// "Instances").
     pub stand_in: Option<V>,
+    /// For an unknown string built from known and unknown parts: the known
+    /// text (see [`phiguard_model::Unknown::known_text`]).
+    pub known_text: Option<String>,
 }
 
 /// A Terraform error (a wrong type, a missing key): `try` and `can` catch
@@ -279,7 +282,17 @@ impl V {
                     .map(|(k, v)| (k.clone(), V::from_model(v)))
                     .collect(),
             )),
-            ValueKind::Unknown(u) => K::Unknown(Rc::from(u.reason.as_str())),
+            ValueKind::Unknown(u) => {
+                let v = V::new(K::Unknown(Rc::from(u.reason.as_str())), value.span);
+                if !u.computed && u.known_text.is_none() {
+                    return v;
+                }
+                return v.with_meta(Meta {
+                    computed: u.computed,
+                    known_text: u.known_text.clone(),
+                    ..Meta::default()
+                });
+            }
         };
         V::new(kind, value.span)
     }
@@ -310,10 +323,17 @@ impl V {
                     .map(|(k, v)| (k.clone(), v.to_model(link)))
                     .collect(),
             ),
-            K::Unknown(reason) if self.is_computed() => {
-                return Value::computed(reason.to_string(), self.span)
+            K::Unknown(reason) => {
+                let known_text = self.meta.as_ref().and_then(|m| m.known_text.clone());
+                return Value::new(
+                    ValueKind::Unknown(Unknown {
+                        reason: reason.to_string(),
+                        computed: self.is_computed(),
+                        known_text,
+                    }),
+                    self.span,
+                );
             }
-            K::Unknown(reason) => return Value::unknown(reason.to_string(), self.span),
         };
         Value::new(kind, self.span)
     }

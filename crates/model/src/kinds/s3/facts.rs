@@ -519,10 +519,10 @@ const BASE: &[FactDef<S3Bucket>] = &[
         name: "policy.statements",
         doc: "the bucket policy's statements; each item has `sid`, `effect`, `principal`, `action`, `public` (an `Allow` for every principal that no condition pins to fixed callers, located at the principal), `broad` (an `Allow` with action `*` or `s3:*`, `NotAction` or `NotPrincipal`), `broad_at` (the value that makes it broad: the `s3:*` element, the `NotAction` or `NotPrincipal` value) and `broad_reason` (`every action`, `every action except those NotAction names`, ...). Unknown when the policy text is",
         ty: STATEMENTS,
-        get: |m, b| {
+        get: |_, b| {
             let Some(policy) = &b.policy else { return Fact::absent() };
             Fact {
-                value: iam::statement_items(m, &policy.document, policy.origin.span),
+                value: iam::statement_items(&policy.document, policy.origin.span),
                 resource: Some(policy.origin.resource),
             }
         },
@@ -532,8 +532,8 @@ const BASE: &[FactDef<S3Bucket>] = &[
         doc: "whether a bucket policy statement denies every principal's requests when `aws:SecureTransport` is false; `false` without a policy",
         ty: FactType::Bool,
         get: |m, b| match &b.policy {
-            Some(p) => Fact::computed(iam::insecure_transport_denied(m, Some(&p.document), p.origin.span), p.origin.resource),
-            None => Fact::computed(iam::insecure_transport_denied(m, None, m.resource(b.resource).header), b.resource),
+            Some(p) => Fact::computed(iam::insecure_transport_denied(Some(&p.document), p.origin.span), p.origin.resource),
+            None => Fact::computed(iam::insecure_transport_denied(None, m.resource(b.resource).header), b.resource),
         },
     },
     FactDef {

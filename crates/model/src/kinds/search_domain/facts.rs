@@ -231,10 +231,10 @@ const BASE: &[FactDef<SearchDomain>] = &[
         name: "access_policy.statements",
         doc: "the access policy's statements, as for the bucket fact `policy.statements`",
         ty: STATEMENTS,
-        get: |m, d| {
+        get: |_, d| {
             let Some(policy) = &d.access_policy else { return Fact::absent() };
             Fact {
-                value: iam::statement_items(m, &policy.document, policy.origin.span),
+                value: iam::statement_items(&policy.document, policy.origin.span),
                 resource: Some(policy.origin.resource),
             }
         },

@@ -29,7 +29,9 @@ use super::config::ModuleConfig;
 use super::instances::Instance;
 use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::{Budget, Resolver};
-use super::value::{fail, Fail, K, R, V};
+use super::value::{fail, Fail, Meta, K, R, V};
+use crate::json;
+use crate::partial::{fill_unknowns, known_text, marker};
 use crate::text::shorten;
 
 /// Nested evaluations (sub-expressions, references followed) before giving
@@ -261,9 +263,64 @@ impl<'a> Evaluator<'a> {
         }
         let mut out = String::new();
         Ok(match self.render(cx, parts, &mut out)? {
-            Some(reason) => V::unknown(reason, span),
+            Some(reason) => self
+                .partly_known(cx, parts, span)?
+                .unwrap_or_else(|| V::unknown(reason, span)),
             None => V::string(out, span),
         })
+    }
+
+    /// A template with unknown interpolations, rendered with a marker for
+    /// each: an unknown value that keeps its known text and, for a JSON
+    /// document (a heredoc policy), its structure with the unknown parts
+    /// unknown inside it, every part located at the template. `None` when a
+    /// directive (`%{if}`, `%{for}`) is in the way.
+    fn partly_known<'e>(
+        &mut self,
+        cx: &mut Ctx<'e>,
+        parts: &'e [Part],
+        span: Span,
+    ) -> Result<Option<V>, Fail> {
+        let mut text = String::new();
+        let mut reasons: Vec<String> = Vec::new();
+        let mut computed = true;
+        for part in parts {
+            match part {
+                Part::Lit(literal) => text.push_str(literal),
+                Part::Interp(e) => {
+                    let v = self.eval(cx, e)?;
+                    if let Some(reason) = v.unknown_reason() {
+                        computed &= v.is_computed();
+                        reasons.push(reason.to_string());
+                        text.push_str(&marker(reasons.len() - 1));
+                        continue;
+                    }
+                    match v.template_text() {
+                        Some(t) => text.push_str(&t),
+                        None => return Ok(None),
+                    }
+                }
+                Part::If(_) | Part::For(_) => return Ok(None),
+            }
+        }
+        let Some(reason) = reasons.first() else {
+            return Ok(None);
+        };
+        let known = known_text(&text);
+        let structured = match text.trim_start().chars().next() {
+            Some('{' | '[') => json::parse(&text, span.file, 0).ok().map(|mut document| {
+                document.map_spans(&|_| span);
+                fill_unknowns(&mut document, &reasons);
+                V::from_model(&document)
+            }),
+            _ => None,
+        };
+        Ok(Some(V::unknown(reason.as_str(), span).with_meta(Meta {
+            computed,
+            known_text: (!known.is_empty()).then_some(known),
+            structured,
+            ..Meta::default()
+        })))
     }
 
     /// Appends the text of `parts`; `Some(reason)` when a part is unknown.

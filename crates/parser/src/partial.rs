@@ -1,0 +1,86 @@
+//! Strings built from known and unknown parts (a Terraform template with an
+//! interpolation nobody gave a value, a CloudFormation `Fn::Sub` with an
+//! unknown parameter). Both front ends render them with a marker for each
+//! unknown part, so that a JSON policy written that way is still parsed,
+//! its unknown parts unknown inside the document.
+
+use phiguard_model::{Value, ValueKind};
+
+const OPEN: char = '\u{27ea}';
+const CLOSE: char = '\u{27eb}';
+
+/// Stands for unknown part `n` in a rendered string: JSON-safe, and
+/// nothing a template would write.
+pub(crate) fn marker(n: usize) -> String {
+    format!("{OPEN}?{n}{CLOSE}")
+}
+
+/// The number of the first marker in `s`.
+pub(crate) fn find_marker(s: &str) -> Option<usize> {
+    let start = s.find(OPEN)? + OPEN.len_utf8();
+    let rest = s.get(start..)?.strip_prefix('?')?;
+    let end = rest.find(CLOSE)?;
+    rest[..end].parse().ok()
+}
+
+/// The text of `s` without its markers: what is known of it.
+pub(crate) fn known_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            OPEN => inside = true,
+            CLOSE if inside => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Strings that hold an unknown part's marker become unknown (with
+/// `reasons[n]`), keeping the text around the markers as known text.
+pub(crate) fn fill_unknowns(value: &mut Value, reasons: &[String]) {
+    match &mut value.kind {
+        ValueKind::String(s) => {
+            if let Some(n) = find_marker(s) {
+                let reason = reasons.get(n).map_or("", String::as_str);
+                let known = known_text(s);
+                *value = if known.is_empty() {
+                    Value::unknown(reason, value.span)
+                } else {
+                    Value::partly_known(reason, known, value.span)
+                };
+            }
+        }
+        ValueKind::List(items) => items.iter_mut().for_each(|i| fill_unknowns(i, reasons)),
+        ValueKind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, v)| fill_unknowns(v, reasons)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiguard_model::Span;
+
+    #[test]
+    fn markers_stand_for_unknown_parts() {
+        let text = format!("arn:aws:iam::{}:root", marker(3));
+        assert_eq!(find_marker(&text), Some(3));
+        assert_eq!(known_text(&text), "arn:aws:iam:::root");
+        let mut value = Value::string(text, Span::default());
+        let reasons = ["", "", "", "var.account has no value"].map(String::from);
+        fill_unknowns(&mut value, &reasons);
+        assert_eq!(value.unknown_reason(), Some("var.account has no value"));
+        let ValueKind::Unknown(u) = &value.kind else {
+            panic!("{value:?}")
+        };
+        assert_eq!(u.known_text.as_deref(), Some("arn:aws:iam:::root"));
+        let mut alone = Value::string(marker(0), Span::default());
+        fill_unknowns(&mut alone, &["why".into()]);
+        assert!(matches!(&alone.kind, ValueKind::Unknown(u) if u.known_text.is_none()));
+    }
+}
