@@ -14,12 +14,16 @@
 //! - every satellite counts: a second source of a part is kept beside the
 //!   first ([`phiguard_model::View::set`]), never overwrites it.
 //!
-//! Front ends say what each satellite names ([`Target`]); kinds say how a
-//! satellite merges into their view. Neither keeps link tables of its own.
+//! Front ends hand over their resources, by configuration and module
+//! instance, and answer what a value references ([`FrontEnd`]); kinds say,
+//! per dialect, which types are subjects and satellites and how each fills
+//! the view (`phiguard_model::kinds::dialect::DialectMap`). The building
+//! and linking of every kind's subjects happens here, once.
 
 use std::collections::HashMap;
 
-use phiguard_model::{ResourceId, Subject, Value};
+use phiguard_model::kinds::{walk, KindVisitor, PolicyReader};
+use phiguard_model::{Dialect, Model, Resource, ResourceId, Subject, Subjects, Value};
 
 /// What a satellite's subject argument names, as its front end resolved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,11 +45,125 @@ pub(crate) trait References {
     fn target(&self, holder: ResourceId, value: &Value) -> Option<ResourceId>;
 }
 
+/// What the linker asks a front end about the resources it emitted.
+pub(crate) trait FrontEnd: References + PolicyReader {
+    fn dialect(&self) -> Dialect;
+    /// An argument or property of a resource, evaluated.
+    fn argument(&self, resource: &Resource, name: &str) -> Option<Value>;
+    /// Names an argument has as written, besides what it evaluates to: a
+    /// CloudFormation name expression (`!Sub "${AWS::StackName}-logs"`),
+    /// so that a satellite naming its subject by the same expression links.
+    fn written_names(&self, _resource: ResourceId, _name: &str) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A resource of a configuration, with its module instance (satellites of
+/// one instance that name the same missing subject share an orphan view).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Member {
+    pub id: ResourceId,
+    pub instance: usize,
+}
+
+/// Builds the subjects of every kind of the registry in every
+/// configuration (a Terraform root with its modules, a template).
+pub(crate) fn build(
+    model: &Model,
+    configurations: &[Vec<Member>],
+    front: &dyn FrontEnd,
+) -> Subjects {
+    struct Build<'a> {
+        model: &'a Model,
+        configurations: &'a [Vec<Member>],
+        front: &'a dyn FrontEnd,
+        built: Subjects,
+    }
+    impl KindVisitor for Build<'_> {
+        fn visit<K: Subject>(&mut self) {
+            for members in self.configurations {
+                let views = build_kind::<K>(self.model, members, self.front);
+                K::all_mut(&mut self.built).extend(views);
+            }
+        }
+    }
+    let mut build = Build {
+        model,
+        configurations,
+        front,
+        built: Subjects::default(),
+    };
+    walk(&mut build);
+    build.built
+}
+
+/// One kind's subjects in one configuration, read through the kind's map
+/// for the front end's dialect.
+fn build_kind<K: Subject>(model: &Model, members: &[Member], front: &dyn FrontEnd) -> Vec<K> {
+    let map = K::map(front.dialect());
+    let resources: Vec<(&Resource, usize)> = members
+        .iter()
+        .map(|m| (model.resource(m.id), m.instance))
+        .filter(|(r, _)| map.reads(&r.resource_type))
+        .collect();
+    let targets = |holder: ResourceId, value: &Value, written: Vec<String>| {
+        let mut targets = targets(front, holder, value, map.link_name);
+        if !written.is_empty() {
+            targets.retain(|t| *t != Target::Elsewhere);
+            targets.extend(written.into_iter().map(Target::Name));
+        }
+        targets
+    };
+    let mut config = Configuration::default();
+    for &(r, _) in resources
+        .iter()
+        .filter(|(r, _)| map.subjects.contains(&r.resource_type.as_str()))
+    {
+        let view = (map.subject)(r, front);
+        let mut names = view.link_names();
+        names.extend(front.written_names(r.id, map.name_argument));
+        config.add_subject(r.id, &names, view);
+    }
+    for &(r, instance) in &resources {
+        let Some(argument) = map.satellite_argument(&r.resource_type) else {
+            continue;
+        };
+        let written = front.argument(r, argument);
+        let targets = match &written {
+            Some(value) => targets(r.id, value, front.written_names(r.id, argument)),
+            None => vec![Target::Elsewhere],
+        };
+        config.attach(
+            instance,
+            &targets,
+            written.as_ref(),
+            || {
+                let written = written
+                    .clone()
+                    .unwrap_or_else(|| Value::unknown(format!("no `{argument}`"), r.header));
+                K::orphan_view(r, written)
+            },
+            |view| (map.satellite)(view, r, front),
+        );
+    }
+    config.link_subjects(|holder, value| targets(holder, value, Vec::new()));
+    let mut views = config.into_views();
+    for &(r, _) in resources
+        .iter()
+        .filter(|(r, _)| map.configuration_wide.contains(&r.resource_type.as_str()))
+    {
+        for view in &mut views {
+            (map.configuration)(view, r);
+        }
+    }
+    views
+}
+
 /// What a subject argument (`bucket`, `target_bucket`, `domain_name`),
 /// read in `holder`'s body, names: the resource it references, and the
 /// name it writes (`name` reads it: a bucket ARN gives the bucket name).
-pub(crate) fn targets(
-    references: &dyn References,
+fn targets(
+    references: &dyn FrontEnd,
     holder: ResourceId,
     value: &Value,
     name: fn(&Value) -> Option<&str>,

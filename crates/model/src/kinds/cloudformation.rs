@@ -1,28 +1,10 @@
-//! How kinds read CloudFormation: evaluated properties, and the map each
-//! kind gives of its resource types ([`CloudFormationMap`]).
+//! How kinds read CloudFormation: evaluated properties.
 //!
 //! A setting inside a property whose value is unknown (an `Fn::If` on an
 //! undecidable condition, say) reads as that unknown value, not as absent:
 //! a rule must record it as undecided rather than report it missing.
 
-use crate::kinds::PolicyReader;
 use crate::{format_number, Origin, Resource, Spanned, Value, ValueKind};
-
-/// How a kind is written in CloudFormation.
-pub struct CloudFormationMap<K> {
-    /// `AWS::S3::Bucket`.
-    pub subjects: &'static [&'static str],
-    /// The property that names a subject (`BucketName`): a satellite naming
-    /// its subject by the same expression links to it.
-    pub name_property: &'static str,
-    /// `(AWS::S3::BucketPolicy, Bucket)`: a satellite type and the property
-    /// that names its subject.
-    pub satellites: &'static [(&'static str, &'static str)],
-    /// A subject's view from its properties.
-    pub subject: fn(&Resource, &dyn PolicyReader) -> K,
-    /// Adds what a satellite states to its subject's view.
-    pub satellite: fn(&mut K, &Resource, &dyn PolicyReader),
-}
 
 /// A scalar as text: `Key: 2024` is the tag key "2024".
 fn scalar_text(value: &Value) -> Option<String> {

@@ -2,8 +2,7 @@
 //! that needs more than reading one setting (is this statement public? is
 //! versioning on, whatever the syntax?) is computed here, in Rust, once.
 
-use crate::kinds::cloudformation::CloudFormationMap;
-use crate::kinds::terraform::TerraformMap;
+use crate::kinds::dialect::DialectMap;
 use crate::kinds::{iam, walk, KindVisitor, ResourceKind, Subjects};
 use crate::{Model, Origin, Resource, ResourceId, Span, Spanned, Value, ValueKind};
 
@@ -198,8 +197,15 @@ pub trait Subject: Sized + Clone + Send + Sync + 'static {
     const RESOURCES: &'static str;
     /// How the kind is written in each dialect: subject and satellite
     /// types, and how each fills the view.
-    const TERRAFORM: TerraformMap<Self>;
-    const CLOUDFORMATION: CloudFormationMap<Self>;
+    const TERRAFORM: DialectMap<Self>;
+    const CLOUDFORMATION: DialectMap<Self>;
+    /// The map of one dialect.
+    fn map(dialect: crate::Dialect) -> DialectMap<Self> {
+        match dialect {
+            crate::Dialect::Terraform => Self::TERRAFORM,
+            crate::Dialect::CloudFormation => Self::CLOUDFORMATION,
+        }
+    }
     /// The subjects of this kind among a run's.
     fn all(subjects: &Subjects) -> &Vec<Self>;
     fn all_mut(subjects: &mut Subjects) -> &mut Vec<Self>;

@@ -39,6 +39,7 @@ macro_rules! common_subject_fields {
 }
 
 pub mod cloudformation;
+pub mod dialect;
 mod facts;
 mod iam;
 mod parts;
@@ -162,10 +163,8 @@ pub fn terraform_role(resource_type: &str) -> Option<TerraformRole> {
                     id_is_name: map.id_is_name,
                     arn_of_name: map.arn_of_name,
                 })
-            } else if map.satellites.contains(&self.0) {
-                Some(TerraformRole::Satellite {
-                    subject_argument: map.subject_argument,
-                })
+            } else if let Some(subject_argument) = map.satellite_argument(self.0) {
+                Some(TerraformRole::Satellite { subject_argument })
             } else if map.configuration_wide.contains(&self.0) {
                 Some(TerraformRole::ConfigurationWide)
             } else {
@@ -183,9 +182,7 @@ pub fn cloudformation_reads(resource_type: &str) -> bool {
     struct Find<'a>(&'a str, bool);
     impl KindVisitor for Find<'_> {
         fn visit<K: Subject>(&mut self) {
-            let map = K::CLOUDFORMATION;
-            self.1 |= map.subjects.contains(&self.0)
-                || map.satellites.iter().any(|(ty, _)| *ty == self.0);
+            self.1 |= K::CLOUDFORMATION.reads(self.0);
         }
     }
     let mut find = Find(resource_type, false);

@@ -1,40 +1,7 @@
 //! How kinds read Terraform: one way to read a resource body, whichever way
-//! it was written (HCL blocks or `.tf.json` objects and lists of objects),
-//! and the map each kind gives of its resource types ([`TerraformMap`]).
+//! it was written (HCL blocks or `.tf.json` objects and lists of objects).
 
-use crate::kinds::PolicyReader;
-use crate::{Body, Resource, Span, Value, ValueKind};
-
-/// How a kind is written in Terraform: which resource types are its
-/// subjects and satellites, and how each fills the view.
-pub struct TerraformMap<K> {
-    /// `aws_s3_bucket`.
-    pub subjects: &'static [&'static str],
-    /// `aws_s3_bucket_acl`, ...: each names its subject with
-    /// [`TerraformMap::subject_argument`].
-    pub satellites: &'static [&'static str],
-    /// `bucket`, `domain_name`: the argument a satellite names its subject
-    /// with.
-    pub subject_argument: &'static str,
-    /// The subject's own name argument (`bucket`, `domain_name`), which
-    /// references to it read.
-    pub name_argument: &'static str,
-    /// Whether the subject's `id` is its name (a bucket's is).
-    pub id_is_name: bool,
-    /// The subject's ARN made from its name, when AWS fixes it.
-    pub arn_of_name: Option<fn(&str) -> String>,
-    /// Resources that apply to every subject of their configuration
-    /// (`aws_s3_account_public_access_block`).
-    pub configuration_wide: &'static [&'static str],
-    /// A subject's view from its own body.
-    pub subject: fn(&Resource, &dyn PolicyReader) -> K,
-    /// Adds what a satellite states to its subject's view.
-    pub satellite: fn(&mut K, &Resource, &dyn PolicyReader),
-    /// Adds what a configuration-wide resource states.
-    pub configuration: fn(&mut K, &Resource),
-    /// The name a subject argument links by (a bucket ARN names its bucket).
-    pub link_name: fn(&Value) -> Option<&str>,
-}
+use crate::{Body, Span, Value, ValueKind};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Node<'a> {

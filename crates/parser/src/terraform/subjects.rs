@@ -1,98 +1,62 @@
-//! Terraform's subjects: for every kind of the registry, each
-//! configuration's subjects and satellites, read through the kind's
-//! [`TerraformMap`] and linked by the one linker ([`crate::link`]).
+//! Terraform as the linker sees it ([`crate::link`]): each root's
+//! resources with their module instances, what evaluation resolved their
+//! references to, arguments read from bodies, and policies read from maps,
+//! JSON strings and heredocs.
 
 use phiguard_model::kinds::terraform::Node;
-use phiguard_model::kinds::{walk, KindVisitor, PolicyReader};
-use phiguard_model::{Model, PolicySource, Resource, SourceFile, Subject, Subjects, Value};
+use phiguard_model::kinds::PolicyReader;
+use phiguard_model::{Dialect, Model, PolicySource, Resource, ResourceId, SourceFile, Value};
 
 use super::build::Placed;
 use super::link::Links;
-use crate::link::{targets, Configuration, Target};
+use crate::link::{build as link, FrontEnd, Member, References};
 use crate::policy::policy_source;
 
-/// Policies as Terraform writes them: maps, JSON strings, heredocs.
-struct Policies<'a>(&'a [SourceFile]);
+struct Terraform<'a> {
+    files: &'a [SourceFile],
+    links: &'a Links,
+}
 
-impl PolicyReader for Policies<'_> {
+impl References for Terraform<'_> {
+    fn target(&self, holder: ResourceId, value: &Value) -> Option<ResourceId> {
+        self.links.target(holder, value)
+    }
+}
+
+impl PolicyReader for Terraform<'_> {
     fn policy(&self, value: &Value) -> PolicySource {
-        policy_source(value, self.0)
+        policy_source(value, self.files)
     }
 }
 
-/// Builds the subjects of every kind and adds them to the model.
+impl FrontEnd for Terraform<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Terraform
+    }
+
+    fn argument(&self, resource: &Resource, name: &str) -> Option<Value> {
+        Node::Body(&resource.body).value(name)
+    }
+}
+
+/// Builds every kind's subjects, one configuration per root module.
 pub(crate) fn build(model: &mut Model, placed: &[Placed], links: &Links) {
-    struct Build<'a> {
-        model: &'a Model,
-        placed: &'a [Placed],
-        links: &'a Links,
-        built: Subjects,
-    }
-    impl KindVisitor for Build<'_> {
-        fn visit<K: Subject>(&mut self) {
-            let views = build_kind::<K>(self.model, self.placed, self.links);
-            K::all_mut(&mut self.built).extend(views);
-        }
-    }
-    let mut build = Build {
-        model,
-        placed,
-        links,
-        built: Subjects::default(),
-    };
-    walk(&mut build);
-    let built = build.built;
-    model.subjects.append(built);
-}
-
-/// One kind's subjects in every configuration (a root module and the
-/// modules it calls).
-fn build_kind<K: Subject>(model: &Model, placed: &[Placed], links: &Links) -> Vec<K> {
-    let map = K::TERRAFORM;
-    let policies = Policies(&model.files);
-    let mut out = Vec::new();
-    for group in super::configurations(placed) {
-        let resources: Vec<(&Resource, &Placed)> =
-            group.iter().map(|p| (model.resource(p.id), p)).collect();
-        let of = |types: &[&str]| -> Vec<(&Resource, &Placed)> {
-            resources
+    let configurations: Vec<Vec<Member>> = super::configurations(placed)
+        .into_iter()
+        .map(|group| {
+            group
                 .iter()
-                .filter(|(r, _)| types.contains(&r.resource_type.as_str()))
-                .copied()
+                .map(|p| Member {
+                    id: p.id,
+                    instance: p.instance,
+                })
                 .collect()
-        };
-        let mut config = Configuration::default();
-        for (r, _) in of(map.subjects) {
-            let view = (map.subject)(r, &policies);
-            config.add_subject(r.id, &view.link_names(), view);
-        }
-        for (r, p) in of(map.satellites) {
-            let written = Node::Body(&r.body).attr(map.subject_argument);
-            let targets = written.map_or_else(
-                || vec![Target::Elsewhere],
-                |t| targets(links, r.id, t, map.link_name),
-            );
-            config.attach(
-                p.instance,
-                &targets,
-                written,
-                || {
-                    let written = written.cloned().unwrap_or_else(|| {
-                        Value::unknown(format!("no `{}`", map.subject_argument), r.header)
-                    });
-                    K::orphan_view(r, written)
-                },
-                |view| (map.satellite)(view, r, &policies),
-            );
-        }
-        config.link_subjects(|holder, value| targets(links, holder, value, map.link_name));
-        let mut views = config.into_views();
-        for (r, _) in of(map.configuration_wide) {
-            for view in &mut views {
-                (map.configuration)(view, r);
-            }
-        }
-        out.extend(views);
-    }
-    out
+        })
+        .collect();
+    let front = Terraform {
+        files: &model.files,
+        links,
+    };
+    let built = link(model, &configurations, &front);
+    model.subjects.append(built);
 }

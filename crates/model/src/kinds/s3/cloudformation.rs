@@ -3,20 +3,25 @@
 
 use crate::kinds::cloudformation::{
     block, field, header, items, part, property, tags, unknown_blocks, unknown_properties,
-    CloudFormationMap,
 };
+use crate::kinds::dialect::DialectMap;
 use crate::kinds::{PolicyReader, View};
 use crate::{
     Acl, Cors, CorsRule, Encryption, EncryptionRule, Logging, Origin, Ownership, PublicAccessBlock,
-    Resource, ResourcePolicy, S3Bucket, S3Part, Versioning,
+    Resource, ResourcePolicy, S3Bucket, S3Part, Value, Versioning,
 };
 
-pub(super) const CLOUDFORMATION: CloudFormationMap<S3Bucket> = CloudFormationMap {
+pub(super) const CLOUDFORMATION: DialectMap<S3Bucket> = DialectMap {
     subjects: &["AWS::S3::Bucket"],
-    name_property: "BucketName",
     satellites: &[("AWS::S3::BucketPolicy", "Bucket")],
+    configuration_wide: &[],
+    name_argument: "BucketName",
+    id_is_name: true,
+    arn_of_name: Some(|name| format!("arn:aws:s3:::{name}")),
+    link_name: Value::as_str,
     subject,
     satellite,
+    configuration: |_, _| {},
 };
 
 /// `AWS::S3::BucketPolicy`: a policy beside any other the bucket has.

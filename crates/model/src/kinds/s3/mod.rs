@@ -9,8 +9,7 @@ mod view;
 
 pub use view::*;
 
-use crate::kinds::cloudformation::CloudFormationMap;
-use crate::kinds::terraform::TerraformMap;
+use crate::kinds::dialect::DialectMap;
 use crate::kinds::{FactDef, ResourceKind, Subject, Subjects};
 use crate::{Resource, ResourceId, Value};
 
@@ -18,8 +17,8 @@ impl Subject for S3Bucket {
     common_subject_fields!();
     const KIND: ResourceKind = ResourceKind::S3Bucket;
     const RESOURCES: &'static str = "S3 buckets: Terraform `aws_s3_bucket` and its satellites (`aws_s3_bucket_acl`, `aws_s3_bucket_policy`, ...), CloudFormation `AWS::S3::Bucket` and `AWS::S3::BucketPolicy`";
-    const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
-    const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
+    const TERRAFORM: DialectMap<Self> = terraform::TERRAFORM;
+    const CLOUDFORMATION: DialectMap<Self> = cloudformation::CLOUDFORMATION;
     fn orphan_view(satellite: &Resource, written: Value) -> Self {
         let mut bucket = S3Bucket::new(satellite.id);
         bucket.name = Some(written.clone());

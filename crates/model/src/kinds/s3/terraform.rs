@@ -2,28 +2,31 @@
 //! provider v3), its v4 satellite resources, and the account-wide public
 //! access block.
 
-use crate::kinds::terraform::{Node, Part, TerraformMap};
+use crate::kinds::dialect::DialectMap;
+use crate::kinds::terraform::{Node, Part};
 use crate::kinds::{PolicyReader, View};
 use crate::{
     Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Origin, Ownership,
     PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, S3Part, Value, Versioning,
 };
 
-pub(super) const TERRAFORM: TerraformMap<S3Bucket> = TerraformMap {
+pub(super) const TERRAFORM: DialectMap<S3Bucket> = DialectMap {
     subjects: &["aws_s3_bucket"],
     satellites: &[
-        "aws_s3_bucket_acl",
-        "aws_s3_bucket_policy",
-        "aws_s3_bucket_public_access_block",
-        "aws_s3_bucket_server_side_encryption_configuration",
-        "aws_s3_bucket_versioning",
-        "aws_s3_bucket_logging",
-        "aws_s3_bucket_replication_configuration",
-        "aws_s3_bucket_ownership_controls",
-        "aws_s3_bucket_website_configuration",
-        "aws_s3_bucket_cors_configuration",
+        ("aws_s3_bucket_acl", "bucket"),
+        ("aws_s3_bucket_policy", "bucket"),
+        ("aws_s3_bucket_public_access_block", "bucket"),
+        (
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "bucket",
+        ),
+        ("aws_s3_bucket_versioning", "bucket"),
+        ("aws_s3_bucket_logging", "bucket"),
+        ("aws_s3_bucket_replication_configuration", "bucket"),
+        ("aws_s3_bucket_ownership_controls", "bucket"),
+        ("aws_s3_bucket_website_configuration", "bucket"),
+        ("aws_s3_bucket_cors_configuration", "bucket"),
     ],
-    subject_argument: "bucket",
     name_argument: "bucket",
     id_is_name: true,
     arn_of_name: Some(|name| format!("arn:aws:s3:::{name}")),

@@ -3,8 +3,9 @@
 //! configuration and engine version are named after the engine).
 
 use crate::kinds::cloudformation::{
-    block, field, part, property, tags, unknown_blocks, unknown_properties, CloudFormationMap,
+    block, field, part, property, tags, unknown_blocks, unknown_properties,
 };
+use crate::kinds::dialect::DialectMap;
 use crate::kinds::PolicyReader;
 use crate::{
     AdvancedSecurity, ClusterConfig, EncryptionAtRest, EndpointOptions, LogPublishing,
@@ -12,15 +13,20 @@ use crate::{
     ValueKind, VpcOptions,
 };
 
-pub(super) const CLOUDFORMATION: CloudFormationMap<SearchDomain> = CloudFormationMap {
+pub(super) const CLOUDFORMATION: DialectMap<SearchDomain> = DialectMap {
     subjects: &[
         "AWS::Elasticsearch::Domain",
         "AWS::OpenSearchService::Domain",
     ],
-    name_property: "DomainName",
     satellites: &[],
+    configuration_wide: &[],
+    name_argument: "DomainName",
+    id_is_name: false,
+    arn_of_name: None,
+    link_name: Value::as_str,
     subject,
     satellite: |_, _, _| {},
+    configuration: |_, _| {},
 };
 
 fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {

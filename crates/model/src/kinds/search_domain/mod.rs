@@ -8,8 +8,7 @@ mod view;
 
 pub use view::*;
 
-use crate::kinds::cloudformation::CloudFormationMap;
-use crate::kinds::terraform::TerraformMap;
+use crate::kinds::dialect::DialectMap;
 use crate::kinds::{FactDef, ResourceKind, Subject, Subjects};
 use crate::{Resource, Value};
 
@@ -17,8 +16,8 @@ impl Subject for SearchDomain {
     common_subject_fields!();
     const KIND: ResourceKind = ResourceKind::SearchDomain;
     const RESOURCES: &'static str = "Search domains: Terraform `aws_opensearch_domain`, `aws_elasticsearch_domain` and their `*_domain_policy`, CloudFormation `AWS::OpenSearchService::Domain`, `AWS::Elasticsearch::Domain`";
-    const TERRAFORM: TerraformMap<Self> = terraform::TERRAFORM;
-    const CLOUDFORMATION: CloudFormationMap<Self> = cloudformation::CLOUDFORMATION;
+    const TERRAFORM: DialectMap<Self> = terraform::TERRAFORM;
+    const CLOUDFORMATION: DialectMap<Self> = cloudformation::CLOUDFORMATION;
     fn orphan_view(satellite: &Resource, written: Value) -> Self {
         let mut domain = SearchDomain::new(satellite.id);
         domain.name = Some(written.clone());

@@ -2,20 +2,20 @@
 //! `aws_opensearch_domain`, with access policies from their
 //! `*_domain_policy` satellites.
 
-use crate::kinds::terraform::{Node, TerraformMap};
+use crate::kinds::dialect::DialectMap;
+use crate::kinds::terraform::Node;
 use crate::kinds::{PolicyReader, View};
 use crate::{
     AdvancedSecurity, ClusterConfig, DomainPart, EncryptionAtRest, EndpointOptions, LogPublishing,
     NodeToNodeEncryption, Origin, Resource, ResourcePolicy, SearchDomain, Value, VpcOptions,
 };
 
-pub(super) const TERRAFORM: TerraformMap<SearchDomain> = TerraformMap {
+pub(super) const TERRAFORM: DialectMap<SearchDomain> = DialectMap {
     subjects: &["aws_elasticsearch_domain", "aws_opensearch_domain"],
     satellites: &[
-        "aws_elasticsearch_domain_policy",
-        "aws_opensearch_domain_policy",
+        ("aws_elasticsearch_domain_policy", "domain_name"),
+        ("aws_opensearch_domain_policy", "domain_name"),
     ],
-    subject_argument: "domain_name",
     name_argument: "domain_name",
     id_is_name: false,
     arn_of_name: None,
