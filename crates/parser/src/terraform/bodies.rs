@@ -88,7 +88,7 @@ pub(crate) fn body_object(body: &EvBody, span: Span) -> V {
 
 /// A resource instance as references see it: its arguments, plus a kind's
 /// subject name under the attributes that stand for it (`id`, `bucket`,
-/// `arn`, as the kind's `TerraformMap` says), marked with the instance so
+/// `arn`, as the kind's `DialectMap` says), marked with the instance so
 /// satellites link to it.
 /// Every instance's `id` and `arn` are marked too, so that linking can tell
 /// a satellite of some other resource from one of an unknown bucket.
