@@ -58,6 +58,10 @@ pub struct Block {
     pub labels: Vec<Spanned<String>>,
     pub span: Span,
     pub body: Body,
+    /// Set when whether this block exists at all is not known (the one
+    /// block a Terraform `dynamic` over unknown items stands for): the
+    /// unknown value that says why.
+    pub existence: Option<Value>,
 }
 
 impl Body {

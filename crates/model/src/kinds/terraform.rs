@@ -14,6 +14,9 @@ pub enum Node<'a> {
 pub struct Part<'a> {
     pub span: Span,
     pub node: Node<'a>,
+    /// Whether the block exists is not known (see
+    /// [`crate::Block::existence`]).
+    pub existence: Option<&'a Value>,
 }
 
 impl<'a> Node<'a> {
@@ -44,6 +47,7 @@ impl<'a> Node<'a> {
                     .map(|block| Part {
                         span: block.span,
                         node: Node::Body(&block.body),
+                        existence: block.existence.as_ref(),
                     }),
             );
         }
@@ -51,6 +55,7 @@ impl<'a> Node<'a> {
             out.extend(objects(value).map(|v| Part {
                 span: v.span,
                 node: Node::Map(v),
+                existence: None,
             }));
         }
         out

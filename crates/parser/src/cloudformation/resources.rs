@@ -144,5 +144,6 @@ fn metadata(body: &Value) -> Option<Block> {
             attributes,
             blocks: Vec::new(),
         },
+        existence: None,
     })
 }

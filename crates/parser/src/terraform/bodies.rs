@@ -23,6 +23,9 @@ pub(crate) struct EvBlock {
     pub labels: Vec<Spanned<String>>,
     pub span: Span,
     pub body: EvBody,
+    /// Set on the one block a `dynamic` over unknown items makes: whether
+    /// any such block exists is not known, and this says why.
+    pub existence: Option<Rc<str>>,
 }
 
 /// The same body with every setting unknown for `why`, each at its place.

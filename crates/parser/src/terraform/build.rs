@@ -180,6 +180,10 @@ fn model_body(body: &EvBody, link: &mut dyn FnMut(Span, u32)) -> Body {
                 labels: b.labels.clone(),
                 span: b.span,
                 body: model_body(&b.body, link),
+                existence: b
+                    .existence
+                    .as_ref()
+                    .map(|why| phiguard_model::Value::unknown(why.to_string(), b.span)),
             })
             .collect(),
     }

@@ -42,8 +42,11 @@ const LOG_OPTION: ItemDef = ItemDef {
 };
 
 /// Whether any log publishing option of `wanted` type (any type when `None`)
-/// is on: an option counts unless `enabled` is explicitly false. When none
-/// is, the answer is located at the first option turned off, or at `span`.
+/// is on: an option counts unless `enabled` is explicitly false, and only
+/// when it names a CloudWatch log group (known or unknown): an entry with no
+/// log group publishes nothing (rules.md, `es-audit-logging-disabled`
+/// (v1.1)). When none is on, the answer is located at the first option
+/// turned off or without a log group, or at `span`.
 fn publishes_logs(d: &SearchDomain, span: crate::Span, wanted: Option<&str>) -> Value {
     let mut unknown = None;
     let mut off = None;
@@ -58,8 +61,13 @@ fn publishes_logs(d: &SearchDomain, span: crate::Span, wanted: Option<&str>) -> 
                 _ => continue,
             }
         }
+        let Some(destination) = &option.destination else {
+            // No log group: the entry publishes nothing, whatever `enabled`.
+            off.get_or_insert(option.origin.span);
+            continue;
+        };
         match &option.enabled {
-            None => return Value::bool(true, option.origin.span),
+            None => return Value::bool(true, destination.span),
             Some(e) if e.is_unknown() => {
                 unknown.get_or_insert_with(|| e.clone());
             }
@@ -250,6 +258,25 @@ const BASE: &[FactDef<SearchDomain>] = &[
         doc: "whether any log publishing option (to CloudWatch Logs) is on",
         ty: FactType::Bool,
         get: |m, d| Fact::computed(publishes_logs(d, m.resource(d.resource).header, None), d.resource),
+    },
+    FactDef {
+        name: "vpc_options.in_vpc",
+        doc: "whether the domain's endpoint is in a VPC: VPC options with subnets. An empty subnet list is no VPC; a subnet list that is not known offline is a VPC (AWS rejects VPC options without subnets rather than creating a public domain). `false` without VPC options",
+        ty: FactType::Bool,
+        get: |m, d| {
+            let Some(v) = &d.vpc_options else {
+                return Fact::computed(Value::bool(false, m.resource(d.resource).header), d.resource);
+            };
+            let value = match &v.subnet_ids {
+                None => Value::bool(false, v.origin.span),
+                Some(ids) if ids.is_unknown() => Value::bool(true, ids.span),
+                Some(ids) => match ids.as_list() {
+                    Some(list) => Value::bool(!list.is_empty(), ids.span),
+                    None => Value::bool(true, ids.span),
+                },
+            };
+            Fact::computed(value, v.origin.resource)
+        },
     },
     FactDef {
         name: "vpc_options.subnet_count",

@@ -50,7 +50,15 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
     domain.engine_version = node
         .value("engine_version")
         .or_else(|| node.value("elasticsearch_version"));
-    domain.vpc_options = node.block("vpc_options").map(|p| VpcOptions {
+    let vpc = node.block("vpc_options");
+    // The presence of VPC options decides where the endpoint lives: when a
+    // `dynamic` block leaves it unknown, so is the answer.
+    if let Some(existence) = vpc.and_then(|p| p.existence) {
+        domain
+            .maybe_set_elsewhere
+            .push(("vpc_options".into(), existence.clone()));
+    }
+    domain.vpc_options = vpc.filter(|p| p.existence.is_none()).map(|p| VpcOptions {
         origin: at(p.span),
         subnet_ids: p.node.value("subnet_ids"),
         security_group_ids: p.node.value("security_group_ids"),

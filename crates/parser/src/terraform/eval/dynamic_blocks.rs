@@ -28,6 +28,7 @@ impl Evaluator<'_> {
                     labels: block.labels.clone(),
                     span: block.span,
                     body: self.eval_body(cx, &block.body),
+                    existence: None,
                 });
             }
         }
@@ -120,6 +121,7 @@ impl Evaluator<'_> {
                 labels: Vec::new(),
                 span,
                 body,
+                existence: unknown_items.clone(),
             });
         }
     }
