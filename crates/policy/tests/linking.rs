@@ -6,37 +6,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use phiguard_model::{Model, Span};
-use phiguard_parser::LoadOptions;
+use common::{fixtures, load, position, subdirs, LINKING};
 use phiguard_policy::Registry;
 
 fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/linking");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn at(model: &Model, span: Span) -> String {
-    let file = model.file(span.file);
-    let p = file.position(span.start as usize);
-    format!("{}:{}:{}", file.display_path, p.line, p.column)
+    subdirs(&fixtures().join(LINKING))
 }
 
 fn lines(dir: &Path) -> Vec<String> {
-    let model = phiguard_parser::load(&LoadOptions {
-        paths: vec![".".into()],
-        base_dir: dir.to_path_buf(),
-        ..LoadOptions::default()
-    });
-    assert!(model.errors.is_empty(), "{dir:?}: {:?}", model.errors);
+    let model = load(dir);
     let registry = Registry::builtin().unwrap();
     let rules: Vec<_> = registry.rules().iter().collect();
     let outcome = phiguard_policy::check(&model, &rules);
@@ -46,7 +29,7 @@ fn lines(dir: &Path) -> Vec<String> {
         .map(|f| {
             format!(
                 "{} {} {} {}",
-                at(&model, f.span),
+                position(&model, f.span),
                 f.severity.as_str(),
                 f.rule,
                 f.resource.address
@@ -55,7 +38,7 @@ fn lines(dir: &Path) -> Vec<String> {
         .chain(outcome.undecided.iter().map(|u| {
             format!(
                 "{} undecided {} {}",
-                at(&model, u.span),
+                position(&model, u.span),
                 u.rule,
                 u.resource.address
             )
@@ -97,11 +80,7 @@ fn instances_keep_their_own_fingerprints() {
         .into_iter()
         .find(|d| d.ends_with("instances"))
         .unwrap();
-    let model = phiguard_parser::load(&LoadOptions {
-        paths: vec![".".into()],
-        base_dir: dir,
-        ..LoadOptions::default()
-    });
+    let model = load(&dir);
     let registry = Registry::builtin().unwrap();
     let outcome = phiguard_policy::check(&model, &[registry.get("s3-public-acl").unwrap()]);
     let mut prints: Vec<&str> = outcome

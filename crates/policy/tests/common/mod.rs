@@ -41,7 +41,12 @@ pub fn rule_dirs() -> Vec<PathBuf> {
 
 /// Every folder under `fixtures/`, `terraform-evaluation/` included, sorted.
 pub fn fixture_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures())
+    subdirs(&fixtures())
+}
+
+/// The folders directly under `dir`, sorted.
+pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
