@@ -274,6 +274,79 @@ fn phi_scope_tagged_checks_only_tagged_resources() {
     assert_eq!(findings[0]["resource"]["address"], "aws_s3_bucket.phi");
 }
 
+/// rules.md: `phi_scope: tagged` reads a resource's effective tags, its own
+/// merged over the `default_tags` of the AWS provider configuration it uses
+/// (an alias with `provider = aws.west`, or passed to a module).
+#[test]
+fn phi_scope_tagged_reads_provider_default_tags() {
+    let main = r#"provider "aws" {
+  default_tags {
+    tags = { phi = "true" }
+  }
+}
+
+provider "aws" {
+  alias = "west"
+  default_tags {
+    tags = { phi = "false" }
+  }
+}
+
+resource "aws_s3_bucket" "by_provider" {
+  acl = "public-read"
+}
+
+resource "aws_s3_bucket" "own_tags_win" {
+  acl  = "public-read"
+  tags = { phi = "false" }
+}
+
+resource "aws_s3_bucket" "west" {
+  provider = aws.west
+  acl      = "public-read"
+}
+
+module "inherits" {
+  source = "./modules/bucket"
+}
+
+module "given_west" {
+  source    = "./modules/bucket"
+  providers = { aws = aws.west }
+}
+"#;
+    let dir = Scratch::repository(
+        "settings",
+        &[
+            ("main.tf", main),
+            (
+                "modules/bucket/main.tf",
+                "resource \"aws_s3_bucket\" \"inner\" {\n  acl = \"public-read\"\n}\n",
+            ),
+            (
+                ".phiguard.yaml",
+                "phi_scope: tagged\nphi_tags: {phi: [\"true\"]}\n",
+            ),
+        ],
+    );
+    let (_, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl"]);
+    let mut addresses: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"]["address"].as_str().unwrap())
+        .collect();
+    addresses.sort();
+    assert_eq!(
+        addresses,
+        [
+            "aws_s3_bucket.by_provider",
+            "module.inherits.aws_s3_bucket.inner"
+        ],
+        "{stderr}"
+    );
+}
+
 #[test]
 fn custom_policies_from_policy_dirs() {
     let policy = r#"id = "s3-bucket-name-required"

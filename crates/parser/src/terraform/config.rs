@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use phiguard_model::{FileId, Span, Spanned};
 
-use super::ir::{AttrIr, BlockIr, BodyIr, Expr, ExprKind};
+use super::ir::{AttrIr, BlockIr, BodyIr, Expr, ExprKind, ObjKey, Op};
 use super::types::Ty;
 
 /// Declarations by name. Terraform rejects two with one name in a module,
@@ -67,6 +67,9 @@ pub(crate) struct ResourceDecl {
     pub header: Span,
     pub count: Option<Expr>,
     pub for_each: Option<Expr>,
+    /// The AWS provider configuration it uses (`provider = aws.west`):
+    /// `None` for the default one.
+    pub provider: Option<String>,
     /// Without the meta-arguments.
     pub body: BodyIr,
 }
@@ -78,6 +81,9 @@ pub(crate) struct ModuleCall {
     pub source: Option<Spanned<String>>,
     pub count: Option<Expr>,
     pub for_each: Option<Expr>,
+    /// `providers = { aws = aws.west }`: the child's AWS provider
+    /// configuration (`None` default) and the caller's it is given.
+    pub providers: Vec<(Option<String>, Option<String>)>,
     /// The input variables it sets.
     pub args: Vec<AttrIr>,
 }
@@ -93,6 +99,39 @@ pub(crate) struct ModuleConfig {
     pub data: Decls<ResourceDecl>,
     pub calls: Decls<ModuleCall>,
     pub outputs: Decls<Expr>,
+    /// `provider "aws"` configurations: their alias and `default_tags`.
+    pub providers: Vec<Provider>,
+}
+
+/// An AWS provider configuration, for the tags it adds to every resource
+/// (rules.md: `phi_scope: tagged` reads a resource's effective tags).
+#[derive(Debug)]
+pub(crate) struct Provider {
+    /// `None` for the default configuration.
+    pub alias: Option<String>,
+    /// `default_tags { tags = ... }`.
+    pub default_tags: Option<Expr>,
+}
+
+/// `aws` or `aws.ALIAS` as a provider reference: `Some(None)` for the
+/// default configuration, `Some(Some(alias))` for an alias.
+pub(crate) fn provider_ref(expr: &Expr) -> Option<Option<String>> {
+    match &expr.kind {
+        ExprKind::Var(name) if name == "aws" => Some(None),
+        ExprKind::String(text) => match text.split_once('.') {
+            Some(("aws", alias)) => Some(Some(alias.to_string())),
+            None if text == "aws" => Some(None),
+            _ => None,
+        },
+        ExprKind::Traversal(t) => match (&t.root.kind, t.steps.as_slice()) {
+            (ExprKind::Var(name), [step]) if name == "aws" => match &step.op {
+                Op::Attr(alias) => Some(Some(alias.clone())),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Arguments that configure how Terraform handles a resource, not the
@@ -128,6 +167,7 @@ impl ModuleConfig {
                 Decl::Resource(key, r) => self.resources.add(key, file, r),
                 Decl::Data(key, r) => self.data.add(key, file, r),
                 Decl::Call(name, c) => self.calls.add(name, file, c),
+                Decl::Provider(p) => self.providers.push(p),
             }
         }
     }
@@ -142,6 +182,7 @@ pub(crate) enum Decl {
     Resource(String, ResourceDecl),
     Data(String, ResourceDecl),
     Call(String, ModuleCall),
+    Provider(Provider),
 }
 
 /// A file's top-level blocks as declarations, keeping only what
@@ -191,6 +232,10 @@ fn declare(file: FileId, block: BlockIr, out: &mut Vec<Decl>) {
             let mut body = block.body;
             let count = take_attr(&mut body, "count");
             let for_each = take_attr(&mut body, "for_each");
+            let provider = body
+                .attr("provider")
+                .and_then(provider_ref)
+                .unwrap_or_default();
             body.attrs
                 .retain(|a| !META_ATTRS.contains(&a.key.value.as_str()));
             body.blocks
@@ -205,6 +250,7 @@ fn declare(file: FileId, block: BlockIr, out: &mut Vec<Decl>) {
                 header,
                 count,
                 for_each,
+                provider,
                 body,
             };
             let key = format!("{}.{}", resource_type.value, name.value);
@@ -222,6 +268,22 @@ fn declare(file: FileId, block: BlockIr, out: &mut Vec<Decl>) {
             });
             let count = take_attr(&mut body, "count");
             let for_each = take_attr(&mut body, "for_each");
+            let providers = match body.attr("providers").map(|e| &e.kind) {
+                Some(ExprKind::Object(entries)) => entries
+                    .iter()
+                    .filter_map(|(key, value)| {
+                        let child = match key {
+                            ObjKey::Name(name) => provider_ref(&Expr {
+                                kind: ExprKind::String(name.value.clone()),
+                                span: name.span,
+                            }),
+                            ObjKey::Expr(e) => provider_ref(e),
+                        }?;
+                        Some((child, provider_ref(value)?))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
             body.attrs
                 .retain(|a| !CALL_META.contains(&a.key.value.as_str()));
             body.attrs.shrink_to_fit();
@@ -231,9 +293,25 @@ fn declare(file: FileId, block: BlockIr, out: &mut Vec<Decl>) {
                 source,
                 count,
                 for_each,
+                providers,
                 args: body.attrs,
             };
             out.push(Decl::Call(name.value.clone(), call));
+        }
+        ("provider", [name]) if name.value == "aws" => {
+            let body = block.body;
+            let alias = body
+                .attr("alias")
+                .and_then(|e| e.as_literal_str().map(str::to_string));
+            let default_tags = body
+                .blocks
+                .iter()
+                .find(|b| b.ident.value == "default_tags")
+                .and_then(|b| b.body.attr("tags").cloned());
+            out.push(Decl::Provider(Provider {
+                alias,
+                default_tags,
+            }));
         }
         _ => {}
     }

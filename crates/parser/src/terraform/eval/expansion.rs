@@ -3,6 +3,8 @@
 
 use std::rc::Rc;
 
+use phiguard_model::Spanned;
+
 use super::operators::{iterate, want_number};
 use super::{Ctx, Evaluator};
 use crate::terraform::bodies::{resource_object, EvBody};
@@ -110,7 +112,10 @@ impl<'a> Evaluator<'a> {
             let mut cx = Ctx::new(inst);
             cx.each = each;
             cx.count = count;
-            let body = self.eval_body(&mut cx, &decl.body);
+            let mut body = self.eval_body(&mut cx, &decl.body);
+            if !data {
+                self.add_default_tags(inst, decl, &mut body);
+            }
             let id = self.object_id();
             let value = if data {
                 self.policy_document_object(decl, &body)
@@ -133,6 +138,80 @@ impl<'a> Evaluator<'a> {
         Expansion {
             form: plan.form,
             objects,
+        }
+    }
+
+    /// Merges the `default_tags` of the AWS provider configuration a subject
+    /// uses under its own `tags` (its own win), as Terraform's `tags_all`
+    /// does: `phi_scope: tagged` reads a resource's effective tags.
+    fn add_default_tags(&mut self, inst: usize, decl: &'a ResourceDecl, body: &mut EvBody) {
+        let is_subject = matches!(
+            phiguard_model::kinds::terraform_role(&decl.resource_type),
+            Some(phiguard_model::kinds::TerraformRole::Subject { .. })
+        );
+        if !is_subject {
+            return;
+        }
+        let Some((declared_in, expr)) = self.default_tags(inst, decl.provider.clone(), 0) else {
+            return;
+        };
+        let defaults = self.value(&mut Ctx::new(declared_in), expr);
+        let at = body.attrs.iter().position(|(k, _)| k.value == "tags");
+        let own = at.map(|i| body.attrs[i].1.clone());
+        let merged = match (&defaults.kind, own.as_ref().map(|v| &v.kind)) {
+            (K::Map(_), None | Some(K::Null)) => defaults,
+            (K::Map(base), Some(K::Map(own_entries))) => {
+                let mut entries: Vec<_> = base
+                    .iter()
+                    .filter(|(k, _)| !own_entries.iter().any(|(o, _)| o.value == k.value))
+                    .cloned()
+                    .collect();
+                entries.extend(own_entries.iter().cloned());
+                let span = own.as_ref().map_or(defaults.span, |v| v.span);
+                V::map(entries, span)
+            }
+            // Unknown defaults make the effective tags unknown; unknown own
+            // tags stay unknown.
+            (K::Unknown(_), None | Some(K::Null)) => defaults,
+            _ => return,
+        };
+        match at {
+            Some(i) => body.attrs[i].1 = merged,
+            None => body
+                .attrs
+                .push((Spanned::new("tags".to_string(), decl.header), merged)),
+        }
+    }
+
+    /// The `default_tags` expression of the AWS provider configuration
+    /// `alias` (`None`: the default one) as instance `inst` sees it, and the
+    /// instance that declares it: declared there, or passed down by the
+    /// module call (`providers = { aws = aws.west }`), or the caller's
+    /// default one inherited.
+    fn default_tags(
+        &self,
+        inst: usize,
+        alias: Option<String>,
+        depth: usize,
+    ) -> Option<(usize, &'a Expr)> {
+        if depth > 32 {
+            return None;
+        }
+        let config = self.config(inst);
+        if let Some(provider) = config.providers.iter().find(|p| p.alias == alias) {
+            return provider.default_tags.as_ref().map(|tags| (inst, tags));
+        }
+        let parent = self.instances[inst].parent.as_ref()?;
+        let call = self.config(parent.inst).calls.get(parent.call);
+        let passed = call
+            .providers
+            .iter()
+            .find(|(child, _)| *child == alias)
+            .map(|(_, given)| given.clone());
+        match (passed, alias) {
+            (Some(given), _) => self.default_tags(parent.inst, given, depth + 1),
+            (None, None) => self.default_tags(parent.inst, None, depth + 1),
+            (None, Some(_)) => None,
         }
     }
 
