@@ -37,6 +37,23 @@ pub struct Unknown {
     /// the known text, the unknown parts left out. Whatever the unknown
     /// parts are, the string holds this text, so it cannot be `*`.
     pub known_text: Option<String>,
+    /// What the value is known to stand for although its text is not:
+    /// a resource's ARN (with `known_text` after it), or a key of the
+    /// AWS-managed KMS key. Front ends set it only where it is certain.
+    pub stands_for: Option<Box<StandsFor>>,
+}
+
+/// What an unknown value is known to be (see [`Unknown::stands_for`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandsFor {
+    /// The ARN of the resource at this address, in the configuration the
+    /// value was read in, followed by exactly the value's `known_text` (or
+    /// nothing): `"${aws_s3_bucket.b.arn}/*"`, `!Sub "${Bucket.Arn}/*"`.
+    ArnOf(String),
+    /// An id, ARN or alias ARN of the AWS-managed KMS key that this alias
+    /// (`alias/aws/s3`) names: the attributes of `data "aws_kms_alias"`
+    /// and `data "aws_kms_key"` read for such an alias.
+    AwsManagedKey(String),
 }
 
 impl Value {
@@ -74,6 +91,7 @@ impl Value {
                 reason: reason.into(),
                 computed: false,
                 known_text: None,
+                stands_for: None,
             }),
             span,
         )
@@ -87,6 +105,7 @@ impl Value {
                 reason: reason.into(),
                 computed: true,
                 known_text: None,
+                stands_for: None,
             }),
             span,
         )
@@ -100,9 +119,27 @@ impl Value {
                 reason: reason.into(),
                 computed: false,
                 known_text: Some(known_text),
+                stands_for: None,
             }),
             span,
         )
+    }
+
+    /// The same unknown value, known to stand for `what`; a known value is
+    /// returned as it is.
+    pub fn standing_for(mut self, what: StandsFor) -> Self {
+        if let ValueKind::Unknown(u) = &mut self.kind {
+            u.stands_for = Some(Box::new(what));
+        }
+        self
+    }
+
+    /// What an unknown value is known to stand for.
+    pub fn stands_for(&self) -> Option<&StandsFor> {
+        match &self.kind {
+            ValueKind::Unknown(u) => u.stands_for.as_deref(),
+            _ => None,
+        }
     }
 
     /// Whether this is an unknown attribute of a resource of this

@@ -2,7 +2,7 @@
 //! definition for S3 Block Public Access, which are overly broad, and whether
 //! a policy denies requests that do not use TLS.
 
-use crate::{Condition, PolicySource, Span, Spanned, Statement, Value, ValueKind};
+use crate::{Condition, PolicySource, Span, Spanned, StandsFor, Statement, Value, ValueKind};
 
 /// Three-valued answer that remembers which unknown value made it unknown.
 #[derive(Debug, Clone)]
@@ -230,8 +230,129 @@ fn broad(statement: &Statement) -> (Answer, Option<Value>, &'static str) {
     (allow.and(|| answer), at, "every action")
 }
 
-/// A `Deny` for every principal when `aws:SecureTransport` is false.
-fn denies_insecure_transport(statement: &Statement) -> Answer {
+/// IAM's wildcard match: `*` is any run of characters, `?` any one.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Whether a pattern covers every string that starts with `prefix`: it
+/// ends with `*` and matches `prefix` itself (the final `*` then takes
+/// whatever follows).
+fn covers_all_after(pattern: &str, prefix: &str) -> bool {
+    pattern.ends_with('*') && glob(pattern, prefix)
+}
+
+/// The bucket a policy is attached to, as far as it is known: its name
+/// (absent when AWS chooses it) and its address, which a Resource written
+/// from its unknown ARN names (`"${aws_s3_bucket.b.arn}/*"`).
+pub(crate) struct OwnBucket<'a> {
+    pub name: Option<&'a Value>,
+    pub address: &'a str,
+}
+
+/// Whether a statement's `Resource` covers every object of the bucket:
+/// `*`, the bucket's ARN with `/*`, or a pattern covering it. Another
+/// bucket's objects, or the bucket's ARN alone, do not.
+fn covers_objects(statement: &Statement, bucket: &OwnBucket) -> Answer {
+    let Some(resource) = &statement.resource else {
+        // `NotResource` (or nothing): not a deny of the bucket's objects.
+        return No;
+    };
+    let name = bucket.name.map(|n| match &n.kind {
+        ValueKind::String(s) => Ok(s.strip_prefix("arn:aws:s3:::").unwrap_or(s).to_string()),
+        _ => Err(n.clone()),
+    });
+    let one = |item: &Value| -> Answer {
+        match &item.kind {
+            ValueKind::String(pattern) if pattern == "*" => Yes,
+            ValueKind::String(pattern) => match &name {
+                Some(Ok(name)) => {
+                    if covers_all_after(pattern, &format!("arn:aws:s3:::{name}/")) {
+                        Yes
+                    } else {
+                        No
+                    }
+                }
+                // The name is unknown: a pattern covers the objects only
+                // if it covers any bucket's; one that cannot cover all of
+                // some bucket's objects never does.
+                _ if !pattern.ends_with('*') => No,
+                _ if ["\u{0}", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}"]
+                    .iter()
+                    .all(|n| covers_all_after(pattern, &format!("arn:aws:s3:::{n}/"))) =>
+                {
+                    Yes
+                }
+                Some(Err(unknown)) => Unknown(unknown.clone()),
+                None => Unknown(Value::computed(
+                    format!("the name of {} is chosen by AWS when it is created, so whether {pattern:?} covers its objects is not known offline", bucket.address),
+                    item.span,
+                )),
+            },
+            ValueKind::Unknown(u) => match u.stands_for.as_deref() {
+                // The bucket's own ARN followed by known text.
+                Some(StandsFor::ArnOf(address)) if address == bucket.address => {
+                    let rest = u.known_text.as_deref().unwrap_or_default();
+                    if covers_all_after(rest, "/") {
+                        Yes
+                    } else {
+                        No
+                    }
+                }
+                // Another resource's ARN: another bucket's objects.
+                Some(StandsFor::ArnOf(_)) => No,
+                _ => Unknown(item.clone()),
+            },
+            _ => No,
+        }
+    };
+    Answer::any(resource.items().iter().map(one))
+}
+
+/// Whether a statement's actions include every S3 action: `Action` holds
+/// `*`, `s3:*` or a pattern covering them, or `NotAction` names nothing
+/// an S3 request could be (every item is a known action of another
+/// service): a `NotAction` that spares some S3 action, or any `*`,
+/// leaves those requests undenied.
+fn covers_s3_actions(statement: &Statement) -> Answer {
+    if let Some(action) = &statement.action {
+        return Answer::any(action.items().iter().map(|item| {
+            string_answer(item, |s| covers_all_after(&s.to_ascii_lowercase(), "s3:"))
+        }));
+    }
+    let Some(not_action) = &statement.not_action else {
+        return No;
+    };
+    let spares_s3 = Answer::any(not_action.items().iter().map(|item| {
+        string_answer(item, |s| {
+            let service = s.split_once(':').map_or(s, |(service, _)| service);
+            glob(&service.to_ascii_lowercase(), "s3")
+        })
+    }));
+    spares_s3.not()
+}
+
+/// A `Deny` for every principal when `aws:SecureTransport` is false, of
+/// every S3 action on the bucket's objects (rules.md, v1.1).
+fn denies_insecure_transport(statement: &Statement, bucket: &OwnBucket) -> Answer {
     let Some(principal) = &statement.principal else {
         return No;
     };
@@ -256,6 +377,8 @@ fn denies_insecure_transport(statement: &Statement) -> Answer {
     effect_is(statement, "Deny")
         .and(|| principal_is_everyone(principal))
         .and(|| secure_transport_false)
+        .and(|| covers_s3_actions(statement))
+        .and(|| covers_objects(statement, bucket))
 }
 
 /// One item a statement: `sid`, `effect`, `principal`, `action`, `public`,
@@ -312,14 +435,21 @@ pub(crate) fn statement_items(source: &PolicySource, span: Span) -> Option<Value
     Some(Value::new(ValueKind::List(items), span))
 }
 
-/// Whether any statement denies non-TLS requests; false without a policy.
-pub(crate) fn insecure_transport_denied(source: Option<&PolicySource>, span: Span) -> Value {
+/// Whether any statement denies non-TLS requests to the bucket's objects;
+/// false without a policy.
+pub(crate) fn insecure_transport_denied(
+    source: Option<&PolicySource>,
+    bucket: &OwnBucket,
+    span: Span,
+) -> Value {
     let answer = match source {
         None | Some(PolicySource::Invalid { .. }) => No,
         Some(PolicySource::Unknown(v)) => Unknown(v.clone()),
-        Some(PolicySource::Document(d)) => {
-            Answer::any(d.statements.iter().map(denies_insecure_transport))
-        }
+        Some(PolicySource::Document(d)) => Answer::any(
+            d.statements
+                .iter()
+                .map(|st| denies_insecure_transport(st, bucket)),
+        ),
     };
     answer.into_value(span)
 }
@@ -528,18 +658,131 @@ mod tests {
 
     #[test]
     fn secure_transport_deny() {
+        let bucket = OwnBucket {
+            name: None,
+            address: "aws_s3_bucket.b",
+        };
         let deny = |value: Value, effect: &str| {
             let st = statement(vec![
                 ("Effect", s(effect)),
                 ("Principal", s("*")),
                 ("Action", s("s3:*")),
+                ("Resource", s("*")),
                 cond("Bool", "aws:SecureTransport", value),
             ]);
-            matches!(denies_insecure_transport(&st), Yes)
+            matches!(denies_insecure_transport(&st, &bucket), Yes)
         };
         assert!(deny(s("false"), "Deny"));
         assert!(deny(Value::bool(false, Span::default()), "Deny"));
         assert!(!deny(s("true"), "Deny"));
         assert!(!deny(s("false"), "Allow"));
+    }
+
+    /// rules.md, `s3-insecure-transport` (v1.1): every S3 action on the
+    /// bucket's objects.
+    #[test]
+    fn secure_transport_deny_covers_actions_and_objects() {
+        let name = s("phi-records");
+        let named = OwnBucket {
+            name: Some(&name),
+            address: "aws_s3_bucket.b",
+        };
+        let unnamed = OwnBucket {
+            name: None,
+            address: "aws_s3_bucket.b",
+        };
+        let answer = |action: (&'static str, Value), resource: Value, bucket: &OwnBucket| {
+            let st = statement(vec![
+                ("Effect", s("Deny")),
+                ("Principal", s("*")),
+                action,
+                ("Resource", resource),
+                cond("Bool", "aws:SecureTransport", s("false")),
+            ]);
+            match denies_insecure_transport(&st, bucket) {
+                Yes => Some(true),
+                No => Some(false),
+                Unknown(_) => None,
+            }
+        };
+        let all = || ("Action", s("s3:*"));
+        let objects = || s("arn:aws:s3:::phi-records/*");
+        assert_eq!(answer(all(), objects(), &named), Some(true));
+        assert_eq!(answer(("Action", s("*")), objects(), &named), Some(true));
+        assert_eq!(answer(("Action", s("S3:*")), objects(), &named), Some(true));
+        assert_eq!(
+            answer(("Action", s("s3:DeleteBucket")), objects(), &named),
+            Some(false)
+        );
+        assert_eq!(
+            answer(("Action", s("s3:Get*")), objects(), &named),
+            Some(false)
+        );
+        assert_eq!(
+            answer(("NotAction", s("iam:PassRole")), objects(), &named),
+            Some(true)
+        );
+        assert_eq!(
+            answer(("NotAction", s("s3:GetObject")), objects(), &named),
+            Some(false)
+        );
+        assert_eq!(
+            answer(("NotAction", s("*")), objects(), &named),
+            Some(false)
+        );
+        // The bucket's ARN alone, another bucket, a prefix of the objects.
+        assert_eq!(
+            answer(all(), s("arn:aws:s3:::phi-records"), &named),
+            Some(false)
+        );
+        assert_eq!(
+            answer(all(), s("arn:aws:s3:::other/*"), &named),
+            Some(false)
+        );
+        assert_eq!(
+            answer(all(), s("arn:aws:s3:::phi-records/public/*"), &named),
+            Some(false)
+        );
+        assert_eq!(answer(all(), s("arn:aws:s3:::phi-*"), &named), Some(true));
+        assert_eq!(answer(all(), s("arn:aws:s3:::*/*"), &named), Some(true));
+        let both = list(vec![s("arn:aws:s3:::phi-records"), objects()]);
+        assert_eq!(answer(all(), both, &named), Some(true));
+        // An unknown name decides only patterns that cover every bucket,
+        // or none.
+        assert_eq!(answer(all(), s("arn:aws:s3:::*/*"), &unnamed), Some(true));
+        assert_eq!(answer(all(), s("arn:aws:s3:::x"), &unnamed), Some(false));
+        assert_eq!(answer(all(), s("arn:aws:s3:::x/*"), &unnamed), None);
+        // The bucket's own unknown ARN, followed by `/*` or by nothing.
+        let own = |rest: &str, address: &str| {
+            Value::partly_known("computed", rest.into(), Span::default())
+                .standing_for(StandsFor::ArnOf(address.into()))
+        };
+        assert_eq!(
+            answer(all(), own("/*", "aws_s3_bucket.b"), &unnamed),
+            Some(true)
+        );
+        assert_eq!(
+            answer(all(), own("/*", "aws_s3_bucket.b"), &named),
+            Some(true)
+        );
+        assert_eq!(
+            answer(all(), own("/*", "aws_s3_bucket.other"), &unnamed),
+            Some(false)
+        );
+        let bare = Value::computed("computed", Span::default())
+            .standing_for(StandsFor::ArnOf("aws_s3_bucket.b".into()));
+        assert_eq!(answer(all(), bare, &unnamed), Some(false));
+        let unknown = Value::unknown("var.resource has no value", Span::default());
+        assert_eq!(answer(all(), unknown, &named), None);
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(glob("arn:aws:s3:::a*/*", "arn:aws:s3:::abc/*"));
+        assert!(glob("a?c", "abc"));
+        assert!(!glob("a?c", "abbc"));
+        assert!(glob("*", ""));
+        assert!(covers_all_after("arn:aws:s3:::b/*", "arn:aws:s3:::b/"));
+        assert!(!covers_all_after("arn:aws:s3:::b/x*", "arn:aws:s3:::b/"));
     }
 }

@@ -42,6 +42,7 @@ pub mod cloudformation;
 pub mod dialect;
 mod facts;
 mod iam;
+pub mod kms;
 mod parts;
 pub mod s3;
 pub mod search_domain;

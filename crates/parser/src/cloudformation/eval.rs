@@ -11,7 +11,7 @@ mod list_functions;
 
 use std::collections::{HashMap, HashSet};
 
-use phiguard_model::{Span, Value, ValueKind};
+use phiguard_model::{Span, StandsFor, Value, ValueKind};
 
 use super::conditions::{merge, Decision};
 use super::functions::{base64, dynamic, text};
@@ -200,7 +200,12 @@ impl<'a> Evaluator<'a> {
                 attribute: attribute.map(str::to_string),
             },
         );
-        Value::computed(reason, span)
+        let value = Value::computed(reason, span);
+        match attribute {
+            // `!GetAtt Bucket.Arn` is that resource's ARN, whatever it is.
+            Some("Arn") => value.standing_for(StandsFor::ArnOf(logical_id.to_string())),
+            _ => value,
+        }
     }
 
     /// `Fn::GetAtt`: `Resource.Attribute` or `[Resource, Attribute]`.

@@ -10,7 +10,7 @@ use phiguard_model::{Span, Value, ValueKind};
 use super::eval::Evaluator;
 use super::functions::{finish_string, text};
 use super::trace::Partial;
-use crate::partial::{known_text, marker};
+use crate::partial::{arn_prefix, known_text, marker};
 use crate::text::{locate, Placement};
 
 /// Pieces of a `Fn::Sub` template string.
@@ -81,6 +81,7 @@ impl Evaluator<'_> {
         let mut out = String::with_capacity(source.len());
         let mut points = Vec::new();
         let mut unknown = Vec::new();
+        let mut stands_for = Vec::new();
         let literal = literal_points(source, template.span, self.scope.text);
         let at = |d: usize| literal.as_deref().map_or(0, |p| map(p, d));
         for piece in &pieces {
@@ -105,6 +106,7 @@ impl Evaluator<'_> {
                         None => (r, String::new()),
                         Some(v) if v.is_unknown() => {
                             unknown.push(v.unknown_reason().unwrap_or_default().to_string());
+                            stands_for.push(v.stands_for().cloned());
                             (r, marker(unknown.len() - 1))
                         }
                         Some(v) => match text(&v) {
@@ -140,12 +142,23 @@ impl Evaluator<'_> {
             } else {
                 Value::partly_known(reason, known, span)
             };
+            // `!Sub "${Bucket.Arn}/*"`: the bucket's ARN and known text.
+            let starts_with_it = matches!(pieces.first(), Some(Piece::Variable(..)));
+            let value = match arn_prefix(
+                stands_for.first().and_then(Option::as_ref),
+                unknown.len(),
+                starts_with_it,
+            ) {
+                Some(arn) => value.standing_for(arn),
+                None => value,
+            };
             self.trace.partials.insert(
                 span,
                 Partial {
                     literal: template.span,
                     text: out,
                     reasons: unknown,
+                    stands_for,
                 },
             );
             return value;

@@ -31,6 +31,8 @@ pub(crate) struct Partial {
     pub text: String,
     /// Why each unknown part is unknown, by marker number.
     pub reasons: Vec<String>,
+    /// What each unknown part stands for, by marker number.
+    pub stands_for: Vec<Option<phiguard_model::StandsFor>>,
 }
 
 impl Trace {

@@ -39,7 +39,7 @@ pub(crate) fn policy(value: &Value, files: &[SourceFile], trace: &Trace) -> Poli
     };
     match crate::policy::placed_document(decoded, literal, &placement, file) {
         Ok(mut document) => {
-            fill_unknowns(&mut document, &partial.reasons);
+            fill_unknowns(&mut document, &partial.reasons, &partial.stands_for);
             PolicySource::from_value(&document)
         }
         // Unknown parts outside JSON strings: only deployment tells.

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use phiguard_model::kinds::{terraform_role, TerraformRole};
-use phiguard_model::{Span, Spanned};
+use phiguard_model::{Span, Spanned, StandsFor};
 
 use super::config::ResourceDecl;
 use super::value::{Meta, K, V};
@@ -122,11 +122,14 @@ pub(crate) fn resource_object(decl: &ResourceDecl, body: &EvBody, id: u32, addre
                     decl.header,
                 )
             });
+            // An unknown ARN is still this resource's: a policy Resource
+            // written from it (`"${aws_s3_bucket.b.arn}/*"`) names it.
             let arn = match (name.as_str(), arn_of_name) {
                 (Some(text), Some(arn_of)) => V::string(arn_of(text), name.span),
                 (None, Some(_)) => name.clone(),
                 (_, None) => computed("arn"),
-            };
+            }
+            .standing_for(StandsFor::ArnOf(address.to_string()));
             let extra = (name_argument, linked(name.clone()));
             (linked(name), linked(arn), Some(extra))
         }

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use phiguard_model::{format_number, Span, Spanned, Unknown, Value, ValueKind};
+use phiguard_model::{format_number, Span, Spanned, StandsFor, Unknown, Value, ValueKind};
 
 #[derive(Debug, Clone)]
 pub(crate) struct V {
@@ -57,6 +57,9 @@ pub(crate) struct Meta {
     /// For an unknown string built from known and unknown parts: the known
     /// text (see [`phiguard_model::Unknown::known_text`]).
     pub known_text: Option<String>,
+    /// For an unknown value: what it is known to stand for (see
+    /// [`phiguard_model::Unknown::stands_for`]).
+    pub stands_for: Option<StandsFor>,
 }
 
 /// A Terraform error (a wrong type, a missing key): `try` and `can` catch
@@ -173,6 +176,21 @@ impl V {
         self.meta.as_ref().and_then(|m| m.stand_in.as_ref())
     }
 
+    pub fn stands_for(&self) -> Option<&StandsFor> {
+        self.meta.as_ref().and_then(|m| m.stands_for.as_ref())
+    }
+
+    /// The same value, known to stand for `what` (kept on unknown values
+    /// only).
+    pub fn standing_for(self, what: StandsFor) -> V {
+        if !matches!(self.kind, K::Unknown(_)) {
+            return self;
+        }
+        let mut meta = self.meta.as_deref().cloned().unwrap_or_default();
+        meta.stands_for = Some(what);
+        self.with_meta(meta)
+    }
+
     pub fn structured(&self) -> Option<&V> {
         self.meta.as_ref().and_then(|m| m.structured.as_ref())
     }
@@ -284,12 +302,13 @@ impl V {
             )),
             ValueKind::Unknown(u) => {
                 let v = V::new(K::Unknown(Rc::from(u.reason.as_str())), value.span);
-                if !u.computed && u.known_text.is_none() {
+                if !u.computed && u.known_text.is_none() && u.stands_for.is_none() {
                     return v;
                 }
                 return v.with_meta(Meta {
                     computed: u.computed,
                     known_text: u.known_text.clone(),
+                    stands_for: u.stands_for.as_deref().cloned(),
                     ..Meta::default()
                 });
             }
@@ -330,6 +349,7 @@ impl V {
                         reason: reason.to_string(),
                         computed: self.is_computed(),
                         known_text,
+                        stands_for: self.stands_for().cloned().map(Box::new),
                     }),
                     self.span,
                 );

@@ -1,11 +1,14 @@
 use std::sync::LazyLock;
 
-use crate::{Dialect, Model, PublicAccessBlock, ResourceId, S3Bucket, Value, ValueKind};
+use crate::{
+    Dialect, Encryption, EncryptionRule, Model, PublicAccessBlock, ResourceId, S3Bucket, Value,
+    ValueKind,
+};
 
 use crate::kinds::facts::{
     bool_from, item, truthy, Alias, EnumDef, Fact, FactDef, FactType, ItemDef, Spelling, STATEMENTS,
 };
-use crate::kinds::iam;
+use crate::kinds::{iam, kms};
 
 const GROUP_URI_PREFIX: &str = "acs.amazonaws.com/groups/";
 
@@ -336,6 +339,15 @@ const ACCOUNT_PAB: [FactDef<S3Bucket>; 5] = pab_facts!(
     "account-wide"
 );
 
+/// The encryption configuration and its first rule that sets default
+/// encryption (an algorithm, known or not); `None` when there is no
+/// configuration or its rules set none (rules.md, `s3-encryption-missing`).
+fn default_encryption(b: &S3Bucket) -> Option<(&Encryption, &EncryptionRule)> {
+    let e = b.encryption.as_ref()?;
+    let rule = e.rules.iter().find(|r| r.algorithm.is_some())?;
+    Some((e, rule))
+}
+
 const BASE: &[FactDef<S3Bucket>] = &[
     FactDef {
         name: "name",
@@ -400,6 +412,21 @@ const BASE: &[FactDef<S3Bucket>] = &[
         },
     },
     FactDef {
+        name: "acl.in_use",
+        doc: "whether the bucket uses ACLs: a canned ACL other than `private`, or grants; located at the first grant, else at the canned ACL. Absent without an ACL, and for satellites whose bucket is not in the configuration (whether that bucket enforces ownership cannot be seen)",
+        ty: FactType::Bool,
+        get: |_, b| {
+            let Some(acl) = b.acl.as_ref().filter(|_| b.orphan.is_none()) else { return Fact::absent() };
+            let value = match (acl.grants.first(), &acl.canned) {
+                (Some(grant), _) => Value::bool(true, grant.span),
+                (None, Some(canned)) if canned.is_unknown() => canned.clone(),
+                (None, Some(canned)) => Value::bool(!matches!(canned.as_str(), Some("private" | "Private")), canned.span),
+                (None, None) => Value::bool(false, acl.origin.span),
+            };
+            Fact::computed(value, acl.origin.resource)
+        },
+    },
+    FactDef {
         name: "ownership",
         doc: "present when object ownership controls exist",
         ty: FactType::Presence,
@@ -438,21 +465,24 @@ const BASE: &[FactDef<S3Bucket>] = &[
     },
     FactDef {
         name: "encryption",
-        doc: "present when a default server-side encryption configuration exists",
+        doc: "present when a default server-side encryption configuration exists and one of its rules sets default encryption (`apply_server_side_encryption_by_default` / `ServerSideEncryptionByDefault` with an algorithm): a configuration whose rules set none (`rule {}`) is no configuration",
         ty: FactType::Presence,
-        get: |_, b| b.encryption.as_ref().map_or_else(Fact::absent, |e| Fact::present(&e.origin)),
+        get: |_, b| match default_encryption(b) {
+            Some((e, _)) => Fact::present(&e.origin),
+            None => Fact::absent(),
+        },
     },
     FactDef {
         name: "encryption.algorithm",
-        doc: "the first rule's `sse_algorithm` / `SSEAlgorithm`",
+        doc: "the `sse_algorithm` / `SSEAlgorithm` of the first rule that sets default encryption",
         ty: FactType::Enum(&SSE_ALGORITHM),
-        get: |_, b| b.encryption.as_ref().map_or_else(Fact::absent, |e| Fact::setting(&e.origin, e.rules.first().and_then(|r| r.algorithm.as_ref()))),
+        get: |_, b| default_encryption(b).map_or_else(Fact::absent, |(e, r)| Fact::setting(&e.origin, r.algorithm.as_ref())),
     },
     FactDef {
         name: "encryption.kms_key_id",
-        doc: "the first rule's KMS key (`kms_master_key_id`, `KMSMasterKeyID`)",
+        doc: "the KMS key (`kms_master_key_id`, `KMSMasterKeyID`) of the first rule that sets default encryption",
         ty: FactType::String,
-        get: |_, b| b.encryption.as_ref().map_or_else(Fact::absent, |e| Fact::setting(&e.origin, e.rules.first().and_then(|r| r.kms_key_id.as_ref()))),
+        get: |_, b| default_encryption(b).map_or_else(Fact::absent, |(e, r)| Fact::setting(&e.origin, r.kms_key_id.as_ref())),
     },
     FactDef {
         name: "logging",
@@ -529,11 +559,14 @@ const BASE: &[FactDef<S3Bucket>] = &[
     },
     FactDef {
         name: "policy.denies_insecure_transport",
-        doc: "whether a bucket policy statement denies every principal's requests when `aws:SecureTransport` is false; `false` without a policy",
+        doc: "whether a bucket policy statement denies every principal's requests when `aws:SecureTransport` is false, for every S3 action (`s3:*`, `*`, or a `NotAction` that names no S3 action) on the bucket's objects (`*`, the bucket's ARN with `/*`, or a pattern covering it; a Resource written from the bucket's own unknown ARN, `\"${aws_s3_bucket.b.arn}/*\"` or `!Sub \"${B.Arn}/*\"`, counts). `NotResource` does not count; an unknown Resource, or a pattern compared with an unknown bucket name, is unknown. `false` without a policy",
         ty: FactType::Bool,
-        get: |m, b| match &b.policy {
-            Some(p) => Fact::computed(iam::insecure_transport_denied(Some(&p.document), p.origin.span), p.origin.resource),
-            None => Fact::computed(iam::insecure_transport_denied(None, m.resource(b.resource).header), b.resource),
+        get: |m, b| {
+            let bucket = iam::OwnBucket { name: b.name.as_ref(), address: &m.resource(b.resource).address };
+            match &b.policy {
+                Some(p) => Fact::computed(iam::insecure_transport_denied(Some(&p.document), &bucket, p.origin.span), p.origin.resource),
+                None => Fact::computed(iam::insecure_transport_denied(None, &bucket, m.resource(b.resource).header), b.resource),
+            }
         },
     },
     FactDef {
@@ -589,28 +622,23 @@ const BASE: &[FactDef<S3Bucket>] = &[
     },
     FactDef {
         name: "encryption.uses_cmk",
-        doc: "whether default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`) with a customer-managed key: a key id is given and is not the AWS-managed `alias/aws/s3`. A key created in the same configuration (`aws_kms_key.k.arn`, `!GetAtt Key.Arn`) is customer-managed; a key id from an input with no value is unknown",
+        doc: "whether default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`) with a customer-managed key: a key id is given and is not an AWS-managed key (`alias/aws/...` or its ARN, written directly, through `!Sub`/`!Join` or a `data \"aws_kms_alias\"` / `data \"aws_kms_key\"` read for such an alias). A key created in the same configuration (`aws_kms_key.k.arn`, `!GetAtt Key.Arn`) is customer-managed; a key id from an input with no value is unknown",
         ty: FactType::Bool,
         get: |_, b| {
-            let Some(e) = &b.encryption else { return Fact::absent() };
-            let Some(rule) = e.rules.first() else {
-                return Fact::computed(Value::bool(false, e.origin.span), e.origin.resource);
-            };
+            let Some((e, rule)) = default_encryption(b) else { return Fact::absent() };
             let value = match &rule.algorithm {
                 None => Value::bool(false, e.origin.span),
                 Some(algorithm) if algorithm.is_unknown() => algorithm.clone(),
                 Some(algorithm) => {
                     let kms = matches!(algorithm.as_str(), Some("aws:kms" | "aws:kms:dsse"));
-                    match &rule.kms_key_id {
-                        // An input nobody gave could be the AWS-managed key.
-                        Some(k) if kms && k.is_unknown() && !k.is_computed() => k.clone(),
-                        key => {
-                            let customer_key = key.as_ref().is_some_and(|k| {
-                                k.is_computed()
-                                    || k.as_str().is_some_and(|s| !s.is_empty() && !s.ends_with("alias/aws/s3"))
-                            });
-                            Value::bool(kms && customer_key, algorithm.span)
-                        }
+                    match rule.kms_key_id.as_ref().filter(|_| kms) {
+                        None => Value::bool(false, algorithm.span),
+                        Some(k) => match kms::key(k) {
+                            kms::Key::Customer => Value::bool(true, algorithm.span),
+                            kms::Key::AwsManaged => Value::bool(false, algorithm.span),
+                            // An input nobody gave could be the AWS-managed key.
+                            kms::Key::Unknown => k.clone(),
+                        },
                     }
                 }
             };

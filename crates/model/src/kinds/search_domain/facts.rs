@@ -5,7 +5,7 @@ use crate::{SearchDomain, Value, ValueKind};
 use crate::kinds::facts::{
     bool_from, item, truthy, EnumDef, Fact, FactDef, FactType, ItemDef, STATEMENTS,
 };
-use crate::kinds::iam;
+use crate::kinds::{iam, kms};
 
 /// A TLS security policy of a domain endpoint. Both languages spell them
 /// alike; a policy AWS adds later reads as a value outside the enum.
@@ -176,7 +176,7 @@ const BASE: &[FactDef<SearchDomain>] = &[
     },
     FactDef {
         name: "encryption_at_rest.uses_cmk",
-        doc: "whether encryption at rest names a customer-managed KMS key: a key id is given and is not the AWS-managed `alias/aws/es`. A key created in the same configuration counts as customer-managed; a key id from an input with no value is unknown",
+        doc: "whether encryption at rest names a customer-managed KMS key: a key id is given and is not an AWS-managed key (`alias/aws/...` or its ARN, written directly, through `!Sub`/`!Join` or a `data \"aws_kms_alias\"` / `data \"aws_kms_key\"` read for such an alias). A key created in the same configuration counts as customer-managed; a key id from an input with no value is unknown",
         ty: FactType::Bool,
         get: |_, d| {
             let Some(e) = &d.encryption_at_rest else { return Fact::absent() };
@@ -184,9 +184,11 @@ const BASE: &[FactDef<SearchDomain>] = &[
                 None => Value::bool(false, e.origin.span),
                 // A key created here is customer-managed; an input nobody
                 // gave could be the AWS-managed one.
-                Some(k) if k.is_computed() => Value::bool(true, k.span),
-                Some(k) if k.is_unknown() => k.clone(),
-                Some(k) => Value::bool(k.as_str().is_some_and(|s| !s.is_empty() && !s.ends_with("alias/aws/es")), k.span),
+                Some(k) => match kms::key(k) {
+                    kms::Key::Customer => Value::bool(true, k.span),
+                    kms::Key::AwsManaged => Value::bool(false, k.span),
+                    kms::Key::Unknown => k.clone(),
+                },
             };
             Fact::computed(value, e.origin.resource)
         },

@@ -5,6 +5,7 @@ use phiguard_model::{Span, Value, ValueKind};
 
 use super::Evaluator;
 use crate::cloudformation::functions::{finish_string, same, text};
+use crate::partial::arn_prefix;
 
 impl Evaluator<'_> {
     /// The evaluated arguments of a function taking a list, or why not.
@@ -46,7 +47,29 @@ impl Evaluator<'_> {
             return Value::unknown("`Fn::Join` needs a delimiter and a list", span);
         };
         if let Some(u) = items.iter().find_map(Value::first_unknown) {
-            return Value::unknown(u.unknown_reason().unwrap_or_default(), span);
+            let reason = u.unknown_reason().unwrap_or_default();
+            // The known text, the unknown parts left out (`!Join ["", ["arn:aws:kms:",
+            // !Ref AWS::Region, ":", !Ref AWS::AccountId, ":alias/aws/s3"]]`),
+            // when every other part is a string.
+            let known: Option<Vec<String>> = items
+                .iter()
+                .map(|item| match &item.kind {
+                    ValueKind::Unknown(u) => Some(u.known_text.clone().unwrap_or_default()),
+                    _ => text(item),
+                })
+                .collect();
+            let value = match known.map(|parts| parts.join(delimiter)) {
+                Some(known) if !known.is_empty() => Value::partly_known(reason, known, span),
+                _ => Value::unknown(reason, span),
+            };
+            // `!Join ["", [!GetAtt Bucket.Arn, "/*"]]`: the bucket's ARN
+            // and known text.
+            let unknown_parts = items.iter().filter(|i| i.is_unknown()).count();
+            let first = items.first().and_then(Value::stands_for);
+            return match arn_prefix(first, unknown_parts, true) {
+                Some(arn) => value.standing_for(arn),
+                None => value,
+            };
         }
         match items.iter().map(text).collect::<Option<Vec<_>>>() {
             Some(parts) => finish_string(parts.join(delimiter), span),

@@ -13,6 +13,7 @@ use crate::terraform::expand::{Expansion, Form, Key, Obj, Plan, MAX_INSTANCES};
 use crate::terraform::instances::Slot;
 use crate::terraform::ir::Expr;
 use crate::terraform::value::{fail, Fail, Meta, K, V};
+use phiguard_model::{Spanned, StandsFor};
 
 impl<'a> Evaluator<'a> {
     /// A resource's expansion if something already needed it.
@@ -89,8 +90,13 @@ impl<'a> Evaluator<'a> {
 
     fn expand_resource(&mut self, inst: usize, decl: &'a ResourceDecl, data: bool) -> Expansion {
         // Only policy documents among data sources can be known offline;
-        // the others are read from AWS at plan time.
-        let evaluated = !data || decl.resource_type == "aws_iam_policy_document";
+        // the others are read from AWS at plan time, except what a KMS
+        // alias or key lookup is given (docs/evaluation.md).
+        let evaluated = !data
+            || matches!(
+                decl.resource_type.as_str(),
+                "aws_iam_policy_document" | "aws_kms_alias" | "aws_kms_key"
+            );
         if !evaluated {
             let object = V::map(Vec::new(), decl.span).with_meta(Meta {
                 open: true,
@@ -117,7 +123,9 @@ impl<'a> Evaluator<'a> {
                 self.add_default_tags(inst, decl, &mut body);
             }
             let id = self.object_id();
-            let value = if data {
+            let value = if data && decl.resource_type != "aws_iam_policy_document" {
+                kms_lookup_object(decl, &body)
+            } else if data {
                 self.policy_document_object(decl, &body)
             } else {
                 let address = self.instances[inst].address_of(&format!(
@@ -334,4 +342,39 @@ impl<'a> Evaluator<'a> {
                 .collect(),
         }
     }
+}
+
+/// `data "aws_kms_alias"` (by `name`) and `data "aws_kms_key"` (by
+/// `key_id`): what was given is known, as written; every other attribute
+/// is read from AWS. For an AWS-managed alias (`alias/aws/s3` or its ARN)
+/// those attributes (the alias's `arn` and `id`, its `target_key_arn` and
+/// `target_key_id`; the key's `arn` and `id`) stay unknown but are known
+/// to name the AWS-managed key (rules.md, "AWS-managed keys").
+fn kms_lookup_object(decl: &ResourceDecl, body: &EvBody) -> V {
+    let (input, derived): (&str, &[&str]) = match decl.resource_type.as_str() {
+        "aws_kms_alias" => ("name", &["arn", "id", "target_key_arn", "target_key_id"]),
+        _ => ("key_id", &["arn", "id"]),
+    };
+    let given = body.attrs.iter().find(|(k, _)| k.value == input);
+    let mut entries = Vec::new();
+    if let Some((key, value)) = given {
+        entries.push((key.clone(), value.clone()));
+        if let Some(alias) = value
+            .as_str()
+            .filter(|s| phiguard_model::kinds::kms::is_aws_managed_alias(s))
+        {
+            for attr in derived {
+                let reason = format!(
+                    "`{attr}` of the KMS lookup for {alias:?} is read from AWS (it names the AWS-managed key)"
+                );
+                let value = V::unknown(reason, value.span)
+                    .standing_for(StandsFor::AwsManagedKey(alias.to_string()));
+                entries.push((Spanned::new(attr.to_string(), key.span), value));
+            }
+        }
+    }
+    V::map(entries, decl.span).with_meta(Meta {
+        open: true,
+        ..Meta::default()
+    })
 }

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use phiguard_model::{SourceFile, Span, Spanned, UnavailableModule};
+use phiguard_model::{SourceFile, Span, Spanned, StandsFor, UnavailableModule};
 
 use super::config::ModuleConfig;
 use super::instances::Instance;
@@ -31,7 +31,7 @@ use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::{Budget, Resolver};
 use super::value::{fail, Fail, Meta, K, R, V};
 use crate::json;
-use crate::partial::{fill_unknowns, known_text, marker};
+use crate::partial::{arn_prefix, fill_unknowns, known_text, marker};
 use crate::text::shorten;
 
 /// Nested evaluations (sub-expressions, references followed) before giving
@@ -283,6 +283,7 @@ impl<'a> Evaluator<'a> {
     ) -> Result<Option<V>, Fail> {
         let mut text = String::new();
         let mut reasons: Vec<String> = Vec::new();
+        let mut stands_for: Vec<Option<StandsFor>> = Vec::new();
         let mut computed = true;
         for part in parts {
             match part {
@@ -292,6 +293,7 @@ impl<'a> Evaluator<'a> {
                     if let Some(reason) = v.unknown_reason() {
                         computed &= v.is_computed();
                         reasons.push(reason.to_string());
+                        stands_for.push(v.stands_for().cloned());
                         text.push_str(&marker(reasons.len() - 1));
                         continue;
                     }
@@ -310,15 +312,22 @@ impl<'a> Evaluator<'a> {
         let structured = match text.trim_start().chars().next() {
             Some('{' | '[') => json::parse(&text, span.file, 0).ok().map(|mut document| {
                 document.map_spans(&|_| span);
-                fill_unknowns(&mut document, &reasons);
+                fill_unknowns(&mut document, &reasons, &stands_for);
                 V::from_model(&document)
             }),
             _ => None,
         };
+        // `"${aws_s3_bucket.b.arn}/*"`: the bucket's ARN and known text.
+        let starts_with_it = matches!(parts.first(), Some(Part::Interp(_)));
         Ok(Some(V::unknown(reason.as_str(), span).with_meta(Meta {
             computed,
             known_text: (!known.is_empty()).then_some(known),
             structured,
+            stands_for: arn_prefix(
+                stands_for.first().and_then(Option::as_ref),
+                reasons.len(),
+                starts_with_it,
+            ),
             ..Meta::default()
         })))
     }
