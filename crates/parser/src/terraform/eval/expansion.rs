@@ -3,8 +3,6 @@
 
 use std::rc::Rc;
 
-use phiguard_model::Spanned;
-
 use super::operators::{iterate, want_number};
 use super::{Ctx, Evaluator};
 use crate::terraform::bodies::{resource_object, EvBody};
