@@ -49,10 +49,8 @@ pub(super) fn bucket_name(value: &Value) -> Option<&str> {
 fn configuration(bucket: &mut S3Bucket, r: &Resource) {
     let node = Node::Body(&r.body);
     match r.resource_type.as_str() {
-        "aws_s3_account_public_access_block" => {
-            if bucket.account_public_access_block.is_none() {
-                bucket.account_public_access_block = Some(public_access_block(header(r), node));
-            }
+        "aws_s3_account_public_access_block" if bucket.account_public_access_block.is_none() => {
+            bucket.account_public_access_block = Some(public_access_block(header(r), node));
         }
         "aws_backup_selection" => bucket.backup_selections.push(BackupSelection {
             origin: header(r),
