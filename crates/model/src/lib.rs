@@ -10,8 +10,8 @@ mod span;
 mod value;
 
 pub use kinds::s3::{
-    Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Ownership, PublicAccessBlock,
-    S3Bucket, S3Part, S3PartKind, Versioning,
+    Acl, BackupSelection, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Ownership,
+    PublicAccessBlock, Replication, ReplicationRule, S3Bucket, S3Part, S3PartKind, Versioning,
 };
 pub use kinds::search_domain::{
     AdvancedSecurity, ClusterConfig, DomainPart, DomainPartKind, EncryptionAtRest, EndpointOptions,

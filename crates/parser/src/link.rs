@@ -156,6 +156,9 @@ fn build_kind<K: Subject>(model: &Model, members: &[Member], front: &dyn FrontEn
             (map.configuration)(view, r);
         }
     }
+    for view in &mut views {
+        view.resolve_references(&|holder, value| front.target(holder, value));
+    }
     views
 }
 

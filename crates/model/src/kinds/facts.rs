@@ -235,6 +235,12 @@ pub trait Subject: Sized + Clone + Send + Sync + 'static {
     }
     /// Records that `source` sends something to this subject.
     fn receives_from(&mut self, _source: ResourceId) {}
+    /// Once configuration-wide resources are added, records which
+    /// resources the values they hold reference (an AWS Backup selection
+    /// listing `aws_s3_bucket.b.arn` or `!GetAtt B.Arn`): `refers` gives
+    /// the resource a value, read in its holder, names, as the front end
+    /// resolved it.
+    fn resolve_references(&mut self, _refers: &dyn Fn(ResourceId, &Value) -> Option<ResourceId>) {}
     /// Whether the view holds the part named `part` (`acl`, `policy`).
     fn carries(&self, part: &str) -> bool;
     /// The view once per combination of its parts' sources (rules.md,

@@ -7,22 +7,39 @@ use crate::kinds::cloudformation::{
 use crate::kinds::dialect::DialectMap;
 use crate::kinds::{PolicyReader, View};
 use crate::{
-    Acl, Cors, CorsRule, Encryption, EncryptionRule, Logging, Origin, Ownership, PublicAccessBlock,
-    Resource, ResourcePolicy, S3Bucket, S3Part, Value, Versioning,
+    Acl, BackupSelection, Cors, CorsRule, Encryption, EncryptionRule, Logging, Origin, Ownership,
+    PublicAccessBlock, Replication, ReplicationRule, Resource, ResourcePolicy, S3Bucket, S3Part,
+    Value, Versioning,
 };
 
 pub(super) const CLOUDFORMATION: DialectMap<S3Bucket> = DialectMap {
     subjects: &["AWS::S3::Bucket"],
     satellites: &[("AWS::S3::BucketPolicy", "Bucket")],
-    configuration_wide: &[],
+    configuration_wide: &["AWS::Backup::BackupSelection"],
     name_argument: "BucketName",
     id_is_name: true,
     arn_of_name: Some(|name| format!("arn:aws:s3:::{name}")),
     link_name: Value::as_str,
     subject,
     satellite,
-    configuration: |_, _| {},
+    configuration,
 };
+
+/// `AWS::Backup::BackupSelection` may back any bucket of the template up:
+/// `BackupSelection.Resources` says which.
+fn configuration(bucket: &mut S3Bucket, r: &Resource) {
+    if r.resource_type != "AWS::Backup::BackupSelection" {
+        return;
+    }
+    // Properties unknown as a whole: the resources are unknown too.
+    let selection = unknown_properties(r).or_else(|| property(r, "BackupSelection"));
+    bucket.backup_selections.push(BackupSelection {
+        origin: header(r),
+        resources: selection.as_ref().and_then(|s| field(s, &["Resources"])),
+        not_resources: selection.as_ref().and_then(|s| field(s, &["NotResources"])),
+        references: Vec::new(),
+    });
+}
 
 /// `AWS::S3::BucketPolicy`: a policy beside any other the bucket has.
 fn satellite(bucket: &mut S3Bucket, r: &Resource, policies: &dyn PolicyReader) {
@@ -101,12 +118,32 @@ fn subject(r: &Resource, _: &dyn PolicyReader) -> S3Bucket {
         origin: p.origin,
         status: field(p.value, &["Status"]),
     });
-    bucket.logging = block(r, "LoggingConfiguration").map(|p| Logging {
-        origin: p.origin,
-        target_bucket: field(p.value, &["DestinationBucketName"]),
-        target_prefix: field(p.value, &["LogFilePrefix"]),
+    bucket.logging = block(r, "LoggingConfiguration").map(|p| {
+        let target_bucket = field(p.value, &["DestinationBucketName"]);
+        Logging {
+            origin: p.origin,
+            // Without a destination, S3 delivers the logs to the bucket itself.
+            to_itself: target_bucket.is_none(),
+            target_bucket,
+            target_prefix: field(p.value, &["LogFilePrefix"]),
+        }
     });
-    bucket.replication = block(r, "ReplicationConfiguration").map(|p| p.origin);
+    bucket.replication = block(r, "ReplicationConfiguration").map(|p| {
+        let rules = field(p.value, &["Rules"]);
+        Replication {
+            origin: p.origin,
+            rules: rules
+                .as_ref()
+                .map(items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|rule| ReplicationRule {
+                    span: rule.span,
+                    status: field(rule, &["Status"]),
+                })
+                .collect(),
+        }
+    });
     bucket.website = block(r, "WebsiteConfiguration").map(|p| p.origin);
     bucket.cors = block(r, "CorsConfiguration").map(|p| {
         let rules = field(p.value, &["CorsRules"]);

@@ -1,13 +1,14 @@
 use std::sync::LazyLock;
 
 use crate::{
-    Dialect, Encryption, EncryptionRule, Model, PublicAccessBlock, ResourceId, S3Bucket, Value,
-    ValueKind,
+    Dialect, Encryption, EncryptionRule, Model, PublicAccessBlock, ResourceId, S3Bucket, Span,
+    Value, ValueKind,
 };
 
 use crate::kinds::facts::{
     bool_from, item, truthy, Alias, EnumDef, Fact, FactDef, FactType, ItemDef, Spelling, STATEMENTS,
 };
+use crate::kinds::s3::logs::{self, Delivery, Routes};
 use crate::kinds::{iam, kms};
 
 const GROUP_URI_PREFIX: &str = "acs.amazonaws.com/groups/";
@@ -63,6 +64,36 @@ const VERSIONING_STATUS: EnumDef = EnumDef {
         },
     ],
 };
+
+/// How a bucket receives logs (rules.md "Log buckets").
+const LOG_ROUTE: EnumDef = EnumDef {
+    name: "log_route",
+    values: &[
+        "access-log-target",
+        "logs-to-itself",
+        "log-delivery-acl",
+        "log-delivery-policy",
+    ],
+    aliases: &[],
+};
+
+/// Whether `b` receives any of `deliveries`, as a fact on the bucket.
+fn receives(m: &Model, b: &S3Bucket, deliveries: &[Delivery]) -> Fact {
+    let routes = logs::routes(m, b);
+    let header = m.resource(b.resource).header;
+    Fact::computed(routes.receives(deliveries).value(header), b.resource)
+}
+
+/// A fact about the routes found (`route`, `reason`): absent when the
+/// bucket is known to receive no logs, unknown when that is not known.
+fn about_routes(m: &Model, b: &S3Bucket, read: fn(&Routes) -> Value) -> Fact {
+    let routes = logs::routes(m, b);
+    match routes.receives(logs::every_delivery()) {
+        logs::Answer::Yes(_) => Fact::computed(read(&routes), b.resource),
+        logs::Answer::Unknown(u) => Fact::computed(u.clone(), b.resource),
+        logs::Answer::No => Fact::absent(),
+    }
+}
 
 const OBJECT_OWNERSHIP: EnumDef = EnumDef {
     name: "object_ownership",
@@ -498,7 +529,7 @@ const BASE: &[FactDef<S3Bucket>] = &[
     },
     FactDef {
         name: "is_log_target",
-        doc: "`true` when another bucket in the configuration delivers its access logs to this one",
+        doc: "`true` when another bucket in the configuration delivers its access logs to this one (one route of `receives_logs`)",
         ty: FactType::Bool,
         get: |m, b| {
             let resource = m.resource(b.resource);
@@ -506,10 +537,72 @@ const BASE: &[FactDef<S3Bucket>] = &[
         },
     },
     FactDef {
+        name: "receives_logs",
+        doc: "whether the bucket receives logs (rules.md \"Log buckets\"): another bucket's server access logging targets it (in any module instance of the configuration), its CloudFormation `LoggingConfiguration` names no `DestinationBucketName` (it logs to itself), its canned ACL is `log-delivery-write` or it grants `WRITE` to the `LogDelivery` group, or its policy allows `s3:PutObject` to `logging.s3.amazonaws.com`, `delivery.logs.amazonaws.com`, `logdelivery.elasticloadbalancing.amazonaws.com` or an Elastic Load Balancing account (AWS's per-region list, or `data \"aws_elb_service_account\"`). Unknown when a value that could open a route is",
+        ty: FactType::Bool,
+        get: |m, b| receives(m, b, logs::every_delivery()),
+    },
+    FactDef {
+        name: "receives_logs.route",
+        doc: "the first route by which the bucket receives logs: `access-log-target`, `logs-to-itself`, `log-delivery-acl` or `log-delivery-policy`; absent for a bucket that receives none",
+        ty: FactType::Enum(&LOG_ROUTE),
+        get: |m, b| about_routes(m, b, |r| match r.found.first() {
+            Some(route) => Value::string(route.kind.name(), route.span),
+            None => Value::string("", Span::default()),
+        }),
+    },
+    FactDef {
+        name: "receives_logs.reason",
+        doc: "why the bucket receives logs, in words for messages (`its canned ACL is log-delivery-write`, `its policy lets logging.s3.amazonaws.com put objects in it`, ...), every route found joined with semicolons; absent for a bucket that receives none",
+        ty: FactType::String,
+        get: |m, b| about_routes(m, b, |r| {
+            let span = r.found.first().map(|route| route.span).unwrap_or_default();
+            Value::string(r.reasons(), span)
+        }),
+    },
+    FactDef {
+        name: "receives_server_access_logs",
+        doc: "whether the bucket receives S3 server access logs, which S3 delivers only to buckets encrypted with SSE-S3: by another bucket's logging, by logging to itself, by the log delivery ACL, or by a policy for `logging.s3.amazonaws.com`",
+        ty: FactType::Bool,
+        get: |m, b| receives(m, b, &[Delivery::ServerAccess]),
+    },
+    FactDef {
+        name: "receives_load_balancer_logs",
+        doc: "whether the bucket receives Application or Classic Load Balancer access logs, which Elastic Load Balancing delivers only to buckets encrypted with SSE-S3: its policy allows `s3:PutObject` to `logdelivery.elasticloadbalancing.amazonaws.com` or an Elastic Load Balancing account",
+        ty: FactType::Bool,
+        get: |m, b| receives(m, b, &[Delivery::LoadBalancer]),
+    },
+    FactDef {
         name: "replication",
         doc: "present when a replication configuration exists",
         ty: FactType::Presence,
-        get: |_, b| b.replication.as_ref().map_or_else(Fact::absent, Fact::present),
+        get: |_, b| b.replication.as_ref().map_or_else(Fact::absent, |r| Fact::present(&r.origin)),
+    },
+    FactDef {
+        name: "replication.enabled",
+        doc: "whether the replication configuration replicates anything: some rule's `status` / `Status` is `Enabled`; `false` when every rule is `Disabled` (or it has none)",
+        ty: FactType::Bool,
+        get: |_, b| {
+            let Some(r) = &b.replication else { return Fact::absent() };
+            let mut value = Value::bool(false, r.origin.span);
+            for rule in &r.rules {
+                match &rule.status {
+                    Some(status) if status.is_unknown() => value = status.clone(),
+                    Some(status) if status.as_str().is_some_and(|s| s.eq_ignore_ascii_case("Enabled")) => {
+                        value = Value::bool(true, status.span);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            Fact::computed(value, r.origin.resource)
+        },
+    },
+    FactDef {
+        name: "backed_up",
+        doc: "whether an AWS Backup selection of the configuration (`aws_backup_selection` `resources`, `AWS::Backup::BackupSelection` `BackupSelection.Resources`) names the bucket: a reference to it, its ARN, or a pattern covering it (`arn:aws:s3:::*`, `*`), and its `not_resources` do not take it out. Unknown when a selection's resource list is, or a pattern meets a bucket name that is",
+        ty: FactType::Bool,
+        get: |m, b| Fact::computed(logs::backed_up(b, m.resource(b.resource).header), b.resource),
     },
     FactDef {
         name: "website",

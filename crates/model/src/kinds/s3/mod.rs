@@ -4,6 +4,7 @@
 
 mod cloudformation;
 mod facts;
+mod logs;
 mod terraform;
 mod view;
 
@@ -45,6 +46,21 @@ impl Subject for S3Bucket {
     fn receives_from(&mut self, source: ResourceId) {
         if !self.log_sources.contains(&source) {
             self.log_sources.push(source);
+        }
+    }
+    /// The items of AWS Backup selections that reference a resource
+    /// (`aws_s3_bucket.b.arn`, `!GetAtt B.Arn`): a bucket whose name is not
+    /// known is still recognised when a selection names it so.
+    fn resolve_references(&mut self, refers: &dyn Fn(ResourceId, &Value) -> Option<ResourceId>) {
+        for selection in &mut self.backup_selections {
+            let holder = selection.origin.resource;
+            let lists = [&selection.resources, &selection.not_resources];
+            selection.references = lists
+                .into_iter()
+                .flatten()
+                .flat_map(|list| list.items())
+                .filter_map(|item| Some((item.span, refers(holder, item)?)))
+                .collect();
         }
     }
     fn all(subjects: &Subjects) -> &Vec<Self> {

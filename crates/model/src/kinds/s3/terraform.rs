@@ -6,8 +6,9 @@ use crate::kinds::dialect::DialectMap;
 use crate::kinds::terraform::{Node, Part};
 use crate::kinds::{PolicyReader, View};
 use crate::{
-    Acl, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Origin, Ownership,
-    PublicAccessBlock, Resource, ResourcePolicy, S3Bucket, S3Part, Value, Versioning,
+    Acl, BackupSelection, Cors, CorsRule, Encryption, EncryptionRule, Grant, Logging, Origin,
+    Ownership, PublicAccessBlock, Replication, ReplicationRule, Resource, ResourcePolicy, S3Bucket,
+    S3Part, Value, Versioning,
 };
 
 pub(super) const TERRAFORM: DialectMap<S3Bucket> = DialectMap {
@@ -30,7 +31,7 @@ pub(super) const TERRAFORM: DialectMap<S3Bucket> = DialectMap {
     name_argument: "bucket",
     id_is_name: true,
     arn_of_name: Some(|name| format!("arn:aws:s3:::{name}")),
-    configuration_wide: &["aws_s3_account_public_access_block"],
+    configuration_wide: &["aws_s3_account_public_access_block", "aws_backup_selection"],
     subject,
     satellite,
     configuration,
@@ -43,11 +44,21 @@ pub(super) fn bucket_name(value: &Value) -> Option<&str> {
     Some(text.strip_prefix("arn:aws:s3:::").unwrap_or(text))
 }
 
-/// `aws_s3_account_public_access_block` applies to every bucket.
+/// `aws_s3_account_public_access_block` applies to every bucket;
+/// `aws_backup_selection` may back any bucket up (its `resources` say which).
 fn configuration(bucket: &mut S3Bucket, r: &Resource) {
-    if bucket.account_public_access_block.is_none() {
-        bucket.account_public_access_block =
-            Some(public_access_block(header(r), Node::Body(&r.body)));
+    let node = Node::Body(&r.body);
+    match r.resource_type.as_str() {
+        "aws_s3_account_public_access_block" if bucket.account_public_access_block.is_none() => {
+            bucket.account_public_access_block = Some(public_access_block(header(r), node));
+        }
+        "aws_backup_selection" => bucket.backup_selections.push(BackupSelection {
+            origin: header(r),
+            resources: node.value("resources"),
+            not_resources: node.value("not_resources"),
+            references: Vec::new(),
+        }),
+        _ => {}
     }
 }
 
@@ -97,7 +108,9 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> S3Bucket {
             rules: cors_rules.iter().map(cors_rule).collect(),
         });
     }
-    bucket.replication = node.block("replication_configuration").map(|p| at(p.span));
+    bucket.replication = node
+        .block("replication_configuration")
+        .map(|p| replication(at(p.span), p.node, "rules"));
     bucket.policy = node.attr("policy").map(|v| ResourcePolicy {
         origin: at(v.span),
         document: policies.policy(v),
@@ -141,7 +154,9 @@ fn satellite(bucket: &mut S3Bucket, r: &Resource, policies: &dyn PolicyReader) {
             status: node.nested("versioning_configuration", "status"),
         }),
         "aws_s3_bucket_logging" => S3Part::Logging(logging(origin, node)),
-        "aws_s3_bucket_replication_configuration" => S3Part::Replication(origin),
+        "aws_s3_bucket_replication_configuration" => {
+            S3Part::Replication(replication(origin, node, "rule"))
+        }
         "aws_s3_bucket_ownership_controls" => S3Part::Ownership(Ownership {
             origin,
             object_ownership: node.nested("rule", "object_ownership"),
@@ -185,9 +200,24 @@ fn encryption(origin: Origin, node: Node) -> Encryption {
     Encryption { origin, rules }
 }
 
+/// The rules of a replication configuration: `rules { status }` inline
+/// (provider v3), `rule { status }` in the v4 satellite.
+fn replication(origin: Origin, node: Node, rule: &str) -> Replication {
+    let rules = node
+        .blocks(rule)
+        .iter()
+        .map(|p| ReplicationRule {
+            span: p.span,
+            status: p.node.value("status"),
+        })
+        .collect();
+    Replication { origin, rules }
+}
+
 fn logging(origin: Origin, node: Node) -> Logging {
     Logging {
         origin,
+        to_itself: false,
         target_bucket: node.value("target_bucket"),
         target_prefix: node.value("target_prefix"),
     }

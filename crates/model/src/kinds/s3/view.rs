@@ -19,13 +19,16 @@ pub struct S3Bucket {
     pub encryption: Option<Encryption>,
     pub versioning: Option<Versioning>,
     pub logging: Option<Logging>,
-    pub replication: Option<Origin>,
+    pub replication: Option<Replication>,
     pub website: Option<Origin>,
     pub cors: Option<Cors>,
     pub tags: Option<Value>,
     pub policy: Option<ResourcePolicy>,
     /// Buckets whose server access logs are delivered to this one.
     pub log_sources: Vec<ResourceId>,
+    /// The AWS Backup selections of the configuration (configuration-wide
+    /// resources: each may name this bucket, or not).
+    pub backup_selections: Vec<BackupSelection>,
     /// Set when the resource's properties as a whole are not known offline
     /// (a CloudFormation `Properties` under an undecidable condition): parts
     /// this view lacks are then unknown, not absent. The value says why.
@@ -51,7 +54,7 @@ pub enum S3Part {
     Encryption(Encryption),
     Versioning(Versioning),
     Logging(Logging),
-    Replication(Origin),
+    Replication(Replication),
     Website(Origin),
     Cors(Cors),
     Policy(ResourcePolicy),
@@ -139,7 +142,7 @@ impl View for S3Bucket {
             S3PartKind::Encryption => self.encryption.clone().map(S3Part::Encryption),
             S3PartKind::Versioning => self.versioning.clone().map(S3Part::Versioning),
             S3PartKind::Logging => self.logging.clone().map(S3Part::Logging),
-            S3PartKind::Replication => self.replication.map(S3Part::Replication),
+            S3PartKind::Replication => self.replication.clone().map(S3Part::Replication),
             S3PartKind::Website => self.website.map(S3Part::Website),
             S3PartKind::Cors => self.cors.clone().map(S3Part::Cors),
             S3PartKind::Policy => self.policy.clone().map(S3Part::Policy),
@@ -191,6 +194,7 @@ impl S3Bucket {
             tags: None,
             policy: None,
             log_sources: Vec::new(),
+            backup_selections: Vec::new(),
             unlinked: None,
             maybe_set_elsewhere: Vec::new(),
             orphan: None,
@@ -260,8 +264,43 @@ pub struct Versioning {
 #[derive(Debug, Clone)]
 pub struct Logging {
     pub origin: Origin,
+    /// The bucket that receives the logs. CloudFormation's
+    /// `LoggingConfiguration` without `DestinationBucketName` logs to the
+    /// bucket itself (`to_itself`).
     pub target_bucket: Option<Value>,
+    pub to_itself: bool,
     pub target_prefix: Option<Value>,
+}
+
+/// A replication configuration: where it is written and the status of
+/// each of its rules (`rule { status }`, `rules { status }`,
+/// `Rules[].Status`). Rules that are all `Disabled` replicate nothing.
+#[derive(Debug, Clone)]
+pub struct Replication {
+    pub origin: Origin,
+    pub rules: Vec<ReplicationRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReplicationRule {
+    pub span: Span,
+    /// `Enabled` or `Disabled`, as written.
+    pub status: Option<Value>,
+}
+
+/// An AWS Backup selection (`aws_backup_selection`,
+/// `AWS::Backup::BackupSelection`): the resources it backs up.
+#[derive(Debug, Clone)]
+pub struct BackupSelection {
+    pub origin: Origin,
+    /// `resources` / `Resources`: ARNs or ARN patterns, as written.
+    pub resources: Option<Value>,
+    /// `not_resources` / `NotResources`: ARNs or patterns left out.
+    pub not_resources: Option<Value>,
+    /// The resources that items of both lists reference, by the span of
+    /// the item (`aws_s3_bucket.b.arn`, `!GetAtt B.Arn`), as the front end
+    /// resolved them ([`crate::kinds::Subject::resolve_references`]).
+    pub references: Vec<(Span, ResourceId)>,
 }
 
 #[derive(Debug, Clone)]
