@@ -41,7 +41,14 @@ pub struct Unknown {
     /// a resource's ARN (with `known_text` after it), or a key of the
     /// AWS-managed KMS key. Front ends set it only where it is certain.
     pub stands_for: Option<Box<StandsFor>>,
+    /// With [`Unknown::known_text`]: the whole string with each unknown
+    /// part as [`HOLE`], so that where the unknown parts are is known
+    /// (`arn:\u{fffc}:s3:::\u{fffc}-logs/*`).
+    pub shape: Option<Box<String>>,
 }
+
+/// Stands for an unknown part in [`Unknown::shape`].
+pub const HOLE: char = '\u{fffc}';
 
 /// What an unknown value is known to be (see [`Unknown::stands_for`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +99,7 @@ impl Value {
                 computed: false,
                 known_text: None,
                 stands_for: None,
+                shape: None,
             }),
             span,
         )
@@ -106,6 +114,7 @@ impl Value {
                 computed: true,
                 known_text: None,
                 stands_for: None,
+                shape: None,
             }),
             span,
         )
@@ -120,9 +129,19 @@ impl Value {
                 computed: false,
                 known_text: Some(known_text),
                 stands_for: None,
+                shape: None,
             }),
             span,
         )
+    }
+
+    /// The same unknown value with its [`Unknown::shape`]; a known value is
+    /// returned as it is.
+    pub fn with_shape(mut self, shape: String) -> Self {
+        if let ValueKind::Unknown(u) = &mut self.kind {
+            u.shape = Some(Box::new(shape));
+        }
+        self
     }
 
     /// The same unknown value, known to stand for `what`; a known value is

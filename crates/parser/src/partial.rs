@@ -4,7 +4,7 @@
 //! unknown part, so that a JSON policy written that way is still parsed,
 //! its unknown parts unknown inside the document.
 
-use phiguard_model::{StandsFor, Value, ValueKind};
+use phiguard_model::{StandsFor, Value, ValueKind, HOLE};
 
 const OPEN: char = '\u{27ea}';
 const CLOSE: char = '\u{27eb}';
@@ -21,6 +21,24 @@ pub(crate) fn find_marker(s: &str) -> Option<usize> {
     let rest = s.get(start..)?.strip_prefix('?')?;
     let end = rest.find(CLOSE)?;
     rest[..end].parse().ok()
+}
+
+/// `s` with each marker as [`HOLE`]: where its unknown parts are.
+pub(crate) fn shape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            OPEN => {
+                inside = true;
+                out.push(HOLE);
+            }
+            CLOSE if inside => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The text of `s` without its markers: what is known of it.
@@ -80,7 +98,7 @@ pub(crate) fn fill_unknowns(
                 *value = if known.is_empty() {
                     Value::unknown(reason, value.span)
                 } else {
-                    Value::partly_known(reason, known, value.span)
+                    Value::partly_known(reason, known, value.span).with_shape(shape(s))
                 };
                 if let Some(stands) = stands {
                     *value = std::mem::replace(value, Value::unknown("", value.span))

@@ -38,7 +38,7 @@ pub(crate) fn placed_policy(
 ) -> PolicySource {
     match placed_document(decoded, literal, placement, file) {
         Ok(document) => PolicySource::from_value(&document),
-        Err(invalid) => invalid,
+        Err(invalid) => *invalid,
     }
 }
 
@@ -49,7 +49,7 @@ pub(crate) fn placed_document(
     literal: Span,
     placement: &Placement,
     file: Option<&SourceFile>,
-) -> Result<Value, PolicySource> {
+) -> Result<Value, Box<PolicySource>> {
     let place = |span: Span| placement.span(span, literal);
     match json::parse(decoded, literal.file, 0) {
         Ok(mut document) => {
@@ -59,10 +59,10 @@ pub(crate) fn placed_document(
         Err(mut err) => {
             err.span = place(err.span);
             err.first = err.first.map(place);
-            Err(PolicySource::Invalid {
+            Err(Box::new(PolicySource::Invalid {
                 message: format!("the policy is not valid JSON: {}", err.describe(file)),
                 span: err.span,
-            })
+            }))
         }
     }
 }

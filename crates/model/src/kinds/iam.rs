@@ -319,12 +319,40 @@ fn covers_objects(statement: &Statement, bucket: &OwnBucket) -> Answer {
                 }
                 // Another resource's ARN: another bucket's objects.
                 Some(StandsFor::ArnOf(_)) => No,
-                _ => Unknown(item.clone()),
+                _ => match u.shape.as_deref().and_then(|s| own_objects(s)) {
+                    Some(true) => Yes,
+                    Some(false) => No,
+                    None => Unknown(item.clone()),
+                },
             },
             _ => No,
         }
     };
     Answer::any(resource.items().iter().map(one))
+}
+
+/// Whether an S3 object ARN whose unknown parts are holes
+/// (`arn:${AWS::Partition}:s3:::${AppName}-logs/*`) covers every object of
+/// the policy's bucket. A bucket policy may only name its own bucket (AWS
+/// rejects any other, rules.md "Unknowns are scoped"), and a bucket name
+/// holds no `/`, so unknown parts before the first `/` are the bucket's
+/// own name: what decides is the key part, `*` for every object. `None`
+/// when the key part has unknown parts or the text is no S3 ARN.
+fn own_objects(shape: &str) -> Option<bool> {
+    let mut fields = shape.splitn(6, ':');
+    let (arn, _partition, service) = (fields.next()?, fields.next()?, fields.next()?);
+    let (_region, _account, resource) = (fields.next()?, fields.next()?, fields.next()?);
+    if arn != "arn" || service != "s3" {
+        return None;
+    }
+    let Some((_bucket, key)) = resource.split_once('/') else {
+        // The bucket's ARN alone: not its objects.
+        return (!resource.is_empty()).then_some(false);
+    };
+    if key.contains(crate::HOLE) {
+        return None;
+    }
+    Some(covers_all_after(key, ""))
 }
 
 /// Whether a statement's actions include every S3 action: `Action` holds
@@ -784,5 +812,22 @@ mod tests {
         assert!(glob("*", ""));
         assert!(covers_all_after("arn:aws:s3:::b/*", "arn:aws:s3:::b/"));
         assert!(!covers_all_after("arn:aws:s3:::b/x*", "arn:aws:s3:::b/"));
+    }
+
+    #[test]
+    fn object_arns_with_unknown_bucket_parts() {
+        let h = crate::HOLE;
+        assert_eq!(
+            own_objects(&format!("arn:{h}:s3:::{h}-logs-{h}/*")),
+            Some(true)
+        );
+        assert_eq!(
+            own_objects(&format!("arn:aws:s3:::{h}/exports/*")),
+            Some(false)
+        );
+        assert_eq!(own_objects(&format!("arn:aws:s3:::{h}")), Some(false));
+        assert_eq!(own_objects(&format!("arn:aws:s3:::{h}/{h}")), None);
+        assert_eq!(own_objects(&format!("arn:aws:es:::{h}/*")), None);
+        assert_eq!(own_objects(&format!("{h}/*")), None);
     }
 }

@@ -10,7 +10,7 @@ use phiguard_model::{Span, Value, ValueKind};
 use super::eval::Evaluator;
 use super::functions::{finish_string, text};
 use super::trace::Partial;
-use crate::partial::{arn_prefix, known_text, marker};
+use crate::partial::{arn_prefix, known_text, marker, shape};
 use crate::text::{locate, Placement};
 
 /// Pieces of a `Fn::Sub` template string.
@@ -140,7 +140,7 @@ impl Evaluator<'_> {
             let value = if known.is_empty() {
                 Value::unknown(reason, span)
             } else {
-                Value::partly_known(reason, known, span)
+                Value::partly_known(reason, known, span).with_shape(shape(&out))
             };
             // `!Sub "${Bucket.Arn}/*"`: the bucket's ARN and known text.
             let starts_with_it = matches!(pieces.first(), Some(Piece::Variable(..)));

@@ -60,6 +60,9 @@ pub(crate) struct Meta {
     /// For an unknown value: what it is known to stand for (see
     /// [`phiguard_model::Unknown::stands_for`]).
     pub stands_for: Option<StandsFor>,
+    /// With `known_text`: the whole string, unknown parts as holes (see
+    /// [`phiguard_model::Unknown::shape`]).
+    pub shape: Option<String>,
 }
 
 /// A Terraform error (a wrong type, a missing key): `try` and `can` catch
@@ -302,12 +305,17 @@ impl V {
             )),
             ValueKind::Unknown(u) => {
                 let v = V::new(K::Unknown(Rc::from(u.reason.as_str())), value.span);
-                if !u.computed && u.known_text.is_none() && u.stands_for.is_none() {
+                if !u.computed
+                    && u.known_text.is_none()
+                    && u.stands_for.is_none()
+                    && u.shape.is_none()
+                {
                     return v;
                 }
                 return v.with_meta(Meta {
                     computed: u.computed,
                     known_text: u.known_text.clone(),
+                    shape: u.shape.as_deref().cloned(),
                     stands_for: u.stands_for.as_deref().cloned(),
                     ..Meta::default()
                 });
@@ -344,12 +352,18 @@ impl V {
             ),
             K::Unknown(reason) => {
                 let known_text = self.meta.as_ref().and_then(|m| m.known_text.clone());
+                let shape = self
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.shape.clone())
+                    .map(Box::new);
                 return Value::new(
                     ValueKind::Unknown(Unknown {
                         reason: reason.to_string(),
                         computed: self.is_computed(),
                         known_text,
                         stands_for: self.stands_for().cloned().map(Box::new),
+                        shape,
                     }),
                     self.span,
                 );

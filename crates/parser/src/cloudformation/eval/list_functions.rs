@@ -58,8 +58,22 @@ impl Evaluator<'_> {
                     _ => text(item),
                 })
                 .collect();
-            let value = match known.map(|parts| parts.join(delimiter)) {
-                Some(known) if !known.is_empty() => Value::partly_known(reason, known, span),
+            let shape: Option<Vec<String>> = items
+                .iter()
+                .map(|item| match &item.kind {
+                    ValueKind::Unknown(u) => Some(
+                        u.shape
+                            .as_deref()
+                            .cloned()
+                            .unwrap_or_else(|| phiguard_model::HOLE.to_string()),
+                    ),
+                    _ => text(item),
+                })
+                .collect();
+            let value = match (known.map(|parts| parts.join(delimiter)), shape) {
+                (Some(known), Some(shape)) if !known.is_empty() => {
+                    Value::partly_known(reason, known, span).with_shape(shape.join(delimiter))
+                }
                 _ => Value::unknown(reason, span),
             };
             // `!Join ["", [!GetAtt Bucket.Arn, "/*"]]`: the bucket's ARN

@@ -31,7 +31,7 @@ use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::{Budget, Resolver};
 use super::value::{fail, Fail, Meta, K, R, V};
 use crate::json;
-use crate::partial::{arn_prefix, fill_unknowns, known_text, marker};
+use crate::partial::{arn_prefix, fill_unknowns, known_text, marker, shape};
 use crate::text::shorten;
 
 /// Nested evaluations (sub-expressions, references followed) before giving
@@ -321,6 +321,7 @@ impl<'a> Evaluator<'a> {
         let starts_with_it = matches!(parts.first(), Some(Part::Interp(_)));
         Ok(Some(V::unknown(reason.as_str(), span).with_meta(Meta {
             computed,
+            shape: (!known.is_empty()).then(|| shape(&text)),
             known_text: (!known.is_empty()).then_some(known),
             structured,
             stands_for: arn_prefix(
