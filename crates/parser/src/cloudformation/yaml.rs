@@ -296,6 +296,12 @@ impl Builder<'_> {
         let end = scalar::scalar_end(self.text, style, inner, end);
         if self.expects_key() {
             let merge = style == ScalarStyle::Plain && raw == "<<" && tag.is_none();
+            if anchor > 0 {
+                // An anchored key (`&k a: 1`) may be aliased later, as a key
+                // or a value.
+                let key = Value::string(raw, self.span(inner..end));
+                self.anchors.insert(anchor, (key, 1));
+            }
             return self.add_key(raw.to_string(), merge, inner..end);
         }
         let span = self.span(inner..end);
@@ -536,6 +542,22 @@ mod tests {
         assert_eq!(m.get("x").unwrap().kind, ValueKind::Number(1.0));
         assert_eq!(m.get("y").unwrap().kind, ValueKind::Number(3.0));
         assert!(root.get("l").unwrap().get("y").is_some());
+    }
+
+    #[test]
+    fn anchored_keys_can_be_aliased() {
+        let text = "&a a: &b b\n*b : *a\n";
+        let root = one(text);
+        assert_eq!(root.get("a").unwrap().as_str(), Some("b"));
+        assert_eq!(root.get("b").unwrap().as_str(), Some("a"));
+    }
+
+    #[test]
+    fn the_non_specific_tag_makes_a_string() {
+        let root = one("- ! 12\n- 12\n");
+        let items = root.as_list().unwrap();
+        assert_eq!(items[0].as_str(), Some("12"));
+        assert_eq!(items[1].kind, ValueKind::Number(12.0));
     }
 
     #[test]
