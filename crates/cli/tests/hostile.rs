@@ -347,6 +347,25 @@ fn a_yaml_alias_bomb() {
 }
 
 #[test]
+fn a_yaml_file_that_needs_padding_on_every_line() {
+    let case = Case::new("yaml-padding");
+    // Each flow mapping closes left of its key's column, which the reader
+    // pads and parses again: a million of them must hit its budget, not
+    // take a million parses.
+    let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\n");
+    let mut n = 0;
+    while text.len() < 15 << 20 {
+        text.push_str(&format!("k{n}: {{\n}}\n"));
+        n += 1;
+    }
+    case.write("bad/padding.yaml", text);
+    let report = case.lint(&["."]);
+    report
+        .good_file_reported()
+        .error("bad/padding.yaml", "invalid indentation");
+}
+
+#[test]
 fn invalid_utf8_and_binary_data() {
     let case = Case::new("binary");
     case.write(

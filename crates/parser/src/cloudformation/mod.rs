@@ -9,6 +9,7 @@
 mod conditions;
 mod eval;
 mod functions;
+mod indentation;
 mod params;
 mod resources;
 mod scalar;

@@ -134,8 +134,9 @@ pub(crate) fn resolve(raw: &str, style: ScalarStyle, tag: Option<&Tag>, span: Sp
                 .map_or_else(|_| string(), |n| Value::new(ValueKind::Number(n), span)),
             _ => string(),
         },
-        // The non-specific tag `!` forces a string.
-        Some(t) if t.handle == "!" && t.suffix.is_empty() => string(),
+        // The non-specific tag `!` forces a string (saphyr-parser hands it
+        // over as an empty handle with the suffix `!`).
+        Some(t) if t.handle.is_empty() && t.suffix == "!" => string(),
         _ if style == ScalarStyle::Plain => plain(raw, span),
         _ => string(),
     }

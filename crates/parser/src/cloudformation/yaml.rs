@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use phiguard_model::{FileId, Span, Spanned, Value, ValueKind};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
+use super::indentation::{lenient_kind, Fix, Padding, Positions, SCAN_BUDGET};
 use super::scalar::{self, CharOffsets};
 use super::SyntaxError;
 
@@ -23,25 +24,72 @@ pub(crate) const MAX_DEPTH: usize = 128;
 pub(crate) const ALIAS_BUDGET: usize = 100_000;
 
 /// Parses every document of `text` (a whole file, BOM included).
+///
+/// Indentation that PyYAML ignores and saphyr-parser refuses (continuation
+/// lines of quoted scalars, lines inside flow collections) is padded and the
+/// text parsed again: see [`indentation`].
 pub(crate) fn parse(text: &str, file: FileId) -> Result<Vec<Value>, SyntaxError> {
+    let offsets = CharOffsets::new(text);
+    let mut padding = Padding::default();
+    let mut cost: usize = 0;
+    loop {
+        let failure = match parse_padded(text, file, &offsets, &padding) {
+            Ok(docs) => return Ok(docs),
+            Err(failure) => failure,
+        };
+        cost = cost
+            .saturating_add(text.len())
+            .saturating_add(failure.scanned);
+        let retry = match &failure.fix {
+            Some(fix) => cost <= SCAN_BUDGET && padding.add(text, fix),
+            None => false,
+        };
+        if !retry {
+            return Err(failure.error);
+        }
+    }
+}
+
+/// A parse that failed: the error, and the padding that may get past it.
+struct Failure {
+    error: SyntaxError,
+    fix: Option<Fix>,
+    /// Characters read before the error.
+    scanned: usize,
+}
+
+fn parse_padded(
+    text: &str,
+    file: FileId,
+    offsets: &CharOffsets,
+    padding: &Padding,
+) -> Result<Vec<Value>, Failure> {
+    let padded = padding.apply(text);
     let mut builder = Builder {
         text,
         file,
-        offsets: CharOffsets::new(text),
+        positions: padding.positions(offsets),
+        column: 0,
         stack: Vec::new(),
         docs: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
     };
-    let mut parser = Parser::new_from_str(text);
+    let fail = |error| Failure {
+        error,
+        fix: None,
+        scanned: 0,
+    };
+    let mut parser = Parser::new_from_str(&padded);
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|err| {
-            let at = builder.offsets.byte(err.marker().index());
-            builder.error(format!("invalid YAML: {}", err.info()), at..at)
-        })?;
-        let start = builder.offsets.byte(span.start.index());
-        let end = builder.offsets.byte(span.end.index());
-        builder.event(event, start, end)?;
+        let (event, span) = match event {
+            Ok(event) => event,
+            Err(err) => return Err(builder.scan_failure(&err)),
+        };
+        let start = builder.positions.byte(span.start.index());
+        let end = builder.positions.byte(span.end.index());
+        builder.column = span.start.col();
+        builder.event(event, start, end).map_err(fail)?;
     }
     Ok(builder.docs)
 }
@@ -60,6 +108,8 @@ struct Open {
     size: usize,
     /// End of the last child: a block collection ends there.
     last_end: usize,
+    /// Column of its start event in the text the parser reads.
+    column: usize,
     kind: OpenKind,
 }
 
@@ -82,7 +132,9 @@ struct Key {
 struct Builder<'a> {
     text: &'a str,
     file: FileId,
-    offsets: CharOffsets,
+    positions: Positions<'a>,
+    /// Column of the current event in the text the parser reads.
+    column: usize,
     stack: Vec<Open>,
     docs: Vec<Value>,
     anchors: HashMap<usize, (Value, usize)>,
@@ -92,6 +144,32 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.file, range)
+    }
+
+    /// saphyr-parser's error, located in the original text, with the
+    /// padding that may get past it.
+    fn scan_failure(&self, err: &saphyr_parser::ScanError) -> Failure {
+        let marker = err.marker();
+        let at = self.positions.byte(marker.index());
+        let fix = match lenient_kind(err.info()) {
+            Some(false) => Some(Fix::Quoted {
+                quote: at,
+                column: marker.col(),
+            }),
+            // Inside a flow collection saphyr requires the column of the
+            // innermost block collection holding it, plus one; a column past
+            // every open collection is always enough.
+            Some(true) => Some(Fix::Flow {
+                at,
+                column: self.stack.iter().map(|o| o.column).max().unwrap_or(0) + 1,
+            }),
+            None => None,
+        };
+        Failure {
+            error: self.error(format!("invalid YAML: {}", err.info()), at..at),
+            fix,
+            scanned: marker.index(),
+        }
     }
 
     fn error(&self, message: String, range: std::ops::Range<usize>) -> SyntaxError {
@@ -181,6 +259,7 @@ impl Builder<'_> {
             tag,
             size: 1,
             last_end: inner.1,
+            column: self.column,
             kind,
         });
         Ok(())
@@ -217,6 +296,12 @@ impl Builder<'_> {
         let end = scalar::scalar_end(self.text, style, inner, end);
         if self.expects_key() {
             let merge = style == ScalarStyle::Plain && raw == "<<" && tag.is_none();
+            if anchor > 0 {
+                // An anchored key (`&k a: 1`) may be aliased later, as a key
+                // or a value.
+                let key = Value::string(raw, self.span(inner..end));
+                self.anchors.insert(anchor, (key, 1));
+            }
             return self.add_key(raw.to_string(), merge, inner..end);
         }
         let span = self.span(inner..end);
@@ -460,6 +545,22 @@ mod tests {
     }
 
     #[test]
+    fn anchored_keys_can_be_aliased() {
+        let text = "&a a: &b b\n*b : *a\n";
+        let root = one(text);
+        assert_eq!(root.get("a").unwrap().as_str(), Some("b"));
+        assert_eq!(root.get("b").unwrap().as_str(), Some("a"));
+    }
+
+    #[test]
+    fn the_non_specific_tag_makes_a_string() {
+        let root = one("- ! 12\n- 12\n");
+        let items = root.as_list().unwrap();
+        assert_eq!(items[0].as_str(), Some("12"));
+        assert_eq!(items[1].kind, ValueKind::Number(12.0));
+    }
+
+    #[test]
     fn aliases_have_a_budget() {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
@@ -490,6 +591,86 @@ mod tests {
     #[test]
     fn syntax_errors_have_a_position() {
         let err = parse("a: [b\nc: d\n", FileId(0)).unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+    }
+
+    #[test]
+    fn flow_collections_may_close_at_their_keys_indentation() {
+        // As in AWS's sample templates; PyYAML and cfn-lint accept it.
+        let text = r#"R:
+  P:
+    EventPattern: {
+      "source": ["aws.s3",
+    "x"]
+    }
+    N: 1
+"#;
+        let root = one(text);
+        let p = root.get("R").unwrap().get("P").unwrap();
+        let pattern = p.get("EventPattern").unwrap();
+        assert_eq!(
+            slice(text, pattern.span),
+            "{\n      \"source\": [\"aws.s3\",\n    \"x\"]\n    }"
+        );
+        let source = pattern.get("source").unwrap().as_list().unwrap();
+        assert_eq!(slice(text, source[1].span), "\"x\"");
+        assert_eq!(source[1].as_str(), Some("x"));
+        assert_eq!(slice(text, p.as_map().unwrap()[1].0.span), "N");
+        // Items at the key's column, and left of it, as in the suite's 9C9N.
+        let root = one("a:\n  flow: [b,\n  c,\nd]\n  e: 1\n");
+        let a = root.get("a").unwrap();
+        let items: Vec<_> = a
+            .get("flow")
+            .unwrap()
+            .as_list()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str())
+            .collect();
+        assert_eq!(items, [Some("b"), Some("c"), Some("d")]);
+        assert!(a.get("e").is_some());
+    }
+
+    #[test]
+    fn quoted_continuation_lines_may_sit_at_their_keys_indentation() {
+        let text = r#"Description: 'first line
+  second line
+third ''line'''
+R:
+  B: "x
+  y\
+	z" # c
+  C: 1
+"#;
+        let root = one(text);
+        let description = root.get("Description").unwrap();
+        assert_eq!(
+            description.as_str(),
+            Some("first line second line third 'line'")
+        );
+        assert_eq!(
+            slice(text, description.span),
+            "'first line\n  second line\nthird ''line'''"
+        );
+        let b = root.get("R").unwrap().get("B").unwrap();
+        assert_eq!(b.as_str(), Some("x yz"));
+        assert_eq!(slice(text, b.span), "\"x\n  y\\\n\tz\"");
+        assert!(root.get("R").unwrap().get("C").is_some());
+    }
+
+    #[test]
+    fn padding_keeps_errors_where_they_are() {
+        // A duplicate key after padded lines is reported at its own bytes.
+        let text = "a: 'x\ny'\nb: {\n}\nb: 2\n";
+        let err = parse(text, FileId(0)).unwrap_err();
+        assert_eq!(err.message, "duplicate key `b`");
+        assert_eq!((err.first.map(|s| s.start), err.span.start), (Some(9), 16));
+        // A document marker still ends a quoted scalar (PyYAML agrees).
+        assert!(parse("a: 'x\n--- y'\n", FileId(0)).is_err());
+        // Block indentation is not relaxed.
+        assert!(parse("a:\n  b: 1\n c: 2\n", FileId(0)).is_err());
+        // An unclosed quote stays an error.
+        let err = parse("a:\n  b: 'x\ny\n", FileId(0)).unwrap_err();
         assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
     }
 
