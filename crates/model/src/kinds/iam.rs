@@ -114,7 +114,9 @@ fn principal_is_everyone(principal: &Value) -> Answer {
     // An attribute of a resource this configuration creates (a role's
     // ARN) names that resource, never everyone.
     let one = |v: &Value| match &v.kind {
-        ValueKind::Unknown(u) if u.computed || names_someone(v) => No,
+        // So does a value known to stand for something (a data source's
+        // ARN, an AWS-managed key).
+        ValueKind::Unknown(u) if u.computed || u.stands_for.is_some() || names_someone(v) => No,
         _ => string_answer(v, |s| s == "*"),
     };
     match &principal.kind {

@@ -482,6 +482,18 @@ impl<'a> Evaluator<'a> {
         match value.kind {
             K::Map(entries) => match entries.iter().find(|(k, _)| k.value == name) {
                 Some((_, v)) => Ok(v.clone().at(span)),
+                // A data source's `arn` is the ARN of what it reads: not
+                // known offline, but never `*` (an Elastic Load Balancing
+                // account's, `data.aws_elb_service_account.main.arn`).
+                None if open && name == "arn" => {
+                    let text = self.traversal_text(t, span);
+                    let address = text.strip_suffix(".arn").unwrap_or(&text).to_string();
+                    let mut v = self.not_known(t, span, computed);
+                    let mut meta = v.meta.as_deref().cloned().unwrap_or_default();
+                    meta.stands_for = Some(StandsFor::ArnOf(address));
+                    v = v.with_meta(meta);
+                    Ok(v)
+                }
                 None if open => Ok(self.not_known(t, span, computed)),
                 None => fail(format!("the object has no attribute {name:?}")),
             },
