@@ -89,6 +89,15 @@ pub fn field(value: &Value, path: &[&str]) -> Option<Value> {
     (!matches!(current.kind, ValueKind::Null)).then(|| current.clone())
 }
 
+/// `f` of each item of the list property `key` of `block` (none when it is
+/// absent).
+pub fn each<T>(block: &Value, key: &str, f: impl Fn(&Value) -> T) -> Vec<T> {
+    field(block, &[key])
+        .as_ref()
+        .map(|list| items(list).into_iter().map(&f).collect())
+        .unwrap_or_default()
+}
+
 /// The items of a list property; an unknown list is one unknown item.
 pub fn items(value: &Value) -> Vec<&Value> {
     match &value.kind {

@@ -2,7 +2,7 @@
 //! policies of the `AWS::S3::BucketPolicy` resources that name it.
 
 use crate::kinds::cloudformation::{
-    block, field, header, items, part, property, tags, unknown_blocks, unknown_properties,
+    block, each, field, header, items, part, property, tags, unknown_blocks, unknown_properties,
 };
 use crate::kinds::dialect::DialectMap;
 use crate::kinds::{PolicyReader, View};
@@ -93,26 +93,17 @@ fn subject(r: &Resource, _: &dyn PolicyReader) -> S3Bucket {
                 .and_then(|rule| field(rule, &["ObjectOwnership"]))
         }),
     });
-    bucket.encryption = block(r, "BucketEncryption").map(|p| {
-        let rules = field(p.value, &["ServerSideEncryptionConfiguration"]);
-        Encryption {
-            origin: p.origin,
-            rules: rules
-                .as_ref()
-                .map(items)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|rule| {
-                    let default = ["ServerSideEncryptionByDefault"];
-                    EncryptionRule {
-                        span: rule.span,
-                        algorithm: field(rule, &[default[0], "SSEAlgorithm"]),
-                        kms_key_id: field(rule, &[default[0], "KMSMasterKeyID"]),
-                        bucket_key_enabled: field(rule, &["BucketKeyEnabled"]),
-                    }
-                })
-                .collect(),
-        }
+    bucket.encryption = block(r, "BucketEncryption").map(|p| Encryption {
+        origin: p.origin,
+        rules: each(p.value, "ServerSideEncryptionConfiguration", |rule| {
+            let default = "ServerSideEncryptionByDefault";
+            EncryptionRule {
+                span: rule.span,
+                algorithm: field(rule, &[default, "SSEAlgorithm"]),
+                kms_key_id: field(rule, &[default, "KMSMasterKeyID"]),
+                bucket_key_enabled: field(rule, &["BucketKeyEnabled"]),
+            }
+        }),
     });
     bucket.versioning = block(r, "VersioningConfiguration").map(|p| Versioning {
         origin: p.origin,
@@ -128,38 +119,20 @@ fn subject(r: &Resource, _: &dyn PolicyReader) -> S3Bucket {
             target_prefix: field(p.value, &["LogFilePrefix"]),
         }
     });
-    bucket.replication = block(r, "ReplicationConfiguration").map(|p| {
-        let rules = field(p.value, &["Rules"]);
-        Replication {
-            origin: p.origin,
-            rules: rules
-                .as_ref()
-                .map(items)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|rule| ReplicationRule {
-                    span: rule.span,
-                    status: field(rule, &["Status"]),
-                })
-                .collect(),
-        }
+    bucket.replication = block(r, "ReplicationConfiguration").map(|p| Replication {
+        origin: p.origin,
+        rules: each(p.value, "Rules", |rule| ReplicationRule {
+            span: rule.span,
+            status: field(rule, &["Status"]),
+        }),
     });
     bucket.website = block(r, "WebsiteConfiguration").map(|p| p.origin);
-    bucket.cors = block(r, "CorsConfiguration").map(|p| {
-        let rules = field(p.value, &["CorsRules"]);
-        Cors {
-            origin: p.origin,
-            rules: rules
-                .as_ref()
-                .map(items)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|rule| CorsRule {
-                    span: rule.span,
-                    allowed_origins: field(rule, &["AllowedOrigins"]),
-                })
-                .collect(),
-        }
+    bucket.cors = block(r, "CorsConfiguration").map(|p| Cors {
+        origin: p.origin,
+        rules: each(p.value, "CorsRules", |rule| CorsRule {
+            span: rule.span,
+            allowed_origins: field(rule, &["AllowedOrigins"]),
+        }),
     });
     bucket.tags = property(r, "Tags").map(|t| tags(&t));
     bucket
