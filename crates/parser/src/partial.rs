@@ -43,17 +43,7 @@ pub(crate) fn shape(s: &str) -> String {
 
 /// The text of `s` without its markers: what is known of it.
 pub(crate) fn known_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut inside = false;
-    for c in s.chars() {
-        match c {
-            OPEN => inside = true,
-            CLOSE if inside => inside = false,
-            _ if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    shape(s).replace(HOLE, "")
 }
 
 /// What a string made of `parts` stands for: what its first part stands

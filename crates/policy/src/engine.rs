@@ -152,20 +152,10 @@ fn run<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcom
             None => findings.push(finding),
         }
     }
-    let mut undecided: Vec<Undecided> = Vec::with_capacity(all.undecided.len());
-    for u in all.undecided {
-        let seen = undecided.iter().any(|k| {
-            k.rule == u.rule
-                && k.span == u.span
-                && k.reason == u.reason
-                && k.resource.address == u.resource.address
-        });
-        if !seen {
-            undecided.push(u);
-        }
-    }
     outcome.findings.extend(findings);
-    outcome.undecided.extend(undecided);
+    // The same undecided check from several combinations is one record
+    // once the report is sorted (`Report::sort`).
+    outcome.undecided.extend(all.undecided);
 }
 
 /// Whether a check is about a part an orphan view carries: it points at

@@ -97,12 +97,10 @@ fn every_check_of_every_builtin_policy_fires_on_a_fixture() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The test above can fail: a policy with a check that nothing fires is
-/// named, with the check's number and condition.
-#[test]
-fn a_check_that_never_fires_is_named() {
-    let policy = r#"
-id = "test-never-fires"
+/// A test policy with id `id` and the `[[check]]` tables `checks`.
+fn test_policy(id: &str, checks: &str) -> String {
+    format!(
+        r#"id = "{id}"
 title = "Test rule"
 severity = "low"
 kind = "s3_bucket"
@@ -112,7 +110,17 @@ description = "A rule for this test."
 [remediation]
 terraform = "-"
 cloudformation = "-"
+{checks}"#
+    )
+}
 
+/// The test above can fail: a policy with a check that nothing fires is
+/// named, with the check's number and condition.
+#[test]
+fn a_check_that_never_fires_is_named() {
+    let policy = test_policy(
+        "test-never-fires",
+        r#"
 [[check]]
 when = "versioning is absent"
 message = "bucket {name} has no versioning"
@@ -121,8 +129,9 @@ message = "bucket {name} has no versioning"
 when = "versioning is present and versioning is absent"
 message = "bucket {name} cannot be here"
 label = "never"
-"#;
-    let registry = Registry::from_sources([("test-never-fires.toml", policy)]).unwrap();
+"#,
+    );
+    let registry = Registry::from_sources([("test-never-fires.toml", policy.as_str())]).unwrap();
     let coverage = coverage(&registry, &fixture_dirs());
     assert_eq!(
         coverage.never_fired,
@@ -135,18 +144,9 @@ label = "never"
 /// names its check.
 #[test]
 fn checks_that_read_the_same_are_reported() {
-    let policy = r#"
-id = "test-twins"
-title = "Test rule"
-severity = "low"
-kind = "s3_bucket"
-hipaa = ["164.312(c)(1)"]
-description = "A rule for this test."
-
-[remediation]
-terraform = "-"
-cloudformation = "-"
-
+    let policy = test_policy(
+        "test-twins",
+        r#"
 [[check]]
 when = "versioning is absent"
 message = "bucket {name} is a twin"
@@ -154,8 +154,9 @@ message = "bucket {name} is a twin"
 [[check]]
 when = "versioning is absent and replication is absent"
 message = "bucket {name} is a twin"
-"#;
-    let registry = Registry::from_sources([("test-twins.toml", policy)]).unwrap();
+"#,
+    );
+    let registry = Registry::from_sources([("test-twins.toml", policy.as_str())]).unwrap();
     let coverage = coverage(&registry, &fixture_dirs());
     assert_eq!(coverage.never_fired, Vec::<String>::new());
     assert_eq!(coverage.unattributed, Vec::<String>::new());
