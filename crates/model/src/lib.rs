@@ -26,7 +26,9 @@ pub use report::{
 pub use resource::{Attribute, Block, Body, Dialect, Origin, Resource, ResourceId};
 pub use source::{display_path, normalize, LineIndex, Position, SourceFile};
 pub use span::{FileId, Span, Spanned};
-pub use value::{format_number, StandsFor, Unknown, Value, ValueKind, HOLE};
+pub use value::{
+    format_number, OriginRole, Origins, StandsFor, Unknown, Value, ValueKind, ValueOrigin, HOLE,
+};
 
 /// A policy attached to a bucket or a domain: a bucket policy, a domain's
 /// access policy, inline or in its own resource.

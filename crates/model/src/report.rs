@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{FileId, Position, SourceFile, Span};
+use crate::{FileId, Position, SourceFile, Span, ValueOrigin};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -87,6 +87,10 @@ pub struct Finding {
     /// What else the reader should know: the module call a finding inside a
     /// module comes through, an instance standing for an unknown count.
     pub notes: Vec<String>,
+    /// Where the offending value was decided when not at `span` (see
+    /// [`crate::Origins`]): from where it was written to its last hop.
+    /// The first one is the place to change.
+    pub origins: Vec<ValueOrigin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

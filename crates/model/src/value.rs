@@ -3,12 +3,75 @@
 //! Absence is not a value: an attribute that is not written is `None` where
 //! the value would be.
 
+use std::sync::Arc;
+
 use crate::{Span, Spanned};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     pub kind: ValueKind,
     pub span: Span,
+    /// The places that decided this value when it is not written where it
+    /// is used: a var file line, a module argument, a variable default.
+    /// Empty for a value written in place. See [`ValueOrigin`].
+    pub origins: Origins,
+}
+
+/// The chain of places that decided a value, from where it was written to
+/// the last place it passed through before its use: for `var.acl` in a
+/// module fed `acl = var.bucket_acl` by a root whose `terraform.tfvars`
+/// sets `bucket_acl = "public-read"`, the tfvars line (`Set`), then the
+/// module argument (`Passed`). The use itself is the value's span.
+pub type Origins = Option<Arc<[ValueOrigin]>>;
+
+/// One place in a value's [`Origins`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ValueOrigin {
+    pub role: OriginRole,
+    /// Where it is written; `None` for a value given outside any file
+    /// (`--var`, `TF_VAR_name`, `--cfn-param`).
+    pub span: Option<Span>,
+    /// What is set there, as its author would look for it: the variable,
+    /// argument, local or parameter name (`bucket_acl`), or the setting
+    /// for a value given outside a file (`--var bucket_acl`,
+    /// `TF_VAR_bucket_acl`, `--cfn-param BucketAcl`).
+    pub name: String,
+}
+
+/// What an origin is to the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OriginRole {
+    /// Given as an input: a var file, `--var`, `TF_VAR_`, a CloudFormation
+    /// parameters file or `--cfn-param`.
+    Set,
+    /// A module call's argument.
+    Passed,
+    /// A variable's or a parameter's default, nothing having set it.
+    Default,
+    /// A local value.
+    Local,
+}
+
+impl OriginRole {
+    /// The word reports use (JSON `role`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OriginRole::Set => "set",
+            OriginRole::Passed => "passed",
+            OriginRole::Default => "default",
+            OriginRole::Local => "local",
+        }
+    }
+
+    /// The label under the origin's snippet.
+    pub fn label(self) -> &'static str {
+        match self {
+            OriginRole::Set => "set here",
+            OriginRole::Passed => "passed here",
+            OriginRole::Default => "default here",
+            OriginRole::Local => "local value here",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +128,11 @@ pub enum StandsFor {
 
 impl Value {
     pub fn new(kind: ValueKind, span: Span) -> Self {
-        Value { kind, span }
+        Value {
+            kind,
+            span,
+            origins: None,
+        }
     }
 
     /// Moves the span of every node and map key through `f` (onto another

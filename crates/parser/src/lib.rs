@@ -8,6 +8,7 @@
 
 mod cloudformation;
 mod discover;
+pub mod fs;
 pub mod json;
 pub mod limits;
 mod link;
@@ -77,6 +78,8 @@ pub struct LoadOptions {
     pub overrides: Vec<(PathBuf, Vec<u8>)>,
     /// Told how far reading and parsing have come, for a progress bar.
     pub progress: Progress,
+    /// Where files are read from: the disk, or a git snapshot.
+    pub files: fs::Files,
 }
 
 /// A callback `(done, total)` in units of work: each file is read, then

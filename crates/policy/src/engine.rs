@@ -282,6 +282,11 @@ fn finding<T: Subject>(
         fix,
         suppressed: None,
         notes: notes(model, resource),
+        origins: value
+            .as_ref()
+            .and_then(|v| v.origins.as_deref())
+            .map(<[_]>::to_vec)
+            .unwrap_or_default(),
     }
 }
 

@@ -242,6 +242,7 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
         fix: None,
         suppressed: None,
         notes: Vec::new(),
+        origins: Vec::new(),
     }
 }
 

@@ -92,6 +92,7 @@ pub fn finding(
         fingerprint,
         suppressed: None,
         notes: Vec::new(),
+        origins: Vec::new(),
     }
 }
 
