@@ -20,8 +20,8 @@ pub struct Value {
 /// The chain of places that decided a value, from where it was written to
 /// the last place it passed through before its use: for `var.acl` in a
 /// module fed `acl = var.bucket_acl` by a root whose `terraform.tfvars`
-/// sets `bucket_acl = "public-read"`, the tfvars line (`Set`), then the
-/// module argument (`Passed`). The use itself is the value's span.
+/// sets `bucket_acl = "public-read"`, the tfvars line (`Tfvars`), then
+/// the module argument (`ModuleArgument`). The use itself is the value's span.
 pub type Origins = Option<Arc<[ValueOrigin]>>;
 
 /// One place in a value's [`Origins`].
@@ -38,37 +38,56 @@ pub struct ValueOrigin {
     pub name: String,
 }
 
-/// What an origin is to the value.
+/// What an origin is to the value: how it was given (JSON `role`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OriginRole {
-    /// Given as an input: a var file, `--var`, `TF_VAR_`, a CloudFormation
-    /// parameters file or `--cfn-param`.
-    Set,
+    /// A Terraform var file: `terraform.tfvars`, `*.auto.tfvars`, `--var-file`.
+    Tfvars,
+    /// `--var NAME=VALUE` (or the config's `vars`).
+    VarFlag,
+    /// A `TF_VAR_name` environment variable.
+    Env,
     /// A module call's argument.
-    Passed,
-    /// A variable's or a parameter's default, nothing having set it.
-    Default,
+    ModuleArgument,
+    /// A variable's default, nothing having set it.
+    VariableDefault,
     /// A local value.
     Local,
+    /// A CloudFormation parameter's `Default`.
+    ParameterDefault,
+    /// A CloudFormation parameters file (`--cfn-params`, the config's
+    /// mapping, `x.params.json` beside `x.yaml`).
+    ParameterFile,
+    /// `--cfn-param NAME=VALUE` (or the config's `cfn_parameters`).
+    ParameterFlag,
 }
 
 impl OriginRole {
     /// The word reports use (JSON `role`).
     pub fn as_str(self) -> &'static str {
         match self {
-            OriginRole::Set => "set",
-            OriginRole::Passed => "passed",
-            OriginRole::Default => "default",
+            OriginRole::Tfvars => "tfvars",
+            OriginRole::VarFlag => "var-flag",
+            OriginRole::Env => "env",
+            OriginRole::ModuleArgument => "module-argument",
+            OriginRole::VariableDefault => "variable-default",
             OriginRole::Local => "local",
+            OriginRole::ParameterDefault => "parameter-default",
+            OriginRole::ParameterFile => "parameter-file",
+            OriginRole::ParameterFlag => "parameter-flag",
         }
     }
 
     /// The label under the origin's snippet.
     pub fn label(self) -> &'static str {
         match self {
-            OriginRole::Set => "set here",
-            OriginRole::Passed => "passed here",
-            OriginRole::Default => "default here",
+            OriginRole::Tfvars
+            | OriginRole::VarFlag
+            | OriginRole::Env
+            | OriginRole::ParameterFile
+            | OriginRole::ParameterFlag => "set here",
+            OriginRole::ModuleArgument => "passed here",
+            OriginRole::VariableDefault | OriginRole::ParameterDefault => "default here",
             OriginRole::Local => "local value here",
         }
     }
