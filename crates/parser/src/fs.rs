@@ -3,7 +3,7 @@
 //! a repository. Every read of the loader goes through a [`FileSystem`],
 //! so a snapshot is linted exactly as a checkout would be, without one.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::limits::{read_file, ReadError};
@@ -35,6 +35,21 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
     /// The real disk: walks honour `.gitignore` and `.ignore` there.
     fn is_disk(&self) -> bool {
         false
+    }
+    /// Of `paths`, those whose bytes contain `needle`: a cheap filter
+    /// before parsing (which folders call a module). A snapshot may answer
+    /// it without reading every file (`git grep`).
+    fn containing(&self, paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
+        let needle = needle.as_bytes();
+        paths
+            .iter()
+            .filter(|path| {
+                self.read(path).is_ok_and(|bytes| {
+                    needle.is_empty() || bytes.windows(needle.len()).any(|w| w == needle)
+                })
+            })
+            .cloned()
+            .collect()
     }
 }
 
