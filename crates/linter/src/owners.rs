@@ -100,7 +100,7 @@ pub(crate) fn own(load: &mut LoadOptions, given: &[PathBuf], repository: &Path) 
     roots.extend(modules);
     load.paths = named.into_iter().collect();
     let mut context: Vec<PathBuf> = roots.into_iter().filter(|dir| files.is_dir(dir)).collect();
-    context.extend(load.context_dirs.drain(..));
+    context.append(&mut load.context_dirs);
     context.sort();
     context.dedup();
     load.context_dirs = context;
