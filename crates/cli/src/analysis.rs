@@ -201,6 +201,18 @@ fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, St
             .chain(&args.exclude)
             .cloned()
             .collect(),
+        // The config's mappings apply in every run, so a directory run and
+        // a run on the var or parameters file alone agree.
+        root_var_files: config
+            .root_var_files
+            .iter()
+            .map(|(file, root)| (root.clone(), file.clone()))
+            .collect(),
+        cfn_parameter_files: config
+            .parameter_files
+            .iter()
+            .map(|(file, template)| (Some(template.clone()), file.clone()))
+            .collect(),
         ..LoadOptions::default()
     };
 
