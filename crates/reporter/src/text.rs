@@ -47,6 +47,17 @@ pub(crate) fn origin_place(report: &Report, origin: &ValueOrigin) -> String {
     }
 }
 
+/// [`origin_place`] with what is set there, for formats that list every
+/// origin: `set in infra/terraform.tfvars:3:14 (bucket_acl)`. A span-less
+/// origin's name already is the setting (`--var bucket_acl`).
+pub(crate) fn origin_line(report: &Report, origin: &ValueOrigin) -> String {
+    let place = origin_place(report, origin);
+    match origin.span {
+        Some(_) => format!("{place} ({})", origin.name),
+        None => place,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
