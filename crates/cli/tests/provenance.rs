@@ -73,7 +73,11 @@ fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
     )
 }
 
-const TFVARS: &[&str] = &["live/terraform.tfvars", "--select", "s3-public-access-block"];
+const TFVARS: &[&str] = &[
+    "live/terraform.tfvars",
+    "--select",
+    "s3-public-access-block",
+];
 const ARGUMENT: &[&str] = &["live/caller.tf", "--select", "s3-public-acl"];
 
 fn with<'a>(args: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
