@@ -52,10 +52,22 @@ pub struct LoadOptions {
     /// twice the later value wins. `AWS::Region` and the other pseudo
     /// parameters can be given too.
     pub cfn_parameters: Vec<(String, String)>,
+    /// CloudFormation parameter files (the shapes [`parse_cfn_parameters`]
+    /// reads), each with the template it applies to (`None`: every
+    /// template), relative to `base_dir`. Each file is read into the model,
+    /// so its errors and the values' origins point into it; its values
+    /// override defaults, and `cfn_parameters` override them, a later file
+    /// over an earlier one.
+    pub cfn_parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
     /// Terraform var files (`--var-file`), read after the auto-loaded
     /// `terraform.tfvars` and `*.auto.tfvars`, in this order; relative to
     /// `base_dir`. They apply to every root module.
     pub var_files: Vec<PathBuf>,
+    /// Terraform var files for one root module each: (the root's folder,
+    /// the var file), both relative to `base_dir`. Each is applied like a
+    /// `var_files` entry, before them, but only to the root module in that
+    /// folder (a non-auto `.tfvars` named on the command line).
+    pub root_var_files: Vec<(PathBuf, PathBuf)>,
     /// Terraform `NAME=VALUE` input values (`--var`), applied after the var
     /// files; a later value for a name wins.
     pub vars: Vec<(String, String)>,
@@ -241,6 +253,7 @@ pub fn load(options: &LoadOptions) -> Model {
         inputs: terraform::Options {
             base_dir: &options.base_dir,
             var_files: &options.var_files,
+            root_var_files: &options.root_var_files,
             vars: &options.vars,
             env_vars: &options.env_vars,
         },
@@ -280,6 +293,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
         inputs: terraform::Options {
             base_dir: std::path::Path::new(""),
             var_files: &[],
+            root_var_files: &[],
             vars: &[],
             env_vars: &[],
         },
