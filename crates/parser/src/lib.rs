@@ -19,7 +19,7 @@ mod suppressions;
 mod terraform;
 mod text;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -259,11 +259,17 @@ pub fn load(options: &LoadOptions) -> Model {
         },
         disk: true,
     };
+    let cfn_parameters = cloudformation::Parameters::read(
+        &mut model,
+        &options.cfn_parameters,
+        &options.cfn_parameter_files,
+        &options.base_dir,
+    );
     build(
         &mut model,
         sources,
         &named,
-        &options.cfn_parameters,
+        &cfn_parameters,
         &terraform,
         &progress,
     );
@@ -303,7 +309,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
         &mut model,
         kept,
         &named,
-        &[],
+        &cloudformation::Parameters::default(),
         &terraform,
         &Progress::default().counter(0),
     );
@@ -317,7 +323,7 @@ fn build(
     model: &mut Model,
     mut sources: Vec<Source>,
     named: &HashSet<String>,
-    cfn_parameters: &[(String, String)],
+    cfn_parameters: &cloudformation::Parameters,
     terraform: &terraform::Settings,
     progress: &Counter<'_>,
 ) {
@@ -331,11 +337,10 @@ fn build(
     // evaluated, so a monorepo's trees are never all in memory at once.
     // Files are then added in path order, so ids and output do not depend
     // on the thread count.
-    let overrides: HashMap<String, String> = cfn_parameters.iter().cloned().collect();
     let prepared = per_file(sources, |source| {
         progress.step();
         let is_named = named.contains(&source.display_path);
-        prepare(source, is_named, &overrides)
+        prepare(source, is_named, cfn_parameters)
     });
     let mut terraform_files = Vec::new();
     let mut templates = cloudformation::Evaluated::default();
@@ -400,7 +405,7 @@ enum Prepared {
 /// given in path order, after the parallel part).
 const UNNUMBERED: FileId = FileId(u32::MAX);
 
-fn prepare(source: Source, named: bool, cfn_parameters: &HashMap<String, String>) -> Prepared {
+fn prepare(source: Source, named: bool, cfn_parameters: &cloudformation::Parameters) -> Prepared {
     let kind = discover::classify(&source.path);
     let size = source.bytes.len() as u64;
     // Bytes handed over in memory (`--stdin-filename`) meet the same limit.
@@ -445,7 +450,8 @@ fn prepare(source: Source, named: bool, cfn_parameters: &HashMap<String, String>
         }
         None => {
             let detected = cloudformation::detect(&source.path, &text, UNNUMBERED);
-            match cloudformation::evaluate(detected, UNNUMBERED, &text, cfn_parameters) {
+            let overrides = cfn_parameters.for_template(&source.display_path);
+            match cloudformation::evaluate(detected, UNNUMBERED, &text, &overrides) {
                 None if named => Prepared::Skipped(discover::not_linted(source.display_path)),
                 None => Prepared::Dropped,
                 Some(candidate) => Prepared::Candidate {
