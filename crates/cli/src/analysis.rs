@@ -165,20 +165,20 @@ fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
 /// the config's values and the command line's after them.
 fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, String> {
     let mut cfn_parameters = config.cfn_parameters.clone();
-    if let Some(file) = &args.cfn_params_file {
-        let text = phiguard_linter::read_text(file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let parsed =
-            phiguard_parser::parse_cfn_parameters(&display_path(&cwd.join(file), cwd), &text)
-                .map_err(|e| e.to_string())?;
-        cfn_parameters.extend(parsed);
-    }
     cfn_parameters.extend(args.cfn_params.iter().cloned());
+    // The loader reads the file into the model, so its values' origins
+    // and its errors point into it.
+    let cfn_parameter_files = args
+        .cfn_params_file
+        .iter()
+        .map(|file| (None, file.clone()))
+        .collect();
 
     let load = LoadOptions {
         paths: args.paths.clone(),
         base_dir: cwd.to_path_buf(),
         cfn_parameters,
+        cfn_parameter_files,
         var_files: config
             .var_files
             .iter()
