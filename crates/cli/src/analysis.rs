@@ -168,10 +168,14 @@ fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, St
     cfn_parameters.extend(args.cfn_params.iter().cloned());
     // The loader reads the file into the model, so its values' origins
     // and its errors point into it.
-    let cfn_parameter_files = args
-        .cfn_params_file
+    // The config's mapping applies in every run, so a directory run and a
+    // run on the parameters file alone agree; `--cfn-params` applies to
+    // every template, after it.
+    let cfn_parameter_files = config
+        .parameter_files
         .iter()
-        .map(|file| (None, file.clone()))
+        .map(|(file, template)| (Some(template.clone()), file.clone()))
+        .chain(args.cfn_params_file.iter().map(|file| (None, file.clone())))
         .collect();
 
     let load = LoadOptions {
@@ -201,17 +205,12 @@ fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, St
             .chain(&args.exclude)
             .cloned()
             .collect(),
-        // The config's mappings apply in every run, so a directory run and
-        // a run on the var or parameters file alone agree.
+        // The config's mapping applies in every run, so a directory run and
+        // a run on the var file alone agree.
         root_var_files: config
             .root_var_files
             .iter()
             .map(|(file, root)| (root.clone(), file.clone()))
-            .collect(),
-        cfn_parameter_files: config
-            .parameter_files
-            .iter()
-            .map(|(file, template)| (Some(template.clone()), file.clone()))
             .collect(),
         ..LoadOptions::default()
     };

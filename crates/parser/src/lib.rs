@@ -93,12 +93,6 @@ pub struct LoadOptions {
     pub progress: Progress,
     /// Where files are read from: the disk, or a git snapshot.
     pub files: fs::Files,
-    /// Var files applied, as `--var-file` would be, to one root only:
-    /// `(root folder, var file)`.
-    pub root_var_files: Vec<(PathBuf, PathBuf)>,
-    /// CloudFormation parameters files and the template each applies to
-    /// (`None`: every template).
-    pub cfn_parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
 }
 
 /// A callback `(done, total)` in units of work: each file is read, then
