@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use phiguard_reporter::{render, Format, RenderOptions};
+use phiguard_reporter::{Format, RenderOptions};
 
 use crate::analysis::{analyse, Analysis};
 use crate::args::{ColorChoice, FailOn, LintArgs, OutputFormat};
@@ -37,17 +37,15 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = render(
-        &report,
-        format,
-        &RenderOptions {
-            color,
-            show_undecided: args.show_undecided,
-            quiet: args.quiet,
-            tool_version: env!("CARGO_PKG_VERSION"),
-        },
-    );
-    output::write(args.output.as_ref(), &text)?;
+    let options = RenderOptions {
+        color,
+        show_undecided: args.show_undecided,
+        quiet: args.quiet,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    output::write_with(args.output.as_ref(), |out| {
+        phiguard_reporter::write(&report, format, &options, out)
+    })?;
 
     let fail_on = match (args.fail_on, &config.fail_on) {
         (Some(level), _) => level,
