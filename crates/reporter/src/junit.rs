@@ -17,7 +17,7 @@ use std::io;
 
 use phiguard_model::{Finding, LintError, Report, Skipped, Undecided};
 
-use crate::text::{error_positions, origin_line};
+use crate::text::{error_positions, origin_line, push_escape, visible};
 use crate::RenderOptions;
 
 /// A test case, rendered only when its suite is written.
@@ -109,6 +109,9 @@ pub(crate) fn write(
     )?;
     let mut text = String::new();
     for (path, suite) in &suites {
+        // Shown as the line formats show it: a line break in a file name
+        // is `\n`, not a break in the test's name.
+        let path = &*visible(path, &[]);
         writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
@@ -123,8 +126,8 @@ pub(crate) fn write(
             match case {
                 Case::Finding(f) => finding(&mut text, report, path, f),
                 Case::Undecided(u) => undecided(&mut text, report, path, u),
-                Case::Error(e) => error(&mut text, report, e),
-                Case::Skipped(s) => skipped(&mut text, s),
+                Case::Error(e) => error(&mut text, report, path, e),
+                Case::Skipped(s) => skipped(&mut text, path, s),
                 Case::Passed => {
                     let _ = writeln!(
                         text,
@@ -156,11 +159,11 @@ fn undecided(out: &mut String, report: &Report, path: &str, u: &Undecided) {
     );
 }
 
-fn skipped(out: &mut String, s: &Skipped) {
+fn skipped(out: &mut String, path: &str, s: &Skipped) {
     let _ = writeln!(
         out,
         "    <testcase name=\"{path}\" classname=\"phiguard\" file=\"{path}\">\n      <skipped message=\"{reason}\"/>\n    </testcase>",
-        path = attribute(&s.path),
+        path = attribute(path),
         reason = attribute(&format!("not linted: {}", s.reason)),
     );
 }
@@ -212,20 +215,20 @@ fn finding(out: &mut String, report: &Report, path: &str, f: &Finding) {
     out.push_str("    </testcase>\n");
 }
 
-fn error(out: &mut String, report: &Report, e: &LintError) {
+fn error(out: &mut String, report: &Report, path: &str, e: &LintError) {
     let start = error_positions(report, e).map(|(start, _)| start);
     let (name, line) = match start {
         Some(start) => (
-            format!("{}:{}:{}", e.path, start.line, start.column),
+            format!("{path}:{}:{}", start.line, start.column),
             format!(" line=\"{}\"", start.line),
         ),
-        None => (e.path.clone(), String::new()),
+        None => (path.to_string(), String::new()),
     };
     let _ = writeln!(
         out,
         "    <testcase name=\"{}\" classname=\"phiguard\" file=\"{}\"{line}>\n      <error message=\"{}\" type=\"error\">{}</error>\n    </testcase>",
         attribute(&name),
-        attribute(&e.path),
+        attribute(path),
         attribute(&e.message),
         text(&format!("{name}: {}", e.message))
     );
@@ -256,9 +259,10 @@ fn escape(value: &str, attribute: bool) -> String {
             '\r' => out.push_str("&#13;"),
             '\t' if attribute => out.push_str("&#9;"),
             '\n' | '\t' => out.push(c),
-            c if u32::from(c) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
-                out.push('\u{fffd}');
-            }
+            // XML 1.0 cannot hold C0 controls; DEL and C1 it can, but a
+            // terminal showing the file would obey them.
+            c if c.is_control() => push_escape(&mut out, c),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -279,6 +283,7 @@ mod tests {
             attribute("it's \"x\"\n\ty\r"),
             "it&apos;s &quot;x&quot;&#10;&#9;y&#13;"
         );
-        assert_eq!(text("bell\u{7}\nnext"), "bell\u{fffd}\nnext");
+        assert_eq!(text("bell\u{7}\nnext\u{9b}"), "bell\\x07\nnext\\u{9b}");
+        assert_eq!(text("\u{fffe}"), "\u{fffd}");
     }
 }
