@@ -89,9 +89,18 @@ impl<'a> IndexedSource<'a> {
         let text: &str = &file.text;
         let bytes = text.as_bytes();
         let lone_cr = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
-        let needs_copy = text
-            .char_indices()
-            .any(|(i, c)| (is_control(c) && !matches!(c, '\t' | '\n' | '\r')) || lone_cr(i));
+        // Bytes, not characters: a file may be megabytes on one line. C1
+        // controls are C2 80..9F in UTF-8, the separators E2 80 A8/A9.
+        let needs_copy = bytes.iter().enumerate().any(|(i, &b)| match b {
+            b'\t' | b'\n' => false,
+            b'\r' => lone_cr(i),
+            0..=0x1f | 0x7f => true,
+            0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            0xe2 => {
+                bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9))
+            }
+            _ => false,
+        });
         if !needs_copy {
             return (Self::new(file), Offsets::default());
         }
