@@ -2,16 +2,33 @@
 //! and the exit code.
 
 use std::io::IsTerminal;
+use std::path::Path;
 
-use phiguard_reporter::{render, Format, RenderOptions};
+use phiguard_reporter::{Format, RenderOptions};
 
 use crate::analysis::{analyse, Analysis};
 use crate::args::{ColorChoice, FailOn, LintArgs, OutputFormat};
 use crate::{baseline, output, ExitStatus};
 
 pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    if let Some(out) = &args.output {
+        output::refuse_inputs(
+            out,
+            named_inputs(args),
+            &cwd,
+            "an input named on the command line",
+        )?;
+    }
     let Analysis { mut report, config } =
         analyse(&args.analysis, crate::progress::wanted(args.quiet))?;
+    // A file found in a linted folder is known only now; nothing is
+    // written yet.
+    if let Some(out) = &args.output {
+        let read = report.files.iter().map(|f| f.path.as_path());
+        output::refuse_inputs(out, read, &cwd, "a file this run read")?;
+    }
     let baseline = args.baseline.clone().or_else(|| config.baseline.clone());
     if let Some(path) = &baseline {
         let known = baseline::read(path)?;
@@ -37,17 +54,15 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = render(
-        &report,
-        format,
-        &RenderOptions {
-            color,
-            show_undecided: args.show_undecided,
-            quiet: args.quiet,
-            tool_version: env!("CARGO_PKG_VERSION"),
-        },
-    );
-    output::write(args.output.as_ref(), &text)?;
+    let options = RenderOptions {
+        color,
+        show_undecided: args.show_undecided,
+        quiet: args.quiet,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    output::write_with(args.output.as_ref(), |out| {
+        phiguard_reporter::write(&report, format, &options, out)
+    })?;
 
     let fail_on = match (args.fail_on, &config.fail_on) {
         (Some(level), _) => level,
@@ -64,6 +79,20 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Every file the command line names as something to read: what
+/// `--output` must never overwrite, refused before the run.
+fn named_inputs(args: &LintArgs) -> impl Iterator<Item = &Path> {
+    let a = &args.analysis;
+    a.paths
+        .iter()
+        .chain(&a.var_files)
+        .chain(&a.cfn_params_file)
+        .chain(&a.config)
+        .chain(&a.stdin_filename)
+        .chain(&args.baseline)
+        .map(|p| p.as_path())
 }
 
 fn fail_on_from(text: &str) -> FailOn {

@@ -171,3 +171,65 @@ fn every_format_writes_to_output_file() {
         assert!(written.contains("s3-public-acl"), "{format}: {written}");
     }
 }
+
+/// `--output` never overwrites what the run reads: a file named on the
+/// command line (however spelled, or through a link) is refused before the
+/// run, a Terraform or CloudFormation file found in a linted folder after
+/// it, before anything is written. A report beside the linted files is
+/// fine, even with a name (`report.json`) phiguard looks into.
+#[test]
+fn output_refuses_an_input() {
+    let dir = Scratch::new(
+        "formats",
+        &[("infra/s3.tf", PUBLIC_BUCKET), ("vars.tfvars", "acl = 1\n")],
+    );
+    std::os::unix::fs::symlink("infra/s3.tf", dir.0.join("link.tf")).unwrap();
+    let refused: &[&[&str]] = &[
+        &["infra/s3.tf", "--output", "infra/s3.tf"],
+        &["infra/s3.tf", "--output", "./infra/../infra/s3.tf"],
+        &["infra/s3.tf", "--output", "link.tf"],
+        &[
+            "infra",
+            "--var-file",
+            "vars.tfvars",
+            "--output",
+            "vars.tfvars",
+        ],
+        &["infra", "--output", "infra/s3.tf"],
+        &[".", "--output", "infra/s3.tf"],
+    ];
+    for args in refused {
+        let output = Command::cargo_bin("phiguard")
+            .unwrap()
+            .current_dir(&dir.0)
+            .arg("lint")
+            .args(*args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("refusing to overwrite"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.0.join("infra/s3.tf")).unwrap(),
+            PUBLIC_BUCKET,
+            "{args:?}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.0.join("vars.tfvars")).unwrap(),
+            "acl = 1\n"
+        );
+    }
+    let (code, _) = lint(
+        &dir.0,
+        &["infra", "--format", "json", "--output", "infra/report.json"],
+    );
+    assert_eq!(code, 1);
+    let (code, _) = lint(
+        &dir.0,
+        &["infra", "--format", "json", "--output", "infra/report.json"],
+    );
+    assert_eq!(code, 1, "a report from an earlier run is no template");
+}

@@ -21,7 +21,9 @@
 //! infra/modules/bucket/main.tf:3:12: critical [s3-public-acl] bucket ACL ... (set in infra/terraform.tfvars:1:14)
 //! ```
 //!
-//! No summary: every line has the same shape.
+//! No summary: every line has the same shape. A control character in a
+//! path, message or address is written as an escape (`\n`, `\x1b`), so a
+//! line is always one finding and never drives the terminal.
 
 use std::fmt::Write as _;
 
@@ -29,7 +31,7 @@ use phiguard_model::{Position, Report};
 
 use crate::RenderOptions;
 
-use crate::text::{error_positions, one_line, origin_place};
+use crate::text::{error_positions, one_line, origin_place, visible};
 
 const FILE_START: Position = Position { line: 1, column: 1 };
 
@@ -40,7 +42,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         let _ = write!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            report.path(f.span.file),
+            visible(report.path(f.span.file), &[]),
             start.line,
             start.column,
             f.severity,
@@ -57,11 +59,11 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: undecided [{}] {}: {}",
-            report.path(u.span.file),
+            visible(report.path(u.span.file), &[]),
             start.line,
             start.column,
             u.rule,
-            u.resource.address,
+            visible(&u.resource.address, &[]),
             one_line(&u.reason)
         );
     }
@@ -70,7 +72,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: error: {}",
-            e.path,
+            visible(&e.path, &[]),
             start.line,
             start.column,
             one_line(&e.message)

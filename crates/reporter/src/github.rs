@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use phiguard_model::{Finding, LintError, Report, Severity, Undecided};
 
-use crate::text::{error_positions, origin_place};
+use crate::text::{error_positions, is_control, origin_place, push_escape};
 use crate::RenderOptions;
 
 pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
@@ -108,6 +108,11 @@ fn command(severity: Severity) -> &'static str {
 }
 
 /// A command's message, escaped as `@actions/core` does (`escapeData`).
+/// CR and LF are the protocol's to encode (the runner decodes them, so a
+/// `file=` with a line break still names the file); every other control
+/// character but a tab (a fix's indentation) is shown as an escape
+/// (`\x1b`), as the other line formats show it, rather than reaching the
+/// runner's log raw.
 pub(crate) fn escape_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -115,6 +120,8 @@ pub(crate) fn escape_data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            '\t' => out.push(c),
+            c if is_control(c) => push_escape(&mut out, c),
             c => out.push(c),
         }
     }
@@ -122,7 +129,8 @@ pub(crate) fn escape_data(text: &str) -> String {
 }
 
 /// A property value (`file=`, `title=`), escaped as `@actions/core` does
-/// (`escapeProperty`): also `:` and `,`, which would end the value.
+/// (`escapeProperty`): also `:` and `,`, which would end the value; other
+/// control characters as in [`escape_data`], tabs included.
 pub(crate) fn escape_property(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -132,6 +140,7 @@ pub(crate) fn escape_property(text: &str) -> String {
             '\n' => out.push_str("%0A"),
             ':' => out.push_str("%3A"),
             ',' => out.push_str("%2C"),
+            c if is_control(c) => push_escape(&mut out, c),
             c => out.push(c),
         }
     }
@@ -146,5 +155,7 @@ mod tests {
     fn escapes_as_the_actions_toolkit_does() {
         assert_eq!(escape_data("100%\r\n: a, b"), "100%25%0D%0A: a, b");
         assert_eq!(escape_property("100%\r\n: a, b"), "100%25%0D%0A%3A a%2C b");
+        assert_eq!(escape_data("\u{1b}[31m\tx"), "\\x1b[31m\tx");
+        assert_eq!(escape_property("a\tb\u{9b}"), "a\\tb\\u{9b}");
     }
 }

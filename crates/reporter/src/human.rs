@@ -13,8 +13,8 @@ use std::ops::Range;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use phiguard_model::{Finding, LintError, Report, Severity, SourceFile, Span};
 
-use crate::source_code::IndexedSource;
-use crate::text::origin_line;
+use crate::source_code::{IndexedSource, Offsets};
+use crate::text::{origin_line, visible};
 use crate::{RenderOptions, Summary};
 use diagnostic::{Diag, Snippet, Snippets};
 
@@ -56,7 +56,12 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         return out;
     }
     for skipped in &report.skipped {
-        let _ = writeln!(out, "skipped {}: {}", skipped.path, skipped.reason);
+        let _ = writeln!(
+            out,
+            "skipped {}: {}",
+            visible(&skipped.path, &[]),
+            shown(&skipped.reason)
+        );
     }
     if !report.skipped.is_empty() {
         out.push('\n');
@@ -72,7 +77,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
 struct Renderer<'a> {
     report: &'a Report,
     /// Built on first use: only files with something to show pay for it.
-    sources: Vec<OnceCell<IndexedSource<'a>>>,
+    sources: Vec<OnceCell<(IndexedSource<'a>, Offsets)>>,
     handler: GraphicalReportHandler,
 }
 
@@ -104,18 +109,18 @@ impl<'a> Renderer<'a> {
             }
         }
         let diag = Diag {
-            heading: format!("{}[{}]: {}", f.severity, f.rule, f.message),
+            heading: shown(&format!("{}[{}]: {}", f.severity, f.rule, f.message)).into_owned(),
             severity: miette_severity(f.severity),
-            help: f.fix.as_deref(),
+            help: f.fix.as_deref().map(shown),
             snippets: Snippets::new(snippets),
         };
-        let mut note = format!("resource {}", f.resource.address);
+        let mut note = format!("resource {}", shown(&f.resource.address));
         if !diag.snippets.has_primary() {
             let start = self.report.positions(f.span).0;
             let _ = write!(
                 note,
                 " at {}:{}:{}",
-                self.report.path(f.span.file),
+                visible(self.report.path(f.span.file), &[]),
                 start.line,
                 start.column
             );
@@ -125,11 +130,11 @@ impl<'a> Renderer<'a> {
         }
         self.emit(out, &diag);
         for line in &origin_lines {
-            let _ = writeln!(out, "  = {line}");
+            let _ = writeln!(out, "  = {}", shown(line));
         }
         let _ = writeln!(out, "  note: {note}");
         for extra in &f.notes {
-            let _ = writeln!(out, "  note: {extra}");
+            let _ = writeln!(out, "  note: {}", shown(extra));
         }
         out.push('\n');
     }
@@ -142,13 +147,16 @@ impl<'a> Renderer<'a> {
                 let start = self.report.positions(span).0;
                 format!(
                     "error: {}:{}:{}: {}",
-                    e.path, start.line, start.column, e.message
+                    visible(&e.path, &[]),
+                    start.line,
+                    start.column,
+                    e.message
                 )
             }
-            (None, None) => format!("error: {}: {}", e.path, e.message),
+            (None, None) => format!("error: {}: {}", visible(&e.path, &[]), e.message),
         };
         let diag = Diag {
-            heading,
+            heading: shown(&heading).into_owned(),
             severity: miette::Severity::Error,
             help: None,
             snippets: Snippets::new(snippet),
@@ -164,12 +172,12 @@ impl<'a> Renderer<'a> {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}: {} ({}): {}",
-                self.report.path(u.span.file),
+                visible(self.report.path(u.span.file), &[]),
                 start.line,
                 start.column,
                 u.rule,
-                u.resource.address,
-                u.reason
+                shown(&u.resource.address),
+                shown(&u.reason)
             );
         }
         out.push('\n');
@@ -182,20 +190,34 @@ impl<'a> Renderer<'a> {
         let index = span.file.0 as usize;
         let file = self.report.files.get(index)?;
         file.text.get(span.range())?;
-        let source = self
+        let (source, offsets) = self
             .sources
             .get(index)?
-            .get_or_init(|| IndexedSource::new(file));
+            .get_or_init(|| IndexedSource::shown(file));
         let start = file.position(span.start as usize);
-        let source = source.named(format!("{path}:{}:{}", start.line, start.column));
+        let source = source.named(format!(
+            "{}:{}:{}",
+            visible(path, &[]),
+            start.line,
+            start.column
+        ));
+        // Windows and spans are found in the file, then moved onto the
+        // copy with escapes that is shown.
         let (source, span) = match long_line_window(file, span) {
-            Some((window, shown)) => (source.window(window.start, window.end), shown),
+            Some((window, part)) => (
+                source.window(offsets.map(window.start), offsets.map(window.end)),
+                part,
+            ),
             None => (source, span),
         };
+        let span = Span::new(
+            span.file,
+            offsets.map(span.start as usize)..offsets.map(span.end as usize),
+        );
         Some(Snippet {
             source,
             span,
-            label: label.map(str::to_string),
+            label: label.map(|label| shown(label).into_owned()),
             primary: true,
         })
     }
@@ -346,17 +368,24 @@ fn unavailable_modules(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "module {} ({}:{}:{}, source {:?}) not checked: {}",
-            m.address,
-            report.path(m.span.file),
+            shown(&m.address),
+            visible(report.path(m.span.file), &[]),
             at.line,
             at.column,
             m.source,
-            m.reason
+            shown(&m.reason)
         );
     }
     if !report.unavailable_modules.is_empty() {
         out.push('\n');
     }
+}
+
+/// Text from the input as the terminal may print it: control characters
+/// as escapes (`\x1b`), as in every format; a heading's or fix's own line
+/// breaks and tabs stay (a path keeps none: `visible(path, &[])`).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    visible(text, &['\n', '\t'])
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

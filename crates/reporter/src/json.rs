@@ -1,24 +1,34 @@
 //! `--format json`: schema version 1 (`docs/json-output.md`). Structs, not
-//! maps, so keys keep their documented order.
+//! maps, so keys keep their documented order; the arrays are serialised
+//! straight from the report as the writer reaches them.
+
+use std::io;
 
 use phiguard_model::{
     Finding, LintError, Position, Report, ResourceRef, Skipped, Span, Undecided, ValueOrigin,
 };
 use serde::Serialize;
 
+use crate::stream::Seq;
 use crate::{RenderOptions, Summary};
 
 const SCHEMA_VERSION: u32 = 1;
 
+/// Each array field is a [`Seq`] of the record type named beside it.
 #[derive(Serialize)]
-struct Output<'a> {
+struct Output<Findings, Undecideds, Errors, Skips, Modules> {
     schema_version: u32,
     tool: Tool,
-    findings: Vec<JsonFinding<'a>>,
-    undecided: Vec<JsonUndecided<'a>>,
-    errors: Vec<JsonError<'a>>,
-    skipped: Vec<JsonSkipped<'a>>,
-    unavailable_modules: Vec<JsonModule<'a>>,
+    /// [`JsonFinding`]s.
+    findings: Findings,
+    /// [`JsonUndecided`]s.
+    undecided: Undecideds,
+    /// [`JsonError`]s.
+    errors: Errors,
+    /// [`JsonSkipped`]s.
+    skipped: Skips,
+    /// [`JsonModule`]s.
+    unavailable_modules: Modules,
     summary: Summary,
 }
 
@@ -104,46 +114,36 @@ struct JsonSkipped<'a> {
     reason: &'a str,
 }
 
-pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
+pub(crate) fn write(
+    report: &Report,
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let output = Output {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: "phiguard",
             version: options.tool_version,
         },
-        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
-        undecided: report
-            .undecided
-            .iter()
-            .map(|u| undecided(report, u))
-            .collect(),
-        errors: report.errors.iter().map(|e| error(report, e)).collect(),
-        skipped: report.skipped.iter().map(skipped).collect(),
-        unavailable_modules: report
-            .unavailable_modules
-            .iter()
-            .map(|m| JsonModule {
+        findings: Seq(|| report.findings.iter().map(|f| finding(report, f))),
+        undecided: Seq(|| report.undecided.iter().map(|u| undecided(report, u))),
+        errors: Seq(|| report.errors.iter().map(|e| error(report, e))),
+        skipped: Seq(|| report.skipped.iter().map(skipped)),
+        unavailable_modules: Seq(|| {
+            report.unavailable_modules.iter().map(|m| JsonModule {
                 address: &m.address,
                 source: &m.source,
                 file: file(report, m.span),
                 start: report.positions(m.span).0,
                 reason: &m.reason,
             })
-            .collect(),
+        }),
         summary: Summary::of(report),
     };
-    match serde_json::to_string_pretty(&output) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        // Plain structs with string keys cannot fail to serialise; still,
-        // a consumer should get JSON that says what happened.
-        Err(err) => format!(
-            "{}\n",
-            serde_json::json!({"schema_version": SCHEMA_VERSION, "error": err.to_string()})
-        ),
-    }
+    // Plain structs with string keys cannot fail to serialise: an error
+    // is the writer's.
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
 }
 
 fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {

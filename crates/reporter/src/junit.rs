@@ -13,115 +13,165 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io;
 
-use phiguard_model::{Finding, LintError, Report};
+use phiguard_model::{Finding, LintError, Report, Skipped, Undecided};
 
-use crate::text::{error_positions, origin_line};
+use crate::text::{error_positions, origin_line, push_escape, visible};
 use crate::RenderOptions;
 
+/// A test case, rendered only when its suite is written.
+enum Case<'a> {
+    Finding(&'a Finding),
+    Undecided(&'a Undecided),
+    Error(&'a LintError),
+    Skipped(&'a Skipped),
+    /// A file with nothing to report.
+    Passed,
+}
+
 #[derive(Default)]
-struct Suite {
-    cases: String,
+struct Suite<'a> {
+    cases: Vec<Case<'a>>,
+    counts: Counts,
+}
+
+#[derive(Default)]
+struct Counts {
     tests: usize,
     failures: usize,
     errors: usize,
     skipped: usize,
 }
 
-#[derive(Default)]
-struct Totals {
-    tests: usize,
-    failures: usize,
-    errors: usize,
-    skipped: usize,
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+    }
 }
 
-pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
-    let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
+/// The counts head the document and each suite, so the cases are sorted
+/// into suites first, as references; each is rendered as it is written.
+pub(crate) fn write(
+    report: &Report,
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let mut suites: BTreeMap<&str, Suite<'_>> = BTreeMap::new();
     for f in &report.findings {
-        let path = report.path(f.span.file);
-        finding(suites.entry(path).or_default(), report, path, f);
+        let suite = suites.entry(report.path(f.span.file)).or_default();
+        suite.counts.tests += 1;
+        if f.suppressed.is_some() {
+            suite.counts.skipped += 1;
+        } else {
+            suite.counts.failures += 1;
+        }
+        suite.cases.push(Case::Finding(f));
     }
     for u in report.undecided.iter().filter(|_| options.show_undecided) {
-        let path = report.path(u.span.file);
-        let (start, _) = report.positions(u.span);
-        let suite = suites.entry(path).or_default();
-        suite.tests += 1;
-        suite.skipped += 1;
-        let _ = writeln!(
-            suite.cases,
-            "    <testcase name=\"{name}\" classname=\"{rule}\" file=\"{path}\" line=\"{line}\">\n      <skipped message=\"{reason}\"/>\n    </testcase>",
-            name = attribute(&format!(
-                "{path}:{}:{} {}",
-                start.line, start.column, u.resource.address
-            )),
-            rule = attribute(&u.rule),
-            path = attribute(path),
-            line = start.line,
-            reason = attribute(&format!("undecided: {}", u.reason)),
-        );
+        let suite = suites.entry(report.path(u.span.file)).or_default();
+        suite.counts.tests += 1;
+        suite.counts.skipped += 1;
+        suite.cases.push(Case::Undecided(u));
     }
     for e in &report.errors {
-        error(suites.entry(&e.path).or_default(), report, e);
+        let suite = suites.entry(&e.path).or_default();
+        suite.counts.tests += 1;
+        suite.counts.errors += 1;
+        suite.cases.push(Case::Error(e));
     }
     for s in &report.skipped {
         let suite = suites.entry(&s.path).or_default();
-        suite.tests += 1;
-        suite.skipped += 1;
-        let _ = writeln!(
-            suite.cases,
-            "    <testcase name=\"{path}\" classname=\"phiguard\" file=\"{path}\">\n      <skipped message=\"{reason}\"/>\n    </testcase>",
-            path = attribute(&s.path),
-            reason = attribute(&format!("not linted: {}", s.reason)),
-        );
+        suite.counts.tests += 1;
+        suite.counts.skipped += 1;
+        suite.cases.push(Case::Skipped(s));
     }
     for file in &report.files {
         let suite = suites.entry(&file.display_path).or_default();
-        if suite.tests == 0 {
-            suite.tests += 1;
-            let _ = writeln!(
-                suite.cases,
-                "    <testcase name=\"{path}\" classname=\"phiguard\" file=\"{path}\"/>",
-                path = attribute(&file.display_path),
-            );
+        if suite.counts.tests == 0 {
+            suite.counts.tests += 1;
+            suite.cases.push(Case::Passed);
         }
     }
 
-    let mut totals = Totals::default();
+    let mut totals = Counts::default();
     for suite in suites.values() {
-        totals.tests += suite.tests;
-        totals.failures += suite.failures;
-        totals.errors += suite.errors;
-        totals.skipped += suite.skipped;
+        totals.add(&suite.counts);
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    writeln!(
         out,
         "<testsuites name=\"phiguard\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
         totals.tests, totals.failures, totals.errors, totals.skipped
-    );
+    )?;
+    let mut text = String::new();
     for (path, suite) in &suites {
-        let _ = writeln!(
+        // Shown as the line formats show it: a line break in a file name
+        // is `\n`, not a break in the test's name.
+        let path = &*visible(path, &[]);
+        writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
             attribute(path),
-            suite.tests,
-            suite.failures,
-            suite.errors,
-            suite.skipped
-        );
-        out.push_str(&suite.cases);
-        out.push_str("  </testsuite>\n");
+            suite.counts.tests,
+            suite.counts.failures,
+            suite.counts.errors,
+            suite.counts.skipped
+        )?;
+        for case in &suite.cases {
+            text.clear();
+            match case {
+                Case::Finding(f) => finding(&mut text, report, path, f),
+                Case::Undecided(u) => undecided(&mut text, report, path, u),
+                Case::Error(e) => error(&mut text, report, path, e),
+                Case::Skipped(s) => skipped(&mut text, path, s),
+                Case::Passed => {
+                    let _ = writeln!(
+                        text,
+                        "    <testcase name=\"{path}\" classname=\"phiguard\" file=\"{path}\"/>",
+                        path = attribute(path),
+                    );
+                }
+            }
+            out.write_all(text.as_bytes())?;
+        }
+        out.write_all(b"  </testsuite>\n")?;
     }
-    out.push_str("</testsuites>\n");
-    out
+    out.write_all(b"</testsuites>\n")
 }
 
-fn finding(suite: &mut Suite, report: &Report, path: &str, f: &Finding) {
-    let (start, _) = report.positions(f.span);
-    suite.tests += 1;
+fn undecided(out: &mut String, report: &Report, path: &str, u: &Undecided) {
+    let (start, _) = report.positions(u.span);
     let _ = writeln!(
-        suite.cases,
+        out,
+        "    <testcase name=\"{name}\" classname=\"{rule}\" file=\"{path}\" line=\"{line}\">\n      <skipped message=\"{reason}\"/>\n    </testcase>",
+        name = attribute(&format!(
+            "{path}:{}:{} {}",
+            start.line, start.column, u.resource.address
+        )),
+        rule = attribute(&u.rule),
+        path = attribute(path),
+        line = start.line,
+        reason = attribute(&format!("undecided: {}", u.reason)),
+    );
+}
+
+fn skipped(out: &mut String, path: &str, s: &Skipped) {
+    let _ = writeln!(
+        out,
+        "    <testcase name=\"{path}\" classname=\"phiguard\" file=\"{path}\">\n      <skipped message=\"{reason}\"/>\n    </testcase>",
+        path = attribute(path),
+        reason = attribute(&format!("not linted: {}", s.reason)),
+    );
+}
+
+fn finding(out: &mut String, report: &Report, path: &str, f: &Finding) {
+    let (start, _) = report.positions(f.span);
+    let _ = writeln!(
+        out,
         "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">",
         attribute(&format!(
             "{path}:{}:{} {}",
@@ -133,15 +183,13 @@ fn finding(suite: &mut Suite, report: &Report, path: &str, f: &Finding) {
     );
     match &f.suppressed {
         Some(suppression) => {
-            suite.skipped += 1;
             let _ = writeln!(
-                suite.cases,
+                out,
                 "      <skipped message=\"{}\"/>",
                 attribute(&format!("suppressed: {}", suppression.reason))
             );
         }
         None => {
-            suite.failures += 1;
             let mut details = format!(
                 "{path}:{}:{}: {} [{}] {}\nresource: {}",
                 start.line, start.column, f.severity, f.rule, f.message, f.resource.address
@@ -156,7 +204,7 @@ fn finding(suite: &mut Suite, report: &Report, path: &str, f: &Finding) {
                 let _ = write!(details, "\nfix:\n{fix}");
             }
             let _ = writeln!(
-                suite.cases,
+                out,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                 attribute(&f.message),
                 f.severity,
@@ -164,25 +212,23 @@ fn finding(suite: &mut Suite, report: &Report, path: &str, f: &Finding) {
             );
         }
     }
-    suite.cases.push_str("    </testcase>\n");
+    out.push_str("    </testcase>\n");
 }
 
-fn error(suite: &mut Suite, report: &Report, e: &LintError) {
-    suite.tests += 1;
-    suite.errors += 1;
+fn error(out: &mut String, report: &Report, path: &str, e: &LintError) {
     let start = error_positions(report, e).map(|(start, _)| start);
     let (name, line) = match start {
         Some(start) => (
-            format!("{}:{}:{}", e.path, start.line, start.column),
+            format!("{path}:{}:{}", start.line, start.column),
             format!(" line=\"{}\"", start.line),
         ),
-        None => (e.path.clone(), String::new()),
+        None => (path.to_string(), String::new()),
     };
     let _ = writeln!(
-        suite.cases,
+        out,
         "    <testcase name=\"{}\" classname=\"phiguard\" file=\"{}\"{line}>\n      <error message=\"{}\" type=\"error\">{}</error>\n    </testcase>",
         attribute(&name),
-        attribute(&e.path),
+        attribute(path),
         attribute(&e.message),
         text(&format!("{name}: {}", e.message))
     );
@@ -213,9 +259,10 @@ fn escape(value: &str, attribute: bool) -> String {
             '\r' => out.push_str("&#13;"),
             '\t' if attribute => out.push_str("&#9;"),
             '\n' | '\t' => out.push(c),
-            c if u32::from(c) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
-                out.push('\u{fffd}');
-            }
+            // XML 1.0 cannot hold C0 controls; DEL and C1 it can, but a
+            // terminal showing the file would obey them.
+            c if c.is_control() => push_escape(&mut out, c),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -236,6 +283,7 @@ mod tests {
             attribute("it's \"x\"\n\ty\r"),
             "it&apos;s &quot;x&quot;&#10;&#9;y&#13;"
         );
-        assert_eq!(text("bell\u{7}\nnext"), "bell\u{fffd}\nnext");
+        assert_eq!(text("bell\u{7}\nnext\u{9b}"), "bell\\x07\nnext\\u{9b}");
+        assert_eq!(text("\u{fffe}"), "\u{fffd}");
     }
 }

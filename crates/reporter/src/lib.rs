@@ -11,11 +11,14 @@ mod json;
 mod junit;
 mod sarif;
 mod source_code;
+mod stream;
 mod summary;
 mod text;
 
 pub use source_code::IndexedSource;
 pub use summary::{BySeverity, Summary};
+
+use std::io;
 
 use phiguard_model::Report;
 
@@ -52,14 +55,30 @@ pub struct RenderOptions {
     pub tool_version: &'static str,
 }
 
-/// Renders a report; the text ends with a newline.
-pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
+/// Writes a report to `out`; the text ends with a newline. JSON, SARIF
+/// and JUnit are written as they are produced, so a report of hundreds of
+/// thousands of findings never exists a second time as text: pass a
+/// buffered writer. The only error is `out`'s own.
+pub fn write(
+    report: &Report,
+    format: Format,
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human::render(report, options),
-        Format::Compact => compact::render(report, options),
-        Format::Json => json::render(report, options),
-        Format::Sarif => sarif::render(report, options),
-        Format::Github => github::render(report, options),
-        Format::Junit => junit::render(report, options),
+        Format::Human => out.write_all(human::render(report, options).as_bytes()),
+        Format::Compact => out.write_all(compact::render(report, options).as_bytes()),
+        Format::Json => json::write(report, options, out),
+        Format::Sarif => sarif::write(report, options, out),
+        Format::Github => out.write_all(github::render(report, options).as_bytes()),
+        Format::Junit => junit::write(report, options, out),
     }
+}
+
+/// [`write`] into a string, for tests and callers that want the text.
+pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
+    let mut bytes = Vec::new();
+    // Writing into a `Vec` cannot fail, and every renderer writes UTF-8.
+    let _ = write(report, format, options, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

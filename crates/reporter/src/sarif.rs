@@ -21,6 +21,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io;
 
 use phiguard_model::{
     pascal_case, Finding, LintError, Report, RuleMeta, RuleRemediation, Severity, Skipped, Span,
@@ -28,6 +29,7 @@ use phiguard_model::{
 };
 use serde::Serialize;
 
+use crate::stream::Seq;
 use crate::text::origin_place;
 use crate::RenderOptions;
 
@@ -40,20 +42,22 @@ const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 const FINGERPRINT_KEY: &str = "phiguard/v1";
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<Notifications, Results> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run<Notifications, Results>; 1],
 }
 
+/// `Results` is a [`Seq`] of [`SarifResult`]s, written as the writer
+/// reaches it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run<Notifications, Results> {
     tool: Tool,
-    invocations: [Invocation<'a>; 1],
+    invocations: [Invocation<Notifications>; 1],
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
-    results: Vec<SarifResult<'a>>,
+    results: Results,
     column_kind: &'static str,
 }
 
@@ -109,12 +113,14 @@ struct RuleProperties {
     security_severity: &'static str,
 }
 
+/// `Notifications` is a [`Seq`] of [`Notification`]s, `None` when there
+/// are none (SARIF viewers expect the key left out rather than empty).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Invocation<'a> {
+struct Invocation<Notifications> {
     execution_successful: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tool_execution_notifications: Vec<Notification<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tool_execution_notifications: Option<Notifications>,
 }
 
 #[derive(Serialize)]
@@ -211,23 +217,30 @@ struct ResultProperties<'a> {
     fix: Option<&'a str>,
 }
 
-pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
+pub(crate) fn write(
+    report: &Report,
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let rules = rules(report);
     let index: BTreeMap<&str, usize> = rules
         .iter()
         .enumerate()
         .map(|(i, rule)| (rule.id.as_str(), i))
         .collect();
-    let mut notifications: Vec<Notification<'_>> =
-        report.errors.iter().map(|e| error(report, e)).collect();
-    notifications.extend(report.skipped.iter().map(skipped));
-    notifications.extend(
-        report
-            .undecided
-            .iter()
-            .filter(|_| options.show_undecided)
-            .map(|u| undecided(report, u)),
-    );
+    let undecided_shown = if options.show_undecided {
+        report.undecided.as_slice()
+    } else {
+        &[]
+    };
+    let notifications = Seq(|| {
+        let errors = report.errors.iter().map(|e| error(report, e));
+        let skips = report.skipped.iter().map(skipped);
+        let undecideds = undecided_shown.iter().map(|u| undecided(report, u));
+        errors.chain(skips).chain(undecideds)
+    });
+    let any_notification =
+        !(report.errors.is_empty() && report.skipped.is_empty() && undecided_shown.is_empty());
     let log = Log {
         schema: SCHEMA,
         version: VERSION,
@@ -243,7 +256,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
             },
             invocations: [Invocation {
                 execution_successful: report.errors.is_empty(),
-                tool_execution_notifications: notifications,
+                tool_execution_notifications: any_notification.then_some(notifications),
             }],
             original_uri_base_ids: BTreeMap::from([(
                 SRCROOT,
@@ -254,25 +267,19 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
                     },
                 },
             )]),
-            results: report
-                .findings
-                .iter()
-                .map(|f| result(report, f, index.get(f.rule.as_str()).copied()))
-                .collect(),
+            results: Seq(|| {
+                report
+                    .findings
+                    .iter()
+                    .map(|f| result(report, f, index.get(f.rule.as_str()).copied()))
+            }),
             column_kind: "unicodeCodePoints",
         }],
     };
-    match serde_json::to_string_pretty(&log) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        // Plain structs with string keys cannot fail to serialise.
-        Err(err) => format!(
-            "{}\n",
-            serde_json::json!({"version": VERSION, "runs": [], "error": err.to_string()})
-        ),
-    }
+    // Plain structs with string keys cannot fail to serialise: an error
+    // is the writer's.
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 /// The rules that ran, then any rule a finding names that did not come with

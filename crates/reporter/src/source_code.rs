@@ -8,20 +8,60 @@
 //! its byte-counted columns and a BOM counted as part of line 0), so the
 //! graphical handler draws exactly what it would draw from a `String`.
 
+use std::sync::Arc;
+
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use phiguard_model::SourceFile;
+
+use crate::text::{is_control, push_escape};
 
 /// One file's text as miette reads it; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct IndexedSource<'a> {
-    file: &'a SourceFile,
-    /// miette treats a lone `\r` as a line break and the line index does
-    /// not; such (rare, pre-OS X Mac) files take the slow stock path so
-    /// snippets still match what miette would draw.
+    file: Text<'a>,
+    /// A file with a lone `\r` (rare, pre-OS X Mac) takes the slow stock
+    /// path, so a read matches miette's own. Human output never gives it
+    /// one: miette reads a lone `\r` as a line break but draws it as part
+    /// of a line, so [`Self::shown`] makes it a `\n` first.
     lone_cr: bool,
     name: Option<String>,
     /// The only bytes shown (see [`Self::window`]).
     window: Option<(usize, usize)>,
+}
+
+/// The file itself, or the copy human output shows ([`IndexedSource::shown`]).
+#[derive(Debug, Clone)]
+enum Text<'a> {
+    File(&'a SourceFile),
+    Shown(Arc<SourceFile>),
+}
+
+impl Text<'_> {
+    fn file(&self) -> &SourceFile {
+        match self {
+            Text::File(file) => file,
+            Text::Shown(file) => file,
+        }
+    }
+}
+
+/// Where each byte offset of a file is in the copy [`IndexedSource::shown`]
+/// made of it: each replaced character's offset and the bytes added up to
+/// and including it.
+#[derive(Debug, Default)]
+pub(crate) struct Offsets(Vec<(u32, u32)>);
+
+impl Offsets {
+    /// An offset into the file as an offset into the shown copy; one at a
+    /// replaced character is the start of its escape.
+    pub(crate) fn map(&self, offset: usize) -> usize {
+        let before = self.0.partition_point(|&(at, _)| (at as usize) < offset);
+        let added = before
+            .checked_sub(1)
+            .and_then(|i| self.0.get(i))
+            .map_or(0, |&(_, added)| added as usize);
+        offset + added
+    }
 }
 
 impl<'a> IndexedSource<'a> {
@@ -32,11 +72,63 @@ impl<'a> IndexedSource<'a> {
             .enumerate()
             .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
         IndexedSource {
-            file,
+            file: Text::File(file),
             lone_cr,
             name: None,
             window: None,
         }
+    }
+
+    /// The source as a terminal may print it: in a file holding control
+    /// characters, a copy with each shown as an escape (`\x1b`, as every
+    /// format writes it) and a CR alone made a line feed, where miette
+    /// would print it raw (the line index ends a line there, miette does
+    /// not). Tabs and line breaks stay. Spans into the file go through the
+    /// [`Offsets`] to the copy; the underline then falls under the escape.
+    pub(crate) fn shown(file: &'a SourceFile) -> (Self, Offsets) {
+        let text: &str = &file.text;
+        let bytes = text.as_bytes();
+        let lone_cr = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
+        // Bytes, not characters: a file may be megabytes on one line. C1
+        // controls are C2 80..9F in UTF-8, the separators E2 80 A8/A9.
+        let needs_copy = bytes.iter().enumerate().any(|(i, &b)| match b {
+            b'\t' | b'\n' => false,
+            b'\r' => lone_cr(i),
+            0..=0x1f | 0x7f => true,
+            0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            0xe2 => {
+                bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9))
+            }
+            _ => false,
+        });
+        if !needs_copy {
+            return (Self::new(file), Offsets::default());
+        }
+        let mut shown = String::with_capacity(text.len() + 64);
+        let mut offsets = Vec::new();
+        for (i, c) in text.char_indices() {
+            match c {
+                '\t' | '\n' => shown.push(c),
+                '\r' if lone_cr(i) => shown.push('\n'),
+                '\r' => shown.push(c),
+                c if is_control(c) => {
+                    let before = shown.len();
+                    push_escape(&mut shown, c);
+                    let added = (shown.len() - before - c.len_utf8()) as u32;
+                    let total = offsets.last().map_or(0, |&(_, t)| t) + added;
+                    offsets.push((i as u32, total));
+                }
+                c => shown.push(c),
+            }
+        }
+        let copy = SourceFile::new(file.id, &file.path, file.display_path.clone(), shown.into());
+        let source = IndexedSource {
+            file: Text::Shown(Arc::new(copy)),
+            lone_cr: false,
+            name: None,
+            window: None,
+        };
+        (source, Offsets(offsets))
     }
 
     /// The same source showing only bytes `start..end`, as if they were
@@ -54,7 +146,7 @@ impl<'a> IndexedSource<'a> {
     /// The length of the whole file's text: every span read from it lies
     /// within it, window or not.
     pub(crate) fn text_len(&self) -> usize {
-        self.file.text.len()
+        self.file.file().text.len()
     }
 
     /// The same source, with the name the graphical handler prints in a
@@ -71,20 +163,21 @@ impl<'a> IndexedSource<'a> {
         span: &SourceSpan,
         before: usize,
         after: usize,
-    ) -> Result<MietteSpanContents<'a>, MietteError> {
-        let text: &'a str = &self.file.text;
+    ) -> Result<MietteSpanContents<'_>, MietteError> {
+        let file = self.file.file();
+        let text: &str = &file.text;
         if let Some((start, end)) = self.window {
             let data = text.get(start..end).ok_or(MietteError::OutOfBounds)?;
             if span.offset() < start || span.offset() + span.len() > end {
                 return Err(MietteError::OutOfBounds);
             }
-            let line = self.file.line_index.line_of(start);
+            let line = file.line_index.line_of(start);
             return Ok(MietteSpanContents::new(
                 data.as_bytes(),
                 (start, end - start).into(),
                 line,
                 0,
-                self.file.line_index.line_of(end),
+                file.line_index.line_of(end),
             ));
         }
         if self.lone_cr {
@@ -97,7 +190,7 @@ impl<'a> IndexedSource<'a> {
                 stock.line_count(),
             ));
         }
-        let index = &self.file.line_index;
+        let index = &file.line_index;
         let first_line = index.line_of(span.offset()).saturating_sub(before);
         // The index starts line 0 after a BOM; miette counts the BOM in it.
         let window_start = match first_line {
@@ -346,6 +439,19 @@ mod tests {
         assert!(source
             .read_span(&SourceSpan::new(18.into(), 4), 0, 0)
             .is_err());
+    }
+
+    #[test]
+    fn shown_escapes_controls_and_moves_offsets() {
+        let odd = file("a\u{1b}b\rc\u{9b}d\r\n");
+        let (source, offsets) = IndexedSource::shown(&odd);
+        assert_eq!(&*source.file.file().text, "a\\x1bb\nc\\u{9b}d\r\n");
+        let moved: Vec<usize> = [0, 1, 2, 3, 4, 5, 7].map(|o| offsets.map(o)).into();
+        assert_eq!(moved, [0, 1, 5, 6, 7, 8, 14]);
+        let plain = file("a\tb\r\n");
+        let (source, offsets) = IndexedSource::shown(&plain);
+        assert!(matches!(source.file, Text::File(_)));
+        assert_eq!(offsets.map(3), 3);
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! Small text helpers the line-oriented formats share.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use phiguard_model::{LintError, Position, Report, ValueOrigin};
 
 /// The text on one line: line breaks (and the blanks around them) become a
-/// single space, so a multi-line message cannot break a line-based format.
+/// single space, so a multi-line message cannot break a line-based format;
+/// any other control character is escaped ([`visible`]).
 pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     if !text.contains(['\n', '\r']) {
-        return Cow::Borrowed(text);
+        return visible(text, &[]);
     }
     let joined = text
         .lines()
@@ -16,7 +18,47 @@ pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    Cow::Owned(joined)
+    Cow::Owned(visible(&joined, &[]).into_owned())
+}
+
+/// Characters that, printed raw, end a line or drive the terminal (an
+/// `ESC [31m` in a file name or a value colours what follows): the C0
+/// and C1 controls, DEL, and the Unicode line and paragraph separators.
+pub(crate) fn is_control(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// `text` with every control character but those in `keep` written as an
+/// escape that shows it: `\n`, `\r`, `\t`, `\x1b`, `\u{9b}`. Paths never
+/// hold a backslash (reports write `/`), so a path stays unambiguous.
+pub(crate) fn visible<'t>(text: &'t str, keep: &[char]) -> Cow<'t, str> {
+    if !text.chars().any(|c| is_control(c) && !keep.contains(&c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_control(c) && !keep.contains(&c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One control character as [`visible`] writes it.
+pub(crate) fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if c.is_ascii() => {
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
 }
 
 /// Where an error is: its span's start and end, or none for a file that
@@ -66,5 +108,15 @@ mod tests {
     fn one_line_joins_lines() {
         assert_eq!(one_line("plain"), "plain");
         assert_eq!(one_line("a\n  b\r\n\nc\n"), "a b c");
+        assert_eq!(one_line("red \u{1b}[31m\tx\ry"), "red \\x1b[31m\\tx\\ry");
+    }
+
+    #[test]
+    fn visible_escapes_controls() {
+        assert_eq!(visible("plain é", &[]), "plain é");
+        assert_eq!(
+            visible("a\nb\u{7f}\u{9b}\u{2028}\t\u{0}", &['\t']),
+            "a\\nb\\x7f\\u{9b}\\u{2028}\t\\x00"
+        );
     }
 }

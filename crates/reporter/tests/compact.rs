@@ -101,3 +101,13 @@ fn the_first_origin_follows_the_message() {
         "{out}"
     );
 }
+
+/// A line break, an escape or a bell in a path or a message is written as
+/// an escape: one line a finding, and nothing a terminal would obey.
+#[test]
+fn control_characters_are_escaped() {
+    let out = compact(&common::control_report());
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    insta::assert_snapshot!(out);
+}

@@ -103,3 +103,13 @@ fn the_first_origin_follows_the_message() {
         "{out}"
     );
 }
+
+/// CR and LF are the protocol's `%0D`/`%0A`; other control characters are
+/// shown as escapes, so each annotation is one line the runner reads whole.
+#[test]
+fn control_characters_are_escaped() {
+    let out = github(&common::control_report());
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    insta::assert_snapshot!(out);
+}

@@ -323,3 +323,16 @@ fn origins_in_the_same_file_or_an_unknown_one() {
         "{out}"
     );
 }
+
+/// Source text, paths and messages show control characters as escapes
+/// (`\x1b`), with the underline under the escaped value; a file whose
+/// lines end with a CR alone shows the finding's own line, as numbered in
+/// the header.
+#[test]
+fn control_characters_are_escaped() {
+    let out = human(&common::control_report(), &common::options(false));
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    assert!(out.contains("mac.tf:3:12"), "{out}");
+    assert!(out.contains("╭─[in\\nfra/\\x1b[31mred.tf:2:12]"), "{out}");
+    insta::assert_snapshot!(out);
+}

@@ -127,3 +127,17 @@ fn origins_are_in_the_failure_text() {
         "{xml}"
     );
 }
+
+/// Paths show a line break as `\n`, as compact does; no control character
+/// reaches the XML, which XML 1.0 could not hold anyway.
+#[test]
+fn control_characters_are_escaped() {
+    let out = junit(&common::control_report());
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    assert!(
+        out.contains("<testsuite name=\"in\\nfra/\\x1b[31mred.tf\""),
+        "{out}"
+    );
+    roxmltree::Document::parse(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    insta::assert_snapshot!(out);
+}

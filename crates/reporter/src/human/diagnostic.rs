@@ -1,5 +1,6 @@
 //! The one diagnostic shape human output hands to miette.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -27,7 +28,7 @@ pub(super) struct Snippet<'a> {
 pub(super) struct Diag<'a> {
     pub heading: String,
     pub severity: miette::Severity,
-    pub help: Option<&'a str>,
+    pub help: Option<Cow<'a, str>>,
     pub snippets: Snippets<'a>,
 }
 
@@ -124,6 +125,7 @@ impl Diagnostic for Diag<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.help
+            .as_deref()
             .map(|help| Box::new(help) as Box<dyn fmt::Display + 'b>)
     }
 

@@ -452,3 +452,53 @@ pub fn origins_report() -> Report {
     report.sort();
     report
 }
+
+/// A file whose name holds a line break and a terminal escape, with an
+/// escape and a bell in its text (and in the finding's message), and a
+/// file whose lines end with a CR alone (old Mac).
+pub const CONTROL_PATH: &str = "in\nfra/\u{1b}[31mred.tf";
+pub const CONTROL_TF: &str =
+    "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"\u{1b}[31mred\u{7}\"\n  acl    = \"public-read\"\n}\n";
+pub const CR_PATH: &str = "mac.tf";
+pub const CR_TF: &str =
+    "resource \"aws_s3_bucket\" \"m\" {\r  bucket = \"m\"\r  acl    = \"public-read\"\r}\r";
+
+pub fn control_report() -> Report {
+    let odd = FileId(0);
+    let mac = FileId(1);
+    let mut report = Report {
+        rules: rules(),
+        files: vec![file(0, CONTROL_PATH, CONTROL_TF), file(1, CR_PATH, CR_TF)],
+        resources: 2,
+        findings: vec![
+            finding(
+                "s3-public-acl",
+                Severity::Critical,
+                "bucket \"\u{1b}[31mred\u{7}\" has ACL \"public-read\"",
+                span_of(odd, CONTROL_TF, "\"\u{1b}[31mred\u{7}\"", 0),
+                bucket("aws_s3_bucket.b", "aws_s3_bucket"),
+                "bucket",
+                &["164.312(a)(1)"],
+                Some("acl = \"private\""),
+            ),
+            finding(
+                "s3-public-acl",
+                Severity::Critical,
+                "bucket \"m\" has ACL \"public-read\"",
+                span_of(mac, CR_TF, "\"public-read\"", 0),
+                bucket("aws_s3_bucket.m", "aws_s3_bucket"),
+                "acl",
+                &["164.312(a)(1)"],
+                None,
+            ),
+        ],
+        errors: vec![LintError {
+            path: "bad\r\n\u{9b}2J.tf".to_string(),
+            span: None,
+            message: "cannot read\u{1b}]0;title\u{7}".to_string(),
+        }],
+        ..Report::default()
+    };
+    report.sort();
+    report
+}
