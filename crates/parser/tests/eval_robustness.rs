@@ -201,7 +201,108 @@ fn values_that_double_at_each_step_stay_bounded() {
     // Somewhere down, the value became too large and is unknown.
     let tags = model.resources[0].body.attribute("tags").unwrap();
     let unknown = tags.first_unknown().and_then(Value::unknown_reason);
-    assert_eq!(unknown, Some("the value is too large to evaluate"));
+    assert_eq!(
+        unknown,
+        Some(
+            "the value has more than 250000 parts, counting shared parts each time and 64 bytes \
+             of text as one (phiguard's limit for one value)"
+        )
+    );
+}
+
+/// `s0` is 68 bytes, `s{n}` is `s{n-1}` twice: `s14` is over 1 MiB.
+fn doubling_locals(levels: usize) -> String {
+    let mut text = format!("locals {{\n  s0 = \"{}\"\n", "x".repeat(68));
+    for i in 1..=levels {
+        text.push_str(&format!(
+            "  s{i} = \"${{local.s{0}}}${{local.s{0}}}\"\n",
+            i - 1
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+fn attribute_reason(model: &Model, name: &str) -> String {
+    let value = model.resources[0].body.attribute(name).unwrap();
+    value
+        .first_unknown()
+        .and_then(Value::unknown_reason)
+        .unwrap_or_else(|| panic!("{name} is known: {value:?}"))
+        .to_string()
+}
+
+#[test]
+fn strings_that_double_stop_at_the_string_budget() {
+    let text = format!(
+        "{}resource \"aws_s3_bucket\" \"b\" {{\n  acl = local.s26\n  tags = {{ small = local.s13 }}\n}}\n",
+        doubling_locals(26)
+    );
+    let started = Instant::now();
+    let model = load(&text);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(model.errors.is_empty());
+    assert!(attribute_reason(&model, "acl").contains("longer than 1 MiB"));
+    // Half a megabyte is still a value.
+    let tags = model.resources[0].body.attribute("tags").unwrap();
+    assert_eq!(
+        tags.get("small").and_then(Value::as_str).map(str::len),
+        Some(68 << 13)
+    );
+}
+
+#[test]
+fn functions_that_multiply_a_string_stop_at_the_string_budget() {
+    let calls = [
+        "replace(local.s13, \"x\", local.s13)",
+        "replace(local.s13, \"\", \"yy\")",
+        "join(local.s13, [\"a\", \"b\", \"c\"])",
+        "format(\"%999999999999s\", \"a\")",
+        "format(\"%.999999999999f\", 1)",
+        "format(\"%#v\", [local.s13, local.s13])",
+        "\"%{ for i in range(3) }${local.s13}%{ endfor }\"",
+        "format(\"%s%s\", local.s13, local.s13)",
+    ];
+    for call in calls {
+        let text = format!(
+            "{}resource \"aws_s3_bucket\" \"b\" {{\n  acl = {call}\n}}\n",
+            doubling_locals(13)
+        );
+        let model = load(&text);
+        assert!(model.errors.is_empty());
+        let reason = attribute_reason(&model, "acl");
+        assert!(reason.contains("longer than 1 MiB"), "{call}: {reason}");
+    }
+}
+
+#[test]
+fn loops_that_would_take_hours_stop_at_the_evaluation_budget() {
+    // A thousand million steps, and each of a thousand locals copying half
+    // a megabyte: the first stops on time, the second within memory.
+    let locals: String = (0..1000)
+        .map(|i| format!("  c{i} = \"${{local.s13}}{i}\"\n"))
+        .collect();
+    let all: Vec<String> = (0..1000).map(|i| format!("local.c{i}")).collect();
+    let text = format!(
+        "{}locals {{\n{locals}  n = sum([for a in range(1000) : sum([for b in range(1000) : length([for c in range(1000) : c])])])\n}}\n\
+         resource \"aws_s3_bucket\" \"b\" {{\n  acl = \"x${{local.n}}\"\n}}\n\
+         resource \"aws_s3_bucket\" \"c\" {{\n  acl = length([{}])\n}}\n",
+        doubling_locals(13),
+        all.join(", ")
+    );
+    let started = Instant::now();
+    let model = load(&text);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(model.errors.is_empty());
+    assert_eq!(model.resources.len(), 2);
+    for resource in &model.resources {
+        let acl = resource.body.attribute("acl").unwrap();
+        let reason = acl.first_unknown().and_then(Value::unknown_reason);
+        assert!(
+            reason.is_some_and(|r| r.contains("256 MiB of values (phiguard's evaluation budget)")),
+            "{acl:?}"
+        );
+    }
 }
 
 #[test]
@@ -224,5 +325,36 @@ resource "aws_s3_bucket_versioning" "v" {
   bucket   = each.value.bucket
 }
 "#,
+    );
+}
+
+#[test]
+fn shared_long_strings_copied_into_the_model_stop_at_the_evaluation_budget() {
+    // `l4` shares one half-megabyte string sixteen times: 9 MB in the
+    // model for each of a hundred buckets, unless the budget stops it.
+    let text = format!(
+        "{}locals {{\n  l0 = local.s13\n  l1 = [local.l0, local.l0]\n  l2 = [local.l1, local.l1]\n  l3 = [local.l2, local.l2]\n  l4 = [local.l3, local.l3]\n}}\n\
+         resource \"aws_s3_bucket\" \"b\" {{\n  count = 100\n  tags  = {{ a = jsonencode(local.l4) }}\n}}\n",
+        doubling_locals(13)
+    );
+    let model = load(&text);
+    assert!(model.errors.is_empty());
+    assert_eq!(model.resources.len(), 100);
+    let reasons: Vec<_> = model
+        .resources
+        .iter()
+        .map(|r| {
+            r.body
+                .attribute("tags")
+                .unwrap()
+                .first_unknown()
+                .and_then(Value::unknown_reason)
+        })
+        .collect();
+    assert_eq!(reasons[0], None);
+    assert!(
+        reasons[99].is_some_and(|r| r.contains("phiguard's evaluation budget")),
+        "{:?}",
+        reasons[99]
     );
 }

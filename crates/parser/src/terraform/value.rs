@@ -12,6 +12,8 @@ use phiguard_model::{
     ValueOrigin,
 };
 
+use crate::limits::{string_too_long, MAX_STRING, MAX_VALUE_PARTS as MAX_WEIGHT, STEP_COST};
+
 #[derive(Debug, Clone)]
 pub(crate) struct V {
     pub kind: K,
@@ -23,14 +25,10 @@ pub(crate) struct V {
     /// value converted to its variable's type was still decided there.
     pub origins: Origins,
     /// How many nodes the value has, counting shared parts each time they
-    /// appear (what converting it costs).
+    /// appear, and a node more for each [`STEP_COST`] bytes of a string:
+    /// what converting it to the model costs.
     weight: u32,
 }
-
-/// Shared parts let a few lines build a value of billions of nodes
-/// (`l0 = [local.l1, local.l1]`, `l1 = [local.l2, local.l2]`, ...); a
-/// value larger than this is unknown instead.
-const MAX_WEIGHT: u32 = 250_000;
 
 #[derive(Debug, Clone)]
 pub(crate) enum K {
@@ -92,10 +90,20 @@ impl V {
             K::Map(entries) => entries
                 .iter()
                 .fold(1u32, |w, (_, v)| w.saturating_add(v.weight)),
+            K::String(s) => u32::try_from(1 + s.len() / STEP_COST).unwrap_or(u32::MAX),
             _ => 1,
         };
         if weight > MAX_WEIGHT {
-            return V::unknown("the value is too large to evaluate", span);
+            return V::unknown(
+                format!(
+                    "the value has more than {MAX_WEIGHT} parts, counting shared parts each \
+                     time and {STEP_COST} bytes of text as one (phiguard's limit for one value)"
+                ),
+                span,
+            );
+        }
+        if matches!(&kind, K::String(s) if s.len() > MAX_STRING) {
+            return V::unknown(string_too_long(), span);
         }
         V {
             kind,
@@ -104,6 +112,26 @@ impl V {
             origins: None,
             weight,
         }
+    }
+
+    /// What building this value costs against the evaluator's budget
+    /// ([`crate::limits::MAX_WORK`]): its own string or entries, not the
+    /// parts it shares.
+    pub fn cost(&self) -> usize {
+        STEP_COST
+            + match &self.kind {
+                K::String(s) => s.len(),
+                K::List(items) => items.len() * STEP_COST,
+                K::Map(entries) => entries.len() * STEP_COST,
+                K::Unknown(reason) => reason.len(),
+                K::Null | K::Bool(_) | K::Number(_) => 0,
+            }
+    }
+
+    /// What converting this value to the model costs against the
+    /// evaluator's budget: its shared parts are copied each time there.
+    pub fn model_cost(&self) -> usize {
+        self.weight as usize * STEP_COST
     }
 
     pub fn null(span: Span) -> V {
@@ -147,6 +175,10 @@ impl V {
     }
 
     pub fn with_meta(mut self, meta: Meta) -> V {
+        // The model gets the structure instead of the text: it costs as much.
+        if let Some(structured) = &meta.structured {
+            self.weight = self.weight.saturating_add(structured.weight);
+        }
         self.meta = Some(Rc::new(meta));
         self
     }

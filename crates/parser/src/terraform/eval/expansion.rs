@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::operators::{iterate, want_number};
 use super::{Ctx, Evaluator};
+use crate::limits::{self, MAX_RESOURCE_INSTANCES};
 use crate::terraform::bodies::{resource_object, EvBody};
 use crate::terraform::config::ResourceDecl;
 use crate::terraform::expand::{Expansion, Form, Key, Obj, Plan, MAX_INSTANCES};
@@ -25,7 +26,7 @@ impl<'a> Evaluator<'a> {
     /// The instances of a resource no view reads, without evaluating its
     /// body (nothing reads it: the model keeps no body for such types).
     pub fn unevaluated(&mut self, inst: usize, decl: &'a ResourceDecl) -> Expansion {
-        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        let plan = self.instance_plan(inst, decl);
         let objects = plan
             .items
             .into_iter()
@@ -110,7 +111,7 @@ impl<'a> Evaluator<'a> {
                 }],
             };
         }
-        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        let plan = self.instance_plan(inst, decl);
         let mut objects = Vec::with_capacity(plan.items.len());
         for (key, each, count) in plan.items {
             let mut cx = Ctx::new(inst);
@@ -218,6 +219,35 @@ impl<'a> Evaluator<'a> {
             (Some(given), _) => self.default_tags(parent.inst, given, depth + 1),
             (None, None) => self.default_tags(parent.inst, None, depth + 1),
             (None, Some(_)) => None,
+        }
+    }
+
+    /// The instances of a resource or data source to make, within the
+    /// configuration's budget: past it, the resource is checked as one
+    /// instance whose number is not known, as when `count` is unknown.
+    fn instance_plan(&mut self, inst: usize, decl: &'a ResourceDecl) -> Plan {
+        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        if self.resource_instances + plan.items.len() <= MAX_RESOURCE_INSTANCES {
+            self.resource_instances += plan.items.len();
+            return plan;
+        }
+        // The stand-ins are bounded by the module instances.
+        self.resource_instances += 1;
+        let note = limits::instances_over();
+        let span = decl.header;
+        let (each, count) = match plan.form {
+            Form::ForEach => {
+                let v = V::unknown(format!("each is not known: {note}"), span);
+                (Some(Rc::new((v.clone(), v))), None)
+            }
+            _ => {
+                let index = V::unknown(format!("count.index is not known: {note}"), span);
+                (None, Some(index))
+            }
+        };
+        Plan {
+            form: Form::Unknown(note),
+            items: vec![(Key::None, each, count)],
         }
     }
 

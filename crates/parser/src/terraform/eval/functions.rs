@@ -7,7 +7,9 @@ use std::rc::Rc;
 use phiguard_model::{Span, Spanned};
 
 use super::operators::{want_bool, want_number, want_string};
+use super::strings::replaced_len;
 use super::{Ctx, Evaluator};
+use crate::limits::{string_too_long, MAX_STRING};
 use crate::terraform::ir::{Call, Expr};
 use crate::terraform::types::{set_of, Ty};
 use crate::terraform::value::{fail, Fail, K, R, V};
@@ -460,6 +462,9 @@ fn replace_in_document(args: &[V], span: Span) -> Result<Option<V>, Fail> {
     }
     let replaced = replace_leaves(structured, find, with, 0)?;
     let text = match (doc.as_str(), with.as_str()) {
+        (Some(text), Some(w)) if replaced_len(text, find, w) > MAX_STRING => {
+            V::unknown(string_too_long(), span)
+        }
         (Some(text), Some(w)) => V::string(text.replace(find, w), span),
         _ => match replaced
             .first_unknown()
@@ -482,6 +487,9 @@ fn replace_leaves(v: &V, find: &str, with: &V, depth: usize) -> R {
     }
     let kind = match &v.kind {
         K::String(s) if s.contains(find) => match with.template_text() {
+            Some(w) if replaced_len(s, find, &w) > MAX_STRING => {
+                K::Unknown(string_too_long().into())
+            }
             Some(w) => K::String(s.replace(find, &w)),
             None => match with.unknown_reason() {
                 Some(reason) => K::Unknown(reason.clone()),

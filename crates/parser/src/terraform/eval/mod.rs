@@ -31,6 +31,7 @@ use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::{Budget, Resolver};
 use super::value::{fail, Fail, Meta, K, R, V};
 use crate::json;
+use crate::limits::{self, WorkBudget};
 use crate::partial::{arn_prefix, fill_unknowns, known_text, marker, shape};
 use crate::text::shorten;
 
@@ -90,6 +91,10 @@ pub(crate) struct Evaluator<'a> {
     pub read: Vec<ReadFile>,
     pub read_index: HashMap<PathBuf, Result<usize, String>>,
     pub unavailable: Vec<UnavailableModule>,
+    /// What the configuration has built (`limits::MAX_WORK`).
+    pub(crate) work: WorkBudget,
+    /// Resource and data source instances made (`limits::MAX_RESOURCE_INSTANCES`).
+    pub resource_instances: usize,
     depth: usize,
     next_object: u32,
 }
@@ -114,6 +119,8 @@ impl<'a> Evaluator<'a> {
             read: Vec::new(),
             read_index: HashMap::new(),
             unavailable: Vec::new(),
+            work: WorkBudget::default(),
+            resource_instances: 0,
             depth: 0,
             next_object: 0,
         }
@@ -168,9 +175,17 @@ impl<'a> Evaluator<'a> {
                 e.span,
             ));
         }
+        // Once the budget is spent, nothing more is built: the loops that
+        // spent it end after one cheap step per item.
+        if self.work.exhausted() {
+            return Ok(V::unknown(WorkBudget::reason("the configuration"), e.span));
+        }
         self.depth += 1;
         let result = self.eval_kind(cx, e);
         self.depth -= 1;
+        if let Ok(v) = &result {
+            self.work.charge(v.cost());
+        }
         result
     }
 
@@ -286,6 +301,9 @@ impl<'a> Evaluator<'a> {
         let mut stands_for: Vec<Option<StandsFor>> = Vec::new();
         let mut computed = true;
         for part in parts {
+            if text.len() > limits::MAX_STRING {
+                return Ok(None);
+            }
             match part {
                 Part::Lit(literal) => text.push_str(literal),
                 Part::Interp(e) => {
@@ -341,6 +359,11 @@ impl<'a> Evaluator<'a> {
         out: &mut String,
     ) -> Result<Option<Rc<str>>, Fail> {
         for part in parts {
+            // Checked as it grows: a `%{for}` over a long string would
+            // otherwise build its whole length first.
+            if out.len() > limits::MAX_STRING {
+                return Ok(Some(limits::string_too_long().into()));
+            }
             match part {
                 Part::Lit(text) => out.push_str(text),
                 Part::Interp(e) => {
@@ -396,6 +419,9 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
+        }
+        if out.len() > limits::MAX_STRING {
+            return Ok(Some(limits::string_too_long().into()));
         }
         Ok(None)
     }
