@@ -5,6 +5,7 @@ use phiguard_model::{Span, Value, ValueKind};
 
 use super::Evaluator;
 use crate::cloudformation::functions::{finish_string, same, text};
+use crate::limits::{string_too_long, MAX_STRING};
 use crate::partial::arn_prefix;
 
 impl Evaluator<'_> {
@@ -86,7 +87,16 @@ impl Evaluator<'_> {
             };
         }
         match items.iter().map(text).collect::<Option<Vec<_>>>() {
-            Some(parts) => finish_string(parts.join(delimiter), span),
+            Some(parts) => {
+                let len = parts.iter().map(String::len).sum::<usize>()
+                    + delimiter
+                        .len()
+                        .saturating_mul(parts.len().saturating_sub(1));
+                if len > MAX_STRING {
+                    return Value::unknown(string_too_long(), span);
+                }
+                finish_string(parts.join(delimiter), span)
+            }
             None => Value::unknown("`Fn::Join` needs a list of strings", span),
         }
     }
