@@ -214,6 +214,24 @@ fn a_var_for_a_variable_no_root_declares_is_an_error() {
 }
 
 #[test]
+fn a_number_beyond_an_f64_is_valid_hcl_and_unknown() {
+    let dir = Scratch::repository(
+        "settings",
+        &[(
+            "main.tf",
+            "locals {\n  big = 1e400\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = \"a${local.big}\"\n}\n",
+        )],
+    );
+    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--show-undecided"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["errors"], serde_json::json!([]));
+    assert_eq!(
+        json["undecided"][0]["reason"],
+        "the number is too large for phiguard (beyond 1.8e308)"
+    );
+}
+
+#[test]
 fn stdin_is_linted_under_its_name_with_its_module() {
     let dir = Scratch::repository(
         "settings",
