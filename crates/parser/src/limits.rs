@@ -1,6 +1,7 @@
 //! Limits that keep hostile or broken input from exhausting time, memory or
-//! the stack: the largest file read, and the deepest nesting handed to a
-//! recursive parser, checked by a cheap scan before parsing.
+//! the stack: the largest file read, the deepest nesting handed to a
+//! recursive parser, checked by a cheap scan before parsing, and the
+//! budgets of the Terraform and CloudFormation evaluators, all here.
 //!
 //! The parsers have limits of their own (hcl-edit refuses more than 64
 //! nested levels and 128 chained binary operators, jsonc-parser more than
@@ -22,6 +23,50 @@ pub const MAX_FILE_SIZE: u64 = 16 << 20;
 /// interpolations phiguard parses (and the YAML reader's limit). Real
 /// templates and modules nest about ten levels.
 pub const MAX_NESTING: usize = 128;
+
+// The evaluators' budgets. Past each, what it bounds is unknown, with a
+// reason naming it, or refused where noted; docs/architecture.md, "Limits",
+// lists them all.
+
+/// Nested evaluations (sub-expressions, references followed, conditions
+/// naming each other) before a value is unknown: bounds the stack on
+/// pathological input. Both evaluators.
+pub const MAX_EVAL_DEPTH: usize = 200;
+
+/// Nesting of a Terraform expression turned into phiguard's form. hcl-edit
+/// already refuses deeper nesting (64 levels, 128 operators); this only
+/// guards the recursion should that change.
+pub const MAX_LOWER_DEPTH: usize = 256;
+
+/// Instances of one `count` or `for_each`: more are not checked one by one
+/// (one instance whose number is not known is).
+pub const MAX_COUNT: usize = 1_000;
+
+/// Modules nested deeper than this are not instantiated.
+pub const MAX_MODULE_NESTING: usize = 16;
+
+/// Module instances in one root configuration (not counting the root
+/// module): far more than real code makes, and a bound on what calls
+/// nested with `count` can cost. Each root has its own budget, so a
+/// monorepo's roots do not use up each other's.
+pub const MAX_MODULE_INSTANCES: usize = 5_000;
+
+/// Module instances of all roots together: what keeps many small roots
+/// that each stay under [`MAX_MODULE_INSTANCES`] (a few kilobytes of
+/// hostile input) from costing gigabytes.
+pub const MAX_RUN_MODULE_INSTANCES: usize = 25_000;
+
+/// Nodes that YAML aliases may add in one file: a real template needs a
+/// handful, a "billion laughs" document billions. Past it the document is
+/// refused.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Characters that the YAML parses of one file may cost together before
+/// the reader gives up on padding lines and reports the indentation error.
+/// A failed parse costs the length of the text (padding it) plus the
+/// characters read before the error: at least 32 re-parses of a large
+/// (1 MB) template, two of a 16 MiB file.
+pub const YAML_SCAN_BUDGET: usize = 64 << 20;
 
 /// Nodes in one Terraform value, counting shared parts each time they
 /// appear: a few lines can build billions through shared parts
@@ -62,7 +107,7 @@ pub const MAX_RESOURCE_INSTANCES: usize = 10_000;
 /// largest file. A 1 MB template can alias a 1 MB string a hundred times;
 /// past the budget an alias is an unknown value ([`alias_text_over`])
 /// rather than a copy, so only what reads it is undecided. (Aliases that
-/// add more than 100,000 nodes refuse the document: `yaml::ALIAS_BUDGET`.)
+/// add more than [`MAX_ALIAS_NODES`] refuse the document.)
 pub const MAX_ALIAS_TEXT: usize = MAX_FILE_SIZE as usize;
 
 /// The value of an alias past [`MAX_ALIAS_TEXT`].

@@ -13,16 +13,13 @@ use std::collections::{HashMap, HashSet};
 
 use phiguard_model::{Span, StandsFor, Value, ValueKind};
 
-use crate::limits::{WorkBudget, STEP_COST};
-
 use super::conditions::{merge, Decision};
 use super::functions::{base64, dynamic, text};
 use super::params::Param;
 use super::trace::{Reference, Trace};
+use crate::limits::{WorkBudget, STEP_COST};
 
-/// Evaluation stops this deep (the parsers already bound nesting; this
-/// also bounds chains of conditions that name each other).
-pub(super) const MAX_DEPTH: usize = 200;
+pub(super) use crate::limits::MAX_EVAL_DEPTH as MAX_DEPTH;
 
 /// What a template declares, for one template's evaluation.
 pub(crate) struct Scope<'a> {

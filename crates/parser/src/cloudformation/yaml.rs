@@ -13,17 +13,12 @@ use std::collections::HashMap;
 use phiguard_model::{FileId, Span, Spanned, Value, ValueKind};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use crate::limits::{alias_text_over, MAX_ALIAS_TEXT};
-
 use super::indentation::{lenient_kind, Fix, Padding, Positions, SCAN_BUDGET};
 use super::scalar::{self, CharOffsets};
 use super::SyntaxError;
-
-/// Deeper than any real template; keeps recursive walks of the tree safe.
-pub(crate) const MAX_DEPTH: usize = 128;
-/// Nodes that aliases may add in total: a real template needs a handful,
-/// a "billion laughs" document needs billions.
-pub(crate) const ALIAS_BUDGET: usize = 100_000;
+use crate::limits::{
+    alias_text_over, MAX_ALIAS_NODES as ALIAS_BUDGET, MAX_ALIAS_TEXT, MAX_NESTING as MAX_DEPTH,
+};
 
 /// Parses every document of `text` (a whole file, BOM included).
 ///

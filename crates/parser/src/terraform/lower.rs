@@ -12,10 +12,7 @@ use super::ir::{
     AttrIr, BlockIr, BodyIr, Call, Expr, ExprKind, ForExpr, ObjKey, Op, Part, Step, TemplateFor,
     Traversal,
 };
-
-/// The parser already refuses deeper nesting (64 levels, 128 operators);
-/// this only guards the recursion here should that change.
-const MAX_DEPTH: usize = 256;
+use crate::limits::MAX_LOWER_DEPTH as MAX_DEPTH;
 
 /// How the spans of the parsed text become file spans.
 #[derive(Debug, Clone, Copy)]

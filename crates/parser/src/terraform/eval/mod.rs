@@ -31,13 +31,9 @@ use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::{Budget, Resolver};
 use super::value::{fail, Fail, Meta, K, R, V};
 use crate::json;
-use crate::limits::{self, WorkBudget};
+use crate::limits::{self, WorkBudget, MAX_EVAL_DEPTH as MAX_DEPTH};
 use crate::partial::{arn_prefix, fill_unknowns, known_text, marker, shape};
 use crate::text::shorten;
-
-/// Nested evaluations (sub-expressions, references followed) before giving
-/// up with an unknown value: bounds the stack on pathological input.
-const MAX_DEPTH: usize = 200;
 
 /// Where an expression is evaluated: the module instance, `count.index`,
 /// `each`, and the names `for` expressions and `dynamic` blocks bind.
