@@ -618,6 +618,20 @@ fn a_module_with_count_1000_holding_a_bucket_with_count_1000() {
 }
 
 #[test]
+fn distinct_over_a_quarter_million_strings() {
+    // Four lines; comparing every item with every other took hours.
+    let case = Case::new("distinct");
+    case.write(
+        "bad/main.tf",
+        "locals {\n  all = flatten([for a in range(490) : [for b in range(500) : \"${a}-${b}\"]])\n}\n\
+         resource \"aws_s3_bucket\" \"b\" {\n  acl = \"n${length(distinct(local.all))}\"\n}\n",
+    );
+    let report = case.lint(&[".", "--show-undecided", "--select", "s3-public-acl"]);
+    report.good_file_reported().clean("bad/main.tf");
+    assert_eq!(report.json["summary"]["undecided"], 0, "{:#}", report.json);
+}
+
+#[test]
 fn symlink_loops() {
     use std::os::unix::fs::symlink;
     let case = Case::new("symlink-loop");

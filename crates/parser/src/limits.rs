@@ -68,6 +68,11 @@ pub const MAX_ALIAS_NODES: usize = 100_000;
 /// (1 MB) template, two of a 16 MiB file.
 pub const YAML_SCAN_BUDGET: usize = 64 << 20;
 
+/// Lists or objects compared with each other in one Terraform set,
+/// `distinct` or set function (primitives are found by hash): a million
+/// comparisons at most. Past it the set is unknown.
+pub const MAX_SET_COMPOSITES: usize = 1_000;
+
 /// Nodes in one Terraform value, counting shared parts each time they
 /// appear: a few lines can build billions through shared parts
 /// (`l0 = [local.l1, local.l1]`, `l1 = [local.l2, local.l2]`, ...). Larger

@@ -358,3 +358,68 @@ fn shared_long_strings_copied_into_the_model_stop_at_the_evaluation_budget() {
         reasons[99]
     );
 }
+
+#[test]
+fn sets_and_maps_of_fifty_thousand_items_take_linear_time() {
+    // Each of these compared every item with every other: more than a
+    // billion comparisons, minutes, from a few lines (a quarter of a
+    // million items took hours; evaluating them all now takes more than
+    // the evaluation budget).
+    let text = r#"
+locals {
+  all  = flatten([for a in range(100) : [for b in range(500) : "${a}-${b}"]])
+  half = [for s in local.all : s if endswith(s, "0")]
+  map  = { for s in local.all : s => 1 }
+  more = { for s in local.half : "${s}x" => 2 }
+}
+resource "aws_s3_bucket" "b" {
+  tags = {
+    distinct     = length(distinct(concat(local.all, local.all)))
+    toset        = length(toset(local.all))
+    intersection = length(setintersection(local.all, local.half))
+    subtract     = length(setsubtract(local.all, local.half))
+    merge        = length(merge(local.map, local.more, local.map))
+    grouped      = length({ for s in local.all : substr(s, 0, 2) => s... })
+  }
+}
+"#;
+    let started = Instant::now();
+    let model = load(text);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(model.errors.is_empty());
+    let tags = model.resources[0].body.attribute("tags").unwrap();
+    let number = |key: &str| match tags.get(key).map(|v| &v.kind) {
+        Some(ValueKind::Number(n)) => *n,
+        other => panic!("{key}: {other:?} in {:?}", tags.unknown_reason()),
+    };
+    assert_eq!(number("distinct"), 50_000.0);
+    assert_eq!(number("toset"), 50_000.0);
+    assert_eq!(number("intersection"), 5_000.0);
+    assert_eq!(number("subtract"), 45_000.0);
+    assert_eq!(number("merge"), 55_000.0);
+    assert_eq!(number("grouped"), 100.0);
+}
+
+#[test]
+fn sets_of_many_lists_stop_at_the_comparison_budget() {
+    // A failed conversion is a Terraform error: the attribute holding it is
+    // unknown as a whole, so each set is an attribute of its own.
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  acl    = length(toset([for i in range(1000) : [i]]))\n  bucket = length(toset([for i in range(1001) : [i]]))\n}\n";
+    let model = load(text);
+    assert!(model.errors.is_empty());
+    let body = &model.resources[0].body;
+    let few = body.attribute("acl").map(|v| &v.kind);
+    assert!(
+        matches!(few, Some(ValueKind::Number(n)) if *n == 1000.0),
+        "{few:?}"
+    );
+    let many = body.attribute("bucket").and_then(Value::unknown_reason);
+    assert!(
+        many.is_some_and(|r| r.contains("more than 1000 lists or objects")),
+        "{many:?}"
+    );
+}

@@ -4,6 +4,7 @@
 //! `jsonencode` keeps a span on every part), and objects whose missing
 //! attributes are unknown rather than errors (resources, data sources).
 
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -12,7 +13,9 @@ use phiguard_model::{
     ValueOrigin,
 };
 
-use crate::limits::{string_too_long, MAX_STRING, MAX_VALUE_PARTS as MAX_WEIGHT, STEP_COST};
+use crate::limits::{
+    string_too_long, MAX_SET_COMPOSITES, MAX_STRING, MAX_VALUE_PARTS as MAX_WEIGHT, STEP_COST,
+};
 
 #[derive(Debug, Clone)]
 pub(crate) struct V {
@@ -115,14 +118,17 @@ impl V {
     }
 
     /// What building this value costs against the evaluator's budget
-    /// ([`crate::limits::MAX_WORK`]): its own string or entries, not the
-    /// parts it shares.
+    /// ([`crate::limits::MAX_WORK`]): its string, copied whenever a value is
+    /// (a reference, a `for` variable), and its entries when they were just
+    /// made; a list or map shared with another owner (a local read again)
+    /// was not.
     pub fn cost(&self) -> usize {
+        let made = |owners: usize, len: usize| if owners == 1 { len * STEP_COST } else { 0 };
         STEP_COST
             + match &self.kind {
                 K::String(s) => s.len(),
-                K::List(items) => items.len() * STEP_COST,
-                K::Map(entries) => entries.len() * STEP_COST,
+                K::List(items) => made(Rc::strong_count(items), items.len()),
+                K::Map(entries) => made(Rc::strong_count(entries), entries.len()),
                 K::Unknown(reason) => reason.len(),
                 K::Null | K::Bool(_) | K::Number(_) => 0,
             }
@@ -506,6 +512,121 @@ impl V {
         };
         Value::new(kind, self.span)
     }
+}
+
+/// A map being built, one entry per key in first-seen order, keys found by
+/// hash: object literals, `merge` and `for` expressions make maps of any
+/// size in linear time (a scan per key made 100,000 keys take minutes).
+#[derive(Default)]
+pub(crate) struct Entries {
+    entries: Vec<(Spanned<String>, V)>,
+    index: HashMap<String, usize>,
+}
+
+impl Entries {
+    /// Sets `key` to `value`, replacing an earlier entry in its place.
+    pub fn set(&mut self, key: Spanned<String>, value: V) {
+        match self.index.get(&key.value) {
+            Some(&at) => self.entries[at] = (key, value),
+            None => {
+                self.index.insert(key.value.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        let at = *self.index.get(key)?;
+        Some(&mut self.entries[at].1)
+    }
+
+    pub fn into_vec(self) -> Vec<(Spanned<String>, V)> {
+        self.entries
+    }
+}
+
+/// A primitive value as Terraform's `==` compares it, hashable: sets and
+/// `distinct` find duplicates of primitives in linear time.
+#[derive(PartialEq, Eq, Hash)]
+enum Primitive<'v> {
+    Null,
+    Bool(bool),
+    /// The bits of a number that is not NaN, `-0` as `0`.
+    Number(u64),
+    String(&'v str),
+}
+
+fn primitive(v: &V) -> Option<Primitive<'_>> {
+    Some(match &v.kind {
+        K::Null => Primitive::Null,
+        K::Bool(b) => Primitive::Bool(*b),
+        K::Number(n) if n.is_nan() => return None,
+        K::Number(n) => Primitive::Number(if *n == 0.0 { 0 } else { n.to_bits() }),
+        K::String(s) => Primitive::String(s),
+        _ => return None,
+    })
+}
+
+/// The values of a list, to ask whether one is among them by `==`:
+/// primitives by hash, lists and objects by comparing each (at most
+/// [`MAX_SET_COMPOSITES`] of them), unknown values never.
+pub(crate) struct Members<'v> {
+    primitives: HashSet<Primitive<'v>>,
+    others: Vec<&'v V>,
+}
+
+impl<'v> Members<'v> {
+    pub fn new(items: &'v [V]) -> Result<Members<'v>, String> {
+        let mut members = Members {
+            primitives: HashSet::with_capacity(items.len()),
+            others: Vec::new(),
+        };
+        for item in items {
+            members.add(item)?;
+        }
+        Ok(members)
+    }
+
+    /// Adds `item`; whether it was not there yet.
+    fn add(&mut self, item: &'v V) -> Result<bool, String> {
+        if let Some(p) = primitive(item) {
+            return Ok(self.primitives.insert(p));
+        }
+        if self.contains(item) {
+            return Ok(false);
+        }
+        if self.others.len() >= MAX_SET_COMPOSITES {
+            return Err(format!(
+                "more than {MAX_SET_COMPOSITES} lists or objects to compare in one set \
+                 (phiguard's limit)"
+            ));
+        }
+        self.others.push(item);
+        Ok(true)
+    }
+
+    pub fn contains(&self, item: &V) -> bool {
+        match primitive(item) {
+            Some(p) => self.primitives.contains(&p),
+            None => self.others.iter().any(|o| o.equals(item) == Some(true)),
+        }
+    }
+}
+
+/// `items` without the later of two equal values, in order.
+pub(crate) fn distinct(items: Vec<V>) -> Result<Vec<V>, String> {
+    let keep = {
+        let mut members = Members::new(&[])?;
+        items
+            .iter()
+            .map(|item| members.add(item))
+            .collect::<Result<Vec<bool>, String>>()?
+    };
+    Ok(items
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(item, keep)| keep.then_some(item))
+        .collect())
 }
 
 /// Whether `inner` is a non-empty part of `outer`, in the same file.

@@ -1,6 +1,7 @@
 //! `count` and `for_each`: expanding a resource or data source into its
 //! instances, each evaluated once and remembered.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::operators::{iterate, want_number};
@@ -309,6 +310,7 @@ impl<'a> Evaluator<'a> {
             },
             K::List(items) => {
                 let mut pairs: Vec<(V, V)> = Vec::new();
+                let mut seen: HashSet<String> = HashSet::new();
                 for item in Rc::unwrap_or_clone(items) {
                     if let Some(reason) = item.unknown_reason() {
                         let reason = reason.to_string();
@@ -325,7 +327,7 @@ impl<'a> Evaluator<'a> {
                             None,
                         );
                     }
-                    if !pairs.iter().any(|(k, _)| k.equals(&item) == Some(true)) {
+                    if seen.insert(item.as_str().unwrap_or_default().to_string()) {
                         pairs.push((item.clone(), item));
                     }
                 }

@@ -29,7 +29,7 @@ use super::config::ModuleConfig;
 use super::instances::Instance;
 use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::{Budget, Resolver};
-use super::value::{fail, Fail, Meta, K, R, V};
+use super::value::{fail, Entries, Fail, Meta, K, R, V};
 use crate::json;
 use crate::limits::{self, WorkBudget, MAX_EVAL_DEPTH as MAX_DEPTH};
 use crate::partial::{arn_prefix, fill_unknowns, known_text, marker, shape};
@@ -237,7 +237,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn object<'e>(&mut self, cx: &mut Ctx<'e>, entries: &'e [(ObjKey, Expr)], span: Span) -> R {
-        let mut out: Vec<(Spanned<String>, V)> = Vec::with_capacity(entries.len());
+        let mut out = Entries::default();
         for (key, value) in entries {
             let key = match key {
                 ObjKey::Name(name) => name.clone(),
@@ -258,12 +258,9 @@ impl<'a> Evaluator<'a> {
                 }
             };
             let value = self.eval(cx, value)?;
-            match out.iter_mut().find(|(k, _)| k.value == key.value) {
-                Some(slot) => *slot = (key, value),
-                None => out.push((key, value)),
-            }
+            out.set(key, value);
         }
-        Ok(V::map(out, span))
+        Ok(V::map(out.into_vec(), span))
     }
 
     /// A template with interpolations. A single interpolation yields its
@@ -597,7 +594,7 @@ impl<'a> Evaluator<'a> {
             Err(reason) => return Ok(V::unknown(reason, span)),
         };
         let mut list = Vec::new();
-        let mut map: Vec<(Spanned<String>, V)> = Vec::new();
+        let mut map = Entries::default();
         for (k, v) in items {
             let mark = cx.scope.len();
             if let Some(key_var) = &f.key_var {
@@ -623,8 +620,8 @@ impl<'a> Evaluator<'a> {
                             key.type_name()
                         ));
                     };
-                    match map.iter_mut().find(|(k, _)| k.value == name) {
-                        Some((_, existing)) if f.group => {
+                    match map.get_mut(&name) {
+                        Some(existing) if f.group => {
                             if let K::List(items) = &mut existing.kind {
                                 Rc::make_mut(items).push(value);
                             }
@@ -640,14 +637,14 @@ impl<'a> Evaluator<'a> {
                             } else {
                                 value
                             };
-                            map.push((Spanned::new(name, key.span), value));
+                            map.set(Spanned::new(name, key.span), value);
                         }
                     }
                 }
             }
         }
         Ok(if f.key.is_some() {
-            V::map(map, span)
+            V::map(map.into_vec(), span)
         } else {
             V::list(list, span)
         })
