@@ -339,11 +339,14 @@ fn built_strings_stop_at_the_string_budget() {
             "      AccessControl: !Join ['', [{}]]\n",
             "      BucketName: !Sub ['${{A}}${{A}}', {{A: !Join ['', [{}]]}}]\n",
             "      Tags: [{{Key: a, Value: !Join ['', [{}]]}}]\n",
+            "  C:\n    Type: AWS::S3::Bucket\n    Properties:\n",
+            "      AccessControl: !Join ['', [{}, !Ref AWS::Region]]\n",
         ),
         big,
         aliases(100),
         aliases(6),
-        aliases(10)
+        aliases(10),
+        aliases(11),
     );
     let model = load_one("t.yaml", text.into_bytes());
     check(&model);
@@ -357,6 +360,13 @@ fn built_strings_stop_at_the_string_budget() {
     // A megabyte exactly is still a value.
     let tags = model.resources[0].body.attribute("Tags").unwrap();
     assert!(!tags.first_unknown().is_some_and(Value::is_unknown));
+    // With an unknown part, the known text around it is not kept either.
+    assert!(reason(&model, 1, "AccessControl").contains("longer than 1 MiB"));
+    let acl = model.resources[1].body.attribute("AccessControl");
+    assert!(
+        matches!(acl.map(|v| &v.kind), Some(ValueKind::Unknown(u)) if u.known_text.is_none()),
+        "{acl:?}"
+    );
 }
 
 #[test]

@@ -71,6 +71,15 @@ impl Evaluator<'_> {
                     _ => text(item),
                 })
                 .collect();
+            // The known text and the shape are strings built too.
+            let too_long = |parts: &Option<Vec<String>>| {
+                parts
+                    .as_ref()
+                    .is_some_and(|p| joined_len(p, delimiter) > MAX_STRING)
+            };
+            if too_long(&known) || too_long(&shape) {
+                return Value::unknown(string_too_long(), span);
+            }
             let value = match (known.map(|parts| parts.join(delimiter)), shape) {
                 (Some(known), Some(shape)) if !known.is_empty() => {
                     Value::partly_known(reason, known, span).with_shape(shape.join(delimiter))
@@ -88,11 +97,7 @@ impl Evaluator<'_> {
         }
         match items.iter().map(text).collect::<Option<Vec<_>>>() {
             Some(parts) => {
-                let len = parts.iter().map(String::len).sum::<usize>()
-                    + delimiter
-                        .len()
-                        .saturating_mul(parts.len().saturating_sub(1));
-                if len > MAX_STRING {
+                if joined_len(&parts, delimiter) > MAX_STRING {
                     return Value::unknown(string_too_long(), span);
                 }
                 finish_string(parts.join(delimiter), span)
@@ -196,4 +201,12 @@ impl Evaluator<'_> {
             )),
         }
     }
+}
+
+/// The length of `parts` joined with `delimiter`, before joining them.
+fn joined_len(parts: &[String], delimiter: &str) -> usize {
+    parts.iter().map(String::len).sum::<usize>()
+        + delimiter
+            .len()
+            .saturating_mul(parts.len().saturating_sub(1))
 }
