@@ -187,6 +187,20 @@ impl Report {
         self
     }
 
+    /// An undecided check on a resource of `file` whose reason contains
+    /// `text` (the run needs `--show-undecided`).
+    fn undecided(&self, file: &str, text: &str) -> &Self {
+        let undecided = self.json["undecided"].as_array().unwrap();
+        assert!(
+            undecided
+                .iter()
+                .any(|u| u["file"] == file && u["reason"].as_str().unwrap().contains(text)),
+            "no undecided check in {file} containing {text:?}: {:#}",
+            self.json["undecided"]
+        );
+        self
+    }
+
     /// Nothing about `file`: neither an error nor a skip.
     fn clean(&self, file: &str) -> &Self {
         for key in ["errors", "skipped"] {
@@ -519,6 +533,111 @@ fn many_roots_that_each_stay_under_the_module_budget() {
     assert!(report.json["summary"]["resources"].as_u64().unwrap() <= 25_001);
     let again = case.lint(&["."]);
     assert_eq!(again.json, report.json, "the same report on a second run");
+}
+
+#[test]
+fn terraform_locals_that_double_a_string_26_times() {
+    // 68 bytes doubled 26 times would be 4.5 GB.
+    let case = Case::new("string-doubling");
+    let mut text = format!("locals {{\n  s0 = \"{}\"\n", "x".repeat(68));
+    for i in 1..=26 {
+        text.push_str(&format!(
+            "  s{i} = \"${{local.s{0}}}${{local.s{0}}}\"\n",
+            i - 1
+        ));
+    }
+    text.push_str("}\nresource \"aws_s3_bucket\" \"b\" {\n  acl = local.s26\n}\n");
+    case.write("bad/main.tf", text);
+    let report = case.lint(&[".", "--show-undecided"]);
+    report.good_file_reported().clean("bad/main.tf").undecided(
+        "bad/main.tf",
+        "longer than 1 MiB (phiguard's limit for one value)",
+    );
+}
+
+#[test]
+fn a_1_mb_template_that_joins_a_large_anchor_a_hundred_times() {
+    let case = Case::new("join-anchor");
+    let aliases = vec!["*big"; 100].join(", ");
+    let mut text = format!(
+        "{TEMPLATE_HEAD}  Joined:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: !Join ['', [{aliases}]]\n"
+    );
+    text.push_str(
+        "  Late:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: *big\n",
+    );
+    text.push_str(
+        "  Open:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n",
+    );
+    text.push_str("Metadata:\n  Big: &big ");
+    text.push_str(&"x".repeat(1_000_000 - text.len() - 1));
+    text.push('\n');
+    // The anchor must come before its aliases: it goes first.
+    let (head, anchor) = text.split_at(text.find("Metadata:").unwrap());
+    let text = format!("{anchor}{head}");
+    assert_eq!(text.len(), 1_000_000);
+    case.write("bad/template.yaml", text);
+    let report = case.lint(&[".", "--show-undecided"]);
+    report
+        .good_file_reported()
+        .clean("bad/template.yaml")
+        // The join is too long with the first 16 copies; the aliases after
+        // them are not copied.
+        .undecided(
+            "bad/template.yaml",
+            "longer than 1 MiB (phiguard's limit for one value)",
+        )
+        .undecided(
+            "bad/template.yaml",
+            "YAML aliases in the file copy more than 16 MiB",
+        );
+    let findings = report.json["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "s3-public-acl" && f["resource"]["address"] == "Open"),
+        "the template's other bucket is checked"
+    );
+}
+
+#[test]
+fn a_module_with_count_1000_holding_a_bucket_with_count_1000() {
+    // A million instances. Only the public-ACL rule runs: ten thousand
+    // buckets' worth of every rule's findings would be the time of the
+    // report, not of the instances.
+    let case = Case::new("count-times-count");
+    case.write(
+        "bad/main.tf",
+        "module \"m\" {\n  source = \"./m\"\n  count  = 1000\n}\n",
+    );
+    case.write(
+        "bad/m/main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  count  = 1000\n  bucket = \"b-${count.index}\"\n  acl    = \"private-${count.index}\"\n}\n",
+    );
+    let report = case.lint(&[".", "--show-undecided", "--select", "s3-public-acl"]);
+    report
+        .good_file_reported()
+        .clean("bad/main.tf")
+        .undecided(
+            "bad/m/main.tf",
+            "the configuration would make more than 10000 resource instances (phiguard's limit per configuration)",
+        );
+    let resources = report.json["summary"]["resources"].as_u64().unwrap();
+    // Ten module instances' buckets, and one for each of the 990 others.
+    assert_eq!(resources, 1 + 10_000 + 990);
+}
+
+#[test]
+fn distinct_over_a_quarter_million_strings() {
+    // Four lines; comparing every item with every other took hours.
+    let case = Case::new("distinct");
+    case.write(
+        "bad/main.tf",
+        "locals {\n  all = flatten([for a in range(490) : [for b in range(500) : \"${a}-${b}\"]])\n}\n\
+         resource \"aws_s3_bucket\" \"b\" {\n  acl = \"n${length(distinct(local.all))}\"\n}\n",
+    );
+    let report = case.lint(&[".", "--show-undecided", "--select", "s3-public-acl"]);
+    report.good_file_reported().clean("bad/main.tf");
+    assert_eq!(report.json["summary"]["undecided"], 0, "{:#}", report.json);
 }
 
 #[test]

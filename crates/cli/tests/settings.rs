@@ -158,6 +158,80 @@ fn variables_from_the_command_line_decide_checks() {
 }
 
 #[test]
+fn a_var_that_does_not_parse_is_named_in_the_undecided_check() {
+    let dir = Scratch::repository(
+        "settings",
+        &[(
+            "main.tf",
+            "variable \"acls\" {\n  type = map(string)\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acls[\"b\"]\n}\n",
+        )],
+    );
+    let (code, json, stderr) = lint(
+        &dir.0,
+        &[
+            "--select",
+            "s3-public-acl",
+            "--show-undecided",
+            "--var",
+            "acls={b = ",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        json["undecided"][0]["reason"],
+        "the value of --var acls is not a valid HCL expression"
+    );
+}
+
+#[test]
+fn a_var_for_a_variable_no_root_declares_is_an_error() {
+    let dir = Scratch::repository(
+        "settings",
+        &[
+            (
+                "one/main.tf",
+                "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
+            ),
+            ("two/main.tf", "resource \"aws_s3_bucket\" \"c\" {}\n"),
+        ],
+    );
+    let args = ["--select", "s3-public-acl", "--var", "acl=private"];
+    let (code, json, stderr) = lint(&dir.0, &[&args[..], &["--var", "alc=public-read"]].concat());
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        json["errors"],
+        serde_json::json!([{
+            "file": "--var",
+            "start": null,
+            "message": "a value is given for undeclared variable `alc`: no root module linted declares `variable \"alc\"`"
+        }])
+    );
+    // Declared by one root of the run: the other ignores it, as Terraform
+    // would in each folder.
+    let (code, json, stderr) = lint(&dir.0, &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn a_number_beyond_an_f64_is_valid_hcl_and_unknown() {
+    let dir = Scratch::repository(
+        "settings",
+        &[(
+            "main.tf",
+            "locals {\n  big = 1e400\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = \"a${local.big}\"\n}\n",
+        )],
+    );
+    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl", "--show-undecided"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["errors"], serde_json::json!([]));
+    assert_eq!(
+        json["undecided"][0]["reason"],
+        "the number is too large for phiguard (beyond 1.8e308)"
+    );
+}
+
+#[test]
 fn stdin_is_linted_under_its_name_with_its_module() {
     let dir = Scratch::repository(
         "settings",

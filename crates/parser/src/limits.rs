@@ -1,6 +1,7 @@
 //! Limits that keep hostile or broken input from exhausting time, memory or
-//! the stack: the largest file read, and the deepest nesting handed to a
-//! recursive parser, checked by a cheap scan before parsing.
+//! the stack: the largest file read, the deepest nesting handed to a
+//! recursive parser, checked by a cheap scan before parsing, and the
+//! budgets of the Terraform and CloudFormation evaluators, all here.
 //!
 //! The parsers have limits of their own (hcl-edit refuses more than 64
 //! nested levels and 128 chained binary operators, jsonc-parser more than
@@ -22,6 +23,159 @@ pub const MAX_FILE_SIZE: u64 = 16 << 20;
 /// interpolations phiguard parses (and the YAML reader's limit). Real
 /// templates and modules nest about ten levels.
 pub const MAX_NESTING: usize = 128;
+
+// The evaluators' budgets. Past each, what it bounds is unknown, with a
+// reason naming it, or refused where noted; docs/architecture.md, "Limits",
+// lists them all.
+
+/// Nested evaluations (sub-expressions, references followed, conditions
+/// naming each other) before a value is unknown: bounds the stack on
+/// pathological input. Both evaluators.
+pub const MAX_EVAL_DEPTH: usize = 200;
+
+/// Nesting of a Terraform expression turned into phiguard's form. hcl-edit
+/// already refuses deeper nesting (64 levels, 128 operators); this only
+/// guards the recursion should that change.
+pub const MAX_LOWER_DEPTH: usize = 256;
+
+/// Instances of one `count` or `for_each`: more are not checked one by one
+/// (one instance whose number is not known is).
+pub const MAX_COUNT: usize = 1_000;
+
+/// Modules nested deeper than this are not instantiated.
+pub const MAX_MODULE_NESTING: usize = 16;
+
+/// Module instances in one root configuration (not counting the root
+/// module): far more than real code makes, and a bound on what calls
+/// nested with `count` can cost. Each root has its own budget, so a
+/// monorepo's roots do not use up each other's.
+pub const MAX_MODULE_INSTANCES: usize = 5_000;
+
+/// Module instances of all roots together: what keeps many small roots
+/// that each stay under [`MAX_MODULE_INSTANCES`] (a few kilobytes of
+/// hostile input) from costing gigabytes.
+pub const MAX_RUN_MODULE_INSTANCES: usize = 25_000;
+
+/// Nodes that YAML aliases may add in one file: a real template needs a
+/// handful, a "billion laughs" document billions. Past it the document is
+/// refused.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Characters that the YAML parses of one file may cost together before
+/// the reader gives up on padding lines and reports the indentation error.
+/// A failed parse costs the length of the text (padding it) plus the
+/// characters read before the error: at least 32 re-parses of a large
+/// (1 MB) template, two of a 16 MiB file.
+pub const YAML_SCAN_BUDGET: usize = 64 << 20;
+
+/// Lists or objects compared with each other in one Terraform set,
+/// `distinct` or set function (primitives are found by hash): a million
+/// comparisons at most. Past it the set is unknown.
+pub const MAX_SET_COMPOSITES: usize = 1_000;
+
+/// Nodes in one Terraform value, counting shared parts each time they
+/// appear: a few lines can build billions through shared parts
+/// (`l0 = [local.l1, local.l1]`, `l1 = [local.l2, local.l2]`, ...). Larger
+/// is unknown.
+pub const MAX_VALUE_PARTS: u32 = 250_000;
+
+/// The longest string the Terraform and CloudFormation evaluators build
+/// (a template, `join`, `format`, `replace`, `jsonencode`, `Fn::Join`,
+/// `Fn::Sub`): 1 MiB. AWS refuses far less (a bucket policy holds 20 KB,
+/// a template 1 MB), and a few lines that double a string would otherwise
+/// build gigabytes. Longer is unknown ([`string_too_long`]).
+pub const MAX_STRING: usize = 1 << 20;
+
+/// Values one evaluator may build for one Terraform root configuration or
+/// one CloudFormation template, counted in bytes: each string's length,
+/// and [`STEP_COST`] for each expression evaluated and each list item or
+/// map entry built. What bounds the time and memory of a configuration
+/// that builds many values each under the other limits (a thousand
+/// locals that each copy a long one, `for` expressions nested three
+/// deep). Past it every value still to be evaluated is unknown
+/// ([`WorkBudget::reason`]). Real configurations use a few megabytes.
+pub const MAX_WORK: usize = 256 << 20;
+
+/// What one expression evaluated, or one list item or map entry built,
+/// costs against [`MAX_WORK`]: about the bytes a value takes.
+pub const STEP_COST: usize = 64;
+
+/// Resource and data source instances (every `count` and `for_each` of
+/// every module instance) in one Terraform root configuration. A module
+/// with `count = 1000` holding a resource with `count = 1000` is nine
+/// lines and a million instances; past the budget a resource is checked as
+/// one instance whose number of instances is not known
+/// ([`instances_over`]).
+pub const MAX_RESOURCE_INSTANCES: usize = 10_000;
+
+/// Bytes of text that YAML aliases may copy in one file: as much as the
+/// largest file. A 1 MB template can alias a 1 MB string a hundred times;
+/// past the budget an alias is an unknown value ([`alias_text_over`])
+/// rather than a copy, so only what reads it is undecided. (Aliases that
+/// add more than [`MAX_ALIAS_NODES`] refuse the document.)
+pub const MAX_ALIAS_TEXT: usize = MAX_FILE_SIZE as usize;
+
+/// The value of an alias past [`MAX_ALIAS_TEXT`].
+pub(crate) fn alias_text_over() -> String {
+    format!(
+        "not expanded: YAML aliases in the file copy more than {} MiB of text \
+         (phiguard's limit)",
+        MAX_ALIAS_TEXT >> 20
+    )
+}
+
+/// The reason a string longer than [`MAX_STRING`] is unknown.
+pub(crate) fn string_too_long() -> String {
+    format!(
+        "the string would be longer than {} MiB (phiguard's limit for one value)",
+        MAX_STRING >> 20
+    )
+}
+
+/// The note of a resource whose instances would take its configuration
+/// past [`MAX_RESOURCE_INSTANCES`].
+pub(crate) fn instances_over() -> String {
+    format!(
+        "not expanded: the configuration would make more than {MAX_RESOURCE_INSTANCES} \
+         resource instances (phiguard's limit per configuration)"
+    )
+}
+
+/// The work of one evaluator against [`MAX_WORK`]: what one configuration
+/// or template has built so far.
+#[derive(Debug, Default)]
+pub(crate) struct WorkBudget {
+    used: usize,
+}
+
+impl WorkBudget {
+    pub fn charge(&mut self, cost: usize) {
+        self.used = self.used.saturating_add(cost);
+    }
+
+    /// Whether `cost` more still fits; charged when it does.
+    pub fn take(&mut self, cost: usize) -> bool {
+        if self.used.saturating_add(cost) > MAX_WORK {
+            return false;
+        }
+        self.charge(cost);
+        true
+    }
+
+    pub fn exhausted(&self) -> bool {
+        self.used > MAX_WORK
+    }
+
+    /// The reason values are unknown once the budget is used up; `whole`
+    /// names what it was for ("the configuration", "the template").
+    pub fn reason(whole: &str) -> String {
+        format!(
+            "not evaluated: {whole} builds more than {} MiB of values \
+             (phiguard's evaluation budget)",
+            MAX_WORK >> 20
+        )
+    }
+}
 
 /// Why a file was not read.
 #[derive(Debug)]
@@ -273,6 +427,19 @@ fn heredoc_start(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_work_budget_refuses_what_does_not_fit_and_then_stays_spent() {
+        let mut work = WorkBudget::default();
+        assert!(work.take(MAX_WORK));
+        assert!(!work.exhausted());
+        assert!(!work.take(1));
+        work.charge(1);
+        assert!(work.exhausted());
+        work.charge(usize::MAX);
+        assert!(work.exhausted());
+        assert!(WorkBudget::reason("the template").contains("256 MiB"));
+    }
 
     #[test]
     fn io_messages_are_short() {

@@ -201,7 +201,108 @@ fn values_that_double_at_each_step_stay_bounded() {
     // Somewhere down, the value became too large and is unknown.
     let tags = model.resources[0].body.attribute("tags").unwrap();
     let unknown = tags.first_unknown().and_then(Value::unknown_reason);
-    assert_eq!(unknown, Some("the value is too large to evaluate"));
+    assert_eq!(
+        unknown,
+        Some(
+            "the value has more than 250000 parts, counting shared parts each time and 64 bytes \
+             of text as one (phiguard's limit for one value)"
+        )
+    );
+}
+
+/// `s0` is 68 bytes, `s{n}` is `s{n-1}` twice: `s14` is over 1 MiB.
+fn doubling_locals(levels: usize) -> String {
+    let mut text = format!("locals {{\n  s0 = \"{}\"\n", "x".repeat(68));
+    for i in 1..=levels {
+        text.push_str(&format!(
+            "  s{i} = \"${{local.s{0}}}${{local.s{0}}}\"\n",
+            i - 1
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+fn attribute_reason(model: &Model, name: &str) -> String {
+    let value = model.resources[0].body.attribute(name).unwrap();
+    value
+        .first_unknown()
+        .and_then(Value::unknown_reason)
+        .unwrap_or_else(|| panic!("{name} is known: {value:?}"))
+        .to_string()
+}
+
+#[test]
+fn strings_that_double_stop_at_the_string_budget() {
+    let text = format!(
+        "{}resource \"aws_s3_bucket\" \"b\" {{\n  acl = local.s26\n  tags = {{ small = local.s13 }}\n}}\n",
+        doubling_locals(26)
+    );
+    let started = Instant::now();
+    let model = load(&text);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(model.errors.is_empty());
+    assert!(attribute_reason(&model, "acl").contains("longer than 1 MiB"));
+    // Half a megabyte is still a value.
+    let tags = model.resources[0].body.attribute("tags").unwrap();
+    assert_eq!(
+        tags.get("small").and_then(Value::as_str).map(str::len),
+        Some(68 << 13)
+    );
+}
+
+#[test]
+fn functions_that_multiply_a_string_stop_at_the_string_budget() {
+    let calls = [
+        "replace(local.s13, \"x\", local.s13)",
+        "replace(local.s13, \"\", \"yy\")",
+        "join(local.s13, [\"a\", \"b\", \"c\"])",
+        "format(\"%999999999999s\", \"a\")",
+        "format(\"%.999999999999f\", 1)",
+        "format(\"%#v\", [local.s13, local.s13])",
+        "\"%{ for i in range(3) }${local.s13}%{ endfor }\"",
+        "format(\"%s%s\", local.s13, local.s13)",
+    ];
+    for call in calls {
+        let text = format!(
+            "{}resource \"aws_s3_bucket\" \"b\" {{\n  acl = {call}\n}}\n",
+            doubling_locals(13)
+        );
+        let model = load(&text);
+        assert!(model.errors.is_empty());
+        let reason = attribute_reason(&model, "acl");
+        assert!(reason.contains("longer than 1 MiB"), "{call}: {reason}");
+    }
+}
+
+#[test]
+fn loops_that_would_take_hours_stop_at_the_evaluation_budget() {
+    // A thousand million steps, and each of a thousand locals copying half
+    // a megabyte: the first stops on time, the second within memory.
+    let locals: String = (0..1000)
+        .map(|i| format!("  c{i} = \"${{local.s13}}{i}\"\n"))
+        .collect();
+    let all: Vec<String> = (0..1000).map(|i| format!("local.c{i}")).collect();
+    let text = format!(
+        "{}locals {{\n{locals}  n = sum([for a in range(1000) : sum([for b in range(1000) : length([for c in range(1000) : c])])])\n}}\n\
+         resource \"aws_s3_bucket\" \"b\" {{\n  acl = \"x${{local.n}}\"\n}}\n\
+         resource \"aws_s3_bucket\" \"c\" {{\n  acl = length([{}])\n}}\n",
+        doubling_locals(13),
+        all.join(", ")
+    );
+    let started = Instant::now();
+    let model = load(&text);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(model.errors.is_empty());
+    assert_eq!(model.resources.len(), 2);
+    for resource in &model.resources {
+        let acl = resource.body.attribute("acl").unwrap();
+        let reason = acl.first_unknown().and_then(Value::unknown_reason);
+        assert!(
+            reason.is_some_and(|r| r.contains("256 MiB of values (phiguard's evaluation budget)")),
+            "{acl:?}"
+        );
+    }
 }
 
 #[test]
@@ -224,5 +325,101 @@ resource "aws_s3_bucket_versioning" "v" {
   bucket   = each.value.bucket
 }
 "#,
+    );
+}
+
+#[test]
+fn shared_long_strings_copied_into_the_model_stop_at_the_evaluation_budget() {
+    // `l4` shares one half-megabyte string sixteen times: 9 MB in the
+    // model for each of a hundred buckets, unless the budget stops it.
+    let text = format!(
+        "{}locals {{\n  l0 = local.s13\n  l1 = [local.l0, local.l0]\n  l2 = [local.l1, local.l1]\n  l3 = [local.l2, local.l2]\n  l4 = [local.l3, local.l3]\n}}\n\
+         resource \"aws_s3_bucket\" \"b\" {{\n  count = 100\n  tags  = {{ a = jsonencode(local.l4) }}\n}}\n",
+        doubling_locals(13)
+    );
+    let model = load(&text);
+    assert!(model.errors.is_empty());
+    assert_eq!(model.resources.len(), 100);
+    let reasons: Vec<_> = model
+        .resources
+        .iter()
+        .map(|r| {
+            r.body
+                .attribute("tags")
+                .unwrap()
+                .first_unknown()
+                .and_then(Value::unknown_reason)
+        })
+        .collect();
+    assert_eq!(reasons[0], None);
+    assert!(
+        reasons[99].is_some_and(|r| r.contains("phiguard's evaluation budget")),
+        "{:?}",
+        reasons[99]
+    );
+}
+
+#[test]
+fn sets_and_maps_of_fifty_thousand_items_take_linear_time() {
+    // Each of these compared every item with every other: more than a
+    // billion comparisons, minutes, from a few lines (a quarter of a
+    // million items took hours; evaluating them all now takes more than
+    // the evaluation budget).
+    let text = r#"
+locals {
+  all  = flatten([for a in range(100) : [for b in range(500) : "${a}-${b}"]])
+  half = [for s in local.all : s if endswith(s, "0")]
+  map  = { for s in local.all : s => 1 }
+  more = { for s in local.half : "${s}x" => 2 }
+}
+resource "aws_s3_bucket" "b" {
+  tags = {
+    distinct     = length(distinct(concat(local.all, local.all)))
+    toset        = length(toset(local.all))
+    intersection = length(setintersection(local.all, local.half))
+    subtract     = length(setsubtract(local.all, local.half))
+    merge        = length(merge(local.map, local.more, local.map))
+    grouped      = length({ for s in local.all : substr(s, 0, 2) => s... })
+  }
+}
+"#;
+    let started = Instant::now();
+    let model = load(text);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(model.errors.is_empty());
+    let tags = model.resources[0].body.attribute("tags").unwrap();
+    let number = |key: &str| match tags.get(key).map(|v| &v.kind) {
+        Some(ValueKind::Number(n)) => *n,
+        other => panic!("{key}: {other:?} in {:?}", tags.unknown_reason()),
+    };
+    assert_eq!(number("distinct"), 50_000.0);
+    assert_eq!(number("toset"), 50_000.0);
+    assert_eq!(number("intersection"), 5_000.0);
+    assert_eq!(number("subtract"), 45_000.0);
+    assert_eq!(number("merge"), 55_000.0);
+    assert_eq!(number("grouped"), 100.0);
+}
+
+#[test]
+fn sets_of_many_lists_stop_at_the_comparison_budget() {
+    // A failed conversion is a Terraform error: the attribute holding it is
+    // unknown as a whole, so each set is an attribute of its own.
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  acl    = length(toset([for i in range(1000) : [i]]))\n  bucket = length(toset([for i in range(1001) : [i]]))\n}\n";
+    let model = load(text);
+    assert!(model.errors.is_empty());
+    let body = &model.resources[0].body;
+    let few = body.attribute("acl").map(|v| &v.kind);
+    assert!(
+        matches!(few, Some(ValueKind::Number(n)) if *n == 1000.0),
+        "{few:?}"
+    );
+    let many = body.attribute("bucket").and_then(Value::unknown_reason);
+    assert!(
+        many.is_some_and(|r| r.contains("more than 1000 lists or objects")),
+        "{many:?}"
     );
 }

@@ -533,6 +533,81 @@ fn module_cycles_are_bounded() {
 }
 
 #[test]
+fn a_configuration_may_make_exactly_its_module_instance_budget() {
+    let dir = Scratch::new();
+    let calls = |names: &[&str]| {
+        names
+            .iter()
+            .map(|name| format!("module \"{name}\" {{\n  source = \"../m\"\n  count  = 1000\n}}\n"))
+            .collect::<String>()
+    };
+    dir.write("m/main.tf", "resource \"aws_sqs_queue\" \"q\" {}\n")
+        .write("five/main.tf", calls(&["a", "b", "c", "d", "e"]))
+        .write(
+            "over/main.tf",
+            calls(&["a", "b", "c", "d", "e"]) + "module \"f\" {\n  source = \"../m\"\n}\n",
+        );
+    let model = dir.load(&["five"]);
+    no_errors(&model);
+    assert!(
+        model.unavailable_modules.is_empty(),
+        "{:?}",
+        model.unavailable_modules
+    );
+    let model = dir.load(&["over"]);
+    let refused: Vec<_> = model
+        .unavailable_modules
+        .iter()
+        .map(|u| (u.address.as_str(), u.reason.as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        [(
+            "module.f",
+            "not instantiated: the configuration makes more than 5000 module instances"
+        )]
+    );
+}
+
+#[test]
+fn resource_instances_have_a_budget_per_configuration() {
+    // Twenty module instances of a thousand buckets each: the first ten
+    // are expanded, each later one is checked as one instance saying why.
+    let dir = Scratch::new();
+    dir.write(
+        "m/main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  count  = 1000\n  bucket = \"b-${count.index}\"\n}\n",
+    );
+    for root in ["one", "two"] {
+        dir.write(
+            &format!("{root}/main.tf"),
+            "module \"m\" {\n  source = \"../m\"\n  count  = 20\n}\n",
+        );
+    }
+    let model = dir.load(&["one", "two"]);
+    no_errors(&model);
+    // Each root has its own budget.
+    assert_eq!(model.resources.len(), 2 * (10_000 + 10));
+    let stand_ins: Vec<_> = model
+        .resources
+        .iter()
+        .filter_map(|r| r.instance_note.as_deref())
+        .collect();
+    assert_eq!(stand_ins.len(), 20);
+    assert!(
+        stand_ins[0].contains(
+            "not expanded: the configuration would make more than 10000 resource instances"
+        ),
+        "{stand_ins:?}"
+    );
+    let last = model.resources.iter().rfind(|r| r.instance_note.is_some());
+    let name = last.and_then(|r| r.body.attribute("bucket")).unwrap();
+    assert!(name
+        .unknown_reason()
+        .is_some_and(|r| r.contains("10000 resource instances")));
+}
+
+#[test]
 fn each_root_has_its_own_module_instance_budget() {
     // 3,000 module instances per root: under the 5,000 of one
     // configuration, over it for the two together. Neither root may use

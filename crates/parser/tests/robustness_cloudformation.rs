@@ -318,3 +318,116 @@ fn long_chains_of_conditions_are_cut_off() {
         "{acl:?}"
     );
 }
+
+fn reason<'a>(model: &'a Model, resource: usize, name: &str) -> &'a str {
+    let value = model.resources[resource].body.attribute(name);
+    value
+        .and_then(Value::unknown_reason)
+        .unwrap_or_else(|| panic!("{name} is known or absent: {value:?}"))
+}
+
+#[test]
+fn built_strings_stop_at_the_string_budget() {
+    // A hundred aliases of 100 kB: 10 MB copied, under the alias budget;
+    // joined, or substituted twice into a string, over the string budget.
+    let big = "x".repeat(100_000);
+    let aliases = |n| vec!["*big"; n].join(", ");
+    let text = format!(
+        concat!(
+            "Metadata:\n  Big: &big {}\nResources:\n  B:\n    Type: AWS::S3::Bucket\n",
+            "    Properties:\n",
+            "      AccessControl: !Join ['', [{}]]\n",
+            "      BucketName: !Sub ['${{A}}${{A}}', {{A: !Join ['', [{}]]}}]\n",
+            "      Tags: [{{Key: a, Value: !Join ['', [{}]]}}]\n",
+            "  C:\n    Type: AWS::S3::Bucket\n    Properties:\n",
+            "      AccessControl: !Join ['', [{}, !Ref AWS::Region]]\n",
+        ),
+        big,
+        aliases(100),
+        aliases(6),
+        aliases(10),
+        aliases(11),
+    );
+    let model = load_one("t.yaml", text.into_bytes());
+    check(&model);
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    for name in ["AccessControl", "BucketName"] {
+        assert!(
+            reason(&model, 0, name).contains("longer than 1 MiB"),
+            "{name}"
+        );
+    }
+    // A megabyte exactly is still a value.
+    let tags = model.resources[0].body.attribute("Tags").unwrap();
+    assert!(!tags.first_unknown().is_some_and(Value::is_unknown));
+    // With an unknown part, the known text around it is not kept either.
+    assert!(reason(&model, 1, "AccessControl").contains("longer than 1 MiB"));
+    let acl = model.resources[1].body.attribute("AccessControl");
+    assert!(
+        matches!(acl.map(|v| &v.kind), Some(ValueKind::Unknown(u)) if u.known_text.is_none()),
+        "{acl:?}"
+    );
+}
+
+#[test]
+fn aliases_past_the_text_budget_are_unknown() {
+    // 170 aliases of 100 kB: the first 167 are copied (16 MiB), the rest
+    // are unknown, and the template's other resources are still read.
+    let big = "x".repeat(100_000);
+    let mut text = format!("Metadata:\n  Big: &big {big}\nResources:\n");
+    for i in 0..170 {
+        text.push_str(&format!(
+            "  B{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: *big\n"
+        ));
+    }
+    text.push_str(
+        "  Last:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n",
+    );
+    let model = load_one("t.yaml", text.into_bytes());
+    check(&model);
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    assert_eq!(model.resources.len(), 171);
+    assert!(model.resources[0]
+        .body
+        .attribute("AccessControl")
+        .unwrap()
+        .as_str()
+        .is_some());
+    assert!(reason(&model, 169, "AccessControl").contains("copy more than 16 MiB"));
+    let last = model.resources[170]
+        .body
+        .attribute("AccessControl")
+        .unwrap();
+    assert_eq!(last.as_str(), Some("Private"));
+}
+
+#[test]
+fn templates_that_copy_a_long_parameter_stop_at_the_evaluation_budget() {
+    // Each `Ref` copies 900 kB: three hundred of them are 270 MB.
+    let mut text = format!(
+        "Parameters:\n  P:\n    Type: String\n    Default: {}\nResources:\n",
+        "x".repeat(900_000)
+    );
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  B{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: !Ref P\n"
+        ));
+    }
+    let model = load_one("t.yaml", text.into_bytes());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    assert_eq!(model.resources.len(), 300);
+    assert!(model.resources[0]
+        .body
+        .attribute("AccessControl")
+        .unwrap()
+        .as_str()
+        .is_some());
+    // Its properties as a whole, once nothing more is evaluated.
+    let last = &model.resources[299].body.attributes[0].value;
+    assert!(
+        last.unknown_reason().is_some_and(|r| r.contains(
+            "the template builds more than 256 MiB of values (phiguard's evaluation budget)"
+        )),
+        "{last:?}"
+    );
+}

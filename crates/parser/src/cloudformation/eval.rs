@@ -17,10 +17,9 @@ use super::conditions::{merge, Decision};
 use super::functions::{base64, dynamic, text};
 use super::params::Param;
 use super::trace::{Reference, Trace};
+use crate::limits::{WorkBudget, STEP_COST};
 
-/// Evaluation stops this deep (the parsers already bound nesting; this
-/// also bounds chains of conditions that name each other).
-pub(super) const MAX_DEPTH: usize = 200;
+pub(super) use crate::limits::MAX_EVAL_DEPTH as MAX_DEPTH;
 
 /// What a template declares, for one template's evaluation.
 pub(crate) struct Scope<'a> {
@@ -38,6 +37,8 @@ pub(crate) struct Evaluator<'a> {
     pub(super) decided: HashMap<String, Decision>,
     pub(super) deciding: HashSet<String>,
     pub(super) depth: usize,
+    /// What the template has built (`limits::MAX_WORK`).
+    work: WorkBudget,
 }
 
 impl<'a> Evaluator<'a> {
@@ -48,6 +49,7 @@ impl<'a> Evaluator<'a> {
             decided: HashMap::new(),
             deciding: HashSet::new(),
             depth: 0,
+            work: WorkBudget::default(),
         }
     }
 
@@ -59,9 +61,17 @@ impl<'a> Evaluator<'a> {
                 v.span,
             ));
         }
+        // Once the budget is spent nothing more is built; the template's
+        // other resources get unknown values saying why.
+        if self.work.exhausted() {
+            return Some(Value::unknown(WorkBudget::reason("the template"), v.span));
+        }
         self.depth += 1;
         let out = self.eval_inner(v);
         self.depth -= 1;
+        if let Some(value) = &out {
+            self.work.charge(cost(value));
+        }
         out
     }
 
@@ -262,4 +272,17 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// What building `value` costs against the template's budget: its own
+/// string or entries (values are copied, so each evaluation builds them).
+fn cost(value: &Value) -> usize {
+    STEP_COST
+        + match &value.kind {
+            ValueKind::String(s) => s.len(),
+            ValueKind::List(items) => items.len() * STEP_COST,
+            ValueKind::Map(entries) => entries.len() * STEP_COST,
+            ValueKind::Unknown(u) => u.reason.len(),
+            _ => 0,
+        }
 }

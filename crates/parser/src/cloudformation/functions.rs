@@ -4,6 +4,8 @@
 
 use phiguard_model::{format_number, Span, Value, ValueKind};
 
+use crate::limits::{string_too_long, MAX_STRING};
+
 /// A scalar as the string functions see it.
 pub(crate) fn text(value: &Value) -> Option<String> {
     match &value.kind {
@@ -14,9 +16,12 @@ pub(crate) fn text(value: &Value) -> Option<String> {
     }
 }
 
-/// A computed string, unless it holds a dynamic reference.
+/// A computed string, unless it holds a dynamic reference or is longer
+/// than a value may be.
 pub(super) fn finish_string(s: String, span: Span) -> Value {
-    if s.contains("{{resolve:") {
+    if s.len() > MAX_STRING {
+        Value::unknown(string_too_long(), span)
+    } else if s.contains("{{resolve:") {
         dynamic(&s, span)
     } else {
         Value::string(s, span)

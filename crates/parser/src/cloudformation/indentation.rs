@@ -29,12 +29,7 @@ use std::collections::BTreeMap;
 
 use super::scalar::CharOffsets;
 
-/// Characters that the parses of one file may cost together before the
-/// reader gives up on padding and reports the error. A failed parse costs
-/// the length of the text (padding it) plus the characters read before the
-/// error: at least 32 re-parses of a large (1 MB) template, two of a
-/// 16 MiB file.
-pub(crate) const SCAN_BUDGET: usize = 64 << 20;
+pub(crate) use crate::limits::YAML_SCAN_BUDGET as SCAN_BUDGET;
 
 /// saphyr-parser's messages for the indentation PyYAML does not check.
 const FLOW_ERRORS: [&str; 2] = [

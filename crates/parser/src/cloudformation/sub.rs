@@ -10,6 +10,7 @@ use phiguard_model::{Span, Value, ValueKind};
 use super::eval::Evaluator;
 use super::functions::{finish_string, text};
 use super::trace::Partial;
+use crate::limits::{string_too_long, MAX_STRING};
 use crate::partial::{arn_prefix, known_text, marker, shape};
 use crate::text::{locate, Placement};
 
@@ -124,6 +125,10 @@ impl Evaluator<'_> {
                     }
                 }
             };
+            // Checked before the points, which take 16 bytes a character.
+            if out.len().saturating_add(replacement.len()) > MAX_STRING {
+                return Value::unknown(string_too_long(), span);
+            }
             // Each inserted character points into the `${...}` it replaces.
             let width = range.len().max(1);
             for k in 0..replacement.len() {

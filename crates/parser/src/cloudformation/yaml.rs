@@ -16,12 +16,9 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use super::indentation::{lenient_kind, Fix, Padding, Positions, SCAN_BUDGET};
 use super::scalar::{self, CharOffsets};
 use super::SyntaxError;
-
-/// Deeper than any real template; keeps recursive walks of the tree safe.
-pub(crate) const MAX_DEPTH: usize = 128;
-/// Nodes that aliases may add in total: a real template needs a handful,
-/// a "billion laughs" document needs billions.
-pub(crate) const ALIAS_BUDGET: usize = 100_000;
+use crate::limits::{
+    alias_text_over, MAX_ALIAS_NODES as ALIAS_BUDGET, MAX_ALIAS_TEXT, MAX_NESTING as MAX_DEPTH,
+};
 
 /// Parses every document of `text` (a whole file, BOM included).
 ///
@@ -74,6 +71,7 @@ fn parse_padded(
         docs: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        alias_bytes: 0,
     };
     let fail = |error| Failure {
         error,
@@ -139,6 +137,8 @@ struct Builder<'a> {
     docs: Vec<Value>,
     anchors: HashMap<usize, (Value, usize)>,
     alias_nodes: usize,
+    /// Bytes of strings and keys that aliases copied (`limits::MAX_ALIAS_TEXT`).
+    alias_bytes: usize,
 }
 
 impl Builder<'_> {
@@ -207,11 +207,24 @@ impl Builder<'_> {
                         start..end,
                     ));
                 }
-                let node = Node {
-                    value: value.clone(),
-                    size: *size,
-                };
                 let end = scalar::trim_end(self.text, start, end);
+                let bytes = text_bytes(value);
+                let node = if self.alias_bytes.saturating_add(bytes) > MAX_ALIAS_TEXT
+                    && !self.expects_key()
+                {
+                    // Not copied: what reads it is unknown, and says why,
+                    // while the document's other values are still read.
+                    Node {
+                        value: Value::unknown(alias_text_over(), self.span(start..end)),
+                        size: 1,
+                    }
+                } else {
+                    self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+                    Node {
+                        value: value.clone(),
+                        size: *size,
+                    }
+                };
                 if self.expects_key() {
                     let key = match &node.value.kind {
                         ValueKind::String(s) => s.clone(),
@@ -471,6 +484,20 @@ fn function_name(tag: &Tag) -> Option<String> {
     })
 }
 
+/// The bytes of the strings and keys of `value`: what copying it for an
+/// alias costs beyond its nodes.
+fn text_bytes(value: &Value) -> usize {
+    match &value.kind {
+        ValueKind::String(s) => s.len(),
+        ValueKind::List(items) => items.iter().map(text_bytes).sum(),
+        ValueKind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| k.value.len() + text_bytes(v))
+            .sum(),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,6 +585,26 @@ mod tests {
         let items = root.as_list().unwrap();
         assert_eq!(items[0].as_str(), Some("12"));
         assert_eq!(items[1].kind, ValueKind::Number(12.0));
+    }
+
+    #[test]
+    fn aliases_past_the_text_budget_are_unknown_values() {
+        // Each alias copies nearly 1 MiB: sixteen fit, the seventeenth
+        // does not, nor does any long one after it; a short one still fits.
+        let big = "x".repeat((1 << 20) - 16);
+        let text = format!(
+            "a: &a {big}\ns: &s short\nl: [{}]\nm: {{k: *a, j: *s}}\n",
+            vec!["*a"; 17].join(", ")
+        );
+        let doc = one(&text);
+        let items = doc.get("l").and_then(Value::as_list).unwrap();
+        assert!(items[..16].iter().all(|v| v.as_str() == Some(big.as_str())));
+        assert!(items[16]
+            .unknown_reason()
+            .is_some_and(|r| r.contains("copy more than 16 MiB")));
+        let m = doc.get("m").unwrap();
+        assert!(m.get("k").is_some_and(Value::is_unknown));
+        assert_eq!(m.get("j").and_then(Value::as_str), Some("short"));
     }
 
     #[test]

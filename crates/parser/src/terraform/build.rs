@@ -11,6 +11,7 @@ use super::bodies::EvBody;
 use super::eval::Evaluator;
 use super::expand::Form;
 use super::link::Links;
+use crate::limits::WorkBudget;
 
 /// Where a resource came from: its module instance and configuration (the
 /// root instance whose tree it is in).
@@ -120,7 +121,9 @@ impl Evaluator<'_> {
                 }
                 let mut links = Vec::new();
                 let body = if viewed {
-                    model_body(body, &mut |span, origin| links.push((at, span, origin)))
+                    model_body(body, &mut self.work, &mut |span, origin| {
+                        links.push((at, span, origin))
+                    })
                 } else {
                     Body::default()
                 };
@@ -162,14 +165,24 @@ fn is_viewed(resource_type: &str) -> bool {
     phiguard_model::kinds::terraform_role(resource_type).is_some()
 }
 
-fn model_body(body: &EvBody, link: &mut dyn FnMut(Span, u32)) -> Body {
+/// The model's body. A value is copied whole into the model, its shared
+/// parts each time, so the copy is charged to the configuration's budget:
+/// past it the value is unknown.
+fn model_body(body: &EvBody, work: &mut WorkBudget, link: &mut dyn FnMut(Span, u32)) -> Body {
     Body {
         attributes: body
             .attrs
             .iter()
             .map(|(key, value)| Attribute {
                 key: key.clone(),
-                value: value.to_model(link),
+                value: if work.take(value.model_cost()) {
+                    value.to_model(link)
+                } else {
+                    phiguard_model::Value::unknown(
+                        WorkBudget::reason("the configuration"),
+                        value.span,
+                    )
+                },
             })
             .collect(),
         blocks: body
@@ -179,7 +192,7 @@ fn model_body(body: &EvBody, link: &mut dyn FnMut(Span, u32)) -> Body {
                 ident: b.ident.clone(),
                 labels: b.labels.clone(),
                 span: b.span,
-                body: model_body(&b.body, link),
+                body: model_body(&b.body, work, link),
                 existence: b
                     .existence
                     .as_ref()

@@ -85,7 +85,11 @@ impl Shared<'_> {
 }
 
 /// Each root's outcome (`None` when evaluating it failed), in order.
-pub(crate) struct Outcomes(Vec<(usize, Option<RootOutcome>)>);
+pub(crate) struct Outcomes {
+    all: Vec<(usize, Option<RootOutcome>)>,
+    /// `--var` names that no root declares, sorted.
+    undeclared: Vec<String>,
+}
 
 /// Evaluates every root (`roots`, with their inputs) in parallel and then,
 /// one at a time, each of the first `discovered` configurations that no
@@ -103,6 +107,7 @@ pub(crate) fn evaluate_all(
     roots: Vec<(usize, RootInputs)>,
     discovered: usize,
 ) -> Outcomes {
+    let undeclared = undeclared(shared.configs, &roots);
     let mut budget = Budget::default();
     let mut outcomes =
         crate::parallel::per_item_on_big_stacks(&roots, STACK, |(config, inputs)| {
@@ -140,7 +145,27 @@ pub(crate) fn evaluate_all(
         }
         all.push((config, outcome));
     }
-    Outcomes(all)
+    Outcomes { all, undeclared }
+}
+
+/// The variables given with `--var` that no root module declares. Terraform
+/// refuses them ("Value for undeclared variable"): a misspelt name would
+/// otherwise leave the variable it meant without its value, unnoticed. A
+/// variable only some roots declare is theirs; the others ignore it.
+fn undeclared(configs: &[ModuleConfig], roots: &[(usize, RootInputs)]) -> Vec<String> {
+    let mut names: Vec<String> = roots
+        .iter()
+        .flat_map(|(_, inputs)| inputs.flagged())
+        .filter(|name| {
+            !roots
+                .iter()
+                .any(|(config, _)| configs[*config].variables.find(name, FileId(0)).is_some())
+        })
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 impl Outcomes {
@@ -149,8 +174,18 @@ impl Outcomes {
     /// directory) and returns the resources of all. `configs` and `files`
     /// are those the evaluators read.
     pub fn join(self, model: &mut Model, configs: &[ModuleConfig], files: usize) -> Built {
+        for name in self.undeclared {
+            model.errors.push(LintError {
+                path: "--var".into(),
+                span: None,
+                message: format!(
+                    "a value is given for undeclared variable `{name}`: no root module linted \
+                     declares `variable \"{name}\"`"
+                ),
+            });
+        }
         let mut join = Join::default();
-        for (config, outcome) in self.0 {
+        for (config, outcome) in self.all {
             join.add(model, &configs[config].dir, files, outcome);
         }
         join.built

@@ -9,8 +9,7 @@ use phiguard_model::{Span, Spanned};
 use super::bodies::EvBody;
 use super::value::V;
 
-/// More instances than this are not checked one by one.
-pub(super) const MAX_INSTANCES: usize = 1_000;
+pub(super) use crate::limits::MAX_COUNT as MAX_INSTANCES;
 
 /// How a block expanded.
 #[derive(Debug, Clone, PartialEq)]

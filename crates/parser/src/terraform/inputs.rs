@@ -42,6 +42,20 @@ pub(crate) struct RootInputs {
 }
 
 impl RootInputs {
+    /// The variables given a value with `--var`.
+    pub fn flagged(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().filter_map(|(name, raw)| {
+            matches!(
+                raw,
+                Raw::Text {
+                    from: OriginRole::VarFlag,
+                    ..
+                }
+            )
+            .then_some(name.as_str())
+        })
+    }
+
     /// The value given for variable `name`, converted per its type by the caller.
     /// The value carries where it was given as its origins.
     pub fn value(&self, name: &str, ty: &Ty) -> Option<V> {
@@ -53,14 +67,14 @@ impl RootInputs {
             }
             Raw::Text { text, from } => (text, *from),
         };
-        let value = if ty.is_primitive() || ty.is_any() {
-            V::string(text.clone(), Span::default())
-        } else {
-            parse_text(text)
-        };
         let setting = match from {
             OriginRole::Env => format!("TF_VAR_{name}"),
             _ => format!("--var {name}"),
+        };
+        let value = if ty.is_primitive() || ty.is_any() {
+            V::string(text.clone(), Span::default())
+        } else {
+            parse_text(text, &setting)
         };
         Some(value.passed(ValueOrigin {
             role: from,
@@ -71,15 +85,18 @@ impl RootInputs {
 }
 
 /// A `--var` or `TF_VAR_` value for a list, map or object variable: an HCL
-/// expression of literals.
-fn parse_text(text: &str) -> V {
+/// expression of literals. `setting` names where it was given.
+fn parse_text(text: &str, setting: &str) -> V {
     let parsed = std::panic::catch_unwind(|| hcl_edit::parser::parse_expr(text));
     let Ok(Ok(expr)) = parsed else {
-        return V::unknown("the given value is not a valid expression", Span::default());
+        let reason = format!("the value of {setting} is not a valid HCL expression");
+        return V::unknown(reason, Span::default());
     };
     let lowered = Lower::new(SpanMode::Fixed(Span::default()), text).expr(&expr);
-    constant(&lowered)
-        .unwrap_or_else(|| V::unknown("the given value is not a constant", Span::default()))
+    constant(&lowered).unwrap_or_else(|| {
+        let reason = format!("the value of {setting} is not a constant");
+        V::unknown(reason, Span::default())
+    })
 }
 
 pub(crate) struct Options<'o> {

@@ -12,10 +12,7 @@ use super::ir::{
     AttrIr, BlockIr, BodyIr, Call, Expr, ExprKind, ForExpr, ObjKey, Op, Part, Step, TemplateFor,
     Traversal,
 };
-
-/// The parser already refuses deeper nesting (64 levels, 128 operators);
-/// this only guards the recursion here should that change.
-const MAX_DEPTH: usize = 256;
+use crate::limits::MAX_LOWER_DEPTH as MAX_DEPTH;
 
 /// How the spans of the parsed text become file spans.
 #[derive(Debug, Clone, Copy)]
@@ -93,11 +90,23 @@ impl<'t> Lower<'t> {
         Expr::new(kind, span)
     }
 
+    /// Whether the number literal `expr` is written beyond an f64's range.
+    fn literal_overflows(&self, expr: &Expression) -> bool {
+        let text = expr.span().and_then(|range| self.text.get(range));
+        text.and_then(|t| t.trim().parse::<f64>().ok())
+            .is_none_or(f64::is_infinite)
+    }
+
     fn kind(&mut self, expr: &Expression) -> ExprKind {
         match expr {
             Expression::Null(_) => ExprKind::Null,
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
             Expression::Number(n) => match n.value().as_f64() {
+                // hcl-edit reads a literal beyond an f64 (`1e400`) as the
+                // largest one (vendor/hcl-edit/PATCHES.md): not that value.
+                Some(f64::MAX) if self.literal_overflows(expr) => ExprKind::Invalid(
+                    "the number is too large for phiguard (beyond 1.8e308)".into(),
+                ),
                 Some(number) => ExprKind::Number(number),
                 None => ExprKind::Invalid("a number out of range".into()),
             },

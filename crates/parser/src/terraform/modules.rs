@@ -11,16 +11,9 @@ use phiguard_model::FileId;
 
 use crate::json;
 
-/// Modules nested deeper than this are not instantiated.
-pub(super) const MAX_NESTING: usize = 16;
-/// Module instances in one root configuration: far more than real code
-/// makes, and a bound on what calls nested with `count` can cost. Each root
-/// has its own budget, so a monorepo's roots do not use up each other's.
-pub(super) const MAX_MODULE_INSTANCES: usize = 5_000;
-/// Module instances of all roots together: what keeps many small roots
-/// that each stay under [`MAX_MODULE_INSTANCES`] (a few kilobytes of
-/// hostile input) from costing gigabytes.
-pub(crate) const MAX_RUN_MODULE_INSTANCES: usize = 25_000;
+pub(crate) use crate::limits::{
+    MAX_MODULE_INSTANCES, MAX_MODULE_NESTING as MAX_NESTING, MAX_RUN_MODULE_INSTANCES,
+};
 
 /// The run's module instances, shared by the roots' evaluators.
 #[derive(Debug, Default)]

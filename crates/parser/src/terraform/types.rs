@@ -6,7 +6,7 @@ use std::rc::Rc;
 use phiguard_model::{format_number, Spanned};
 
 use super::ir::{Expr, ExprKind, ObjKey};
-use super::value::{K, V};
+use super::value::{distinct, K, V};
 
 #[derive(Debug, Clone)]
 pub(crate) enum Ty {
@@ -103,7 +103,7 @@ impl Ty {
                 _ => return Err(format!("a bool is required, not {s:?}")),
             },
             (Ty::List(t), K::List(items)) => K::List(Rc::new(convert_all(t, items)?)),
-            (Ty::Set(t), K::List(items)) => K::List(Rc::new(set_of(convert_all(t, items)?))),
+            (Ty::Set(t), K::List(items)) => K::List(Rc::new(set_of(convert_all(t, items)?)?)),
             (Ty::Map(t), K::Map(entries)) => K::Map(Rc::new(
                 Rc::unwrap_or_clone(entries)
                     .into_iter()
@@ -155,17 +155,12 @@ fn convert_all(ty: &Ty, items: Rc<Vec<V>>) -> Result<Vec<V>, String> {
 }
 
 /// A set: duplicates removed, strings sorted as Terraform orders them.
-pub(crate) fn set_of(items: Vec<V>) -> Vec<V> {
-    let mut out: Vec<V> = Vec::with_capacity(items.len());
-    for item in items {
-        if !out.iter().any(|o| o.equals(&item) == Some(true)) {
-            out.push(item);
-        }
-    }
+pub(crate) fn set_of(items: Vec<V>) -> Result<Vec<V>, String> {
+    let mut out = distinct(items)?;
     if out.iter().all(|v| v.as_str().is_some()) {
         out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
     }
-    out
+    Ok(out)
 }
 
 fn object(

@@ -4,12 +4,17 @@
 //! `jsonencode` keeps a span on every part), and objects whose missing
 //! attributes are unknown rather than errors (resources, data sources).
 
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use phiguard_model::{
     format_number, OriginRole, Origins, Span, Spanned, StandsFor, Unknown, Value, ValueKind,
     ValueOrigin,
+};
+
+use crate::limits::{
+    string_too_long, MAX_SET_COMPOSITES, MAX_STRING, MAX_VALUE_PARTS as MAX_WEIGHT, STEP_COST,
 };
 
 #[derive(Debug, Clone)]
@@ -23,14 +28,10 @@ pub(crate) struct V {
     /// value converted to its variable's type was still decided there.
     pub origins: Origins,
     /// How many nodes the value has, counting shared parts each time they
-    /// appear (what converting it costs).
+    /// appear, and a node more for each [`STEP_COST`] bytes of a string:
+    /// what converting it to the model costs.
     weight: u32,
 }
-
-/// Shared parts let a few lines build a value of billions of nodes
-/// (`l0 = [local.l1, local.l1]`, `l1 = [local.l2, local.l2]`, ...); a
-/// value larger than this is unknown instead.
-const MAX_WEIGHT: u32 = 250_000;
 
 #[derive(Debug, Clone)]
 pub(crate) enum K {
@@ -92,10 +93,20 @@ impl V {
             K::Map(entries) => entries
                 .iter()
                 .fold(1u32, |w, (_, v)| w.saturating_add(v.weight)),
+            K::String(s) => u32::try_from(1 + s.len() / STEP_COST).unwrap_or(u32::MAX),
             _ => 1,
         };
         if weight > MAX_WEIGHT {
-            return V::unknown("the value is too large to evaluate", span);
+            return V::unknown(
+                format!(
+                    "the value has more than {MAX_WEIGHT} parts, counting shared parts each \
+                     time and {STEP_COST} bytes of text as one (phiguard's limit for one value)"
+                ),
+                span,
+            );
+        }
+        if matches!(&kind, K::String(s) if s.len() > MAX_STRING) {
+            return V::unknown(string_too_long(), span);
         }
         V {
             kind,
@@ -104,6 +115,29 @@ impl V {
             origins: None,
             weight,
         }
+    }
+
+    /// What building this value costs against the evaluator's budget
+    /// ([`crate::limits::MAX_WORK`]): its string, copied whenever a value is
+    /// (a reference, a `for` variable), and its entries when they were just
+    /// made; a list or map shared with another owner (a local read again)
+    /// was not.
+    pub fn cost(&self) -> usize {
+        let made = |owners: usize, len: usize| if owners == 1 { len * STEP_COST } else { 0 };
+        STEP_COST
+            + match &self.kind {
+                K::String(s) => s.len(),
+                K::List(items) => made(Rc::strong_count(items), items.len()),
+                K::Map(entries) => made(Rc::strong_count(entries), entries.len()),
+                K::Unknown(reason) => reason.len(),
+                K::Null | K::Bool(_) | K::Number(_) => 0,
+            }
+    }
+
+    /// What converting this value to the model costs against the
+    /// evaluator's budget: its shared parts are copied each time there.
+    pub fn model_cost(&self) -> usize {
+        self.weight as usize * STEP_COST
     }
 
     pub fn null(span: Span) -> V {
@@ -147,6 +181,10 @@ impl V {
     }
 
     pub fn with_meta(mut self, meta: Meta) -> V {
+        // The model gets the structure instead of the text: it costs as much.
+        if let Some(structured) = &meta.structured {
+            self.weight = self.weight.saturating_add(structured.weight);
+        }
         self.meta = Some(Rc::new(meta));
         self
     }
@@ -474,6 +512,121 @@ impl V {
         };
         Value::new(kind, self.span)
     }
+}
+
+/// A map being built, one entry per key in first-seen order, keys found by
+/// hash: object literals, `merge` and `for` expressions make maps of any
+/// size in linear time (a scan per key made 100,000 keys take minutes).
+#[derive(Default)]
+pub(crate) struct Entries {
+    entries: Vec<(Spanned<String>, V)>,
+    index: HashMap<String, usize>,
+}
+
+impl Entries {
+    /// Sets `key` to `value`, replacing an earlier entry in its place.
+    pub fn set(&mut self, key: Spanned<String>, value: V) {
+        match self.index.get(&key.value) {
+            Some(&at) => self.entries[at] = (key, value),
+            None => {
+                self.index.insert(key.value.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        let at = *self.index.get(key)?;
+        Some(&mut self.entries[at].1)
+    }
+
+    pub fn into_vec(self) -> Vec<(Spanned<String>, V)> {
+        self.entries
+    }
+}
+
+/// A primitive value as Terraform's `==` compares it, hashable: sets and
+/// `distinct` find duplicates of primitives in linear time.
+#[derive(PartialEq, Eq, Hash)]
+enum Primitive<'v> {
+    Null,
+    Bool(bool),
+    /// The bits of a number that is not NaN, `-0` as `0`.
+    Number(u64),
+    String(&'v str),
+}
+
+fn primitive(v: &V) -> Option<Primitive<'_>> {
+    Some(match &v.kind {
+        K::Null => Primitive::Null,
+        K::Bool(b) => Primitive::Bool(*b),
+        K::Number(n) if n.is_nan() => return None,
+        K::Number(n) => Primitive::Number(if *n == 0.0 { 0 } else { n.to_bits() }),
+        K::String(s) => Primitive::String(s),
+        _ => return None,
+    })
+}
+
+/// The values of a list, to ask whether one is among them by `==`:
+/// primitives by hash, lists and objects by comparing each (at most
+/// [`MAX_SET_COMPOSITES`] of them), unknown values never.
+pub(crate) struct Members<'v> {
+    primitives: HashSet<Primitive<'v>>,
+    others: Vec<&'v V>,
+}
+
+impl<'v> Members<'v> {
+    pub fn new(items: &'v [V]) -> Result<Members<'v>, String> {
+        let mut members = Members {
+            primitives: HashSet::with_capacity(items.len()),
+            others: Vec::new(),
+        };
+        for item in items {
+            members.add(item)?;
+        }
+        Ok(members)
+    }
+
+    /// Adds `item`; whether it was not there yet.
+    fn add(&mut self, item: &'v V) -> Result<bool, String> {
+        if let Some(p) = primitive(item) {
+            return Ok(self.primitives.insert(p));
+        }
+        if self.contains(item) {
+            return Ok(false);
+        }
+        if self.others.len() >= MAX_SET_COMPOSITES {
+            return Err(format!(
+                "more than {MAX_SET_COMPOSITES} lists or objects to compare in one set \
+                 (phiguard's limit)"
+            ));
+        }
+        self.others.push(item);
+        Ok(true)
+    }
+
+    pub fn contains(&self, item: &V) -> bool {
+        match primitive(item) {
+            Some(p) => self.primitives.contains(&p),
+            None => self.others.iter().any(|o| o.equals(item) == Some(true)),
+        }
+    }
+}
+
+/// `items` without the later of two equal values, in order.
+pub(crate) fn distinct(items: Vec<V>) -> Result<Vec<V>, String> {
+    let keep = {
+        let mut members = Members::new(&[])?;
+        items
+            .iter()
+            .map(|item| members.add(item))
+            .collect::<Result<Vec<bool>, String>>()?
+    };
+    Ok(items
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(item, keep)| keep.then_some(item))
+        .collect())
 }
 
 /// Whether `inner` is a non-empty part of `outer`, in the same file.

@@ -9,14 +9,23 @@ use winnow::token::one_of;
 
 pub(super) fn number(input: &mut Input) -> ModalResult<Number> {
     alt((
-        float.verify_map(Number::from_f64),
+        float.verify_map(saturating),
         integer.map(Number::from),
         // Integers which do not fit into a `u64` are represented as floats.
         digit1
             .try_map(|s: &str| f64::from_str(s))
-            .verify_map(Number::from_f64),
+            .verify_map(saturating),
     ))
     .parse_next(input)
+}
+
+// phiguard patch: a literal too large for an `f64` (`1e400`) is a valid
+// HCL number (Terraform's are arbitrary-precision), so it is not a syntax
+// error; it becomes the largest finite `f64`, and the caller, which has the
+// literal's text, decides what to make of it. Upstream refused the whole
+// file. Digits never parse to NaN, so only infinities are mapped.
+fn saturating(f: f64) -> Option<Number> {
+    Number::from_f64(if f.is_infinite() { f64::MAX } else { f })
 }
 
 fn integer(input: &mut Input) -> ModalResult<u64> {

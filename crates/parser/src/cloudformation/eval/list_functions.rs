@@ -5,6 +5,7 @@ use phiguard_model::{Span, Value, ValueKind};
 
 use super::Evaluator;
 use crate::cloudformation::functions::{finish_string, same, text};
+use crate::limits::{string_too_long, MAX_STRING};
 use crate::partial::arn_prefix;
 
 impl Evaluator<'_> {
@@ -70,6 +71,15 @@ impl Evaluator<'_> {
                     _ => text(item),
                 })
                 .collect();
+            // The known text and the shape are strings built too.
+            let too_long = |parts: &Option<Vec<String>>| {
+                parts
+                    .as_ref()
+                    .is_some_and(|p| joined_len(p, delimiter) > MAX_STRING)
+            };
+            if too_long(&known) || too_long(&shape) {
+                return Value::unknown(string_too_long(), span);
+            }
             let value = match (known.map(|parts| parts.join(delimiter)), shape) {
                 (Some(known), Some(shape)) if !known.is_empty() => {
                     Value::partly_known(reason, known, span).with_shape(shape.join(delimiter))
@@ -86,7 +96,12 @@ impl Evaluator<'_> {
             };
         }
         match items.iter().map(text).collect::<Option<Vec<_>>>() {
-            Some(parts) => finish_string(parts.join(delimiter), span),
+            Some(parts) => {
+                if joined_len(&parts, delimiter) > MAX_STRING {
+                    return Value::unknown(string_too_long(), span);
+                }
+                finish_string(parts.join(delimiter), span)
+            }
             None => Value::unknown("`Fn::Join` needs a list of strings", span),
         }
     }
@@ -186,4 +201,12 @@ impl Evaluator<'_> {
             )),
         }
     }
+}
+
+/// The length of `parts` joined with `delimiter`, before joining them.
+fn joined_len(parts: &[String], delimiter: &str) -> usize {
+    parts.iter().map(String::len).sum::<usize>()
+        + delimiter
+            .len()
+            .saturating_mul(parts.len().saturating_sub(1))
 }

@@ -69,7 +69,10 @@ impl Evaluator<'_> {
             }
         };
         let plan = self.expand(inst, call.count.as_ref(), call.for_each.as_ref());
-        let over = if self.instances.len() + plan.items.len() > MAX_MODULE_INSTANCES {
+        // The root module is an instance but not a module instance: 5,000
+        // calls are allowed, as the message says.
+        let made = self.instances.len().saturating_sub(1);
+        let over = if made + plan.items.len() > MAX_MODULE_INSTANCES {
             Some(format!(
                 "the configuration makes more than {MAX_MODULE_INSTANCES} module instances"
             ))

@@ -1,10 +1,12 @@
 //! `count` and `for_each`: expanding a resource or data source into its
 //! instances, each evaluated once and remembered.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::operators::{iterate, want_number};
 use super::{Ctx, Evaluator};
+use crate::limits::{self, MAX_RESOURCE_INSTANCES};
 use crate::terraform::bodies::{resource_object, EvBody};
 use crate::terraform::config::ResourceDecl;
 use crate::terraform::expand::{Expansion, Form, Key, Obj, Plan, MAX_INSTANCES};
@@ -25,7 +27,7 @@ impl<'a> Evaluator<'a> {
     /// The instances of a resource no view reads, without evaluating its
     /// body (nothing reads it: the model keeps no body for such types).
     pub fn unevaluated(&mut self, inst: usize, decl: &'a ResourceDecl) -> Expansion {
-        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        let plan = self.instance_plan(inst, decl);
         let objects = plan
             .items
             .into_iter()
@@ -110,7 +112,7 @@ impl<'a> Evaluator<'a> {
                 }],
             };
         }
-        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        let plan = self.instance_plan(inst, decl);
         let mut objects = Vec::with_capacity(plan.items.len());
         for (key, each, count) in plan.items {
             let mut cx = Ctx::new(inst);
@@ -221,6 +223,35 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The instances of a resource or data source to make, within the
+    /// configuration's budget: past it, the resource is checked as one
+    /// instance whose number is not known, as when `count` is unknown.
+    fn instance_plan(&mut self, inst: usize, decl: &'a ResourceDecl) -> Plan {
+        let plan = self.expand(inst, decl.count.as_ref(), decl.for_each.as_ref());
+        if self.resource_instances + plan.items.len() <= MAX_RESOURCE_INSTANCES {
+            self.resource_instances += plan.items.len();
+            return plan;
+        }
+        // The stand-ins are bounded by the module instances.
+        self.resource_instances += 1;
+        let note = limits::instances_over();
+        let span = decl.header;
+        let (each, count) = match plan.form {
+            Form::ForEach => {
+                let v = V::unknown(format!("each is not known: {note}"), span);
+                (Some(Rc::new((v.clone(), v))), None)
+            }
+            _ => {
+                let index = V::unknown(format!("count.index is not known: {note}"), span);
+                (None, Some(index))
+            }
+        };
+        Plan {
+            form: Form::Unknown(note),
+            items: vec![(Key::None, each, count)],
+        }
+    }
+
     /// Evaluates `count` or `for_each` into the instances to make.
     pub fn expand(
         &mut self,
@@ -279,6 +310,7 @@ impl<'a> Evaluator<'a> {
             },
             K::List(items) => {
                 let mut pairs: Vec<(V, V)> = Vec::new();
+                let mut seen: HashSet<String> = HashSet::new();
                 for item in Rc::unwrap_or_clone(items) {
                     if let Some(reason) = item.unknown_reason() {
                         let reason = reason.to_string();
@@ -295,7 +327,7 @@ impl<'a> Evaluator<'a> {
                             None,
                         );
                     }
-                    if !pairs.iter().any(|(k, _)| k.equals(&item) == Some(true)) {
+                    if seen.insert(item.as_str().unwrap_or_default().to_string()) {
                         pairs.push((item.clone(), item));
                     }
                 }

@@ -7,10 +7,12 @@ use std::rc::Rc;
 use phiguard_model::{Span, Spanned};
 
 use super::operators::{want_bool, want_number, want_string};
+use super::strings::replaced_len;
 use super::{Ctx, Evaluator};
+use crate::limits::{string_too_long, MAX_STRING};
 use crate::terraform::ir::{Call, Expr};
 use crate::terraform::types::{set_of, Ty};
-use crate::terraform::value::{fail, Fail, K, R, V};
+use crate::terraform::value::{distinct, fail, Entries, Fail, Members, K, R, V};
 
 impl Evaluator<'_> {
     pub(super) fn call<'e>(&mut self, cx: &mut Ctx<'e>, call: &'e Call, span: Span) -> R {
@@ -171,15 +173,7 @@ fn collection_function(name: &str, mut args: Vec<V>, span: Span) -> R {
                 .collect(),
             span,
         ),
-        ("distinct", 1) => {
-            let mut out: Vec<V> = Vec::new();
-            for item in list_arg(args.remove(0))? {
-                if !out.iter().any(|o| o.equals(&item) == Some(true)) {
-                    out.push(item);
-                }
-            }
-            V::list(out, span)
-        }
+        ("distinct", 1) => V::list(distinct(list_arg(args.remove(0))?).map_err(Fail)?, span),
         ("flatten", 1) => {
             let mut out = Vec::new();
             flatten(list_arg(args.remove(0))?, &mut out, 0)?;
@@ -253,22 +247,26 @@ fn collection_function(name: &str, mut args: Vec<V>, span: Span) -> R {
                 .map(list_arg)
                 .collect::<Result<Vec<_>, _>>()?;
             let first = sets.remove(0);
-            let has = |set: &[V], v: &V| set.iter().any(|o| o.equals(v) == Some(true));
+            let others = sets
+                .iter()
+                .map(|s| Members::new(s))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Fail)?;
             let out: Vec<V> = match name {
                 "setunion" => first
                     .into_iter()
-                    .chain(sets.into_iter().flatten())
+                    .chain(sets.iter().flatten().cloned())
                     .collect(),
                 "setintersection" => first
                     .into_iter()
-                    .filter(|v| sets.iter().all(|s| has(s, v)))
+                    .filter(|v| others.iter().all(|s| s.contains(v)))
                     .collect(),
                 _ => first
                     .into_iter()
-                    .filter(|v| !sets.iter().any(|s| has(s, v)))
+                    .filter(|v| !others.iter().any(|s| s.contains(v)))
                     .collect(),
             };
-            V::list(set_of(out), span)
+            V::list(set_of(out).map_err(Fail)?, span)
         }
         ("sum", 1) => {
             let mut total = 0.0;
@@ -316,23 +314,20 @@ fn coalesce(args: Vec<V>, span: Span) -> R {
 }
 
 fn merge(args: Vec<V>, span: Span) -> R {
-    let mut out: Vec<(Spanned<String>, V)> = Vec::new();
+    let mut out = Entries::default();
     for arg in args {
         match arg.kind {
             K::Null => {}
             K::Map(entries) => {
                 for (k, v) in Rc::unwrap_or_clone(entries) {
-                    match out.iter_mut().find(|(o, _)| o.value == k.value) {
-                        Some(slot) => *slot = (k, v),
-                        None => out.push((k, v)),
-                    }
+                    out.set(k, v);
                 }
             }
             K::Unknown(reason) => return Ok(V::unknown(reason, span)),
             _ => return fail(format!("merge() needs maps, not a {}", arg.type_name())),
         }
     }
-    Ok(V::map(out, span))
+    Ok(V::map(out.into_vec(), span))
 }
 
 fn concat(args: Vec<V>, span: Span) -> R {
@@ -460,6 +455,9 @@ fn replace_in_document(args: &[V], span: Span) -> Result<Option<V>, Fail> {
     }
     let replaced = replace_leaves(structured, find, with, 0)?;
     let text = match (doc.as_str(), with.as_str()) {
+        (Some(text), Some(w)) if replaced_len(text, find, w) > MAX_STRING => {
+            V::unknown(string_too_long(), span)
+        }
         (Some(text), Some(w)) => V::string(text.replace(find, w), span),
         _ => match replaced
             .first_unknown()
@@ -482,6 +480,9 @@ fn replace_leaves(v: &V, find: &str, with: &V, depth: usize) -> R {
     }
     let kind = match &v.kind {
         K::String(s) if s.contains(find) => match with.template_text() {
+            Some(w) if replaced_len(s, find, &w) > MAX_STRING => {
+                K::Unknown(string_too_long().into())
+            }
             Some(w) => K::String(s.replace(find, &w)),
             None => match with.unknown_reason() {
                 Some(reason) => K::Unknown(reason.clone()),

@@ -29,14 +29,11 @@ use super::config::ModuleConfig;
 use super::instances::Instance;
 use super::ir::{Expr, ExprKind, ObjKey, Op, Part, Step, TemplateFor, Traversal};
 use super::modules::{Budget, Resolver};
-use super::value::{fail, Fail, Meta, K, R, V};
+use super::value::{fail, Entries, Fail, Meta, K, R, V};
 use crate::json;
+use crate::limits::{self, WorkBudget, MAX_EVAL_DEPTH as MAX_DEPTH};
 use crate::partial::{arn_prefix, fill_unknowns, known_text, marker, shape};
 use crate::text::shorten;
-
-/// Nested evaluations (sub-expressions, references followed) before giving
-/// up with an unknown value: bounds the stack on pathological input.
-const MAX_DEPTH: usize = 200;
 
 /// Where an expression is evaluated: the module instance, `count.index`,
 /// `each`, and the names `for` expressions and `dynamic` blocks bind.
@@ -90,6 +87,10 @@ pub(crate) struct Evaluator<'a> {
     pub read: Vec<ReadFile>,
     pub read_index: HashMap<PathBuf, Result<usize, String>>,
     pub unavailable: Vec<UnavailableModule>,
+    /// What the configuration has built (`limits::MAX_WORK`).
+    pub(crate) work: WorkBudget,
+    /// Resource and data source instances made (`limits::MAX_RESOURCE_INSTANCES`).
+    pub resource_instances: usize,
     depth: usize,
     next_object: u32,
 }
@@ -114,6 +115,8 @@ impl<'a> Evaluator<'a> {
             read: Vec::new(),
             read_index: HashMap::new(),
             unavailable: Vec::new(),
+            work: WorkBudget::default(),
+            resource_instances: 0,
             depth: 0,
             next_object: 0,
         }
@@ -168,9 +171,17 @@ impl<'a> Evaluator<'a> {
                 e.span,
             ));
         }
+        // Once the budget is spent, nothing more is built: the loops that
+        // spent it end after one cheap step per item.
+        if self.work.exhausted() {
+            return Ok(V::unknown(WorkBudget::reason("the configuration"), e.span));
+        }
         self.depth += 1;
         let result = self.eval_kind(cx, e);
         self.depth -= 1;
+        if let Ok(v) = &result {
+            self.work.charge(v.cost());
+        }
         result
     }
 
@@ -226,7 +237,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn object<'e>(&mut self, cx: &mut Ctx<'e>, entries: &'e [(ObjKey, Expr)], span: Span) -> R {
-        let mut out: Vec<(Spanned<String>, V)> = Vec::with_capacity(entries.len());
+        let mut out = Entries::default();
         for (key, value) in entries {
             let key = match key {
                 ObjKey::Name(name) => name.clone(),
@@ -247,12 +258,9 @@ impl<'a> Evaluator<'a> {
                 }
             };
             let value = self.eval(cx, value)?;
-            match out.iter_mut().find(|(k, _)| k.value == key.value) {
-                Some(slot) => *slot = (key, value),
-                None => out.push((key, value)),
-            }
+            out.set(key, value);
         }
-        Ok(V::map(out, span))
+        Ok(V::map(out.into_vec(), span))
     }
 
     /// A template with interpolations. A single interpolation yields its
@@ -286,6 +294,9 @@ impl<'a> Evaluator<'a> {
         let mut stands_for: Vec<Option<StandsFor>> = Vec::new();
         let mut computed = true;
         for part in parts {
+            if text.len() > limits::MAX_STRING {
+                return Ok(None);
+            }
             match part {
                 Part::Lit(literal) => text.push_str(literal),
                 Part::Interp(e) => {
@@ -341,6 +352,11 @@ impl<'a> Evaluator<'a> {
         out: &mut String,
     ) -> Result<Option<Rc<str>>, Fail> {
         for part in parts {
+            // Checked as it grows: a `%{for}` over a long string would
+            // otherwise build its whole length first.
+            if out.len() > limits::MAX_STRING {
+                return Ok(Some(limits::string_too_long().into()));
+            }
             match part {
                 Part::Lit(text) => out.push_str(text),
                 Part::Interp(e) => {
@@ -396,6 +412,9 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
+        }
+        if out.len() > limits::MAX_STRING {
+            return Ok(Some(limits::string_too_long().into()));
         }
         Ok(None)
     }
@@ -575,7 +594,7 @@ impl<'a> Evaluator<'a> {
             Err(reason) => return Ok(V::unknown(reason, span)),
         };
         let mut list = Vec::new();
-        let mut map: Vec<(Spanned<String>, V)> = Vec::new();
+        let mut map = Entries::default();
         for (k, v) in items {
             let mark = cx.scope.len();
             if let Some(key_var) = &f.key_var {
@@ -601,8 +620,8 @@ impl<'a> Evaluator<'a> {
                             key.type_name()
                         ));
                     };
-                    match map.iter_mut().find(|(k, _)| k.value == name) {
-                        Some((_, existing)) if f.group => {
+                    match map.get_mut(&name) {
+                        Some(existing) if f.group => {
                             if let K::List(items) = &mut existing.kind {
                                 Rc::make_mut(items).push(value);
                             }
@@ -618,14 +637,14 @@ impl<'a> Evaluator<'a> {
                             } else {
                                 value
                             };
-                            map.push((Spanned::new(name, key.span), value));
+                            map.set(Spanned::new(name, key.span), value);
                         }
                     }
                 }
             }
         }
         Ok(if f.key.is_some() {
-            V::map(map, span)
+            V::map(map.into_vec(), span)
         } else {
             V::list(list, span)
         })

@@ -11,6 +11,7 @@ use phiguard_model::{format_number, FileId, SourceFile, Span};
 use super::functions::{list_arg, number, text};
 use super::{Ctx, Evaluator, ReadFile};
 use crate::json;
+use crate::limits::{string_too_long, MAX_STRING};
 use crate::terraform::ir::Expr;
 use crate::terraform::lower::{Lower, SpanMode};
 use crate::terraform::modules::normalize;
@@ -80,6 +81,9 @@ impl Evaluator<'_> {
                     let reason = "replace() with a regular expression is not evaluated offline";
                     return Ok(Some(V::unknown(reason, span)));
                 }
+                if replaced_len(&text, &find, &with) > MAX_STRING {
+                    return Ok(Some(V::unknown(string_too_long(), span)));
+                }
                 out(text.replace(&find, &with))
             }
             ("join", 2) => {
@@ -98,6 +102,11 @@ impl Evaluator<'_> {
                         return Ok(Some(V::unknown(reason.clone(), span)));
                     }
                     parts.push(text(&item)?);
+                }
+                let len = parts.iter().map(String::len).sum::<usize>()
+                    + sep.len().saturating_mul(parts.len().saturating_sub(1));
+                if len > MAX_STRING {
+                    return Ok(Some(V::unknown(string_too_long(), span)));
                 }
                 out(parts.join(&sep))
             }
@@ -342,6 +351,9 @@ fn format(spec: &str, args: &[V], span: Span) -> R {
         let precision = flags
             .split_once('.')
             .and_then(|(_, p)| p.parse::<usize>().ok());
+        if precision.is_some_and(|p| p > MAX_STRING) {
+            return Ok(V::unknown(string_too_long(), span));
+        }
         let piece = match verb {
             's' | 'v' if flags.contains('#') => to_json(arg),
             's' | 'v' => text(arg).unwrap_or_else(|_| to_json(arg)),
@@ -366,6 +378,9 @@ fn format(spec: &str, args: &[V], span: Span) -> R {
             .and_then(|w| w.parse::<usize>().ok())
             .unwrap_or(0);
         let pad = width.saturating_sub(piece.chars().count());
+        if out.len().saturating_add(pad).saturating_add(piece.len()) > MAX_STRING {
+            return Ok(V::unknown(string_too_long(), span));
+        }
         if flags.starts_with('-') {
             out.push_str(&piece);
             out.extend(std::iter::repeat_n(' ', pad));
@@ -379,6 +394,10 @@ fn format(spec: &str, args: &[V], span: Span) -> R {
 
 /// Terraform's JSON text: object keys sorted, no spaces, HTML characters
 /// escaped as Go does.
+///
+/// Writing stops past [`MAX_STRING`]: a value of many shared long strings
+/// would encode to gigabytes. The text is then longer than a value may be,
+/// so the string made of it is unknown.
 pub(crate) fn to_json(v: &V) -> String {
     let mut out = String::new();
     write_json(v, &mut out);
@@ -386,6 +405,9 @@ pub(crate) fn to_json(v: &V) -> String {
 }
 
 fn write_json(v: &V, out: &mut String) {
+    if out.len() > MAX_STRING {
+        return;
+    }
     match &v.kind {
         K::Null | K::Unknown(_) => out.push_str("null"),
         K::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -437,6 +459,18 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// The length of `text` with every `find` replaced by `with`, counted
+/// before building it (Rust's `replace` with an empty `find` inserts
+/// `with` around every character).
+pub(super) fn replaced_len(text: &str, find: &str, with: &str) -> usize {
+    let matches = if find.is_empty() {
+        text.chars().count() + 1
+    } else {
+        text.matches(find).count()
+    };
+    (text.len() - matches * find.len()).saturating_add(matches.saturating_mul(with.len()))
+}
+
 /// Whether `path` lies in the repository that holds `base_dir` (the nearest
 /// folder above it with `.git`), or under `base_dir` when there is none.
 fn inside_tree(path: &Path, base_dir: &Path) -> bool {
@@ -446,4 +480,25 @@ fn inside_tree(path: &Path, base_dir: &Path) -> bool {
         .find(|dir| dir.join(".git").exists())
         .map_or(base.clone(), Path::to_path_buf);
     path.starts_with(&root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replaced_len;
+
+    #[test]
+    fn replaced_lengths_are_counted_before_building() {
+        for (text, find, with) in [
+            ("abcabc", "b", "xyz"),
+            ("abc", "", "--"),
+            ("", "", "x"),
+            ("aaaa", "aa", ""),
+            ("héllo", "l", "ll"),
+        ] {
+            assert_eq!(
+                replaced_len(text, find, with),
+                text.replace(find, with).len()
+            );
+        }
+    }
 }
