@@ -189,7 +189,8 @@ fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, St
             .chain(&args.var_files)
             .cloned()
             .collect(),
-        vars: config.vars.iter().chain(&args.vars).cloned().collect(),
+        config_vars: config.vars.clone(),
+        vars: args.vars.clone(),
         env_vars: std::env::vars()
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),

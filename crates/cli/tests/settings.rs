@@ -214,6 +214,28 @@ fn a_var_for_a_variable_no_root_declares_is_an_error() {
 }
 
 #[test]
+fn the_configs_vars_need_not_be_declared_by_every_run() {
+    // `terraform.vars` are shared by the roots of a repository: a run over
+    // one root (pre-commit) that does not declare one is not an error.
+    let dir = Scratch::repository(
+        "settings",
+        &[
+            (
+                ".phiguard.yaml",
+                "terraform:\n  vars: {env: prod, acl: private}\n",
+            ),
+            (
+                "one/main.tf",
+                "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
+            ),
+        ],
+    );
+    let (code, json, stderr) = lint(&dir.0, &["--select", "s3-public-acl"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["errors"], serde_json::json!([]));
+}
+
+#[test]
 fn a_number_beyond_an_f64_is_valid_hcl_and_unknown() {
     let dir = Scratch::repository(
         "settings",

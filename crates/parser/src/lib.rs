@@ -72,6 +72,10 @@ pub struct LoadOptions {
     /// Terraform `NAME=VALUE` input values (`--var`), applied after the var
     /// files; a later value for a name wins.
     pub vars: Vec<(String, String)>,
+    /// The config file's `terraform.vars`: applied as `vars` are, before
+    /// them. Shared by every root of a repository, so a name that the
+    /// roots of a run do not declare is not an error, as it is for `vars`.
+    pub config_vars: Vec<(String, String)>,
     /// Environment variables: those named `TF_VAR_name` set variable `name`
     /// (below every var file). Left empty, nothing is read from the process
     /// environment, so tests stay hermetic; the CLI passes `std::env::vars()`.
@@ -256,6 +260,7 @@ pub fn load(options: &LoadOptions) -> Model {
             var_files: &options.var_files,
             root_var_files: &options.root_var_files,
             vars: &options.vars,
+            config_vars: &options.config_vars,
             env_vars: &options.env_vars,
         },
         disk: true,
@@ -302,6 +307,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
             var_files: &[],
             root_var_files: &[],
             vars: &[],
+            config_vars: &[],
             env_vars: &[],
         },
         disk: false,

@@ -25,7 +25,14 @@ use crate::json;
 #[derive(Debug, Clone)]
 pub(crate) enum Raw {
     Value(Value),
-    Text { text: String, from: OriginRole },
+    Text {
+        text: String,
+        from: OriginRole,
+        /// Given on the command line: a root that does not declare it is
+        /// an error when no root does (the config's values are shared by
+        /// every root of a repository, so they are not checked).
+        checked: bool,
+    },
 }
 
 /// Values that apply to every root module, read once.
@@ -49,6 +56,7 @@ impl RootInputs {
                 raw,
                 Raw::Text {
                     from: OriginRole::VarFlag,
+                    checked: true,
                     ..
                 }
             )
@@ -65,7 +73,7 @@ impl RootInputs {
                 value.mark_from_var_file(name);
                 return Some(value);
             }
-            Raw::Text { text, from } => (text, *from),
+            Raw::Text { text, from, .. } => (text, *from),
         };
         let setting = match from {
             OriginRole::Env => format!("TF_VAR_{name}"),
@@ -106,6 +114,8 @@ pub(crate) struct Options<'o> {
     /// relative to `base_dir`.
     pub root_var_files: &'o [(PathBuf, PathBuf)],
     pub vars: &'o [(String, String)],
+    /// The config's `terraform.vars`, before `vars`.
+    pub config_vars: &'o [(String, String)],
     pub env_vars: &'o [(String, String)],
 }
 
@@ -118,6 +128,7 @@ pub(crate) fn given(model: &mut Model, options: &Options) -> Given {
             let raw = Raw::Text {
                 text: v.clone(),
                 from: OriginRole::Env,
+                checked: false,
             };
             Some((k.strip_prefix("TF_VAR_")?.to_string(), raw))
         })
@@ -128,16 +139,16 @@ pub(crate) fn given(model: &mut Model, options: &Options) -> Given {
         let path = options.base_dir.join(path);
         files.extend(read_var_file(model, &path, options.base_dir, true));
     }
-    let vars = options
-        .vars
-        .iter()
-        .map(|(k, v)| {
-            let raw = Raw::Text {
-                text: v.clone(),
-                from: OriginRole::VarFlag,
-            };
-            (k.clone(), raw)
-        })
+    let text = |(k, v): &(String, String), checked: bool| {
+        let raw = Raw::Text {
+            text: v.clone(),
+            from: OriginRole::VarFlag,
+            checked,
+        };
+        (k.clone(), raw)
+    };
+    let vars = (options.config_vars.iter().map(|kv| text(kv, false)))
+        .chain(options.vars.iter().map(|kv| text(kv, true)))
         .collect();
     Given { env, files, vars }
 }
