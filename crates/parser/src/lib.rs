@@ -26,6 +26,7 @@ use std::sync::Arc;
 use phiguard_model::{display_path, FileId, LintError, Model, Skipped, SourceFile};
 
 pub use cloudformation::{parse_cfn_parameters, CfnParamsError};
+pub use discover::find_files;
 pub(crate) use parallel::per_file;
 
 /// YAML read as templates are: byte spans on every node, duplicate keys and
@@ -157,9 +158,9 @@ pub fn load(options: &LoadOptions) -> Model {
             )
         })
         .collect();
-    let mut found = discover::discover(&options.paths, &options.base_dir, &filter);
+    let mut found = discover::discover(&options.files, &options.paths, &options.base_dir, &filter);
     for dir in &options.context_dirs {
-        discover::module_files(dir, &options.base_dir, &mut found);
+        discover::module_files(&options.files, dir, &options.base_dir, &mut found);
     }
     // A file given on stdin need not exist on disk yet.
     found
@@ -208,7 +209,7 @@ pub fn load(options: &LoadOptions) -> Model {
                 bytes: (*bytes).clone(),
             });
         }
-        match limits::read_file(&file.path) {
+        match options.files.read(&file.path) {
             Ok(bytes) => Ok(Source {
                 path: file.path,
                 display_path: file.display_path,
@@ -243,6 +244,7 @@ pub fn load(options: &LoadOptions) -> Model {
             var_files: &options.var_files,
             vars: &options.vars,
             env_vars: &options.env_vars,
+            files: &options.files,
         },
         disk: true,
     };
@@ -276,12 +278,14 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
     let named = kept.iter().map(|s| s.display_path.clone()).collect();
     // Sources in memory: nothing else is read from disk (module directories,
     // var files, `file()`), so what is loaded is exactly what was given.
+    let files = fs::Files::default();
     let terraform = terraform::Settings {
         inputs: terraform::Options {
             base_dir: std::path::Path::new(""),
             var_files: &[],
             vars: &[],
             env_vars: &[],
+            files: &files,
         },
         disk: false,
     };
