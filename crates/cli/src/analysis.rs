@@ -212,6 +212,6 @@ fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, St
                 .map_err(|e| format!("cannot read stdin: {e}"))?;
             Ok(Inputs::text(load, name, bytes))
         }
-        None => Ok(Inputs::paths(load)),
+        None => Ok(Inputs::paths(load, &project_root(args, config, cwd))),
     }
 }

@@ -12,8 +12,10 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod owners;
+
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use phiguard_model::{display_path, Report, Severity, Span};
+use phiguard_model::{display_path, normalize, Report, Severity, Span};
 use phiguard_parser::LoadOptions;
 use phiguard_policy::{Registry, Rule, Scope, SuppressionContext, INVALID_SUPPRESSION};
 
@@ -93,27 +95,35 @@ impl PerPathIgnores {
 impl Inputs {
     /// The paths of `load`, as given on a command line. Files named one by
     /// one, with no directory among them (pre-commit), are reported on
-    /// alone, their folders loaded for context (a module's variables and
-    /// satellites); otherwise everything is reported on.
-    pub fn paths(mut load: LoadOptions) -> Inputs {
+    /// alone, and every configuration they belong to or feed is loaded
+    /// whole ([`Inputs::files`]); otherwise everything is reported on.
+    pub fn paths(load: LoadOptions, repository: &Path) -> Inputs {
         let base = load.base_dir.clone();
-        let files: Vec<&PathBuf> = load
-            .paths
-            .iter()
-            .filter(|p| base.join(p).is_file())
-            .collect();
-        // A mix: directories are reported on whole.
-        if files.is_empty() || load.paths.iter().any(|p| base.join(p).is_dir()) {
+        let any_dir = load.paths.iter().any(|p| load.files.is_dir(&base.join(p)));
+        if load.paths.is_empty() || any_dir {
             return Inputs { load, only: None };
         }
-        let only = files
-            .iter()
-            .map(|f| display_path(&base.join(f), &base))
-            .collect();
-        let mut context: Vec<PathBuf> = files.iter().map(|f| folder_of(f)).collect();
-        context.sort();
-        context.dedup();
-        load.context_dirs = context;
+        let given = load.paths.clone();
+        let mut inputs = Inputs::files(load, &given, repository);
+        // A named file that is not there is an error of the run.
+        for path in given {
+            if inputs.load.files.kind(&base.join(&path)).is_none() {
+                inputs.load.paths.push(path);
+            }
+        }
+        inputs
+    }
+
+    /// Files given one by one, which need not exist (a deletion in a
+    /// change-aware run): the configurations they belong to or feed are
+    /// loaded whole (see `owners.rs` for who owns what), and only findings
+    /// located in them or whose value was decided in them are reported.
+    /// `repository` is the folder searched for roots that call a module.
+    pub fn files(mut load: LoadOptions, given: &[PathBuf], repository: &Path) -> Inputs {
+        let base = load.base_dir.clone();
+        let given: Vec<PathBuf> = given.iter().map(|p| normalize(&base.join(p))).collect();
+        let only = given.iter().map(|f| display_path(f, &base)).collect();
+        owners::own(&mut load, &given, &normalize(&base.join(repository)));
         Inputs {
             load,
             only: Some(only),
@@ -266,7 +276,15 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
                 .get(span.file.0 as usize)
                 .map_or("", |f| f.display_path.as_str())
         };
-        findings.retain(|f| only.contains(path_of(f.span)));
+        // Caused by a given file: located there, or its value set there
+        // (a tfvars line, a module argument, a parameters file).
+        findings.retain(|f| {
+            only.contains(path_of(f.span))
+                || f.origins
+                    .iter()
+                    .filter_map(|o| o.span)
+                    .any(|span| only.contains(path_of(span)))
+        });
         undecided.retain(|u| only.contains(path_of(u.span)));
     }
     if let Some(min) = settings.min_severity {

@@ -182,14 +182,14 @@ fn named_files_are_reported_alone_with_their_folders_for_context() {
         ..LoadOptions::default()
     };
 
-    let named = Inputs::paths(load(&["infra/main.tf"]));
+    let named = Inputs::paths(load(&["infra/main.tf"]), Path::new("."));
     assert_eq!(
         named.only,
         Some(HashSet::from(["infra/main.tf".to_string()]))
     );
-    assert_eq!(named.load.context_dirs, [PathBuf::from("infra")]);
+    assert_eq!(named.load.context_dirs, [dir.join("infra")]);
     // A directory among the paths: everything is reported on.
-    let mixed = Inputs::paths(load(&["infra/main.tf", "infra"]));
+    let mixed = Inputs::paths(load(&["infra/main.tf", "infra"]), Path::new("."));
     assert_eq!(mixed.only, None);
     assert!(mixed.load.context_dirs.is_empty());
 

@@ -36,20 +36,19 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
     fn is_disk(&self) -> bool {
         false
     }
-    /// Of `paths`, those whose bytes contain `needle`: a cheap filter
-    /// before parsing (which folders call a module). A snapshot may answer
-    /// it without reading every file (`git grep`).
-    fn containing(&self, paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
-        let needle = needle.as_bytes();
-        paths
-            .iter()
-            .filter(|path| {
-                self.read(path).is_ok_and(|bytes| {
-                    needle.is_empty() || bytes.windows(needle.len()).any(|w| w == needle)
-                })
-            })
-            .cloned()
-            .collect()
+    /// Of `paths`, those whose bytes contain one of `needles`: a cheap
+    /// filter before parsing (which folders call a module). A snapshot may
+    /// answer it without reading every file (`git grep`).
+    fn containing(&self, paths: &[PathBuf], needles: &[&str]) -> Vec<PathBuf> {
+        let found = crate::per_file(paths.to_vec(), |path| {
+            let bytes = self.read(&path).ok()?;
+            let hit = needles.iter().any(|needle| {
+                let needle = needle.as_bytes();
+                needle.is_empty() || bytes.windows(needle.len()).any(|w| w == needle)
+            });
+            hit.then_some(path)
+        });
+        found.into_iter().flatten().collect()
     }
 }
 

@@ -28,6 +28,7 @@ use phiguard_model::{display_path, FileId, LintError, Model, Skipped, SourceFile
 pub use cloudformation::{parse_cfn_parameters, CfnParamsError};
 pub use discover::find_files;
 pub(crate) use parallel::per_file;
+pub use terraform::local_module_calls;
 
 /// YAML read as templates are: byte spans on every node, duplicate keys and
 /// unbounded aliases refused. Also reads `.phiguard.yaml`.
@@ -81,6 +82,12 @@ pub struct LoadOptions {
     pub progress: Progress,
     /// Where files are read from: the disk, or a git snapshot.
     pub files: fs::Files,
+    /// Var files applied, as `--var-file` would be, to one root only:
+    /// `(root folder, var file)`.
+    pub root_var_files: Vec<(PathBuf, PathBuf)>,
+    /// CloudFormation parameters files and the template each applies to
+    /// (`None`: every template).
+    pub cfn_parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
 }
 
 /// A callback `(done, total)` in units of work: each file is read, then

@@ -1,0 +1,263 @@
+//! Files given one by one (pre-commit, an editor, a change-aware run) into
+//! what to load: every configuration each file belongs to or feeds, whole.
+//! A finding is then reported when it is located in a given file or its
+//! value was decided there (see [`crate::lint`]).
+//!
+//! Who owns what:
+//! - a `.tf` or `.tf.json` file belongs to its folder's configuration and,
+//!   when other folders of the repository call that folder as a local
+//!   module, to every root above it;
+//! - `terraform.tfvars` and `*.auto.tfvars` belong to the root in their
+//!   folder; another `.tfvars` file is applied, as `--var-file` would be, to
+//!   the roots the config maps it to, else to the root in its folder;
+//! - a CloudFormation parameters file belongs to the templates the config
+//!   maps it to, else to the template with the same base name beside it
+//!   (`app.yaml` with `app.params.json` or `app-parameters.json`);
+//! - anything else (a template, a file that is neither) is loaded as named.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use phiguard_model::normalize;
+use phiguard_parser::fs::{EntryKind, Files};
+use phiguard_parser::LoadOptions;
+
+/// Folders never searched for module calls: provider caches, VCS data and
+/// JavaScript dependencies hold other people's code.
+const SKIPPED_DIRS: [&str; 3] = [".terraform", ".git", "node_modules"];
+
+/// The suffixes of a CloudFormation parameters file's name, after the
+/// template's base name.
+const PARAMETER_SUFFIXES: [&str; 4] = [
+    ".params.json",
+    "-params.json",
+    ".parameters.json",
+    "-parameters.json",
+];
+
+/// The extensions a template may have.
+const TEMPLATE_EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "template"];
+
+/// Fills `load` with what the `given` files (absolute, normalised; they
+/// need not exist, as after a deletion) belong to: named files, context
+/// folders, var files for roots, parameters files for templates.
+/// `repository` is the folder searched for roots calling a module.
+pub(crate) fn own(load: &mut LoadOptions, given: &[PathBuf], repository: &Path) {
+    let files = load.files.clone();
+    let mut named: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut modules: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in given {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            named.insert(path.clone());
+            continue;
+        };
+        let folder = folder_of(path);
+        if name.ends_with(".tf") || name.ends_with(".tf.json") {
+            if files.is_file(path) {
+                named.insert(path.clone());
+            }
+            modules.insert(folder);
+        } else if is_auto_var_file(name) {
+            roots.insert(folder);
+        } else if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+            let mapped: Vec<PathBuf> = load
+                .root_var_files
+                .iter()
+                .filter(|(_, file)| normalize(&load.base_dir.join(file)) == *path)
+                .map(|(root, _)| normalize(&load.base_dir.join(root)))
+                .collect();
+            if mapped.is_empty() {
+                load.root_var_files.push((folder.clone(), path.clone()));
+                roots.insert(folder);
+            } else {
+                roots.extend(mapped);
+            }
+        } else if let Some(templates) = parameter_templates(load, &files, path, name) {
+            for template in templates {
+                if !load
+                    .cfn_parameter_files
+                    .iter()
+                    .any(|(t, f)| t.as_ref() == Some(&template) && f == path)
+                {
+                    load.cfn_parameter_files
+                        .push((Some(template.clone()), path.clone()));
+                }
+                named.insert(template);
+            }
+        } else if files.kind(path).is_some() || !is_template_name(name) {
+            // A template, or a file that is neither: loaded as named, so a
+            // file phiguard cannot read is reported as it is today.
+            named.insert(path.clone());
+        }
+    }
+    if !modules.is_empty() {
+        let callers = Callers::scan(&files, repository);
+        for module in &modules {
+            roots.extend(callers.above(module));
+        }
+    }
+    roots.extend(modules);
+    load.paths = named.into_iter().collect();
+    let mut context: Vec<PathBuf> = roots.into_iter().filter(|dir| files.is_dir(dir)).collect();
+    context.append(&mut load.context_dirs);
+    context.sort();
+    context.dedup();
+    load.context_dirs = context;
+}
+
+/// `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)`:
+/// loaded by the root in their folder without being named.
+fn is_auto_var_file(name: &str) -> bool {
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
+fn is_template_name(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| TEMPLATE_EXTENSIONS.contains(&e))
+}
+
+/// The templates a parameters file belongs to: those the config maps it
+/// to, else the one with its base name beside it; `None` when it is not a
+/// parameters file.
+fn parameter_templates(
+    load: &LoadOptions,
+    files: &Files,
+    path: &Path,
+    name: &str,
+) -> Option<Vec<PathBuf>> {
+    let mapped: Vec<PathBuf> = load
+        .cfn_parameter_files
+        .iter()
+        .filter(|(_, file)| normalize(&load.base_dir.join(file)) == *path)
+        .filter_map(|(template, _)| Some(normalize(&load.base_dir.join(template.as_ref()?))))
+        .collect();
+    if !mapped.is_empty() {
+        return Some(mapped);
+    }
+    let base = PARAMETER_SUFFIXES
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+        .filter(|base| !base.is_empty())?;
+    let folder = folder_of(path);
+    TEMPLATE_EXTENSIONS
+        .iter()
+        .map(|ext| folder.join(format!("{base}.{ext}")))
+        .find(|template| files.is_file(template))
+        .map(|template| vec![template])
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Which folders call which as local modules, across a repository.
+struct Callers {
+    /// Called folder to the folders calling it.
+    by_callee: HashMap<PathBuf, BTreeSet<PathBuf>>,
+}
+
+impl Callers {
+    /// Reads only the Terraform files that may hold a local `source`
+    /// (their text has `"./` or `"../`), so a large repository costs a
+    /// listing and a text search, not a parse of every file.
+    fn scan(files: &Files, repository: &Path) -> Callers {
+        let mut terraform = Vec::new();
+        list_terraform(files, repository, &mut terraform);
+        let candidates = files.containing(&terraform, &["\"./", "\"../"]);
+        let mut by_callee: HashMap<PathBuf, BTreeSet<PathBuf>> = HashMap::new();
+        for path in candidates {
+            let Ok(text) = files.read_text(&path) else {
+                continue;
+            };
+            let caller = folder_of(&path);
+            for callee in phiguard_parser::local_module_calls(&path, &text) {
+                if callee != caller {
+                    by_callee.entry(callee).or_default().insert(caller.clone());
+                }
+            }
+        }
+        Callers { by_callee }
+    }
+
+    /// Every folder that calls `module`, directly or through other modules.
+    fn above(&self, module: &Path) -> Vec<PathBuf> {
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut todo = vec![module.to_path_buf()];
+        while let Some(dir) = todo.pop() {
+            for caller in self.by_callee.get(&dir).into_iter().flatten() {
+                if seen.insert(caller.clone()) {
+                    todo.push(caller.clone());
+                }
+            }
+        }
+        let mut out: Vec<PathBuf> = seen.into_iter().collect();
+        out.sort();
+        out
+    }
+}
+
+/// The `.tf` and `.tf.json` files under `dir`, skipping [`SKIPPED_DIRS`].
+/// On disk the repository's ignore files apply and links to folders are
+/// not followed, as in a linted walk; a snapshot lists only what git
+/// tracks.
+fn list_terraform(files: &Files, dir: &Path, out: &mut Vec<PathBuf>) {
+    let is_terraform = |name: &str| name.ends_with(".tf") || name.ends_with(".tf.json");
+    if files.is_disk() {
+        let walker = ignore::WalkBuilder::new(dir)
+            .git_global(false)
+            .filter_entry(|entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                !(is_dir
+                    && entry.depth() > 0
+                    && entry
+                        .file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            })
+            .build();
+        for entry in walker.flatten() {
+            let is_file = entry.file_type().is_some_and(|t| t.is_file());
+            if is_file && entry.file_name().to_str().is_some_and(is_terraform) {
+                out.push(entry.into_path());
+            }
+        }
+    } else {
+        walk(files, dir, 0, &is_terraform, out);
+    }
+    out.sort();
+}
+
+/// A listing walk over a snapshot, which holds no links to follow.
+fn walk(
+    files: &Files,
+    dir: &Path,
+    depth: usize,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut Vec<PathBuf>,
+) {
+    if depth > 256 {
+        return;
+    }
+    let Ok(entries) = files.list(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = dir.join(&entry.name);
+        match entry.kind {
+            EntryKind::Dir if !SKIPPED_DIRS.contains(&entry.name.as_str()) => {
+                walk(files, &path, depth + 1, keep, out)
+            }
+            EntryKind::File if keep(&entry.name) => out.push(path),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
