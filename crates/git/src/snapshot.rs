@@ -201,7 +201,7 @@ impl FileSystem for Snapshot {
 
     /// `git grep -l -F`: git searches its own objects, so the files need
     /// not be read one by one through the batch reader.
-    fn containing(&self, paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
+    fn containing(&self, paths: &[PathBuf], needles: &[&str]) -> Vec<PathBuf> {
         let Ok(listing) = self.listing() else {
             return Vec::new();
         };
@@ -210,9 +210,10 @@ impl FileSystem for Snapshot {
             .filter_map(|p| self.relative(p))
             .filter(|r| listing.blobs.contains_key(*r))
             .collect();
-        if wanted.is_empty() {
+        if wanted.is_empty() || needles.is_empty() {
             return Vec::new();
         }
+        // An empty needle is in every file; `git grep -e ''` agrees.
         let mut found = Vec::new();
         // Bounded command lines, whatever the number of paths.
         for chunk in wanted.chunks(500) {
@@ -221,7 +222,9 @@ impl FileSystem for Snapshot {
                     .command(["grep", "-l", "-z", "-F", "--no-color", "--full-name", "-I"]);
             // Binary files are never Terraform: `-I` skips them, as the
             // loader would refuse them.
-            command.arg("-e").arg(needle);
+            for needle in needles {
+                command.arg("-e").arg(needle);
+            }
             let prefix = match &self.tree {
                 Tree::Commit(oid) => {
                     command.arg(oid);
@@ -252,7 +255,7 @@ impl FileSystem for Snapshot {
                 _ => {
                     let chunk: Vec<PathBuf> =
                         chunk.iter().map(|r| self.repo.top().join(r)).collect();
-                    found.extend(read_and_search(self, &chunk, needle));
+                    found.extend(read_and_search(self, &chunk, needles));
                 }
             }
         }
@@ -263,13 +266,15 @@ impl FileSystem for Snapshot {
 }
 
 /// The default [`FileSystem::containing`]: reads each file.
-fn read_and_search(fs: &Snapshot, paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
-    let needle = needle.as_bytes();
+fn read_and_search(fs: &Snapshot, paths: &[PathBuf], needles: &[&str]) -> Vec<PathBuf> {
     paths
         .iter()
         .filter(|path| {
             fs.read(path).is_ok_and(|bytes| {
-                needle.is_empty() || bytes.windows(needle.len()).any(|w| w == needle)
+                needles.iter().any(|needle| {
+                    let needle = needle.as_bytes();
+                    needle.is_empty() || bytes.windows(needle.len()).any(|w| w == needle)
+                })
             })
         })
         .cloned()

@@ -276,11 +276,15 @@ fn containing_asks_git_grep() {
     let all = [s.path("a.tf"), s.path("b.tf"), s.path("m/c.tf")];
     let commit = repo.snapshot(Tree::Commit(head));
     assert_eq!(
-        commit.containing(&all, "module"),
+        commit.containing(&all, &["module"]),
         [s.path("a.tf"), s.path("m/c.tf")]
     );
     let index = repo.snapshot(Tree::Index);
-    assert_eq!(index.containing(&all, "module"), all);
-    assert_eq!(index.containing(&all[..1], "module"), all[..1]);
-    assert!(index.containing(&all, "absent text").is_empty());
+    assert_eq!(index.containing(&all, &["module"]), all);
+    assert_eq!(index.containing(&all[..1], &["module"]), all[..1]);
+    assert!(index.containing(&all, &["absent text"]).is_empty());
+    assert_eq!(
+        commit.containing(&all, &["nothing", "source"]),
+        [s.path("a.tf"), s.path("b.tf")]
+    );
 }
