@@ -7,11 +7,23 @@ use phiguard_reporter::{render, Format, RenderOptions};
 
 use crate::analysis::{analyse, Analysis};
 use crate::args::{ColorChoice, FailOn, LintArgs, OutputFormat};
+use crate::changes::Mode;
 use crate::{baseline, output, ExitStatus};
 
 pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
-    let Analysis { mut report, config } =
-        analyse(&args.analysis, crate::progress::wanted(args.quiet))?;
+    let mode = match (&args.changed_since, args.staged) {
+        (Some(rev), _) => Mode::ChangedSince(rev.clone()),
+        (None, true) => Mode::Staged,
+        (None, false) => Mode::Plain,
+    };
+    let Analysis {
+        mut report,
+        config,
+        note,
+    } = analyse(&args.analysis, &mode, crate::progress::wanted(args.quiet))?;
+    if let (Some(note), false) = (note, args.quiet) {
+        eprintln!("phiguard: {note}");
+    }
     let baseline = args.baseline.clone().or_else(|| config.baseline.clone());
     if let Some(path) = &baseline {
         let known = baseline::read(path)?;

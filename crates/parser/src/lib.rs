@@ -493,6 +493,17 @@ fn utf8_error(path: String, err: &std::string::FromUtf8Error) -> LintError {
     }
 }
 
+/// Whether `path`'s name makes it something a run reads: Terraform
+/// (`.tf`, `.tf.json`), a var file (`.tfvars`, `.tfvars.json`), or a
+/// possible CloudFormation template or parameters file (`.yaml`, `.yml`,
+/// `.json`, `.template`). A change-aware run with no such path changed
+/// has nothing to lint.
+pub fn is_input_name(path: &std::path::Path) -> bool {
+    discover::classify(path).is_some()
+        || discover::is_template_candidate(path)
+        || discover::is_tfvars(path)
+}
+
 /// The display path a caller should use for `path`, as [`load`] computes it.
 pub fn display_path_for(path: &std::path::Path, base_dir: &std::path::Path) -> String {
     display_path(&base_dir.join(path), base_dir)
