@@ -1,7 +1,7 @@
 //! A commit or the index as a [`FileSystem`]: the loader lints it as it
 //! lints a checkout, without one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -215,48 +215,70 @@ impl FileSystem for Snapshot {
         }
         // An empty needle is in every file; `git grep -e ''` agrees.
         let mut found = Vec::new();
-        // Bounded command lines, whatever the number of paths.
-        for chunk in wanted.chunks(500) {
-            let mut command =
-                self.repo
-                    .command(["grep", "-l", "-z", "-F", "--no-color", "--full-name", "-I"]);
+        // git matches every index entry against every pathspec: a thousand
+        // literal paths cost 100 ms on a 10,000-file index, one glob per
+        // extension almost nothing. What the globs match beyond `wanted`
+        // is dropped afterwards.
+        let wanted_set: HashSet<&Path> = wanted.iter().copied().collect();
+        let mut specs: BTreeSet<std::ffi::OsString> = BTreeSet::new();
+        for relative in &wanted {
+            let extension = relative
+                .file_name()
+                .and_then(OsStr::to_str)
+                .and_then(|name| name.rsplit_once('.'))
+                .map(|(_, ext)| ext)
+                .filter(|ext| ext.chars().all(|c| c.is_ascii_alphanumeric()));
+            let mut spec = std::ffi::OsString::new();
+            match extension {
+                Some(ext) => spec.push(format!(":(glob)**/*.{ext}")),
+                None => {
+                    spec.push(":(literal)");
+                    spec.push(relative.as_os_str());
+                }
+            }
+            specs.insert(spec);
+        }
+        let mut command = self.repo.command([
+            "grep",
+            "-l",
+            "-z",
+            "-F",
+            "--no-color",
+            "--full-name",
             // Binary files are never Terraform: `-I` skips them, as the
             // loader would refuse them.
-            for needle in needles {
-                command.arg("-e").arg(needle);
+            "-I",
+        ]);
+        for needle in needles {
+            command.arg("-e").arg(needle);
+        }
+        let prefix = match &self.tree {
+            Tree::Commit(oid) => {
+                command.arg(oid);
+                format!("{oid}:")
             }
-            let prefix = match &self.tree {
-                Tree::Commit(oid) => {
-                    command.arg(oid);
-                    format!("{oid}:")
-                }
-                Tree::Index => {
-                    command.arg("--cached");
-                    String::new()
-                }
-                Tree::Empty => return Vec::new(),
-            };
-            command.arg("--");
-            for relative in chunk {
-                let mut spec = std::ffi::OsString::from(":(literal)");
-                spec.push(relative.as_os_str());
-                command.arg(spec);
+            Tree::Index => {
+                command.arg("--cached");
+                String::new()
             }
-            // Exit 1 is "nothing matched"; a failure finds nothing too,
-            // which would drop callers, so fall back to reading.
-            match crate::output(command, "grep") {
-                Ok((true, out, _)) => found.extend(
-                    out.split(|&b| b == 0)
-                        .filter(|p| !p.is_empty())
-                        .map(|p| p.strip_prefix(prefix.as_bytes()).unwrap_or(p))
-                        .map(|p| under(self.repo.top(), p)),
-                ),
-                Ok((false, _, err)) if err.trim().is_empty() => {}
-                _ => {
-                    let chunk: Vec<PathBuf> =
-                        chunk.iter().map(|r| self.repo.top().join(r)).collect();
-                    found.extend(read_and_search(self, &chunk, needles));
-                }
+            Tree::Empty => return Vec::new(),
+        };
+        command.arg("--").args(&specs);
+        match crate::output(command, "grep") {
+            Ok((true, out, _)) => found.extend(
+                out.split(|&b| b == 0)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.strip_prefix(prefix.as_bytes()).unwrap_or(p))
+                    .map(|p| under(Path::new(""), p))
+                    .filter(|p| wanted_set.contains(p.as_path()))
+                    .map(|p| self.repo.top().join(p)),
+            ),
+            // Exit 1 with nothing said: nothing matched.
+            Ok((false, _, err)) if err.trim().is_empty() => {}
+            // A failure must not drop callers: read the files instead.
+            _ => {
+                let paths: Vec<PathBuf> = wanted.iter().map(|r| self.repo.top().join(r)).collect();
+                found.extend(read_and_search(self, &paths, needles));
             }
         }
         found.sort();
