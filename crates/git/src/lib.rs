@@ -9,11 +9,13 @@
 //! store and configuration that the user's own git reads (docs/architecture.md).
 
 mod changes;
+mod process;
 mod snapshot;
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+use process::Git;
 
 pub use changes::{Change, Changes};
 pub use snapshot::{Snapshot, Tree};
@@ -118,7 +120,7 @@ impl Repository {
         let spec = format!("{rev}^{{commit}}");
         let mut command = self.command(["rev-parse", "--verify", "--quiet", "--end-of-options"]);
         command.arg(&spec);
-        match output(command, "rev-parse")? {
+        match output(&command)? {
             (true, out, _) => Ok(Some(String::from_utf8_lossy(&out).trim().to_string())),
             // `--verify --quiet` fails silently for a name that is no commit.
             (false, _, err) if err.trim().is_empty() => Ok(None),
@@ -185,12 +187,14 @@ impl Repository {
         Snapshot::new(self.clone(), tree)
     }
 
-    fn command<I, S>(&self, args: I) -> Command
+    fn command<I, S>(&self, args: I) -> Git
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        command(&self.top, args)
+        let mut command = Git::new(&self.top);
+        command.args(args);
+        command
     }
 
     /// Runs git in the top folder; its standard output, or an error with
@@ -204,48 +208,29 @@ impl Repository {
     }
 }
 
-fn command<I, S>(dir: &Path, args: I) -> Command
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let mut command = Command::new("git");
-    command
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        // Reading must not take the index lock (an editor or a hook may
-        // be committing at the same time).
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .stdin(Stdio::null());
-    command
-}
-
 fn run<I, S>(dir: &Path, args: I) -> Result<Vec<u8>, GitError>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
-    let shown = args_text(&args);
-    match output(command(dir, &args), &shown)? {
+    let mut command = Git::new(dir);
+    command.args(args);
+    match output(&command)? {
         (true, out, _) => Ok(out),
         (false, _, err) => Err(GitError::Failed {
-            command: format!("git {shown}"),
+            command: command.shown(),
             message: first_line(&err),
         }),
     }
 }
 
 /// Whether the command succeeded, its output and its error text.
-fn output(mut command: Command, shown: &str) -> Result<(bool, Vec<u8>, String), GitError> {
+fn output(command: &Git) -> Result<(bool, Vec<u8>, String), GitError> {
     let out = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .output()
-        .map_err(|e| GitError::Spawn(format!("git {shown}: {e}")))?;
+        .map_err(|e| GitError::Spawn(format!("{}: {e}", command.shown())))?;
     Ok((
-        out.status.success(),
+        out.success,
         out.stdout,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     ))

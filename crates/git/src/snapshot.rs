@@ -3,9 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use phiguard_parser::fs::{Entry, EntryKind, FileSystem};
@@ -264,7 +263,7 @@ impl FileSystem for Snapshot {
             Tree::Empty => return Vec::new(),
         };
         command.arg("--").args(&specs);
-        match crate::output(command, "grep") {
+        match crate::output(&command) {
             Ok((true, out, _)) => found.extend(
                 out.split(|&b| b == 0)
                     .filter(|p| !p.is_empty())
@@ -306,42 +305,29 @@ fn read_and_search(fs: &Snapshot, paths: &[PathBuf], needles: &[&str]) -> Vec<Pa
 /// A running `git cat-file --batch`: object ids in, objects out.
 #[derive(Debug)]
 struct CatFile {
-    child: Child,
-    input: Option<ChildStdin>,
-    output: BufReader<ChildStdout>,
+    process: crate::process::Piped,
 }
 
 impl CatFile {
     fn start(top: &Path) -> std::io::Result<CatFile> {
-        let mut child = crate::command(top, ["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let input = child.stdin.take();
-        let output = child
-            .stdout
-            .take()
-            .map(BufReader::new)
-            .ok_or_else(|| std::io::Error::other("git cat-file has no output"))?;
-        Ok(CatFile {
-            child,
-            input,
-            output,
-        })
+        let process = crate::process::Git::new(top)
+            .args(["cat-file", "--batch"])
+            .spawn_piped()?;
+        Ok(CatFile { process })
     }
 
     /// One blob: `<oid> blob <size>\n<bytes>\n`, or `<oid> missing\n`.
     fn read(&mut self, oid: &str) -> Result<Vec<u8>, ReadError> {
         let io = ReadError::Io;
         let input = self
+            .process
             .input
             .as_mut()
             .ok_or_else(|| io(std::io::Error::other("git cat-file is closed")))?;
         writeln!(input, "{oid}").map_err(io)?;
         input.flush().map_err(io)?;
         let mut header = String::new();
-        self.output.read_line(&mut header).map_err(io)?;
+        self.process.output.read_line(&mut header).map_err(io)?;
         let fields: Vec<&str> = header.split_whitespace().collect();
         let size = match fields.as_slice() {
             [_, "blob", size] => size.parse::<u64>().map_err(|_| {
@@ -359,22 +345,17 @@ impl CatFile {
         };
         if size > MAX_FILE_SIZE {
             // Skipped, not kept: the reader must stay in step.
-            std::io::copy(&mut (&mut self.output).take(size + 1), &mut std::io::sink())
-                .map_err(io)?;
+            std::io::copy(
+                &mut (&mut self.process.output).take(size + 1),
+                &mut std::io::sink(),
+            )
+            .map_err(io)?;
             return Err(ReadError::TooLarge(size));
         }
         let mut bytes = vec![0; size as usize];
-        self.output.read_exact(&mut bytes).map_err(io)?;
+        self.process.output.read_exact(&mut bytes).map_err(io)?;
         let mut newline = [0u8; 1];
-        self.output.read_exact(&mut newline).map_err(io)?;
+        self.process.output.read_exact(&mut newline).map_err(io)?;
         Ok(bytes)
-    }
-}
-
-impl Drop for CatFile {
-    fn drop(&mut self) {
-        // Closing its input ends git cat-file; waiting reaps it.
-        drop(self.input.take());
-        let _ = self.child.wait();
     }
 }
