@@ -186,20 +186,24 @@ fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
 /// What to load, the config's values and the command line's after them.
 fn load_options(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<LoadOptions, String> {
     let mut cfn_parameters = config.cfn_parameters.clone();
-    if let Some(file) = &args.cfn_params_file {
-        let text = phiguard_linter::read_text(file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let parsed =
-            phiguard_parser::parse_cfn_parameters(&display_path(&cwd.join(file), cwd), &text)
-                .map_err(|e| e.to_string())?;
-        cfn_parameters.extend(parsed);
-    }
     cfn_parameters.extend(args.cfn_params.iter().cloned());
+    // The loader reads the file into the model, so its values' origins
+    // and its errors point into it.
+    // The config's mapping applies in every run, so a directory run and a
+    // run on the parameters file alone agree; `--cfn-params` applies to
+    // every template, after it.
+    let cfn_parameter_files = config
+        .parameter_files
+        .iter()
+        .map(|(file, template)| (Some(template.clone()), file.clone()))
+        .chain(args.cfn_params_file.iter().map(|file| (None, file.clone())))
+        .collect();
 
     let load = LoadOptions {
         paths: args.paths.clone(),
         base_dir: cwd.to_path_buf(),
         cfn_parameters,
+        cfn_parameter_files,
         var_files: config
             .var_files
             .iter()
@@ -221,6 +225,13 @@ fn load_options(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Load
             .iter()
             .chain(&args.exclude)
             .cloned()
+            .collect(),
+        // The config's mapping applies in every run, so a directory run and
+        // a run on the var file alone agree.
+        root_var_files: config
+            .root_var_files
+            .iter()
+            .map(|(file, root)| (root.clone(), file.clone()))
             .collect(),
         ..LoadOptions::default()
     };

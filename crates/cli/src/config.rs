@@ -27,6 +27,12 @@ pub struct Config {
     pub var_files: Vec<PathBuf>,
     pub vars: Vec<(String, String)>,
     pub cfn_parameters: Vec<(String, String)>,
+    /// `terraform.root_var_files`: var files and the root folder each
+    /// applies to, relative to the config file's folder.
+    pub root_var_files: Vec<(PathBuf, PathBuf)>,
+    /// `cloudformation.parameter_files`: parameters files and the template
+    /// each applies to, relative to the config file's folder.
+    pub parameter_files: Vec<(PathBuf, PathBuf)>,
     pub policy_dirs: Vec<PathBuf>,
     pub baseline: Option<PathBuf>,
 }
@@ -88,6 +94,9 @@ pub fn load(path: &Path, display: String) -> Result<Config, String> {
     reader.fill(&root, &mut config)?;
     let base = path.parent().unwrap_or(Path::new("."));
     config.var_files = config.var_files.iter().map(|p| base.join(p)).collect();
+    let both = |(a, b): &(PathBuf, PathBuf)| (base.join(a), base.join(b));
+    config.root_var_files = config.root_var_files.iter().map(both).collect();
+    config.parameter_files = config.parameter_files.iter().map(both).collect();
     config.policy_dirs = config.policy_dirs.iter().map(|p| base.join(p)).collect();
     config.baseline = config.baseline.as_ref().map(|p| base.join(p));
     config.source = Some(file);
@@ -241,7 +250,7 @@ impl Reader<'_> {
                     }
                 }
                 "terraform" => {
-                    const ALLOWED: &[&str] = &["var_files", "vars"];
+                    const ALLOWED: &[&str] = &["var_files", "vars", "root_var_files"];
                     for (k, v) in self.map(value, "terraform")? {
                         match k.value.as_str() {
                             "var_files" => {
@@ -259,12 +268,22 @@ impl Reader<'_> {
                                     ));
                                 }
                             }
+                            "root_var_files" => {
+                                for (file, root) in self.map(v, "terraform.root_var_files")? {
+                                    config.root_var_files.push((
+                                        PathBuf::from(&file.value),
+                                        PathBuf::from(
+                                            self.string(root, "terraform.root_var_files")?,
+                                        ),
+                                    ));
+                                }
+                            }
                             _ => return Err(self.unknown_key(k, " in `terraform`", ALLOWED)),
                         }
                     }
                 }
                 "cloudformation" => {
-                    const ALLOWED: &[&str] = &["parameters"];
+                    const ALLOWED: &[&str] = &["parameters", "parameter_files"];
                     for (k, v) in self.map(value, "cloudformation")? {
                         match k.value.as_str() {
                             "parameters" => {
@@ -272,6 +291,21 @@ impl Reader<'_> {
                                     config.cfn_parameters.push((
                                         name.value.clone(),
                                         self.string(val, "cloudformation.parameters")?,
+                                    ));
+                                }
+                            }
+                            "parameter_files" => {
+                                for (file, template) in
+                                    self.map(v, "cloudformation.parameter_files")?
+                                {
+                                    config.parameter_files.push((
+                                        PathBuf::from(&file.value),
+                                        PathBuf::from(
+                                            self.string(
+                                                template,
+                                                "cloudformation.parameter_files",
+                                            )?,
+                                        ),
                                     ));
                                 }
                             }

@@ -241,6 +241,25 @@ fn hcl_nested_100000_levels() {
 }
 
 #[test]
+fn an_object_literal_with_100000_keys() {
+    let case = Case::new("wide-object");
+    let mut text = String::from("locals {\n  tags = {\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("    key{i} = \"value{i}\"\n"));
+    }
+    text.push_str("  }\n}\n");
+    case.write("bad/wide.tf", text);
+    // A key given twice is still refused, wherever it is.
+    case.write(
+        "bad/twice.tf",
+        "locals {\n  m = {\n    a = 1\n    b = 2\n    a = 3\n  }\n}\n",
+    );
+    let report = case.lint(&["."]);
+    report.good_file_reported().clean("bad/wide.tf");
+    report.error("bad/twice.tf", "redefined object key");
+}
+
+#[test]
 fn yaml_nested_100000_levels() {
     let case = Case::new("yaml-nesting");
     let flow = format!(

@@ -83,7 +83,15 @@ fn regex_like(pattern: &str) -> impl Fn(&str) -> bool {
 fn action_writes_sarif_with_the_documented_inputs() {
     let action = yaml("action.yml");
     let inputs = action.get("inputs").unwrap();
-    for input in ["path", "fail-on", "config", "sarif-file"] {
+    for input in [
+        "path",
+        "fail-on",
+        "config",
+        "sarif-file",
+        "only-new",
+        "min-severity",
+        "args",
+    ] {
         assert!(
             inputs.get(input).is_some(),
             "action.yml has no input `{input}`"
@@ -100,8 +108,19 @@ fn action_writes_sarif_with_the_documented_inputs() {
         .filter_map(|s| s.get("run").and_then(Value::as_str))
         .collect();
     assert!(scripts.iter().any(|s| s.contains("cargo install --locked")));
-    let lint = scripts.iter().find(|s| s.contains(" lint ")).unwrap();
-    for option in ["--format sarif", "--output", "--fail-on", "--config"] {
+    // The lint step runs scripts/action-lint, which scripts/test-action
+    // runs against a local repository.
+    assert!(scripts.iter().any(|s| s.contains("scripts/action-lint")));
+    let lint = std::fs::read_to_string(root().join("scripts/action-lint")).unwrap();
+    for option in [
+        "--format sarif",
+        "--output",
+        "--fail-on",
+        "--config",
+        "--min-severity",
+        "--changed-since",
+        "--only-new",
+    ] {
         assert!(
             lint.contains(option),
             "the lint step does not pass {option}"

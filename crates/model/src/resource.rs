@@ -81,6 +81,17 @@ impl Body {
         }
     }
 
+    /// Moves the spans of the values' origins through `f` (see
+    /// [`Value::map_origin_spans`]).
+    pub fn map_origin_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        for attribute in &mut self.attributes {
+            attribute.value.map_origin_spans(f);
+        }
+        for block in &mut self.blocks {
+            block.body.map_origin_spans(f);
+        }
+    }
+
     pub fn attribute(&self, key: &str) -> Option<&Value> {
         self.attributes
             .iter()

@@ -31,8 +31,12 @@ impl LineIndex {
         } else {
             0
         }];
-        for (i, byte) in text.bytes().enumerate() {
-            if byte == b'\n' {
+        // A line ends at LF, CRLF, or a CR alone (old Mac files), as
+        // editors count lines: a CR-only file is not one long line.
+        let bytes = text.as_bytes();
+        for (i, &byte) in bytes.iter().enumerate() {
+            let ends = byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends {
                 line_starts.push(i as u32 + 1);
             }
         }
@@ -270,6 +274,16 @@ mod tests {
         let text = "a\r\nb";
         let index = LineIndex::new(text);
         assert_eq!(index.position(text, 3), pos(2, 1));
+        assert_eq!(index.line_count(), 2);
+    }
+
+    #[test]
+    fn cr_only_lines() {
+        let text = "a\rbb\r\rcc";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.position(text, 3), pos(2, 2));
+        assert_eq!(index.position(text, 7), pos(4, 2));
     }
 
     #[test]

@@ -170,6 +170,28 @@ impl Value {
         }
     }
 
+    /// Moves the spans of every node's origins through `f` (onto the file
+    /// id a template or file gets once added), leaving the nodes' own.
+    pub fn map_origin_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        if let Some(origins) = &mut self.origins {
+            let moved: Vec<ValueOrigin> = origins
+                .iter()
+                .map(|o| ValueOrigin {
+                    span: o.span.map(f),
+                    ..o.clone()
+                })
+                .collect();
+            *origins = moved.into();
+        }
+        match &mut self.kind {
+            ValueKind::List(items) => items.iter_mut().for_each(|item| item.map_origin_spans(f)),
+            ValueKind::Map(entries) => entries
+                .iter_mut()
+                .for_each(|(_, item)| item.map_origin_spans(f)),
+            _ => {}
+        }
+    }
+
     pub fn string(text: impl Into<String>, span: Span) -> Self {
         Value::new(ValueKind::String(text.into()), span)
     }

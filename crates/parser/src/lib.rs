@@ -19,7 +19,7 @@ mod suppressions;
 mod terraform;
 mod text;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -54,10 +54,22 @@ pub struct LoadOptions {
     /// twice the later value wins. `AWS::Region` and the other pseudo
     /// parameters can be given too.
     pub cfn_parameters: Vec<(String, String)>,
+    /// CloudFormation parameter files (the shapes [`parse_cfn_parameters`]
+    /// reads), each with the template it applies to (`None`: every
+    /// template), relative to `base_dir`. Each file is read into the model,
+    /// so its errors and the values' origins point into it; its values
+    /// override defaults, and `cfn_parameters` override them, a later file
+    /// over an earlier one.
+    pub cfn_parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
     /// Terraform var files (`--var-file`), read after the auto-loaded
     /// `terraform.tfvars` and `*.auto.tfvars`, in this order; relative to
     /// `base_dir`. They apply to every root module.
     pub var_files: Vec<PathBuf>,
+    /// Terraform var files for one root module each: (the root's folder,
+    /// the var file), both relative to `base_dir`. Each is applied like a
+    /// `var_files` entry, before them, but only to the root module in that
+    /// folder (a non-auto `.tfvars` named on the command line).
+    pub root_var_files: Vec<(PathBuf, PathBuf)>,
     /// Terraform `NAME=VALUE` input values (`--var`), applied after the var
     /// files; a later value for a name wins.
     pub vars: Vec<(String, String)>,
@@ -82,12 +94,6 @@ pub struct LoadOptions {
     pub progress: Progress,
     /// Where files are read from: the disk, or a git snapshot.
     pub files: fs::Files,
-    /// Var files applied, as `--var-file` would be, to one root only:
-    /// `(root folder, var file)`.
-    pub root_var_files: Vec<(PathBuf, PathBuf)>,
-    /// CloudFormation parameters files and the template each applies to
-    /// (`None`: every template).
-    pub cfn_parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
 }
 
 /// A callback `(done, total)` in units of work: each file is read, then
@@ -249,17 +255,25 @@ pub fn load(options: &LoadOptions) -> Model {
         inputs: terraform::Options {
             base_dir: &options.base_dir,
             var_files: &options.var_files,
+            root_var_files: &options.root_var_files,
             vars: &options.vars,
             env_vars: &options.env_vars,
             files: &options.files,
         },
         disk: true,
     };
+    let cfn_parameters = cloudformation::Parameters::read(
+        &mut model,
+        &options.cfn_parameters,
+        &options.cfn_parameter_files,
+        &options.base_dir,
+        &options.files,
+    );
     build(
         &mut model,
         sources,
         &named,
-        &options.cfn_parameters,
+        &cfn_parameters,
         &terraform,
         &progress,
     );
@@ -290,6 +304,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
         inputs: terraform::Options {
             base_dir: std::path::Path::new(""),
             var_files: &[],
+            root_var_files: &[],
             vars: &[],
             env_vars: &[],
             files: &files,
@@ -300,7 +315,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
         &mut model,
         kept,
         &named,
-        &[],
+        &cloudformation::Parameters::default(),
         &terraform,
         &Progress::default().counter(0),
     );
@@ -314,7 +329,7 @@ fn build(
     model: &mut Model,
     mut sources: Vec<Source>,
     named: &HashSet<String>,
-    cfn_parameters: &[(String, String)],
+    cfn_parameters: &cloudformation::Parameters,
     terraform: &terraform::Settings,
     progress: &Counter<'_>,
 ) {
@@ -328,11 +343,10 @@ fn build(
     // evaluated, so a monorepo's trees are never all in memory at once.
     // Files are then added in path order, so ids and output do not depend
     // on the thread count.
-    let overrides: HashMap<String, String> = cfn_parameters.iter().cloned().collect();
     let prepared = per_file(sources, |source| {
         progress.step();
         let is_named = named.contains(&source.display_path);
-        prepare(source, is_named, &overrides)
+        prepare(source, is_named, cfn_parameters)
     });
     let mut terraform_files = Vec::new();
     let mut templates = cloudformation::Evaluated::default();
@@ -397,7 +411,7 @@ enum Prepared {
 /// given in path order, after the parallel part).
 const UNNUMBERED: FileId = FileId(u32::MAX);
 
-fn prepare(source: Source, named: bool, cfn_parameters: &HashMap<String, String>) -> Prepared {
+fn prepare(source: Source, named: bool, cfn_parameters: &cloudformation::Parameters) -> Prepared {
     let kind = discover::classify(&source.path);
     let size = source.bytes.len() as u64;
     // Bytes handed over in memory (`--stdin-filename`) meet the same limit.
@@ -442,7 +456,8 @@ fn prepare(source: Source, named: bool, cfn_parameters: &HashMap<String, String>
         }
         None => {
             let detected = cloudformation::detect(&source.path, &text, UNNUMBERED);
-            match cloudformation::evaluate(detected, UNNUMBERED, &text, cfn_parameters) {
+            let overrides = cfn_parameters.for_template(&source.display_path);
+            match cloudformation::evaluate(detected, UNNUMBERED, &text, &overrides) {
                 None if named => Prepared::Skipped(discover::not_linted(source.display_path)),
                 None => Prepared::Dropped,
                 Some(candidate) => Prepared::Candidate {

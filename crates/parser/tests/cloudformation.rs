@@ -7,7 +7,7 @@
 mod common;
 
 use common::{bucket, load_files, pos, text, Scratch};
-use phiguard_model::{Dialect, Model, Value, ValueKind};
+use phiguard_model::{Dialect, Model, OriginRole, Value, ValueKind};
 use phiguard_parser::{load, load_sources, LoadOptions, Source};
 
 /// The evaluated property `name` of resource `address`.
@@ -381,6 +381,67 @@ fn parameter_overrides_win_over_defaults() {
     assert_eq!(string(prop(&model, "B", "B")), "Private");
     assert_eq!(string(prop(&model, "B", "E")), "d");
     assert_eq!(string(prop(&model, "B", "L")), "eu-west-1");
+}
+
+/// Parameter files apply to their template (or every one), over defaults
+/// and under `--cfn-param`; each value remembers where it was given, and a
+/// broken file is an error pointing into it.
+#[test]
+fn parameter_files_layer_between_defaults_and_flags() {
+    let dir = Scratch::new();
+    let props = "      A: !Ref Env\n      B: !Ref Acl\n      C: !Ref Ids\n";
+    dir.write("a.yaml", yaml(PARAMS, props));
+    dir.write("b.yaml", yaml(PARAMS, props));
+    dir.write("all.json", r#"{"Env": "staging", "Acl": "Private"}"#);
+    dir.write(
+        "a.params.json",
+        r#"[{"ParameterKey": "Acl", "ParameterValue": "PublicRead"}]"#,
+    );
+    dir.write("broken.json", "[\n  {\"ParameterKey\": \"Env\"}\n]");
+    let model = load(&LoadOptions {
+        paths: vec!["a.yaml".into(), "b.yaml".into()],
+        base_dir: dir.root.clone(),
+        cfn_parameters: vec![("Env".into(), "dev".into())],
+        cfn_parameter_files: vec![
+            (None, "all.json".into()),
+            (Some("a.yaml".into()), "a.params.json".into()),
+            (None, "broken.json".into()),
+        ],
+        ..LoadOptions::default()
+    });
+    let [error] = model.errors.as_slice() else {
+        panic!("{:?}", model.errors);
+    };
+    assert_eq!(error.path, "broken.json");
+    assert_eq!(pos(&model, error.span.unwrap()), (2, 3));
+    let resource = |file: &str| {
+        model
+            .resources
+            .iter()
+            .find(|r| model.file(r.file).display_path == file)
+            .unwrap()
+    };
+    let (a, b) = (resource("a.yaml"), resource("b.yaml"));
+    let acl = |r: &phiguard_model::Resource| r.body.attribute("B").unwrap().clone();
+    assert_eq!(string(&acl(a)), "PublicRead");
+    assert_eq!(string(&acl(b)), "Private");
+    let origin = |v: &Value| v.origins.as_deref().unwrap()[0].clone();
+    let from_file = origin(&acl(a));
+    assert_eq!(from_file.role, OriginRole::ParameterFile);
+    assert_eq!(from_file.name, "Acl");
+    assert_eq!(text(&model, from_file.span.unwrap()), r#""PublicRead""#);
+    let env = a.body.attribute("A").unwrap();
+    assert_eq!(string(env), "dev", "flags win over files");
+    assert_eq!(origin(env).role, OriginRole::ParameterFlag);
+    assert_eq!(origin(env).name, "--cfn-param Env");
+    assert_eq!(origin(env).span, None);
+    let ids = a.body.attribute("C").unwrap();
+    assert_eq!(origin(ids).role, OriginRole::ParameterDefault);
+    assert_eq!(text(&model, origin(ids).span.unwrap()), "a,b,c");
+    assert_eq!(
+        model.file(origin(ids).span.unwrap().file).display_path,
+        "a.yaml"
+    );
 }
 
 /// Each intrinsic function in its short form, and the same in its long form.

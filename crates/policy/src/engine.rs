@@ -5,6 +5,7 @@ use rayon::prelude::*;
 
 use phiguard_model::{
     stable_hash, Finding, Model, ResourceId, ResourceRef, Span, Undecided, Value, ValueKind,
+    ValueOrigin,
 };
 
 use crate::eval::{Env, Tri};
@@ -261,7 +262,20 @@ fn finding<T: Subject>(
     };
     let file = &model.file(resource.file).project_path;
     let fix = check.fix.as_ref().and_then(|fix| fix.get(resource.dialect));
-    let fix = fix.map(|template| render_message(template, env, value.as_ref()));
+    let origins: Vec<ValueOrigin> = value
+        .as_ref()
+        .and_then(|v| v.origins.as_deref())
+        .map(<[_]>::to_vec)
+        .unwrap_or_default();
+    let fix = fix.map(|template| {
+        let fix = render_message(template, env, value.as_ref());
+        match origins.first() {
+            Some(origin) => {
+                crate::origin_fix::name_origin(model, fix, resource.dialect, origin, value.as_ref())
+            }
+            None => fix,
+        }
+    });
     // The check is one of the rule's: its place among them.
     let check_index = rule
         .checks
@@ -282,11 +296,7 @@ fn finding<T: Subject>(
         fix,
         suppressed: None,
         notes: notes(model, resource),
-        origins: value
-            .as_ref()
-            .and_then(|v| v.origins.as_deref())
-            .map(<[_]>::to_vec)
-            .unwrap_or_default(),
+        origins,
     }
 }
 

@@ -7,6 +7,7 @@ mod engine;
 mod eval;
 mod expr;
 mod meta;
+mod origin_fix;
 mod policy_file;
 mod suppress;
 

@@ -196,10 +196,19 @@ fn is_date(text: &str) -> bool {
             .then(|| s.parse::<u32>().ok())
             .flatten()
     };
-    matches!(
-        (number(y, 4), number(m, 2), number(d, 2)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
+    let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+        return false;
+    };
+    // Calendar-checked: `2099-02-30` would otherwise never expire as meant.
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 fn finding_at(model: &Model, span: Span, message: String) -> Finding {
@@ -309,6 +318,13 @@ mod tests {
         assert!(!is_date("2027-3-1"));
         assert!(!is_date("2027-13-01"));
         assert!(!is_date("tomorrow"));
+        assert!(!is_date("2099-02-30"));
+        assert!(!is_date("2027-04-31"));
+        assert!(!is_date("2027-02-29"));
+        assert!(is_date("2028-02-29"));
+        assert!(!is_date("2100-02-29"));
+        assert!(is_date("2000-02-29"));
+        assert!(!is_date("2027-01-00"));
         assert_eq!(today().len(), 10);
     }
 

@@ -14,6 +14,13 @@
 //! infra/s3.tf:15:9: undecided [s3-public-acl] aws_s3_bucket.logs: var.logs_acl has no value
 //! ```
 //!
+//! A finding whose value was decided elsewhere names the first place it
+//! came from, the one to change:
+//!
+//! ```text
+//! infra/modules/bucket/main.tf:3:12: critical [s3-public-acl] bucket ACL ... (set in infra/terraform.tfvars:1:14)
+//! ```
+//!
 //! No summary: every line has the same shape.
 
 use std::fmt::Write as _;
@@ -22,7 +29,7 @@ use phiguard_model::{Position, Report};
 
 use crate::RenderOptions;
 
-use crate::text::{error_positions, one_line};
+use crate::text::{error_positions, one_line, origin_place};
 
 const FILE_START: Position = Position { line: 1, column: 1 };
 
@@ -30,7 +37,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         let (start, _) = report.positions(f.span);
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{}:{}:{}: {} [{}] {}",
             report.path(f.span.file),
@@ -40,6 +47,10 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
             f.rule,
             one_line(&f.message)
         );
+        if let Some(origin) = f.origins.first() {
+            let _ = write!(out, " ({})", one_line(&origin_place(report, origin)));
+        }
+        out.push('\n');
     }
     for u in report.undecided.iter().filter(|_| options.show_undecided) {
         let (start, _) = report.positions(u.span);

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use phiguard_model::{Finding, LintError, Report, Severity, Undecided};
 
-use crate::text::error_positions;
+use crate::text::{error_positions, origin_place};
 use crate::RenderOptions;
 
 pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
@@ -37,6 +37,11 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
         None => format!("{} [{}]", f.severity, f.rule),
     };
     let mut message = f.message.clone();
+    // The first origin is the place to change; the annotation sits on the
+    // use, which may be in a module the reader should not edit.
+    if let Some(origin) = f.origins.first() {
+        let _ = write!(message, " ({})", origin_place(report, origin));
+    }
     if let Some(fix) = &f.fix {
         let _ = write!(message, "\n\nFix:\n{fix}");
     }

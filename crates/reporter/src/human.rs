@@ -1,5 +1,8 @@
 //! `--format human`: findings and errors as miette diagnostics, then the
-//! skipped files, the undecided checks on request, and a summary.
+//! skipped files, the undecided checks on request, and a summary. A
+//! finding whose value was decided elsewhere shows each place it came from
+//! as a labelled snippet of its own file ("set here: bucket_acl") after its
+//! own, and each given outside any file as a line (`= set by --var x`).
 
 mod diagnostic;
 
@@ -11,8 +14,9 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use phiguard_model::{Finding, LintError, Report, Severity, SourceFile, Span};
 
 use crate::source_code::IndexedSource;
+use crate::text::origin_line;
 use crate::{RenderOptions, Summary};
-use diagnostic::{Diag, Snippet};
+use diagnostic::{Diag, Snippet, Snippets};
 
 /// Fixed so output does not depend on the terminal (and snapshots are
 /// stable); with wrapping off it only bounds miette's own layout.
@@ -79,14 +83,34 @@ impl<'a> Renderer<'a> {
         } else {
             &f.label
         };
+        let mut snippets: Vec<Snippet<'a>> = self
+            .snippet(self.report.path(f.span.file), f.span, Some(label))
+            .into_iter()
+            .collect();
+        // Origins in a file are snippets of their own after the finding's;
+        // the others (`--var`, or a file the report lacks) are lines.
+        let mut origin_lines = Vec::new();
+        for origin in &f.origins {
+            let label = format!("{}: {}", origin.role.label(), origin.name);
+            let snippet = origin
+                .span
+                .and_then(|span| self.snippet(self.report.path(span.file), span, Some(&label)));
+            match snippet {
+                Some(snippet) => snippets.push(Snippet {
+                    primary: false,
+                    ..snippet
+                }),
+                None => origin_lines.push(origin_line(self.report, origin)),
+            }
+        }
         let diag = Diag {
             heading: format!("{}[{}]: {}", f.severity, f.rule, f.message),
             severity: miette_severity(f.severity),
             help: f.fix.as_deref(),
-            snippet: self.snippet(self.report.path(f.span.file), f.span, Some(label)),
+            snippets: Snippets::new(snippets),
         };
         let mut note = format!("resource {}", f.resource.address);
-        if diag.snippet.is_none() {
+        if !diag.snippets.has_primary() {
             let start = self.report.positions(f.span).0;
             let _ = write!(
                 note,
@@ -100,6 +124,9 @@ impl<'a> Renderer<'a> {
             let _ = write!(note, "; HIPAA {}", f.hipaa.join(", "));
         }
         self.emit(out, &diag);
+        for line in &origin_lines {
+            let _ = writeln!(out, "  = {line}");
+        }
         let _ = writeln!(out, "  note: {note}");
         for extra in &f.notes {
             let _ = writeln!(out, "  note: {extra}");
@@ -124,7 +151,7 @@ impl<'a> Renderer<'a> {
             heading,
             severity: miette::Severity::Error,
             help: None,
-            snippet,
+            snippets: Snippets::new(snippet),
         };
         self.emit(out, &diag);
         out.push('\n');
@@ -169,6 +196,7 @@ impl<'a> Renderer<'a> {
             source,
             span,
             label: label.map(str::to_string),
+            primary: true,
         })
     }
 

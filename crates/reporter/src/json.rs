@@ -1,7 +1,9 @@
 //! `--format json`: schema version 1 (`docs/json-output.md`). Structs, not
 //! maps, so keys keep their documented order.
 
-use phiguard_model::{Finding, LintError, Position, Report, ResourceRef, Skipped, Span, Undecided};
+use phiguard_model::{
+    Finding, LintError, Position, Report, ResourceRef, Skipped, Span, Undecided, ValueOrigin,
+};
 use serde::Serialize;
 
 use crate::{RenderOptions, Summary};
@@ -49,6 +51,18 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
     suppressed: Option<JsonSuppression<'a>>,
     notes: &'a [String],
+    origins: Vec<JsonOrigin<'a>>,
+}
+
+/// Where the finding's value was decided. `file`, `start` and `end` are
+/// null together, for a value given outside any file (`--var`, `TF_VAR_x`).
+#[derive(Serialize)]
+struct JsonOrigin<'a> {
+    file: Option<&'a str>,
+    start: Option<Position>,
+    end: Option<Position>,
+    role: &'static str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -150,6 +164,18 @@ fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {
             reason: &s.reason,
         }),
         notes: &f.notes,
+        origins: f.origins.iter().map(|o| origin(report, o)).collect(),
+    }
+}
+
+fn origin<'a>(report: &'a Report, o: &'a ValueOrigin) -> JsonOrigin<'a> {
+    let positions = o.span.map(|span| report.positions(span));
+    JsonOrigin {
+        file: o.span.map(|span| file(report, span)),
+        start: positions.map(|(start, _)| start),
+        end: positions.map(|(_, end)| end),
+        role: o.role.as_str(),
+        name: &o.name,
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! A `<testsuite>` for each file, sorted by path, holding:
 //! - a failed `<testcase>` for each finding (`classname` the rule id,
-//!   `name` the place and the resource),
+//!   `name` the place and the resource; the failure's text adds where the
+//!   value was decided, one `origin:` line each),
 //! - a skipped one for each suppressed finding, with the reason, and, with
 //!   `--show-undecided`, for each undecided check (`classname` the rule id),
 //! - an `<error>` test case for each error (a file that could not be read
@@ -15,7 +16,7 @@ use std::fmt::Write as _;
 
 use phiguard_model::{Finding, LintError, Report};
 
-use crate::text::error_positions;
+use crate::text::{error_positions, origin_line};
 use crate::RenderOptions;
 
 #[derive(Default)]
@@ -145,6 +146,9 @@ fn finding(suite: &mut Suite, report: &Report, path: &str, f: &Finding) {
                 "{path}:{}:{}: {} [{}] {}\nresource: {}",
                 start.line, start.column, f.severity, f.rule, f.message, f.resource.address
             );
+            for origin in &f.origins {
+                let _ = write!(details, "\norigin: {}", origin_line(report, origin));
+            }
             if !f.hipaa.is_empty() {
                 let _ = write!(details, "\nHIPAA: {}", f.hipaa.join(", "));
             }

@@ -10,6 +10,9 @@
 //! - Results point at paths relative to `%SRCROOT%` (the directory phiguard
 //!   ran in); columns count Unicode code points (`columnKind`).
 //! - Suppressed findings are results with an in-source suppression.
+//! - Where a finding's value was decided (its origins) are
+//!   `relatedLocations`, linked from the message, which is how GitHub shows
+//!   them; an origin outside any file (`--var`) is named in the message.
 //! - Files that could not be read or parsed are error notifications of the
 //!   invocation, which is then not successful; files skipped on purpose are
 //!   note notifications, and so are undecided checks with
@@ -25,6 +28,7 @@ use phiguard_model::{
 };
 use serde::Serialize;
 
+use crate::text::origin_place;
 use crate::RenderOptions;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -133,6 +137,8 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text,
     locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[SarifSuppression<'a>; 1]>,
@@ -145,6 +151,16 @@ struct Location<'a> {
     physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     logical_locations: Option<[LogicalLocation<'a>; 1]>,
+}
+
+/// A `location` with the `id` an embedded link (`[text](1)`) in the
+/// result's message refers to.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -397,14 +413,13 @@ fn fenced(language: &str, code: &str) -> String {
 }
 
 fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> SarifResult<'a> {
+    let (related_locations, message) = origins(report, f);
     SarifResult {
         rule_id: &f.rule,
         // `rules` covers every finding's rule, so the index is always there.
         rule_index: rule_index.unwrap_or(0),
         level: level(f.severity),
-        message: Text {
-            text: sentence(&f.message),
-        },
+        message: Text { text: message },
         locations: [Location {
             physical_location: physical(report, report.path(f.span.file), Some(f.span)),
             logical_locations: Some([LogicalLocation {
@@ -412,6 +427,7 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
                 kind: "resource",
             }]),
         }],
+        related_locations,
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
         suppressions: f.suppressed.as_ref().map(|s| {
             [SarifSuppression {
@@ -426,6 +442,49 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
             fix: f.fix.as_deref(),
         },
     }
+}
+
+/// The related locations of a finding's origins that are in a file (ids
+/// from 1, in the origins' order), and its message naming every origin:
+/// those with a location as a link to it, the others (`--var`) in words.
+fn origins(report: &Report, f: &Finding) -> (Vec<RelatedLocation>, String) {
+    if f.origins.is_empty() {
+        return (Vec::new(), sentence(&f.message));
+    }
+    let mut related = Vec::new();
+    let mut named = Vec::new();
+    for origin in &f.origins {
+        let place = origin_place(report, origin);
+        match origin.span {
+            Some(span) => {
+                let id = related.len() + 1;
+                related.push(RelatedLocation {
+                    id,
+                    physical_location: physical(report, report.path(span.file), Some(span)),
+                    message: Text {
+                        text: sentence(&format!("{}: {}", origin.role.label(), origin.name)),
+                    },
+                });
+                named.push(format!("[{}]({id})", escape_link_text(&place)));
+            }
+            None => named.push(place),
+        }
+    }
+    let message = sentence(&format!("{} ({})", f.message.trim_end(), named.join(", ")));
+    (related, message)
+}
+
+/// Link text of an embedded link: SARIF wants `[`, `]` and `\` in it
+/// escaped with a backslash (a path may hold brackets).
+fn escape_link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn error<'a>(report: &'a Report, e: &'a LintError) -> Notification<'a> {
@@ -575,6 +634,11 @@ mod tests {
         assert_eq!(absolute.uri_base_id, None);
         assert_eq!(artifact("C:/infra/s3.tf").uri, "file:///C:/infra/s3.tf");
         assert_eq!(artifact("é.tf").uri, "%C3%A9.tf");
+    }
+
+    #[test]
+    fn link_text_escapes_brackets() {
+        assert_eq!(escape_link_text("a[0]\\b.tf"), "a\\[0\\]\\\\b.tf");
     }
 
     #[test]

@@ -51,6 +51,12 @@ impl<'a> IndexedSource<'a> {
         }
     }
 
+    /// The length of the whole file's text: every span read from it lies
+    /// within it, window or not.
+    pub(crate) fn text_len(&self) -> usize {
+        self.file.text.len()
+    }
+
     /// The same source, with the name the graphical handler prints in a
     /// snippet's header.
     pub fn named(&self, name: String) -> Self {

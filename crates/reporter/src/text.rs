@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use phiguard_model::{LintError, Position, Report};
+use phiguard_model::{LintError, Position, Report, ValueOrigin};
 
 /// The text on one line: line breaks (and the blanks around them) become a
 /// single space, so a multi-line message cannot break a line-based format.
@@ -23,6 +23,39 @@ pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
 /// could not be read at all.
 pub(crate) fn error_positions(report: &Report, error: &LintError) -> Option<(Position, Position)> {
     error.span.map(|span| report.positions(span))
+}
+
+/// Where an origin is, as a phrase after a message: `set in
+/// infra/terraform.tfvars:3:14`, `passed in infra/main.tf:7:9`, or for a
+/// value given outside any file `set by --var bucket_acl`. The verb is the
+/// model's snippet label without its "here", so every format words a role
+/// the same way.
+pub(crate) fn origin_place(report: &Report, origin: &ValueOrigin) -> String {
+    let label = origin.role.label();
+    let verb = label.strip_suffix(" here").unwrap_or(label);
+    match origin.span {
+        Some(span) => {
+            let start = report.positions(span).0;
+            format!(
+                "{verb} in {}:{}:{}",
+                report.path(span.file),
+                start.line,
+                start.column
+            )
+        }
+        None => format!("{verb} by {}", origin.name),
+    }
+}
+
+/// [`origin_place`] with what is set there, for formats that list every
+/// origin: `set in infra/terraform.tfvars:3:14 (bucket_acl)`. A span-less
+/// origin's name already is the setting (`--var bucket_acl`).
+pub(crate) fn origin_line(report: &Report, origin: &ValueOrigin) -> String {
+    let place = origin_place(report, origin);
+    match origin.span {
+        Some(_) => format!("{place} ({})", origin.name),
+        None => place,
+    }
 }
 
 #[cfg(test)]

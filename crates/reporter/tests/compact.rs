@@ -79,3 +79,25 @@ fn suppressed_findings_are_not_printed() {
         "{out}"
     );
 }
+
+#[test]
+fn origins() {
+    insta::assert_snapshot!(compact(&common::origins_report()));
+}
+
+/// The first origin, the place to change, follows the message; a finding
+/// without origins keeps the line it always had.
+#[test]
+fn the_first_origin_follows_the_message() {
+    let out = compact(&common::origins_report());
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "infra/modules/bucket/main.tf:4:1: high [s3-encryption-missing] bucket has no default encryption configuration",
+            "infra/modules/bucket/main.tf:6:12: critical [s3-public-acl] bucket ACL \"public-read\" lets anyone on the internet list and read every object (set by --var bucket_acl)",
+            "infra/modules/bucket/main.tf:12:14: medium [s3-versioning-disabled] versioning is \"Suspended\": overwritten or deleted objects cannot be recovered (set in infra/terraform.tfvars:1:21)",
+        ],
+        "{out}"
+    );
+}

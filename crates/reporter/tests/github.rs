@@ -73,3 +73,33 @@ fn properties_and_messages_are_escaped() {
         "{out}"
     );
 }
+
+#[test]
+fn origins() {
+    insta::assert_snapshot!(github(&common::origins_report()));
+}
+
+/// The annotation stays on the use; the message names where the value was
+/// set, before the fix.
+#[test]
+fn the_first_origin_follows_the_message() {
+    let out = github(&common::origins_report());
+    assert!(
+        out.contains("::bucket ACL \"public-read\" lets anyone on the internet list and read every object (set by --var bucket_acl)%0A%0AFix:%0Aacl = \"private\"%0A%0AHIPAA: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("file=infra/modules/bucket/main.tf,line=12,col=14,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("cannot be recovered (set in infra/terraform.tfvars:1:21)%0A%0AHIPAA: "),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "::bucket has no default encryption configuration%0A%0AHIPAA: 164.312(a)(2)(iv)\n"
+        ),
+        "{out}"
+    );
+}

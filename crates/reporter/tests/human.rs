@@ -246,3 +246,80 @@ fn long_line_windows_hold_spans_at_line_breaks() {
     );
     assert!(out.len() < 5_000, "{} bytes", out.len());
 }
+
+#[test]
+fn origins() {
+    insta::assert_snapshot!(human(&common::origins_report(), &common::options(false)));
+}
+
+/// Each origin in a file is a snippet of its own, headed by its file and
+/// position and labelled with its role and name, after the finding's; one
+/// given outside any file is a line.
+#[test]
+fn origins_are_labelled_snippets_in_their_files() {
+    let out = human(&common::origins_report(), &common::options(false));
+    assert!(!out.contains("Failed to read"), "{out}");
+    let acl = out
+        .split("\n\n")
+        .find(|block| block.contains("[s3-public-acl]"))
+        .expect("the ACL finding");
+    let headers: Vec<&str> = acl
+        .lines()
+        .filter_map(|l| l.split_once("╭─[").map(|(_, h)| h))
+        .collect();
+    assert_eq!(
+        headers,
+        ["infra/modules/bucket/main.tf:6:12]", "infra/main.tf:3:16]"],
+        "{acl}"
+    );
+    assert!(acl.contains("╰── passed here: acl"), "{acl}");
+    assert!(acl.contains(" 3 │   acl        = var.bucket_acl"), "{acl}");
+    assert!(acl.contains("\n  = set by --var bucket_acl\n"), "{acl}");
+    let versioning = out
+        .split("\n\n")
+        .find(|block| block.contains("[s3-versioning-disabled]"))
+        .expect("the versioning finding");
+    assert!(
+        versioning.contains("[infra/terraform.tfvars:1:21]"),
+        "{versioning}"
+    );
+    assert!(
+        versioning.contains("╰── set here: versioning_status"),
+        "{versioning}"
+    );
+    assert!(!versioning.contains("\n  = "), "{versioning}");
+}
+
+/// An origin next to the finding in the same file is still its own
+/// snippet, and one in a file the report lacks is a line with its place.
+#[test]
+fn origins_in_the_same_file_or_an_unknown_one() {
+    let mut report = common::origins_report();
+    let acl = report
+        .findings
+        .iter_mut()
+        .find(|f| f.rule == "s3-public-acl")
+        .expect("the ACL finding");
+    acl.origins = vec![
+        common::origin(
+            phiguard_model::OriginRole::VariableDefault,
+            Some(common::span_of(FileId(0), common::MODULE_TF, "{}", 0)),
+            "acl",
+        ),
+        common::origin(
+            phiguard_model::OriginRole::Local,
+            Some(phiguard_model::Span::new(FileId(9), 0..1)),
+            "acl",
+        ),
+    ];
+    report.findings.retain(|f| f.rule == "s3-public-acl");
+    let out = human(&report, &common::options(false));
+    assert!(!out.contains("Failed to read"), "{out}");
+    assert!(out.contains("[infra/modules/bucket/main.tf:6:12]"), "{out}");
+    assert!(out.contains("[infra/modules/bucket/main.tf:1:16]"), "{out}");
+    assert!(out.contains("╰── default here: acl"), "{out}");
+    assert!(
+        out.contains("\n  = local value in <unknown>:1:1 (acl)\n"),
+        "{out}"
+    );
+}

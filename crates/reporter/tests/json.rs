@@ -49,3 +49,64 @@ fn shape_and_counts() {
         .iter()
         .any(|e| e["start"] == serde_json::json!({"line": 3, "column": 1})));
 }
+
+#[test]
+fn origins() {
+    insta::assert_snapshot!(render(
+        &common::origins_report(),
+        Format::Json,
+        &common::options(false)
+    ));
+}
+
+/// Every finding has `origins`; positions have the finding's own shape, and
+/// all three are null for a value given outside any file.
+#[test]
+fn origins_shape() {
+    let text = render(
+        &common::origins_report(),
+        Format::Json,
+        &common::options(false),
+    );
+    let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(json["schema_version"], 1);
+    let findings = json["findings"].as_array().expect("findings");
+    let by_rule = |rule: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("{rule} in {text}"))
+    };
+    assert_eq!(
+        by_rule("s3-encryption-missing")["origins"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        by_rule("s3-public-acl")["origins"],
+        serde_json::json!([
+            {"file": null, "start": null, "end": null, "role": "var-flag", "name": "--var bucket_acl"},
+            {
+                "file": "infra/main.tf",
+                "start": {"line": 3, "column": 16},
+                "end": {"line": 3, "column": 30},
+                "role": "module-argument",
+                "name": "acl"
+            }
+        ])
+    );
+    assert_eq!(
+        by_rule("s3-versioning-disabled")["origins"][0],
+        serde_json::json!({
+            "file": "infra/terraform.tfvars",
+            "start": {"line": 1, "column": 21},
+            "end": {"line": 1, "column": 32},
+            "role": "tfvars",
+            "name": "versioning_status"
+        })
+    );
+    // The finding itself is still located at the use.
+    assert_eq!(
+        by_rule("s3-public-acl")["file"],
+        "infra/modules/bucket/main.tf"
+    );
+}

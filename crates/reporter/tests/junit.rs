@@ -94,3 +94,36 @@ fn undecided_checks_are_skipped_cases_only_on_request() {
     let hidden = render(&report, Format::Junit, &common::options(false));
     assert!(!hidden.contains("undecided"), "{hidden}");
 }
+
+#[test]
+fn origins() {
+    insta::assert_snapshot!(junit(&common::origins_report()));
+}
+
+#[test]
+fn origins_are_in_the_failure_text() {
+    let xml = junit(&common::origins_report());
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let failure = |rule: &str| {
+        doc.descendants()
+            .find(|n| {
+                n.has_tag_name("failure")
+                    && n.parent().and_then(|p| p.attribute("classname")) == Some(rule)
+            })
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(failure("s3-public-acl").contains(
+        "resource: module.records.aws_s3_bucket.this\norigin: set by --var bucket_acl\norigin: passed in infra/main.tf:3:16 (acl)\nHIPAA: "
+    ), "{xml}");
+    assert!(
+        failure("s3-versioning-disabled")
+            .contains("origin: set in infra/terraform.tfvars:1:21 (versioning_status)\n"),
+        "{xml}"
+    );
+    assert!(
+        !failure("s3-encryption-missing").contains("origin:"),
+        "{xml}"
+    );
+}

@@ -160,3 +160,56 @@ fn undocumented_rules_and_odd_paths() {
 fn output_is_deterministic() {
     assert_eq!(sarif(&common::report()), sarif(&common::report()));
 }
+
+#[test]
+fn origins() {
+    insta::assert_snapshot!(sarif(&common::origins_report()));
+}
+
+/// Origins in a file are related locations the message links to, with the
+/// result's base URI; one outside any file is named in the message.
+#[test]
+fn origins_are_related_locations() {
+    let log = sarif_json(&common::origins_report());
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let by_rule = |rule: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == rule)
+            .unwrap_or_else(|| panic!("{rule}"))
+    };
+    let acl = by_rule("s3-public-acl");
+    assert_eq!(
+        acl["message"]["text"],
+        "bucket ACL \"public-read\" lets anyone on the internet list and read every object (set by --var bucket_acl, [passed in infra/main.tf:3:16](1))."
+    );
+    assert_eq!(
+        acl["relatedLocations"],
+        serde_json::json!([{
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": "infra/main.tf", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 3, "startColumn": 16, "endLine": 3, "endColumn": 30}
+            },
+            "message": {"text": "passed here: acl."}
+        }])
+    );
+    let versioning = by_rule("s3-versioning-disabled");
+    let related = versioning["relatedLocations"].as_array().expect("related");
+    let ids: Vec<u64> = related.iter().filter_map(|r| r["id"].as_u64()).collect();
+    assert_eq!(ids, [1, 2]);
+    assert_eq!(
+        related[0]["physicalLocation"]["artifactLocation"]["uri"],
+        "infra/terraform.tfvars"
+    );
+    assert_eq!(
+        related[0]["message"]["text"],
+        "set here: versioning_status."
+    );
+    let none = by_rule("s3-encryption-missing");
+    assert!(none.get("relatedLocations").is_none(), "{none}");
+    assert_eq!(
+        none["message"]["text"],
+        "bucket has no default encryption configuration."
+    );
+}

@@ -26,7 +26,7 @@ pub(super) const MAX_DEPTH: usize = 200;
 pub(crate) struct Scope<'a> {
     pub text: &'a str,
     pub params: HashMap<String, Param>,
-    pub overrides: &'a HashMap<String, String>,
+    pub overrides: &'a super::params::Overrides,
     pub mappings: Option<&'a Value>,
     pub conditions: HashMap<&'a str, &'a Value>,
     pub resources: HashSet<&'a str>,
@@ -152,13 +152,15 @@ impl<'a> Evaluator<'a> {
         if target == "AWS::NoValue" {
             return None;
         }
-        if let Some(text) = self
+        if let Some(given) = self
             .scope
             .overrides
             .get(target)
             .filter(|_| target.starts_with("AWS::"))
         {
-            return Some(Value::string(text, span));
+            let mut value = Value::string(&given.text, span);
+            value.origins = Some(std::sync::Arc::from([given.origin.clone()]));
+            return Some(value);
         }
         if target.starts_with("AWS::") {
             return Some(Value::unknown(
@@ -171,7 +173,8 @@ impl<'a> Evaluator<'a> {
         match self.scope.params.get(target) {
             Some(Param::Known(value)) => {
                 let mut value = value.clone();
-                // A parameter's value is reported where it is used.
+                // A parameter's value is reported where it is used; its
+                // origins say where it was given.
                 value.map_spans(&|_| span);
                 return Some(value);
             }

@@ -20,10 +20,9 @@ mod trace;
 mod view;
 mod yaml;
 
-use std::collections::HashMap;
-
 use phiguard_model::{FileId, LintError, Model, ResourceId, SourceFile, Value};
 
+pub(crate) use params::Parameters;
 pub use params::{parse_cfn_parameters, CfnParamsError};
 pub(crate) use template::{detect, Detected};
 pub(crate) use yaml::parse as parse_yaml;
@@ -67,7 +66,7 @@ pub(crate) fn evaluate(
     detected: Detected,
     file: FileId,
     text: &str,
-    overrides: &HashMap<String, String>,
+    overrides: &params::Overrides,
 ) -> Option<Candidate> {
     match detected {
         Detected::NotTemplate => None,

@@ -1,10 +1,16 @@
-//! Template parameters: their values from overrides (`--cfn-param`,
-//! `--cfn-params FILE`) or defaults, and the parameter files users give.
+//! Template parameters: their values from overrides (`--cfn-param`, the
+//! parameter files users give) or defaults, each value recording where it
+//! was given so a finding names that place.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use phiguard_model::{FileId, LineIndex, Value, ValueKind};
+use phiguard_model::{
+    display_path, FileId, LineIndex, LintError, Model, OriginRole, Span, Value, ValueKind,
+    ValueOrigin,
+};
 
 use crate::json;
 
@@ -16,11 +22,137 @@ pub(crate) enum Param {
     Unknown(String),
 }
 
+/// A value given for a parameter, as text (CloudFormation reads every
+/// parameter value as text), and where it was given.
+#[derive(Debug, Clone)]
+pub(crate) struct Given {
+    pub text: String,
+    pub origin: ValueOrigin,
+}
+
+/// The values given for one template's parameters, by name.
+pub(crate) type Overrides = HashMap<String, Given>;
+
+/// The values of one parameters file, in its order.
+type FileValues = Vec<(String, Given)>;
+
+/// A parameters file's entries: the name, the value as text and its span.
+type Entries = Vec<(String, String, Span)>;
+
+/// What is wrong with a parameters file: the byte offset and why.
+type Problem = (usize, String);
+
+/// The parameter values of a run: the parameter files (each for one
+/// template or all) and the `--cfn-param` values over them.
+#[derive(Debug, Default)]
+pub(crate) struct Parameters {
+    /// Per file, in order: the display path of the template it applies to
+    /// (`None`: every template) and its values.
+    files: Vec<(Option<String>, FileValues)>,
+    flags: FileValues,
+}
+
+impl Parameters {
+    /// Reads every parameter file into `model` (so errors and origins
+    /// point into it); a file that cannot be used is an error there and
+    /// gives no values.
+    pub fn read(
+        model: &mut Model,
+        flags: &[(String, String)],
+        files: &[(Option<PathBuf>, PathBuf)],
+        base_dir: &Path,
+        reader: &crate::fs::Files,
+    ) -> Parameters {
+        let flags = flags
+            .iter()
+            .map(|(name, text)| {
+                let origin = ValueOrigin {
+                    role: OriginRole::ParameterFlag,
+                    span: None,
+                    name: format!("--cfn-param {name}"),
+                };
+                let given = Given {
+                    text: text.clone(),
+                    origin,
+                };
+                (name.clone(), given)
+            })
+            .collect();
+        let files = files
+            .iter()
+            .map(|(template, file)| {
+                let template = template
+                    .as_ref()
+                    .map(|t| display_path(&base_dir.join(t), base_dir));
+                (
+                    template,
+                    read_file(model, reader, &base_dir.join(file), base_dir),
+                )
+            })
+            .collect();
+        Parameters { files, flags }
+    }
+
+    /// The values for the template shown as `template`: its files' in
+    /// order, then the flags.
+    pub fn for_template(&self, template: &str) -> Overrides {
+        let files = self
+            .files
+            .iter()
+            .filter(|(only, _)| only.as_deref().is_none_or(|t| t == template))
+            .flat_map(|(_, values)| values);
+        files
+            .chain(&self.flags)
+            .map(|(name, given)| (name.clone(), given.clone()))
+            .collect()
+    }
+}
+
+/// One parameter file's values, each with its span there.
+fn read_file(
+    model: &mut Model,
+    reader: &crate::fs::Files,
+    path: &Path,
+    base_dir: &Path,
+) -> FileValues {
+    let shown = display_path(path, base_dir);
+    let error = |span: Option<Span>, message: String| LintError {
+        path: shown.clone(),
+        span,
+        message,
+    };
+    let text = match reader.read_text(path) {
+        Ok(text) => text,
+        Err(err) => {
+            let message = format!("cannot read the parameters file: {err}");
+            model.errors.push(error(None, message));
+            return Vec::new();
+        }
+    };
+    let id = model.add_file(path, shown.clone(), Arc::from(text));
+    let text = Arc::clone(&model.file(id).text);
+    match entries(&text, id) {
+        Ok(entries) => entries
+            .into_iter()
+            .map(|(name, text, span)| {
+                let origin = ValueOrigin {
+                    role: OriginRole::ParameterFile,
+                    span: Some(span),
+                    name: name.clone(),
+                };
+                (name, Given { text, origin })
+            })
+            .collect(),
+        Err((offset, message)) => {
+            let at = Span::new(id, offset..offset);
+            model.errors.push(error(Some(at), message));
+            Vec::new()
+        }
+    }
+}
+
 /// Every parameter the template declares, resolved.
-pub(crate) fn declared(
-    root: &Value,
-    overrides: &HashMap<String, String>,
-) -> HashMap<String, Param> {
+pub(crate) fn declared(root: &Value, overrides: &Overrides) -> HashMap<String, Param> {
     let mut out = HashMap::new();
     for (name, decl) in root
         .get("Parameters")
@@ -31,7 +163,10 @@ pub(crate) fn declared(
         let ty = decl.get("Type").and_then(Value::as_str).unwrap_or("String");
         let hint = format!("set it with --cfn-param {name}=VALUE");
         let param = match (overrides.get(name), decl.get("Default")) {
-            (Some(text), _) => Param::Known(typed(Value::string(text, decl.span), ty)),
+            (Some(given), _) => {
+                let value = typed(Value::string(&given.text, decl.span), ty);
+                Param::Known(decided_by(value, given.origin.clone()))
+            }
             (None, Some(default)) if ty.starts_with("AWS::SSM::Parameter::Value") => {
                 Param::Unknown(format!(
                     "parameter {name} is read from the SSM parameter {} at deployment ({hint})",
@@ -39,13 +174,23 @@ pub(crate) fn declared(
                 ))
             }
             (None, Some(default)) if !matches!(default.kind, ValueKind::Null) => {
-                Param::Known(typed(default.clone(), ty))
+                let origin = ValueOrigin {
+                    role: OriginRole::ParameterDefault,
+                    span: Some(default.span),
+                    name: name.clone(),
+                };
+                Param::Known(decided_by(typed(default.clone(), ty), origin))
             }
             _ => Param::Unknown(format!("parameter {name} has no value ({hint})")),
         };
         out.insert(name.clone(), param);
     }
     out
+}
+
+fn decided_by(mut value: Value, origin: ValueOrigin) -> Value {
+    value.origins = Some(Arc::from([origin]));
+    value
 }
 
 /// List parameters are written as comma-separated strings; numbers may be
@@ -97,50 +242,60 @@ pub fn parse_cfn_parameters(
     path: &str,
     text: &str,
 ) -> Result<Vec<(String, String)>, CfnParamsError> {
-    let index = LineIndex::new(text);
-    let error = |offset: usize, message: String| {
-        let p = index.position(text, offset);
-        CfnParamsError {
-            path: path.to_string(),
-            line: p.line,
-            column: p.column,
-            message,
+    match entries(text, FileId(0)) {
+        Ok(entries) => Ok(entries
+            .into_iter()
+            .map(|(name, value, _)| (name, value))
+            .collect()),
+        Err((offset, message)) => {
+            let p = LineIndex::new(text).position(text, offset);
+            Err(CfnParamsError {
+                path: path.to_string(),
+                line: p.line,
+                column: p.column,
+                message,
+            })
         }
-    };
+    }
+}
+
+/// A parameter file's values with the span of each in `file`, or the byte
+/// offset of what is wrong and why.
+fn entries(text: &str, file: FileId) -> Result<Entries, Problem> {
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let root = json::parse(&text[base..], FileId(0), base).map_err(|err| {
+    let root = json::parse(&text[base..], file, base).map_err(|err| {
         let message = match err.first {
             Some(first) => format!(
                 "{} (first defined on line {})",
                 err.message,
-                index.position(text, first.start as usize).line
+                LineIndex::new(text)
+                    .position(text, first.start as usize)
+                    .line
             ),
             None => format!("invalid JSON: {}", err.message),
         };
-        error(err.span.start as usize, message)
+        (err.span.start as usize, message)
     })?;
-    let scalar = |v: &Value, what: &str| -> Result<String, CfnParamsError> {
-        match &v.kind {
-            ValueKind::String(s) => Ok(s.clone()),
-            ValueKind::Number(n) => Ok(phiguard_model::format_number(*n)),
-            ValueKind::Bool(b) => Ok(b.to_string()),
+    let scalar = |v: &Value, what: &str| -> Result<(String, Span), Problem> {
+        let text = match &v.kind {
+            ValueKind::String(s) => s.clone(),
+            ValueKind::Number(n) => phiguard_model::format_number(*n),
+            ValueKind::Bool(b) => b.to_string(),
             ValueKind::List(items) => items
                 .iter()
                 .map(|i| match &i.kind {
                     ValueKind::String(s) => Ok(s.clone()),
                     ValueKind::Number(n) => Ok(phiguard_model::format_number(*n)),
-                    _ => Err(error(
+                    _ => Err((
                         i.span.start as usize,
                         format!("{what} list items must be strings"),
                     )),
                 })
-                .collect::<Result<Vec<_>, _>>()
-                .map(|items| items.join(",")),
-            _ => Err(error(
-                v.span.start as usize,
-                format!("{what} must be a string"),
-            )),
-        }
+                .collect::<Result<Vec<_>, _>>()?
+                .join(","),
+            _ => return Err((v.span.start as usize, format!("{what} must be a string"))),
+        };
+        Ok((text, v.span))
     };
     match &root.kind {
         ValueKind::List(items) => items
@@ -149,11 +304,14 @@ pub fn parse_cfn_parameters(
                 let at = item.span.start as usize;
                 let key = item
                     .get("ParameterKey")
-                    .ok_or_else(|| error(at, "each item needs a `ParameterKey`".into()))?;
-                let key = scalar(key, "`ParameterKey`")?;
+                    .ok_or_else(|| (at, "each item needs a `ParameterKey`".to_string()))?;
+                let (key, _) = scalar(key, "`ParameterKey`")?;
                 match item.get("ParameterValue") {
-                    Some(value) => Ok((key, scalar(value, "`ParameterValue`")?)),
-                    None => Err(error(at, format!("parameter {key} has no `ParameterValue`"))),
+                    Some(value) => {
+                        let (text, span) = scalar(value, "`ParameterValue`")?;
+                        Ok((key, text, span))
+                    }
+                    None => Err((at, format!("parameter {key} has no `ParameterValue`"))),
                 }
             })
             .collect(),
@@ -164,10 +322,13 @@ pub fn parse_cfn_parameters(
             };
             entries
                 .iter()
-                .map(|(k, v)| Ok((k.value.clone(), scalar(v, &format!("the value of {}", k.value))?)))
+                .map(|(k, v)| {
+                    let (text, span) = scalar(v, &format!("the value of {}", k.value))?;
+                    Ok((k.value.clone(), text, span))
+                })
                 .collect()
         }
-        _ => Err(error(
+        _ => Err((
             root.span.start as usize,
             "a parameter file holds a list of {\"ParameterKey\", \"ParameterValue\"} objects or an object of values".into(),
         )),
@@ -234,7 +395,15 @@ mod tests {
             0,
         )
         .unwrap();
-        let overrides = HashMap::from([("Count".to_string(), "3".to_string())]);
+        let given = Given {
+            text: "3".into(),
+            origin: ValueOrigin {
+                role: OriginRole::ParameterFlag,
+                span: None,
+                name: "--cfn-param Count".into(),
+            },
+        };
+        let overrides = HashMap::from([("Count".to_string(), given)]);
         let params = declared(&root, &overrides);
         assert!(matches!(&params["Acl"], Param::Known(v) if v.as_str() == Some("Private")));
         assert!(

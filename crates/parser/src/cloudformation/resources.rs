@@ -1,8 +1,6 @@
 //! A template's `Resources` into model resources: the logical id is the
 //! address and the header, the evaluated `Properties` are the attributes.
 
-use std::collections::HashMap;
-
 use phiguard_model::{
     Attribute, Block, Body, Dialect, FileId, Resource, ResourceId, Spanned, Value, ValueKind,
 };
@@ -20,13 +18,24 @@ pub(crate) struct Built {
 
 impl Built {
     /// Moves the resource, built with a placeholder file id, onto file `id`.
+    /// Origins in the template (a parameter's `Default`) move with it; those
+    /// in a parameters file already have that file's id.
     pub fn move_to(&mut self, id: FileId) {
         let f = &|span: phiguard_model::Span| phiguard_model::Span { file: id, ..span };
         let r = &mut self.resource;
+        let placeholder = r.file;
+        let in_template = &|span: phiguard_model::Span| {
+            if span.file == placeholder {
+                f(span)
+            } else {
+                span
+            }
+        };
         r.file = id;
         r.span = f(r.span);
         r.header = f(r.header);
         r.body.map_spans(f);
+        r.body.map_origin_spans(in_template);
         if let Some(raw) = &mut self.raw {
             raw.map_spans(f);
         }
@@ -37,7 +46,7 @@ pub(crate) fn build(
     root: &Value,
     file: FileId,
     text: &str,
-    overrides: &HashMap<String, String>,
+    overrides: &params::Overrides,
     trace: &mut Trace,
 ) -> Vec<Built> {
     let entries = root

@@ -2,26 +2,30 @@
 //! variable defaults, `TF_VAR_` environment variables, `terraform.tfvars`,
 //! `terraform.tfvars.json`, `*.auto.tfvars(.json)` in lexical order, then
 //! the var files and `NAME=VALUE` values given as options.
+//!
+//! Each value records where it was given ([`OriginRole::Tfvars`] on every
+//! node of a var file's value, [`OriginRole::VarFlag`], [`OriginRole::Env`]),
+//! so a finding about it names that place as the one to change.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use phiguard_model::{LintError, Model, Span, Value};
+use phiguard_model::{LintError, Model, OriginRole, Span, Value, ValueOrigin};
 
 use super::hcl;
 use super::lower::{Lower, SpanMode};
-use super::modules::shown;
+use super::modules::{normalize, shown};
 use super::types::{constant, Ty};
 use super::value::V;
 use crate::json;
 
-/// A value as given: parsed (var files) or text (the environment, `--var`),
-/// which Terraform parses according to the variable's type.
+/// A value as given: parsed (var files) or text (the environment, `--var`,
+/// as `from` says), which Terraform parses according to the variable's type.
 #[derive(Debug, Clone)]
 pub(crate) enum Raw {
     Value(Value),
-    Text(String),
+    Text { text: String, from: OriginRole },
 }
 
 /// Values that apply to every root module, read once.
@@ -39,14 +43,30 @@ pub(crate) struct RootInputs {
 
 impl RootInputs {
     /// The value given for variable `name`, converted per its type by the caller.
+    /// The value carries where it was given as its origins.
     pub fn value(&self, name: &str, ty: &Ty) -> Option<V> {
-        match self.values.get(name)? {
-            Raw::Value(v) => Some(V::from_model(v)),
-            Raw::Text(text) if ty.is_primitive() || ty.is_any() => {
-                Some(V::string(text.clone(), Span::default()))
+        let (text, from) = match self.values.get(name)? {
+            Raw::Value(v) => {
+                let mut value = V::from_model(v);
+                value.mark_from_var_file(name);
+                return Some(value);
             }
-            Raw::Text(text) => Some(parse_text(text)),
-        }
+            Raw::Text { text, from } => (text, *from),
+        };
+        let value = if ty.is_primitive() || ty.is_any() {
+            V::string(text.clone(), Span::default())
+        } else {
+            parse_text(text)
+        };
+        let setting = match from {
+            OriginRole::Env => format!("TF_VAR_{name}"),
+            _ => format!("--var {name}"),
+        };
+        Some(value.passed(ValueOrigin {
+            role: from,
+            span: None,
+            name: setting,
+        }))
     }
 }
 
@@ -65,6 +85,9 @@ fn parse_text(text: &str) -> V {
 pub(crate) struct Options<'o> {
     pub base_dir: &'o Path,
     pub var_files: &'o [PathBuf],
+    /// Var files for one root module each: (its folder, the file), both
+    /// relative to `base_dir`.
+    pub root_var_files: &'o [(PathBuf, PathBuf)],
     pub vars: &'o [(String, String)],
     pub env_vars: &'o [(String, String)],
     /// Where var files are read from.
@@ -76,7 +99,13 @@ pub(crate) fn given(model: &mut Model, options: &Options) -> Given {
     let env = options
         .env_vars
         .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), Raw::Text(v.clone()))))
+        .filter_map(|(k, v)| {
+            let raw = Raw::Text {
+                text: v.clone(),
+                from: OriginRole::Env,
+            };
+            Some((k.strip_prefix("TF_VAR_")?.to_string(), raw))
+        })
         .filter(|(k, _)| !k.is_empty())
         .collect();
     let mut files = Vec::new();
@@ -87,7 +116,13 @@ pub(crate) fn given(model: &mut Model, options: &Options) -> Given {
     let vars = options
         .vars
         .iter()
-        .map(|(k, v)| (k.clone(), Raw::Text(v.clone())))
+        .map(|(k, v)| {
+            let raw = Raw::Text {
+                text: v.clone(),
+                from: OriginRole::VarFlag,
+            };
+            (k.clone(), raw)
+        })
         .collect();
     Given { env, files, vars }
 }
@@ -110,6 +145,16 @@ pub(crate) fn for_root(
     if disk {
         for path in auto_files(options.files, dir) {
             let read = read_var_file(model, &path, options, false);
+            set(read);
+        }
+    }
+    // A var file named for this root goes first among the given ones, as
+    // if it were the first `-var-file` of a run in this folder.
+    let here = normalize(dir);
+    for (root, path) in options.root_var_files {
+        if normalize(&options.base_dir.join(root)) == here {
+            let path = options.base_dir.join(path);
+            let read = read_var_file(model, &path, options, true);
             set(read);
         }
     }

@@ -85,7 +85,7 @@ impl Ty {
             return Ok(value);
         }
         let span = value.span;
-        let meta = value.meta.clone();
+        let (meta, origins) = (value.meta.clone(), value.origins.clone());
         let kind = match (self, value.kind) {
             (Ty::Any, kind) => kind,
             (Ty::String, K::String(s)) => K::String(s),
@@ -129,6 +129,7 @@ impl Ty {
         if matches!(self, Ty::Any | Ty::String | Ty::Object(_) | Ty::Map(_)) {
             value.meta = meta;
         }
+        value.origins = origins;
         Ok(value)
     }
 

@@ -5,14 +5,23 @@
 //! attributes are unknown rather than errors (resources, data sources).
 
 use std::rc::Rc;
+use std::sync::Arc;
 
-use phiguard_model::{format_number, Span, Spanned, StandsFor, Unknown, Value, ValueKind};
+use phiguard_model::{
+    format_number, OriginRole, Origins, Span, Spanned, StandsFor, Unknown, Value, ValueKind,
+    ValueOrigin,
+};
 
 #[derive(Debug, Clone)]
 pub(crate) struct V {
     pub kind: K,
     pub span: Span,
     pub meta: Option<Rc<Meta>>,
+    /// The places that decided the value before its use (the model's
+    /// `Value::origins`, shared as they are so `to_model` only clones a
+    /// pointer). Apart from `meta`, which conversions drop, because a
+    /// value converted to its variable's type was still decided there.
+    pub origins: Origins,
     /// How many nodes the value has, counting shared parts each time they
     /// appear (what converting it costs).
     weight: u32,
@@ -92,6 +101,7 @@ impl V {
             kind,
             span,
             meta: None,
+            origins: None,
             weight,
         }
     }
@@ -169,6 +179,91 @@ impl V {
                 }
             }
         }
+    }
+
+    /// The same value, having passed through `hop` on its way to its use
+    /// (a module argument, a local): `hop` joins the end of its origins.
+    pub fn passed(mut self, hop: ValueOrigin) -> V {
+        let chain = match self.origins.take() {
+            Some(before) => before.iter().cloned().chain([hop]).collect(),
+            None => Arc::from([hop]),
+        };
+        self.origins = Some(chain);
+        self
+    }
+
+    /// The same value with the origins of `decider` when it has none of its
+    /// own: a conditional's branch written in place was chosen by the
+    /// condition, so the condition's inputs are the place to change.
+    pub fn decided_by(mut self, decider: &V) -> V {
+        if self.origins.is_none() {
+            self.origins = decider.origins.clone();
+        }
+        self
+    }
+
+    /// This value, read out of a value with origins `outer` (an attribute,
+    /// a key, an item): its own origins, then the container's hops. A hop
+    /// that one of its own origins lies inside is the same place seen as a
+    /// whole (the map in a var file whose entry is known) and is left out;
+    /// for a value without origins of its own, a hop that wrote it in place
+    /// (a map literal passed as a module argument) is narrowed onto it,
+    /// keeping its name (the argument, variable or local holding the map).
+    /// A value with origins was written elsewhere: its span says nothing of
+    /// where the hop wrote it.
+    pub fn read_from(mut self, outer: &Origins) -> V {
+        let Some(outer) = outer.as_deref() else {
+            return self;
+        };
+        let own = self.origins.as_deref().unwrap_or_default();
+        let mut chain: Vec<ValueOrigin> = own.to_vec();
+        for hop in outer {
+            let Some(hop_span) = hop.span else {
+                chain.push(hop.clone());
+                continue;
+            };
+            if own
+                .iter()
+                .any(|o| o.span.is_some_and(|s| lies_within(s, hop_span)))
+            {
+                continue;
+            }
+            let written_here = own.is_empty() && self.span != hop_span;
+            let narrowed = if written_here && lies_within(self.span, hop_span) {
+                ValueOrigin {
+                    span: Some(self.span),
+                    ..hop.clone()
+                }
+            } else {
+                hop.clone()
+            };
+            if chain.last() != Some(&narrowed) {
+                chain.push(narrowed);
+            }
+        }
+        self.origins = Some(chain.into());
+        self
+    }
+
+    /// Gives every node the origin of a var file's value: the node's own
+    /// place in the file, named by its map key where it has one, so that
+    /// reading `var.buckets.logs.acl` points at that entry of the file
+    /// although the value's spans are later moved onto the reference.
+    pub fn mark_from_var_file(&mut self, name: &str) {
+        match &mut self.kind {
+            K::List(items) => Rc::make_mut(items)
+                .iter_mut()
+                .for_each(|v| v.mark_from_var_file(name)),
+            K::Map(entries) => Rc::make_mut(entries)
+                .iter_mut()
+                .for_each(|(k, v)| v.mark_from_var_file(&k.value)),
+            _ => {}
+        }
+        self.origins = Some(Arc::from([ValueOrigin {
+            role: OriginRole::Tfvars,
+            span: Some(self.span),
+            name: name.to_string(),
+        }]));
     }
 
     pub fn origin(&self) -> Option<u32> {
@@ -328,6 +423,14 @@ impl V {
     /// becomes that value (its spans point at each part); `link` hears of
     /// every part that names a resource instance.
     pub fn to_model(&self, link: &mut dyn FnMut(Span, u32)) -> Value {
+        let mut value = self.to_model_node(link);
+        if self.origins.is_some() {
+            value.origins = self.origins.clone();
+        }
+        value
+    }
+
+    fn to_model_node(&self, link: &mut dyn FnMut(Span, u32)) -> Value {
         if let Some(origin) = self.origin() {
             link(self.span, origin);
         }
@@ -373,6 +476,14 @@ impl V {
     }
 }
 
+/// Whether `inner` is a non-empty part of `outer`, in the same file.
+fn lies_within(inner: Span, outer: Span) -> bool {
+    inner.file == outer.file
+        && !inner.is_empty()
+        && outer.start <= inner.start
+        && inner.end <= outer.end
+}
+
 fn all_equal<'v>(pairs: impl Iterator<Item = (&'v V, &'v V)>) -> Option<bool> {
     let mut unknown = false;
     for (a, b) in pairs {
@@ -403,6 +514,47 @@ mod tests {
         let b = V::list(vec![s("b"), unknown], Span::default());
         assert_eq!(a.equals(&b), Some(false));
         assert_eq!(s("1").equals(&V::number(1.0, Span::default())), Some(false));
+    }
+
+    fn hop(role: OriginRole, span: Span, name: &str) -> ValueOrigin {
+        ValueOrigin {
+            role,
+            span: Some(span),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn entries_read_out_of_a_value_keep_the_most_precise_origin() {
+        let at = |range| Span::new(FileId(1), range);
+        // `{ acl = "public-read" }` passed as module argument `settings`.
+        let entry = V::string("public-read", at(10..23));
+        let call = Some(Arc::from([hop(
+            OriginRole::ModuleArgument,
+            at(2..25),
+            "settings",
+        )]));
+        let read = entry.clone().read_from(&call);
+        assert_eq!(
+            read.origins.as_deref(),
+            Some(&[hop(OriginRole::ModuleArgument, at(10..23), "settings")][..])
+        );
+        // The same map from a var file, whose entries know their own lines.
+        let mut map = V::map(
+            vec![(Spanned::new("acl".into(), at(4..7)), entry)],
+            at(2..25),
+        );
+        map.mark_from_var_file("settings");
+        let K::Map(entries) = &map.kind else {
+            unreachable!()
+        };
+        let read = entries[0].1.clone().read_from(&map.origins);
+        assert_eq!(
+            read.origins.as_deref(),
+            Some(&[hop(OriginRole::Tfvars, at(10..23), "acl")][..])
+        );
+        let unmarked = V::string("x", at(30..31)).read_from(&None);
+        assert!(unmarked.origins.is_none());
     }
 
     #[test]

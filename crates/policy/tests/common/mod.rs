@@ -25,13 +25,17 @@ pub const EVALUATION: &str = "terraform-evaluation";
 /// tests/linking.rs.
 pub const LINKING: &str = "linking";
 
+/// The folder of provenance cases (issue 12), asserted across rules by
+/// tests/provenance.rs.
+pub const PROVENANCE: &str = "provenance";
+
 /// Whether a fixture folder holds cases for every rule rather than one.
 pub fn is_cross_rule(dir: &Path) -> bool {
-    dir.ends_with(EVALUATION) || dir.ends_with(LINKING)
+    dir.ends_with(EVALUATION) || dir.ends_with(LINKING) || dir.ends_with(PROVENANCE)
 }
 
 /// The fixture folders named by a rule id (every folder but
-/// `terraform-evaluation/` and `linking/`), sorted.
+/// `terraform-evaluation/`, `linking/` and `provenance/`), sorted.
 pub fn rule_dirs() -> Vec<PathBuf> {
     fixture_dirs()
         .into_iter()

@@ -1,7 +1,8 @@
 //! A hand-built report: three findings of different severities and one
 //! suppressed, an undecided check, a parse error with a span, a read error
 //! without one, a skipped file, and the metadata of the rules that ran; and
-//! a report whose texts and paths need escaping in every format.
+//! a report whose texts and paths need escaping in every format; and a
+//! report whose values come from elsewhere (origins).
 
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
@@ -9,8 +10,9 @@
 use std::path::Path;
 
 use phiguard_model::{
-    pascal_case, stable_hash, FileId, Finding, LintError, Report, ResourceKind, ResourceRef,
-    RuleMeta, RuleRemediation, Severity, Skipped, SourceFile, Span, Suppression, Undecided,
+    pascal_case, stable_hash, FileId, Finding, LintError, OriginRole, Report, ResourceKind,
+    ResourceRef, RuleMeta, RuleRemediation, Severity, Skipped, SourceFile, Span, Suppression,
+    Undecided, ValueOrigin,
 };
 use phiguard_reporter::RenderOptions;
 
@@ -326,6 +328,126 @@ pub fn tricky_report() -> Report {
             path: "k8s/a&b <c>.yaml".to_string(),
             reason: "not Terraform or CloudFormation".to_string(),
         }],
+        ..Report::default()
+    };
+    report.sort();
+    report
+}
+
+pub const MODULE_PATH: &str = "infra/modules/bucket/main.tf";
+
+pub const MODULE_TF: &str = r#"variable "acl" {}
+variable "versioning" {}
+
+resource "aws_s3_bucket" "this" {
+  bucket = "patient-records"
+  acl    = var.acl
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+  versioning_configuration {
+    status = var.versioning
+  }
+}
+"#;
+
+pub const ROOT_PATH: &str = "infra/main.tf";
+
+pub const ROOT_TF: &str = r#"module "records" {
+  source     = "./modules/bucket"
+  acl        = var.bucket_acl
+  versioning = var.versioning_status
+}
+"#;
+
+pub const TFVARS_PATH: &str = "infra/terraform.tfvars";
+
+pub const TFVARS: &str = "versioning_status = \"Suspended\"\n";
+
+pub fn origin(role: OriginRole, span: Option<Span>, name: &str) -> ValueOrigin {
+    ValueOrigin {
+        role,
+        span,
+        name: name.to_string(),
+    }
+}
+
+/// Findings in a module whose values the root decides: the ACL comes from
+/// `--var bucket_acl` through the module call's argument (two origins, one
+/// in another file, one outside any file), the versioning status from
+/// `terraform.tfvars` through the call (both in other files); the missing
+/// encryption has no origin.
+pub fn origins_report() -> Report {
+    let module = FileId(0);
+    let root = FileId(1);
+    let tfvars = FileId(2);
+    let bucket_ref = bucket("module.records.aws_s3_bucket.this", "aws_s3_bucket");
+    let mut acl = finding(
+        "s3-public-acl",
+        Severity::Critical,
+        "bucket ACL \"public-read\" lets anyone on the internet list and read every object",
+        span_of(module, MODULE_TF, "var.acl", 0),
+        bucket_ref.clone(),
+        "acl",
+        &["164.312(a)(1)", "164.312(e)(1)"],
+        Some("acl = \"private\""),
+    );
+    acl.origins = vec![
+        origin(OriginRole::VarFlag, None, "--var bucket_acl"),
+        origin(
+            OriginRole::ModuleArgument,
+            Some(span_of(root, ROOT_TF, "var.bucket_acl", 0)),
+            "acl",
+        ),
+    ];
+    let mut versioning = finding(
+        "s3-versioning-disabled",
+        Severity::Medium,
+        "versioning is \"Suspended\": overwritten or deleted objects cannot be recovered",
+        span_of(module, MODULE_TF, "var.versioning", 0),
+        bucket(
+            "module.records.aws_s3_bucket_versioning.this",
+            "aws_s3_bucket_versioning",
+        ),
+        "versioning_configuration.status",
+        &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
+        None,
+    );
+    versioning.origins = vec![
+        origin(
+            OriginRole::Tfvars,
+            Some(span_of(tfvars, TFVARS, "\"Suspended\"", 0)),
+            "versioning_status",
+        ),
+        origin(
+            OriginRole::ModuleArgument,
+            Some(span_of(root, ROOT_TF, "var.versioning_status", 0)),
+            "versioning",
+        ),
+    ];
+    let mut report = Report {
+        rules: rules(),
+        files: vec![
+            file(0, MODULE_PATH, MODULE_TF),
+            file(1, ROOT_PATH, ROOT_TF),
+            file(2, TFVARS_PATH, TFVARS),
+        ],
+        resources: 2,
+        findings: vec![
+            versioning,
+            acl,
+            finding(
+                "s3-encryption-missing",
+                Severity::High,
+                "bucket has no default encryption configuration",
+                span_of(module, MODULE_TF, "resource \"aws_s3_bucket\" \"this\"", 0),
+                bucket_ref,
+                "server_side_encryption_configuration",
+                &["164.312(a)(2)(iv)"],
+                None,
+            ),
+        ],
         ..Report::default()
     };
     report.sort();

@@ -106,11 +106,12 @@ fn collection_function(name: &str, mut args: Vec<V>, span: Span) -> R {
         ("lookup", 2 | 3) => {
             let default = (n == 3).then(|| args.pop()).flatten();
             let key = text(&args[1])?;
+            let outer = args[0].origins.clone();
             match map_arg(args.remove(0))?
                 .into_iter()
                 .find(|(k, _)| k.value == key)
             {
-                Some((_, v)) => v,
+                Some((_, v)) => v.read_from(&outer),
                 None => match default {
                     Some(d) => d,
                     None => return fail(format!("the map has no key {key:?}")),
@@ -134,18 +135,23 @@ fn collection_function(name: &str, mut args: Vec<V>, span: Span) -> R {
         }
         ("element", 2) => {
             let index = number(&args[1])?;
+            let outer = args[0].origins.clone();
             let items = list_arg(args.remove(0))?;
             if items.is_empty() || index < 0.0 {
                 return fail("element() needs a non-empty list and a positive index");
             }
             let at = (index as usize) % items.len();
-            items.into_iter().nth(at).unwrap_or_else(|| V::null(span))
+            match items.into_iter().nth(at) {
+                Some(item) => item.read_from(&outer),
+                None => V::null(span),
+            }
         }
         ("one", 1) => {
+            let outer = args[0].origins.clone();
             let mut items = list_arg(args.remove(0))?;
             match items.len() {
                 0 => V::null(span),
-                1 => items.remove(0),
+                1 => items.remove(0).read_from(&outer),
                 _ => return fail("one() needs a list of at most one element"),
             }
         }

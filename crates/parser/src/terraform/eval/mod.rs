@@ -201,8 +201,8 @@ impl<'a> Evaluator<'a> {
                 let [cond, then, otherwise] = &**parts;
                 let cond = self.eval(cx, cond)?;
                 return match operators::want_bool(&cond)? {
-                    Ok(true) => self.eval(cx, then),
-                    Ok(false) => self.eval(cx, otherwise),
+                    Ok(true) => Ok(self.eval(cx, then)?.decided_by(&cond)),
+                    Ok(false) => Ok(self.eval(cx, otherwise)?.decided_by(&cond)),
                     Err(reason) => Ok(V::unknown(reason, span)),
                 };
             }
@@ -483,9 +483,10 @@ impl<'a> Evaluator<'a> {
     pub(crate) fn get_attr(&self, value: V, name: &str, span: Span, t: &Traversal) -> R {
         let open = value.is_open();
         let computed = value.is_computed();
+        let outer = value.origins;
         match value.kind {
             K::Map(entries) => match entries.iter().find(|(k, _)| k.value == name) {
-                Some((_, v)) => Ok(v.clone().at(span)),
+                Some((_, v)) => Ok(v.clone().read_from(&outer).at(span)),
                 // A data source's `arn` is the ARN of what it reads: not
                 // known offline, but never `*` (an Elastic Load Balancing
                 // account's, `data.aws_elb_service_account.main.arn`).
@@ -519,6 +520,7 @@ impl<'a> Evaluator<'a> {
         }
         let open = value.is_open();
         let computed = value.is_computed();
+        let outer = value.origins;
         match value.kind {
             K::List(items) => {
                 let n = match &key.kind {
@@ -539,7 +541,7 @@ impl<'a> Evaluator<'a> {
                         items.len()
                     ));
                 }
-                Ok(items[n].clone().at(span))
+                Ok(items[n].clone().read_from(&outer).at(span))
             }
             K::Map(entries) => {
                 let Some(name) = key.template_text() else {
@@ -549,7 +551,7 @@ impl<'a> Evaluator<'a> {
                     ));
                 };
                 match entries.iter().find(|(k, _)| k.value == name) {
-                    Some((_, v)) => Ok(v.clone().at(span)),
+                    Some((_, v)) => Ok(v.clone().read_from(&outer).at(span)),
                     None if open => Ok(self.not_known(t, span, computed)),
                     None => fail(format!("the map has no key {name:?}")),
                 }

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use phiguard_model::{FileId, Span, Spanned};
+use phiguard_model::{FileId, OriginRole, Span, Spanned, ValueOrigin};
 
 use super::{Ctx, Evaluator};
 use crate::terraform::instances::{Slot, Slots};
@@ -57,7 +57,9 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A variable's value and whether it came from outside the
-    /// configuration (var files, `--var`, the environment).
+    /// configuration (var files, `--var`, the environment). Its origins
+    /// end with the place that set it: the inputs name theirs, a module
+    /// argument and a default are added here.
     fn compute_variable(&mut self, inst: usize, index: usize, name: &str) -> (V, bool) {
         let decl = self.config(inst).variables.get(index);
         let given = match &self.instances[inst].parent {
@@ -71,16 +73,29 @@ impl<'a> Evaluator<'a> {
                 cx.each = parent.each.clone();
                 cx.count = parent.count.clone();
                 let call = self.config(p).calls.get(call);
-                call.args
-                    .iter()
-                    .find(|a| a.key.value == name)
-                    .map(|a| (self.value(&mut cx, &a.expr), false))
+                call.args.iter().find(|a| a.key.value == name).map(|a| {
+                    let value = self.value(&mut cx, &a.expr).passed(ValueOrigin {
+                        role: OriginRole::ModuleArgument,
+                        span: Some(a.expr.span),
+                        name: name.to_string(),
+                    });
+                    (value, false)
+                })
             }
         };
         let given = given.filter(|(v, _)| !v.is_null() || decl.nullable);
         let (value, external) = match (given, &decl.default) {
             (Some(given), _) => given,
-            (None, Some(default)) => (self.value(&mut Ctx::new(inst), default), false),
+            (None, Some(default)) => {
+                let value = self
+                    .value(&mut Ctx::new(inst), default)
+                    .passed(ValueOrigin {
+                        role: OriginRole::VariableDefault,
+                        span: Some(default.span),
+                        name: name.to_string(),
+                    });
+                (value, false)
+            }
             (None, None) => {
                 let reason = match self.instances[inst].parent {
                     None => format!("var.{name} has no value"),
@@ -99,6 +114,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// `local.NAME`, its origins ending with the local's expression.
     pub fn local(&mut self, inst: usize, name: &str, from: FileId) -> R {
         let config = self.config(inst);
         let Some(index) = config.locals.find(name, from) else {
@@ -113,7 +129,14 @@ impl<'a> Evaluator<'a> {
             |i| &mut i.locals,
             index,
             || fail(format!("local.{name} refers to itself")),
-            |ev| ev.eval(&mut Ctx::new(inst), expr),
+            |ev| {
+                let value = ev.eval(&mut Ctx::new(inst), expr)?;
+                Ok(value.passed(ValueOrigin {
+                    role: OriginRole::Local,
+                    span: Some(expr.span),
+                    name: name.to_string(),
+                }))
+            },
         )
     }
 

@@ -1,0 +1,166 @@
+//! Findings name where their value was set (a tfvars line, a module call's
+//! argument), in every format, and a file given alone reports the findings
+//! it causes elsewhere (issue 12).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::Scratch;
+use serde_json::Value;
+
+const ROOT: &str = r#"variable "pab" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "claims" {
+  bucket = "claims-archive"
+}
+
+resource "aws_s3_bucket_public_access_block" "claims" {
+  bucket                  = aws_s3_bucket.claims.id
+  block_public_acls       = var.pab
+  block_public_policy     = var.pab
+  ignore_public_acls      = var.pab
+  restrict_public_buckets = var.pab
+}
+"#;
+
+const CALLER: &str = r#"module "letters" {
+  source = "../modules/bucket"
+  acl    = "public-read"
+}
+"#;
+
+const MODULE: &str = r#"variable "acl" {
+  type = string
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket = "patient-letters"
+  acl    = var.acl
+}
+"#;
+
+fn project() -> Scratch {
+    Scratch::repository(
+        "provenance",
+        &[
+            ("live/main.tf", ROOT),
+            ("live/terraform.tfvars", "pab = false\n"),
+            ("live/caller.tf", CALLER),
+            ("modules/bucket/main.tf", MODULE),
+        ],
+    )
+}
+
+/// Exit code and stdout of `phiguard lint ARGS` in `dir`.
+fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::cargo_bin("phiguard")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .arg("lint")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+const TFVARS: &[&str] = &[
+    "live/terraform.tfvars",
+    "--select",
+    "s3-public-access-block",
+];
+const ARGUMENT: &[&str] = &["live/caller.tf", "--select", "s3-public-acl"];
+
+fn with<'a>(args: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    args.iter().chain(more).copied().collect()
+}
+
+#[test]
+fn a_tfvars_file_alone_reports_the_findings_it_causes() {
+    let dir = project();
+    let (code, out) = lint(&dir.0, &with(TFVARS, &["--format", "json"]));
+    assert_eq!(code, 1, "{out}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 4, "{out}");
+    for finding in findings {
+        assert_eq!(finding["file"], "live/main.tf", "{finding}");
+        let origins = finding["origins"].as_array().unwrap();
+        assert_eq!(origins.len(), 1, "{finding}");
+        assert_eq!(origins[0]["file"], "live/terraform.tfvars");
+        assert_eq!(origins[0]["role"], "tfvars");
+        assert_eq!(origins[0]["start"]["line"], 1);
+        assert_eq!(origins[0]["start"]["column"], 7);
+    }
+}
+
+#[test]
+fn a_module_argument_alone_reports_the_finding_inside_the_module() {
+    let dir = project();
+    let (code, out) = lint(&dir.0, &with(ARGUMENT, &["--format", "json"]));
+    assert_eq!(code, 1, "{out}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{out}");
+    assert_eq!(findings[0]["file"], "modules/bucket/main.tf");
+    let origins = findings[0]["origins"].as_array().unwrap();
+    assert_eq!(origins.len(), 1, "{out}");
+    assert_eq!(origins[0]["file"], "live/caller.tf");
+    assert_eq!(origins[0]["role"], "module-argument");
+    assert_eq!(origins[0]["start"]["line"], 3);
+    // The help names the place to change, not `var.acl` in the module.
+    let help = findings[0]["fix"].as_str().unwrap_or_default();
+    assert!(help.contains("live/caller.tf:3"), "{help}");
+}
+
+#[test]
+fn human_output_shows_the_origin_as_a_snippet() {
+    let dir = project();
+    let (code, out) = lint(&dir.0, ARGUMENT);
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compact_and_github_name_the_first_origin() {
+    let dir = project();
+    let (_, compact) = lint(&dir.0, &with(ARGUMENT, &["--format", "compact"]));
+    assert!(
+        compact.starts_with("modules/bucket/main.tf:7:12: critical [s3-public-acl]"),
+        "{compact}"
+    );
+    assert!(compact.contains("live/caller.tf:3:12"), "{compact}");
+    let (_, github) = lint(&dir.0, &with(ARGUMENT, &["--format", "github"]));
+    assert!(github.contains("live/caller.tf:3:12"), "{github}");
+}
+
+#[test]
+fn sarif_lists_origins_as_related_locations() {
+    let dir = project();
+    let (_, out) = lint(&dir.0, &with(ARGUMENT, &["--format", "sarif"]));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    let related = result["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 1, "{result}");
+    let location = &related[0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "live/caller.tf");
+    assert_eq!(location["region"]["startLine"], 3);
+}
+
+#[test]
+fn a_file_that_feeds_nothing_reports_nothing() {
+    let dir = project();
+    std::fs::write(dir.0.join("live/notes.tfvars"), "unused = 1\n").unwrap();
+    let (code, out) = lint(&dir.0, &["live/notes.tfvars", "--format", "compact"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out, "", "{out}");
+}

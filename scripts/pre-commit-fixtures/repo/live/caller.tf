@@ -1,0 +1,5 @@
+module "letters" {
+  source = "../modules/bucket"
+  name   = "patient-letters"
+  acl    = "private"
+}

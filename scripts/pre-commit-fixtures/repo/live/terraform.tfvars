@@ -1,0 +1,1 @@
+pab = true

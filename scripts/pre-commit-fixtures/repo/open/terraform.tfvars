@@ -1,0 +1,2 @@
+# Public website assets live here.
+acl = "public-read"
