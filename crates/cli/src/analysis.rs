@@ -10,35 +10,57 @@ use phiguard_parser::LoadOptions;
 use phiguard_policy::Scope;
 
 use crate::args::{AnalysisArgs, PhiScope};
+use crate::changes::{self, Mode};
 use crate::config::{self, Config};
 
 pub struct Analysis {
     pub report: Report,
     pub config: Config,
+    /// Said on stderr: why a change-aware run had nothing to lint.
+    pub note: Option<String>,
 }
 
 /// Everything up to the report: reads and validates the settings, then
-/// lints. A bad setting is an error before any file is read.
-pub fn analyse(args: &AnalysisArgs, show_progress: bool) -> Result<Analysis, String> {
+/// lints, the whole of the paths or, in a change-aware run, what changed
+/// ([`crate::changes`]). A bad setting is an error before any file is
+/// read.
+pub fn analyse(args: &AnalysisArgs, mode: &Mode, show_progress: bool) -> Result<Analysis, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
     let config = load_config(args, &cwd)?;
-    let (settings, mut inputs) = settings(args, &config, &cwd)?;
+    let (settings, mut load) = settings(args, &config, &cwd)?;
     let (bar, progress) = crate::progress::Bar::new(show_progress);
-    inputs.load.progress = progress;
-    let report = phiguard_linter::lint(&settings, &inputs);
+    load.progress = progress;
+    let mut note = None;
+    let changed = changes::lint(mode, &args.paths, &settings, &load, &cwd)?;
+    let report = match changed {
+        Some(changes::Outcome::Report(report)) => report,
+        Some(changes::Outcome::NoInfrastructure) => {
+            note = Some(changes::NO_INFRASTRUCTURE.to_string());
+            Report {
+                new: Some(0),
+                ..Report::default()
+            }
+        }
+        // A plain run, or a change-aware one with nothing staged.
+        None => phiguard_linter::lint(&settings, &inputs(args, &config, &cwd, load)?),
+    };
     bar.finish();
-    Ok(Analysis { report, config })
+    Ok(Analysis {
+        report,
+        config,
+        note,
+    })
 }
 
-/// The library's settings and inputs from the arguments and the config:
-/// rule ids checked against the rules that exist, command-line values
-/// before (or, for lists, beside) the config's.
+/// The library's settings and what to load from the arguments and the
+/// config: rule ids checked against the rules that exist, command-line
+/// values before (or, for lists, beside) the config's.
 fn settings(
     args: &AnalysisArgs,
     config: &Config,
     cwd: &Path,
-) -> Result<(Settings, Inputs), String> {
+) -> Result<(Settings, LoadOptions), String> {
     let registry = phiguard_linter::registry(&config.policy_dirs, cwd)?;
     let known = phiguard_linter::known_rules(&registry);
     for id in config.rule_ids() {
@@ -71,7 +93,7 @@ fn settings(
         .chain(config.ignore.iter().map(|s| s.value.clone()))
         .collect();
 
-    let inputs = inputs(args, config, cwd)?;
+    let load = load_options(args, config, cwd)?;
 
     let scope = match args
         .phi_scope
@@ -112,7 +134,7 @@ fn settings(
         today: phiguard_policy::today(),
         project_root: project_root(args, config, cwd),
     };
-    Ok((settings, inputs))
+    Ok((settings, load))
 }
 
 /// The folder fingerprints are relative to: the repository's top folder
@@ -161,9 +183,8 @@ fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
     }
 }
 
-/// What to load: the paths given (or stdin's text under its name), with
-/// the config's values and the command line's after them.
-fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, String> {
+/// What to load, the config's values and the command line's after them.
+fn load_options(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<LoadOptions, String> {
     let mut cfn_parameters = config.cfn_parameters.clone();
     cfn_parameters.extend(args.cfn_params.iter().cloned());
     // The loader reads the file into the model, so its values' origins
@@ -215,7 +236,16 @@ fn inputs(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Inputs, St
             .collect(),
         ..LoadOptions::default()
     };
+    Ok(load)
+}
 
+/// The paths given, or stdin's text under its name.
+fn inputs(
+    args: &AnalysisArgs,
+    config: &Config,
+    cwd: &Path,
+    load: LoadOptions,
+) -> Result<Inputs, String> {
     match &args.stdin_filename {
         Some(name) => {
             // At most one byte over the file size limit, which the loader

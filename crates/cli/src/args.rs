@@ -81,6 +81,14 @@ pub struct LintArgs {
     /// Print findings and errors only: no skipped files, no summary, no progress
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Lint what the index changes against HEAD (pre-commit): the changed files' configurations, before and after
+    #[arg(long, conflicts_with_all = ["changed_since", "stdin_filename"])]
+    pub staged: bool,
+
+    /// Lint what the working tree changes against REF (a branch, tag or commit)
+    #[arg(long, value_name = "REF", conflicts_with = "stdin_filename")]
+    pub changed_since: Option<String>,
 }
 
 /// What to lint and with which rules: shared by `lint` and `baseline`.

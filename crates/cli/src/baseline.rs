@@ -29,7 +29,12 @@ struct Entry {
 }
 
 pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
-    let report = analysis::analyse(&args.lint, crate::progress::wanted(false))?.report;
+    let report = analysis::analyse(
+        &args.lint,
+        &crate::changes::Mode::Plain,
+        crate::progress::wanted(false),
+    )?
+    .report;
     let baseline = of(&report);
     let text = serde_json::to_string_pretty(&baseline)
         .map_err(|e| format!("cannot write the baseline: {e}"))?;

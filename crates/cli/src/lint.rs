@@ -8,6 +8,7 @@ use phiguard_reporter::{Format, RenderOptions};
 
 use crate::analysis::{analyse, Analysis};
 use crate::args::{ColorChoice, FailOn, LintArgs, OutputFormat};
+use crate::changes::Mode;
 use crate::{baseline, output, ExitStatus};
 
 pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
@@ -21,8 +22,19 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
             "an input named on the command line",
         )?;
     }
-    let Analysis { mut report, config } =
-        analyse(&args.analysis, crate::progress::wanted(args.quiet))?;
+    let mode = match (&args.changed_since, args.staged) {
+        (Some(rev), _) => Mode::ChangedSince(rev.clone()),
+        (None, true) => Mode::Staged,
+        (None, false) => Mode::Plain,
+    };
+    let Analysis {
+        mut report,
+        config,
+        note,
+    } = analyse(&args.analysis, &mode, crate::progress::wanted(args.quiet))?;
+    if let (Some(note), false) = (note, args.quiet) {
+        eprintln!("phiguard: {note}");
+    }
     // A file found in a linted folder is known only now; nothing is
     // written yet.
     if let Some(out) = &args.output {

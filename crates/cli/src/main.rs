@@ -3,6 +3,7 @@
 mod analysis;
 mod args;
 mod baseline;
+mod changes;
 mod config;
 mod lint;
 mod output;

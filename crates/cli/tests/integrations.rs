@@ -20,10 +20,36 @@ fn yaml(name: &str) -> Value {
 }
 
 #[test]
-fn pre_commit_hook_builds_from_source_and_passes_the_interface_file_types() {
+fn pre_commit_hook_builds_from_source_and_checks_the_staged_change() {
     let hooks = yaml(".pre-commit-hooks.yaml");
     let hook = &hooks.as_list().unwrap()[0];
-    assert_eq!(hook.get("id").and_then(Value::as_str), Some("phiguard"));
+    let text = |key: &str| hook.get(key).and_then(Value::as_str);
+    let flag = |key: &str| hook.get(key).and_then(Value::as_bool);
+    assert_eq!(text("id"), Some("phiguard"));
+    assert_eq!(text("language"), Some("rust"));
+    assert_eq!(text("entry"), Some("phiguard lint --staged"));
+    // phiguard reads the index itself, and must run when only a file it
+    // would not be passed (a deleted policy file) changed.
+    assert_eq!(flag("pass_filenames"), Some(false));
+    assert_eq!(flag("always_run"), Some(true));
+    let stages: Vec<&str> = hook
+        .get("stages")
+        .and_then(Value::as_list)
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(stages.contains(&"pre-commit") && stages.contains(&"pre-push"));
+}
+
+#[test]
+fn the_per_file_hook_passes_the_interface_file_types() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hook = &hooks.as_list().unwrap()[1];
+    assert_eq!(
+        hook.get("id").and_then(Value::as_str),
+        Some("phiguard-files")
+    );
     assert_eq!(hook.get("language").and_then(Value::as_str), Some("rust"));
     assert_eq!(
         hook.get("entry").and_then(Value::as_str),

@@ -12,7 +12,10 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod changes;
 mod owners;
+
+pub use changes::lint_changes;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use phiguard_model::{display_path, normalize, Report, Severity, Span};
@@ -276,15 +279,7 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
                 .get(span.file.0 as usize)
                 .map_or("", |f| f.display_path.as_str())
         };
-        // Caused by a given file: located there, or its value set there
-        // (a tfvars line, a module argument, a parameters file).
-        findings.retain(|f| {
-            only.contains(path_of(f.span))
-                || f.origins
-                    .iter()
-                    .filter_map(|o| o.span)
-                    .any(|span| only.contains(path_of(span)))
-        });
+        findings.retain(|f| concerns(f, only, &path_of));
         undecided.retain(|u| only.contains(path_of(u.span)));
     }
     if let Some(min) = settings.min_severity {
@@ -300,9 +295,26 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         errors: model.errors,
         skipped: model.skipped,
         unavailable_modules: model.unavailable_modules,
+        new: None,
     };
     report.sort();
     report
+}
+
+/// Whether `finding` is caused by one of the `only` files (display paths):
+/// located there, or its value set there (a tfvars line, a module
+/// argument, a parameters file). `path_of` gives a span's display path.
+pub(crate) fn concerns<'a>(
+    finding: &phiguard_model::Finding,
+    only: &HashSet<String>,
+    path_of: &dyn Fn(Span) -> &'a str,
+) -> bool {
+    only.contains(path_of(finding.span))
+        || finding
+            .origins
+            .iter()
+            .filter_map(|o| o.span)
+            .any(|span| only.contains(path_of(span)))
 }
 
 impl Settings {

@@ -180,6 +180,10 @@ pub struct Report {
     /// Module calls whose source is not available offline: their outputs
     /// are unknown and their resources are not checked.
     pub unavailable_modules: Vec<crate::UnavailableModule>,
+    /// In a change-aware run, how many unsuppressed findings are new
+    /// against the base state (their fingerprints were not there); `None`
+    /// in any other run.
+    pub new: Option<usize>,
 }
 
 impl Report {

@@ -9,6 +9,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use phiguard_model::{display_path, LintError, Skipped};
 
+use crate::fs::{EntryKind, Files};
 use crate::limits::io_message;
 
 /// Directories never linted, even outside a git repository: provider caches,
@@ -127,19 +128,39 @@ impl Filter {
     }
 }
 
-pub(crate) fn discover(paths: &[PathBuf], base_dir: &Path, filter: &Filter) -> Discovered {
+pub(crate) fn discover(
+    files: &Files,
+    paths: &[PathBuf],
+    base_dir: &Path,
+    filter: &Filter,
+) -> Discovered {
     let mut found = Discovered::default();
     for given in paths {
         let path = base_dir.join(given);
         let shown = display_path(&path, base_dir);
-        match std::fs::metadata(&path) {
+        // On disk the metadata's error names the cause (permission, ...).
+        let kind = if files.is_disk() {
+            std::fs::metadata(&path).map(|meta| {
+                if meta.is_dir() {
+                    EntryKind::Dir
+                } else {
+                    EntryKind::File
+                }
+            })
+        } else {
+            files
+                .kind(&path)
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        };
+        match kind {
             Err(err) => found.errors.push(LintError {
                 path: shown,
                 span: None,
                 message: io_message(&err),
             }),
-            Ok(meta) if meta.is_dir() => walk(&path, base_dir, filter, &mut found),
-            Ok(_) => {
+            Ok(EntryKind::Dir) if files.is_disk() => walk(&path, base_dir, filter, &mut found),
+            Ok(EntryKind::Dir) => walk_listing(files, &path, base_dir, filter, &mut found),
+            Ok(EntryKind::File) => {
                 if filter.admits(&shown, given) {
                     named_file(path, shown, &mut found);
                 }
@@ -151,13 +172,14 @@ pub(crate) fn discover(paths: &[PathBuf], base_dir: &Path, filter: &Filter) -> D
 
 /// The Terraform files directly in `dir` (not in its subfolders), for
 /// context: a named file's module.
-pub(crate) fn module_files(dir: &Path, base_dir: &Path, found: &mut Discovered) {
-    let Ok(entries) = std::fs::read_dir(base_dir.join(dir)) else {
+pub(crate) fn module_files(files: &Files, dir: &Path, base_dir: &Path, found: &mut Discovered) {
+    let dir = base_dir.join(dir);
+    let Ok(entries) = files.list(&dir) else {
         return;
     };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_file() && classify(&path).is_some() {
+    for entry in entries {
+        let path = dir.join(&entry.name);
+        if entry.kind == EntryKind::File && classify(&path).is_some() {
             let display_path = display_path(&path, base_dir);
             found.files.push(FoundFile {
                 path,
@@ -183,16 +205,22 @@ fn named_file(path: PathBuf, display_path: String, found: &mut Discovered) {
     }
 }
 
-fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
-    let walker = WalkBuilder::new(root)
+/// The walker every walk of the disk uses.
+fn disk_walker(root: &Path) -> WalkBuilder {
+    let mut builder = WalkBuilder::new(root);
+    builder
         // A user's global excludes would make results differ between
         // machines; the repository's own ignore files still apply.
         .git_global(false)
         .filter_entry(|entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name()))
-        })
-        .build_parallel();
+        });
+    builder
+}
+
+fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
+    let walker = disk_walker(root).build_parallel();
     // Directories are read on several threads; what they find is sorted
     // afterwards, so the order does not depend on the threads.
     let collected = Mutex::new(Discovered::default());
@@ -225,6 +253,97 @@ fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
     found.files.append(&mut walked.files);
     found.errors.append(&mut walked.errors);
     found.skipped.append(&mut walked.skipped);
+}
+
+/// [`walk`] over a file system that is not the disk (a git snapshot):
+/// the same skipped folders, filter and order. A snapshot holds what git
+/// tracks, so there is no ignore file to honour.
+fn walk_listing(
+    files: &Files,
+    root: &Path,
+    base_dir: &Path,
+    filter: &Filter,
+    found: &mut Discovered,
+) {
+    let mut walked = Vec::new();
+    let listed = list_tree(files, root, &mut |path| {
+        if classify(path).is_none() && !is_template_candidate(path) {
+            return;
+        }
+        let display_path = display_path(path, base_dir);
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        if filter.admits(&display_path, relative) {
+            walked.push(FoundFile {
+                path: path.to_path_buf(),
+                display_path,
+                named: false,
+            });
+        }
+    });
+    if let Err(err) = listed {
+        found.errors.push(LintError {
+            path: display_path(root, base_dir),
+            span: None,
+            message: format!("cannot walk the directory: {}", io_message(&err)),
+        });
+    }
+    walked.sort_by(|a, b| path_order(&a.display_path, &b.display_path));
+    found.files.append(&mut walked);
+}
+
+/// Calls `visit` with every file under `root` (folders of
+/// [`SKIPPED_DIRS`] left out), through [`crate::fs::FileSystem::list`].
+/// Only `root` itself failing to list is an error, as in [`walk`].
+fn list_tree(files: &Files, root: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
+    let mut dirs = vec![files
+        .list(root)
+        .map(|entries| (root.to_path_buf(), entries))?];
+    while let Some((dir, entries)) = dirs.pop() {
+        for entry in entries {
+            let path = dir.join(&entry.name);
+            match entry.kind {
+                EntryKind::File => visit(&path),
+                EntryKind::Dir if is_skipped_dir(std::ffi::OsStr::new(&entry.name)) => {}
+                EntryKind::Dir => {
+                    if let Ok(inner) = files.list(&path) {
+                        dirs.push((path, inner));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The files under `root` that `keep` accepts, sorted, the folders of
+/// [`SKIPPED_DIRS`] left out; on disk `.gitignore` is honoured as in a
+/// lint run's walk. For callers that need the files of a tree without
+/// loading them (which configurations call a changed module).
+pub fn find_files(files: &Files, root: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if files.is_disk() {
+        for entry in disk_walker(root).build().filter_map(Result::ok) {
+            let path = entry.path();
+            // Links to files are followed, as in a lint run's walk.
+            let is_file = if entry.path_is_symlink() {
+                path.is_file()
+            } else {
+                entry.file_type().is_some_and(|t| t.is_file())
+            };
+            if is_file && keep(path) {
+                out.push(entry.into_path());
+            }
+        }
+    } else {
+        // Nothing listed is nothing found, as on disk.
+        let _ = list_tree(files, root, &mut |path| {
+            if keep(path) {
+                out.push(path.to_path_buf());
+            }
+        });
+    }
+    out.sort();
+    out
 }
 
 /// One entry of a walk: a file to read, a reason it cannot be, or nothing.

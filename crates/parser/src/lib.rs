@@ -26,6 +26,7 @@ use std::sync::Arc;
 use phiguard_model::{display_path, FileId, LintError, Model, Skipped, SourceFile};
 
 pub use cloudformation::{parse_cfn_parameters, CfnParamsError};
+pub use discover::find_files;
 pub(crate) use parallel::per_file;
 pub use terraform::local_module_calls;
 
@@ -174,9 +175,9 @@ pub fn load(options: &LoadOptions) -> Model {
             )
         })
         .collect();
-    let mut found = discover::discover(&options.paths, &options.base_dir, &filter);
+    let mut found = discover::discover(&options.files, &options.paths, &options.base_dir, &filter);
     for dir in &options.context_dirs {
-        discover::module_files(dir, &options.base_dir, &mut found);
+        discover::module_files(&options.files, dir, &options.base_dir, &mut found);
     }
     // A file given on stdin need not exist on disk yet.
     found
@@ -225,7 +226,7 @@ pub fn load(options: &LoadOptions) -> Model {
                 bytes: (*bytes).clone(),
             });
         }
-        match limits::read_file(&file.path) {
+        match options.files.read(&file.path) {
             Ok(bytes) => Ok(Source {
                 path: file.path,
                 display_path: file.display_path,
@@ -262,6 +263,7 @@ pub fn load(options: &LoadOptions) -> Model {
             vars: &options.vars,
             config_vars: &options.config_vars,
             env_vars: &options.env_vars,
+            files: &options.files,
         },
         disk: true,
     };
@@ -270,6 +272,7 @@ pub fn load(options: &LoadOptions) -> Model {
         &options.cfn_parameters,
         &options.cfn_parameter_files,
         &options.base_dir,
+        &options.files,
     );
     build(
         &mut model,
@@ -301,6 +304,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
     let named = kept.iter().map(|s| s.display_path.clone()).collect();
     // Sources in memory: nothing else is read from disk (module directories,
     // var files, `file()`), so what is loaded is exactly what was given.
+    let files = fs::Files::default();
     let terraform = terraform::Settings {
         inputs: terraform::Options {
             base_dir: std::path::Path::new(""),
@@ -309,6 +313,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
             vars: &[],
             config_vars: &[],
             env_vars: &[],
+            files: &files,
         },
         disk: false,
     };
@@ -507,6 +512,17 @@ fn utf8_error(path: String, err: &std::string::FromUtf8Error) -> LintError {
         span: None,
         message: format!("the file is not UTF-8 text (invalid byte on line {line})"),
     }
+}
+
+/// Whether `path`'s name makes it something a run reads: Terraform
+/// (`.tf`, `.tf.json`), a var file (`.tfvars`, `.tfvars.json`), or a
+/// possible CloudFormation template or parameters file (`.yaml`, `.yml`,
+/// `.json`, `.template`). A change-aware run with no such path changed
+/// has nothing to lint.
+pub fn is_input_name(path: &std::path::Path) -> bool {
+    discover::classify(path).is_some()
+        || discover::is_template_candidate(path)
+        || discover::is_tfvars(path)
 }
 
 /// The display path a caller should use for `path`, as [`load`] computes it.

@@ -334,9 +334,10 @@ fn summary(out: &mut String, s: &Summary) {
             .map(|&severity| format!("{} {severity}", s.by_severity.get(severity)))
             .collect::<Vec<_>>()
             .join(", ");
+        let new = s.new.map_or(String::new(), |n| format!(" ({n} new)"));
         let _ = writeln!(
             out,
-            "Found {}: {by_severity}{suppressed}.",
+            "Found {}{new}: {by_severity}{suppressed}.",
             plural(s.findings, "finding", "findings")
         );
     }

@@ -40,6 +40,10 @@ pub struct Summary {
     pub resources: usize,
     /// Unsuppressed findings.
     pub findings: usize,
+    /// Of those, how many are new against the base of a change-aware run;
+    /// absent in other runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<usize>,
     pub by_severity: BySeverity,
     pub suppressed: usize,
     pub undecided: usize,
@@ -55,6 +59,7 @@ impl Summary {
             undecided: report.undecided.len(),
             errors: report.errors.len(),
             skipped: report.skipped.len(),
+            new: report.new,
             ..Summary::default()
         };
         for finding in &report.findings {

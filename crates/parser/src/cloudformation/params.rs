@@ -61,6 +61,7 @@ impl Parameters {
         flags: &[(String, String)],
         files: &[(Option<PathBuf>, PathBuf)],
         base_dir: &Path,
+        reader: &crate::fs::Files,
     ) -> Parameters {
         let flags = flags
             .iter()
@@ -83,7 +84,10 @@ impl Parameters {
                 let template = template
                     .as_ref()
                     .map(|t| display_path(&base_dir.join(t), base_dir));
-                (template, read_file(model, &base_dir.join(file), base_dir))
+                (
+                    template,
+                    read_file(model, reader, &base_dir.join(file), base_dir),
+                )
             })
             .collect();
         Parameters { files, flags }
@@ -105,14 +109,19 @@ impl Parameters {
 }
 
 /// One parameter file's values, each with its span there.
-fn read_file(model: &mut Model, path: &Path, base_dir: &Path) -> FileValues {
+fn read_file(
+    model: &mut Model,
+    reader: &crate::fs::Files,
+    path: &Path,
+    base_dir: &Path,
+) -> FileValues {
     let shown = display_path(path, base_dir);
     let error = |span: Option<Span>, message: String| LintError {
         path: shown.clone(),
         span,
         message,
     };
-    let text = match crate::limits::read_text(path) {
+    let text = match reader.read_text(path) {
         Ok(text) => text,
         Err(err) => {
             let message = format!("cannot read the parameters file: {err}");

@@ -29,6 +29,8 @@ pub(crate) struct Shared<'a> {
     pub resolver: &'a Resolver,
     pub base_dir: &'a Path,
     pub disk: bool,
+    /// Where `file()` reads.
+    pub fs: &'a crate::fs::Files,
 }
 
 /// One root's instances and resources.
@@ -67,6 +69,7 @@ impl Shared<'_> {
             self.resolver,
             self.base_dir,
             self.disk,
+            self.fs,
             budget,
         );
         let mut built = Built::default();

@@ -117,6 +117,8 @@ pub(crate) struct Options<'o> {
     /// The config's `terraform.vars`, before `vars`.
     pub config_vars: &'o [(String, String)],
     pub env_vars: &'o [(String, String)],
+    /// Where var files are read from.
+    pub files: &'o crate::fs::Files,
 }
 
 /// Reads the values every root module shares; errors go to `model`.
@@ -137,7 +139,7 @@ pub(crate) fn given(model: &mut Model, options: &Options) -> Given {
     let mut files = Vec::new();
     for path in options.var_files {
         let path = options.base_dir.join(path);
-        files.extend(read_var_file(model, &path, options.base_dir, true));
+        files.extend(read_var_file(model, &path, options, true));
     }
     let text = |(k, v): &(String, String), checked: bool| {
         let raw = Raw::Text {
@@ -169,8 +171,8 @@ pub(crate) fn for_root(
     };
     set(given.env.clone());
     if disk {
-        for path in auto_files(dir) {
-            let read = read_var_file(model, &path, options.base_dir, false);
+        for path in auto_files(options.files, dir) {
+            let read = read_var_file(model, &path, options, false);
             set(read);
         }
     }
@@ -180,7 +182,7 @@ pub(crate) fn for_root(
     for (root, path) in options.root_var_files {
         if normalize(&options.base_dir.join(root)) == here {
             let path = options.base_dir.join(path);
-            let read = read_var_file(model, &path, options.base_dir, true);
+            let read = read_var_file(model, &path, options, true);
             set(read);
         }
     }
@@ -191,12 +193,13 @@ pub(crate) fn for_root(
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)`
 /// sorted by name, as Terraform loads them.
-fn auto_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+fn auto_files(files: &crate::fs::Files, dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = files.list(dir) else {
         return Vec::new();
     };
     let mut auto: Vec<String> = entries
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .into_iter()
+        .map(|e| e.name)
         .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
         .collect();
     auto.sort();
@@ -205,7 +208,7 @@ fn auto_files(dir: &Path) -> Vec<PathBuf> {
         .map(String::from)
         .chain(auto)
         .map(|n| dir.join(n))
-        .filter(|p| p.is_file())
+        .filter(|p| files.is_file(p))
         .collect()
 }
 
@@ -213,11 +216,11 @@ fn auto_files(dir: &Path) -> Vec<PathBuf> {
 fn read_var_file(
     model: &mut Model,
     path: &Path,
-    base_dir: &Path,
+    options: &Options,
     given: bool,
 ) -> Vec<(String, Raw)> {
-    let shown = shown(path, base_dir);
-    let text = match crate::limits::read_text(path) {
+    let shown = shown(path, options.base_dir);
+    let text = match options.files.read_text(path) {
         Ok(text) => text,
         Err(crate::limits::ReadError::NotUtf8) => {
             model

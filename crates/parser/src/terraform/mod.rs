@@ -103,6 +103,7 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
         resolver: &resolver,
         base_dir: settings.inputs.base_dir,
         disk: settings.disk,
+        fs: settings.inputs.files,
     };
     let outcomes = evaluate::evaluate_all(&shared, roots, discovered);
     let files = model.files.len();
@@ -176,14 +177,14 @@ fn load_called_modules(
     }
     let mut tried: HashSet<PathBuf> = configs.iter().map(|c| c.dir.clone()).collect();
     for index in 0..configs.len() {
-        let Some(manifest) = read_manifest(&configs[index].dir) else {
+        let Some(manifest) = read_manifest(settings.inputs.files, &configs[index].dir) else {
             continue;
         };
         let mut dirs: Vec<&PathBuf> = manifest.values().collect();
         dirs.sort();
         for dir in dirs {
             if tried.insert(dir.clone()) {
-                read_dir(model, configs, resolver, dir, settings.inputs.base_dir);
+                read_dir(model, configs, resolver, dir, &settings.inputs);
             }
         }
         resolver.add_manifest(configs[index].dir.clone(), manifest);
@@ -198,7 +199,7 @@ fn load_called_modules(
             .collect();
         for dir in called {
             if tried.insert(dir.clone()) {
-                read_dir(model, configs, resolver, &dir, settings.inputs.base_dir);
+                read_dir(model, configs, resolver, &dir, &settings.inputs);
             }
         }
         index += 1;
@@ -211,14 +212,16 @@ fn read_dir(
     configs: &mut Vec<ModuleConfig>,
     resolver: &mut Resolver,
     dir: &Path,
-    base_dir: &Path,
+    inputs: &Options,
 ) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok(entries) = inputs.files.list(dir) else {
         return;
     };
     let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && classify(p).is_some())
+        .into_iter()
+        .filter(|e| e.kind == crate::fs::EntryKind::File)
+        .map(|e| dir.join(e.name))
+        .filter(|p| classify(p).is_some())
         .collect();
     if paths.is_empty() {
         return;
@@ -226,8 +229,8 @@ fn read_dir(
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let shown = modules::shown(&path, base_dir);
-        match crate::limits::read_text(&path) {
+        let shown = modules::shown(&path, inputs.base_dir);
+        match inputs.files.read_text(&path) {
             Ok(text) => {
                 let kind = classify(&path).unwrap_or(FileKind::TerraformHcl);
                 files.push((model.add_file(&path, shown, Arc::from(text)), kind));

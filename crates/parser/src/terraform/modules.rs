@@ -106,8 +106,13 @@ pub(crate) fn local_dir(caller_dir: &Path, source: &str) -> Option<PathBuf> {
 }
 
 /// `<root>/.terraform/modules/modules.json`: module keys to directories.
-pub(crate) fn read_manifest(root: &Path) -> Option<HashMap<String, PathBuf>> {
-    let text = crate::limits::read_text(&root.join(".terraform/modules/modules.json")).ok()?;
+pub(crate) fn read_manifest(
+    files: &crate::fs::Files,
+    root: &Path,
+) -> Option<HashMap<String, PathBuf>> {
+    let text = files
+        .read_text(&root.join(".terraform/modules/modules.json"))
+        .ok()?;
     let value = json::parse(&text, FileId(0), 0).ok()?;
     let mut out = HashMap::new();
     for module in value.get("Modules")?.as_list()? {

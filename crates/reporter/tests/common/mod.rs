@@ -246,6 +246,7 @@ pub fn report() -> Report {
                 "not available offline: run `terraform init` so that .terraform/modules holds it"
                     .to_string(),
         }],
+        new: None,
     };
     report.sort();
     report

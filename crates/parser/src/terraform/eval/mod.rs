@@ -83,6 +83,8 @@ pub(crate) struct Evaluator<'a> {
     pub base_dir: &'a Path,
     /// Whether `file()` may read from disk.
     pub disk: bool,
+    /// Where `file()` reads: the disk or a git snapshot.
+    pub fs: &'a crate::fs::Files,
     pub instances: Vec<Instance>,
     pub read: Vec<ReadFile>,
     pub read_index: HashMap<PathBuf, Result<usize, String>>,
@@ -102,6 +104,7 @@ impl<'a> Evaluator<'a> {
         resolver: &'a Resolver,
         base_dir: &'a Path,
         disk: bool,
+        fs: &'a crate::fs::Files,
         budget: &'a Budget,
     ) -> Self {
         Evaluator {
@@ -111,6 +114,7 @@ impl<'a> Evaluator<'a> {
             resolver,
             base_dir,
             disk,
+            fs,
             instances: Vec::new(),
             read: Vec::new(),
             read_index: HashMap::new(),

@@ -132,7 +132,7 @@ impl Evaluator<'_> {
                     )));
                 }
                 let path = self.resolve_path(cx.inst, &s(0)?);
-                Ok(Some(V::bool(path.is_file(), span)))
+                Ok(Some(V::bool(self.fs.is_file(&path), span)))
             }
             ("templatefile", 2) => self.templatefile(cx, &s(0)?, &args[1], span).map(Some),
             ("basename", 1) => {
@@ -203,11 +203,11 @@ impl Evaluator<'_> {
         }
         let root = &self.config(self.instances[inst].root).dir;
         let from_root = normalize(&root.join(path));
-        if from_root.exists() {
+        if self.fs.kind(&from_root).is_some() {
             return from_root;
         }
         let module = normalize(&self.config(inst).dir.join(path));
-        if module.exists() {
+        if self.fs.kind(&module).is_some() {
             module
         } else {
             from_root
@@ -221,7 +221,7 @@ impl Evaluator<'_> {
         }
         let result = if !self.disk {
             Err("files are not read for in-memory sources".to_string())
-        } else if !inside_tree(&path, self.base_dir) {
+        } else if !inside_tree(self.fs, &path, self.base_dir) {
             // Findings quote what they read: a file() of /etc/passwd in a
             // pull request must not end up in its annotations.
             Err(format!(
@@ -229,7 +229,7 @@ impl Evaluator<'_> {
                 path.display()
             ))
         } else {
-            match crate::limits::read_text(&path) {
+            match self.fs.read_text(&path) {
                 Ok(text) => {
                     let id = FileId((self.files.len() + self.read.len()) as u32);
                     let shown = crate::terraform::modules::shown(&path, self.base_dir);
@@ -473,11 +473,11 @@ pub(super) fn replaced_len(text: &str, find: &str, with: &str) -> usize {
 
 /// Whether `path` lies in the repository that holds `base_dir` (the nearest
 /// folder above it with `.git`), or under `base_dir` when there is none.
-fn inside_tree(path: &Path, base_dir: &Path) -> bool {
+fn inside_tree(fs: &crate::fs::Files, path: &Path, base_dir: &Path) -> bool {
     let base = normalize(base_dir);
     let root = base
         .ancestors()
-        .find(|dir| dir.join(".git").exists())
+        .find(|dir| fs.kind(&dir.join(".git")).is_some())
         .map_or(base.clone(), Path::to_path_buf);
     path.starts_with(&root)
 }

@@ -1,0 +1,361 @@
+//! A commit or the index as a [`FileSystem`]: the loader lints it as it
+//! lints a checkout, without one.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::OsStr;
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use phiguard_parser::fs::{Entry, EntryKind, FileSystem};
+use phiguard_parser::limits::{ReadError, MAX_FILE_SIZE};
+
+use crate::{under, GitError, Repository};
+
+/// Which state of the repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tree {
+    /// A commit, by object id (see [`Repository::resolve`]).
+    Commit(String),
+    /// The index: what `git commit` would record.
+    Index,
+    /// Nothing: the base before the first commit.
+    Empty,
+}
+
+/// The files of a [`Tree`], answered for absolute paths under the
+/// repository's top folder. Listed once, on first use; blobs are read
+/// through one `git cat-file --batch` kept for the snapshot's life.
+#[derive(Debug)]
+pub struct Snapshot {
+    repo: Repository,
+    tree: Tree,
+    listing: OnceLock<Result<Listing, String>>,
+    /// The loader reads on several threads; one reader serves them in turn.
+    reader: Mutex<Option<CatFile>>,
+}
+
+/// Regular files (by path relative to the top) and the folders above them.
+#[derive(Debug, Default)]
+struct Listing {
+    blobs: HashMap<PathBuf, String>,
+    dirs: HashMap<PathBuf, BTreeMap<String, EntryKind>>,
+}
+
+impl Listing {
+    fn add(&mut self, path: PathBuf, oid: String) {
+        let mut child = path.clone();
+        let mut kind = EntryKind::File;
+        while let Some(parent) = child.parent() {
+            let Some(name) = child.file_name().and_then(OsStr::to_str) else {
+                break;
+            };
+            let entries = self.dirs.entry(parent.to_path_buf()).or_default();
+            let known = entries.insert(name.to_string(), kind).is_some();
+            if known && kind == EntryKind::Dir {
+                break;
+            }
+            kind = EntryKind::Dir;
+            child = parent.to_path_buf();
+        }
+        self.blobs.insert(path, oid);
+    }
+}
+
+impl Snapshot {
+    pub(crate) fn new(repo: Repository, tree: Tree) -> Snapshot {
+        Snapshot {
+            repo,
+            tree,
+            listing: OnceLock::new(),
+            reader: Mutex::new(None),
+        }
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    fn listing(&self) -> Result<&Listing, String> {
+        self.listing
+            .get_or_init(|| self.list_all().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Regular files only: a symbolic link (mode 120000) is not followed,
+    /// a submodule (160000) is another repository.
+    fn list_all(&self) -> Result<Listing, GitError> {
+        let mut listing = Listing::default();
+        listing.dirs.insert(PathBuf::new(), BTreeMap::new());
+        let out = match &self.tree {
+            Tree::Empty => return Ok(listing),
+            Tree::Commit(oid) => {
+                self.repo
+                    .git(["ls-tree", "-r", "-z", "--full-tree", oid.as_str()])?
+            }
+            Tree::Index => self.repo.git(["ls-files", "-s", "-z", "--full-name"])?,
+        };
+        for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+            // `<mode> <type> <oid>\t<path>` (ls-tree) or
+            // `<mode> <oid> <stage>\t<path>` (ls-files -s).
+            let Some(tab) = record.iter().position(|&b| b == b'\t') else {
+                continue;
+            };
+            let (meta, path) = (&record[..tab], &record[tab + 1..]);
+            let meta = String::from_utf8_lossy(meta);
+            let fields: Vec<&str> = meta.split(' ').collect();
+            let (mode, oid) = match (&self.tree, fields.as_slice()) {
+                (Tree::Commit(_), [mode, _, oid]) => (*mode, *oid),
+                (Tree::Index, [mode, oid, _stage]) => (*mode, *oid),
+                _ => continue,
+            };
+            if !(mode == "100644" || mode == "100755") {
+                continue;
+            }
+            let path = under(Path::new(""), path);
+            // An unmerged path has several stages; the first is kept.
+            if !listing.blobs.contains_key(&path) {
+                listing.add(path, oid.to_string());
+            }
+        }
+        Ok(listing)
+    }
+
+    /// `path` relative to the top folder, when it is under it.
+    fn relative<'p>(&self, path: &'p Path) -> Option<&'p Path> {
+        path.strip_prefix(self.repo.top()).ok()
+    }
+
+    fn is_git_dir(relative: &Path) -> bool {
+        relative == Path::new(".git")
+    }
+
+    fn blob(&self, oid: &str) -> Result<Vec<u8>, ReadError> {
+        let mut reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        if reader.is_none() {
+            *reader = Some(CatFile::start(self.repo.top()).map_err(ReadError::Io)?);
+        }
+        let Some(cat) = reader.as_mut() else {
+            return Err(ReadError::Io(std::io::Error::other("git cat-file is gone")));
+        };
+        let result = cat.read(oid);
+        // A reader that failed mid-answer is out of step: start another.
+        if matches!(result, Err(ReadError::Io(_))) {
+            *reader = None;
+        }
+        result
+    }
+}
+
+fn not_found() -> std::io::Error {
+    std::io::ErrorKind::NotFound.into()
+}
+
+impl FileSystem for Snapshot {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        let listing = self
+            .listing()
+            .map_err(|e| ReadError::Io(std::io::Error::other(e)))?;
+        let relative = self.relative(path).ok_or(ReadError::Io(not_found()))?;
+        match listing.blobs.get(relative) {
+            Some(oid) => self.blob(oid),
+            None if listing.dirs.contains_key(relative) => Err(ReadError::NotRegular),
+            None => Err(ReadError::Io(not_found())),
+        }
+    }
+
+    fn list(&self, dir: &Path) -> std::io::Result<Vec<Entry>> {
+        let listing = self.listing().map_err(std::io::Error::other)?;
+        let relative = self.relative(dir).ok_or_else(not_found)?;
+        if Self::is_git_dir(relative) {
+            return Ok(Vec::new());
+        }
+        let entries = listing.dirs.get(relative).ok_or_else(not_found)?;
+        Ok(entries
+            .iter()
+            .map(|(name, kind)| Entry {
+                name: name.clone(),
+                kind: *kind,
+            })
+            .collect())
+    }
+
+    fn kind(&self, path: &Path) -> Option<EntryKind> {
+        let relative = self.relative(path)?;
+        // The top folder holds `.git`, as on disk: the loader looks for it
+        // to know how far `file()` may read.
+        if Self::is_git_dir(relative) {
+            return Some(EntryKind::Dir);
+        }
+        let listing = self.listing().ok()?;
+        if listing.blobs.contains_key(relative) {
+            Some(EntryKind::File)
+        } else if listing.dirs.contains_key(relative) {
+            Some(EntryKind::Dir)
+        } else {
+            None
+        }
+    }
+
+    /// `git grep -l -F`: git searches its own objects, so the files need
+    /// not be read one by one through the batch reader.
+    fn containing(&self, paths: &[PathBuf], needles: &[&str]) -> Vec<PathBuf> {
+        let Ok(listing) = self.listing() else {
+            return Vec::new();
+        };
+        let wanted: Vec<&Path> = paths
+            .iter()
+            .filter_map(|p| self.relative(p))
+            .filter(|r| listing.blobs.contains_key(*r))
+            .collect();
+        if wanted.is_empty() || needles.is_empty() {
+            return Vec::new();
+        }
+        // An empty needle is in every file; `git grep -e ''` agrees.
+        let mut found = Vec::new();
+        // git matches every index entry against every pathspec: a thousand
+        // literal paths cost 100 ms on a 10,000-file index, one glob per
+        // extension almost nothing. What the globs match beyond `wanted`
+        // is dropped afterwards.
+        let wanted_set: HashSet<&Path> = wanted.iter().copied().collect();
+        let mut specs: BTreeSet<std::ffi::OsString> = BTreeSet::new();
+        for relative in &wanted {
+            let extension = relative
+                .file_name()
+                .and_then(OsStr::to_str)
+                .and_then(|name| name.rsplit_once('.'))
+                .map(|(_, ext)| ext)
+                .filter(|ext| ext.chars().all(|c| c.is_ascii_alphanumeric()));
+            let mut spec = std::ffi::OsString::new();
+            match extension {
+                Some(ext) => spec.push(format!(":(glob)**/*.{ext}")),
+                None => {
+                    spec.push(":(literal)");
+                    spec.push(relative.as_os_str());
+                }
+            }
+            specs.insert(spec);
+        }
+        let mut command = self.repo.command([
+            "grep",
+            "-l",
+            "-z",
+            "-F",
+            "--no-color",
+            "--full-name",
+            // Binary files are never Terraform: `-I` skips them, as the
+            // loader would refuse them.
+            "-I",
+        ]);
+        for needle in needles {
+            command.arg("-e").arg(needle);
+        }
+        let prefix = match &self.tree {
+            Tree::Commit(oid) => {
+                command.arg(oid);
+                format!("{oid}:")
+            }
+            Tree::Index => {
+                command.arg("--cached");
+                String::new()
+            }
+            Tree::Empty => return Vec::new(),
+        };
+        command.arg("--").args(&specs);
+        match crate::output(&command) {
+            Ok((true, out, _)) => found.extend(
+                out.split(|&b| b == 0)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.strip_prefix(prefix.as_bytes()).unwrap_or(p))
+                    .map(|p| under(Path::new(""), p))
+                    .filter(|p| wanted_set.contains(p.as_path()))
+                    .map(|p| self.repo.top().join(p)),
+            ),
+            // Exit 1 with nothing said: nothing matched.
+            Ok((false, _, err)) if err.trim().is_empty() => {}
+            // A failure must not drop callers: read the files instead.
+            _ => {
+                let paths: Vec<PathBuf> = wanted.iter().map(|r| self.repo.top().join(r)).collect();
+                found.extend(read_and_search(self, &paths, needles));
+            }
+        }
+        found.sort();
+        found.dedup();
+        found
+    }
+}
+
+/// The default [`FileSystem::containing`]: reads each file.
+fn read_and_search(fs: &Snapshot, paths: &[PathBuf], needles: &[&str]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|path| {
+            fs.read(path).is_ok_and(|bytes| {
+                needles.iter().any(|needle| {
+                    let needle = needle.as_bytes();
+                    needle.is_empty() || bytes.windows(needle.len()).any(|w| w == needle)
+                })
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// A running `git cat-file --batch`: object ids in, objects out.
+#[derive(Debug)]
+struct CatFile {
+    process: crate::process::Piped,
+}
+
+impl CatFile {
+    fn start(top: &Path) -> std::io::Result<CatFile> {
+        let process = crate::process::Git::new(top)
+            .args(["cat-file", "--batch"])
+            .spawn_piped()?;
+        Ok(CatFile { process })
+    }
+
+    /// One blob: `<oid> blob <size>\n<bytes>\n`, or `<oid> missing\n`.
+    fn read(&mut self, oid: &str) -> Result<Vec<u8>, ReadError> {
+        let io = ReadError::Io;
+        let input = self
+            .process
+            .input
+            .as_mut()
+            .ok_or_else(|| io(std::io::Error::other("git cat-file is closed")))?;
+        writeln!(input, "{oid}").map_err(io)?;
+        input.flush().map_err(io)?;
+        let mut header = String::new();
+        self.process.output.read_line(&mut header).map_err(io)?;
+        let fields: Vec<&str> = header.split_whitespace().collect();
+        let size = match fields.as_slice() {
+            [_, "blob", size] => size.parse::<u64>().map_err(|_| {
+                io(std::io::Error::other(format!(
+                    "git cat-file answered `{}`",
+                    header.trim()
+                )))
+            })?,
+            _ => {
+                return Err(io(std::io::Error::other(format!(
+                    "git cat-file answered `{}` for {oid}",
+                    header.trim()
+                ))))
+            }
+        };
+        if size > MAX_FILE_SIZE {
+            // Skipped, not kept: the reader must stay in step.
+            std::io::copy(
+                &mut (&mut self.process.output).take(size + 1),
+                &mut std::io::sink(),
+            )
+            .map_err(io)?;
+            return Err(ReadError::TooLarge(size));
+        }
+        let mut bytes = vec![0; size as usize];
+        self.process.output.read_exact(&mut bytes).map_err(io)?;
+        let mut newline = [0u8; 1];
+        self.process.output.read_exact(&mut newline).map_err(io)?;
+        Ok(bytes)
+    }
+}
