@@ -24,7 +24,14 @@ pub struct Analysis {
 /// lints, the whole of the paths or, in a change-aware run, what changed
 /// ([`crate::changes`]). A bad setting is an error before any file is
 /// read.
-pub fn analyse(args: &AnalysisArgs, mode: &Mode, show_progress: bool) -> Result<Analysis, String> {
+/// With `only_new`, a change-aware run keeps only the findings new against
+/// its base.
+pub fn analyse(
+    args: &AnalysisArgs,
+    mode: &Mode,
+    only_new: bool,
+    show_progress: bool,
+) -> Result<Analysis, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
     let config = load_config(args, &cwd)?;
@@ -32,7 +39,7 @@ pub fn analyse(args: &AnalysisArgs, mode: &Mode, show_progress: bool) -> Result<
     let (bar, progress) = crate::progress::Bar::new(show_progress);
     load.progress = progress;
     let mut note = None;
-    let changed = changes::lint(mode, &args.paths, &settings, &load, &cwd)?;
+    let changed = changes::lint(mode, only_new, &args.paths, &settings, &load, &cwd)?;
     let report = match changed {
         Some(changes::Outcome::Report(report)) => report,
         Some(changes::Outcome::NoInfrastructure) => {

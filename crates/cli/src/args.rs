@@ -89,6 +89,10 @@ pub struct LintArgs {
     /// Lint what the working tree changes against REF (a branch, tag or commit)
     #[arg(long, value_name = "REF", conflicts_with = "stdin_filename")]
     pub changed_since: Option<String>,
+
+    /// With --staged or --changed-since: report only the findings that are new against the base (a pull request's check)
+    #[arg(long)]
+    pub only_new: bool,
 }
 
 /// What to lint and with which rules: shared by `lint` and `baseline`.

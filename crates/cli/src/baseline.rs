@@ -32,6 +32,7 @@ pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
     let report = analysis::analyse(
         &args.lint,
         &crate::changes::Mode::Plain,
+        false,
         crate::progress::wanted(false),
     )?
     .report;

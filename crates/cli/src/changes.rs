@@ -47,6 +47,7 @@ struct States {
 /// everything under the paths.
 pub fn lint(
     mode: &Mode,
+    only_new: bool,
     paths: &[PathBuf],
     settings: &Settings,
     load: &LoadOptions,
@@ -88,6 +89,7 @@ pub fn lint(
         repo.top(),
         base,
         new,
+        only_new,
     ))))
 }
 

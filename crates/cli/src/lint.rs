@@ -22,6 +22,9 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
             "an input named on the command line",
         )?;
     }
+    if args.only_new && !args.staged && args.changed_since.is_none() {
+        return Err("--only-new needs --staged or --changed-since REF: new against what?".into());
+    }
     let mode = match (&args.changed_since, args.staged) {
         (Some(rev), _) => Mode::ChangedSince(rev.clone()),
         (None, true) => Mode::Staged,
@@ -31,7 +34,12 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
         mut report,
         config,
         note,
-    } = analyse(&args.analysis, &mode, crate::progress::wanted(args.quiet))?;
+    } = analyse(
+        &args.analysis,
+        &mode,
+        args.only_new,
+        crate::progress::wanted(args.quiet),
+    )?;
     if let (Some(note), false) = (note, args.quiet) {
         eprintln!("phiguard: {note}");
     }

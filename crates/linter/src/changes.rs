@@ -24,6 +24,8 @@ use crate::{concerns, lint, Inputs, Settings};
 /// state's report with only the findings in or caused by changed files
 /// and those new against the base; `Report::new` counts the latter.
 /// `repository` is searched for the roots that call a changed module.
+/// With `only_new`, only the new findings are kept (a pull request's check
+/// of what it adds).
 /// Errors and skipped files are the new state's: the base's are not the
 /// change's doing.
 pub fn lint_changes(
@@ -33,6 +35,7 @@ pub fn lint_changes(
     repository: &Path,
     base: Files,
     new: Files,
+    only_new: bool,
 ) -> Report {
     let state = |files: Files| {
         let load = LoadOptions {
@@ -64,9 +67,9 @@ pub fn lint_changes(
         .map(|f| f.display_path.clone())
         .collect();
     let path_of = |span: Span| paths.get(span.file.0 as usize).map_or("", String::as_str);
-    report
-        .findings
-        .retain(|f| !known.contains(f.fingerprint.as_str()) || concerns(f, &touched, &path_of));
+    report.findings.retain(|f| {
+        !known.contains(f.fingerprint.as_str()) || (!only_new && concerns(f, &touched, &path_of))
+    });
     report
         .undecided
         .retain(|u| touched.contains(path_of(u.span)));
@@ -181,6 +184,15 @@ mod tests {
 "#;
 
     fn run(base: &[(&str, &str)], new: &[(&str, &str)], changed: &[&str]) -> Report {
+        run_with(base, new, changed, false)
+    }
+
+    fn run_with(
+        base: &[(&str, &str)],
+        new: &[(&str, &str)],
+        changed: &[&str],
+        only_new: bool,
+    ) -> Report {
         let load = LoadOptions {
             base_dir: PathBuf::from("/r"),
             ..LoadOptions::default()
@@ -193,6 +205,7 @@ mod tests {
             Path::new("/r"),
             Memory::files(base),
             Memory::files(new),
+            only_new,
         )
     }
 
@@ -221,5 +234,17 @@ mod tests {
         assert_eq!(report.new, Some(0));
         let elsewhere = run(&files, &files, &["README.md"]);
         assert!(elsewhere.findings.is_empty(), "{:?}", rules(&elsewhere));
+        // A pull request's check of what it adds: the known ones go.
+        let only_new = run_with(&files, &files, &["main.tf"], true);
+        assert!(only_new.findings.is_empty(), "{:?}", rules(&only_new));
+    }
+
+    #[test]
+    fn only_new_keeps_what_the_change_adds() {
+        let base = [("main.tf", BUCKET), ("tls.tf", TLS)];
+        let new = [("main.tf", BUCKET)];
+        let report = run_with(&base, &new, &["tls.tf", "main.tf"], true);
+        assert_eq!(rules(&report), ["s3-insecure-transport"]);
+        assert_eq!(report.new, Some(1));
     }
 }
