@@ -164,3 +164,45 @@ fn a_file_that_feeds_nothing_reports_nothing() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(out, "", "{out}");
 }
+
+const TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Acl:
+    Type: String
+    Default: Private
+Resources:
+  Intake:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: !Ref Acl
+"#;
+
+const PARAMS: &str = r#"[
+  {"ParameterKey": "Acl", "ParameterValue": "PublicRead"}
+]
+"#;
+
+#[test]
+fn a_parameters_file_beside_its_template_applies_in_every_run() {
+    let dir = Scratch::repository(
+        "provenance",
+        &[
+            ("stacks/app.yaml", TEMPLATE),
+            ("stacks/app.params.json", PARAMS),
+        ],
+    );
+    for given in ["stacks", "stacks/app.yaml", "stacks/app.params.json"] {
+        let (code, out) = lint(
+            &dir.0,
+            &[given, "--select", "s3-public-acl", "--format", "json"],
+        );
+        assert_eq!(code, 1, "{given}: {out}");
+        let json: Value = serde_json::from_str(&out).unwrap();
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{given}: {out}");
+        assert_eq!(findings[0]["file"], "stacks/app.yaml");
+        let origin = &findings[0]["origins"][0];
+        assert_eq!(origin["file"], "stacks/app.params.json", "{given}: {out}");
+        assert_eq!(origin["role"], "parameter-file");
+    }
+}

@@ -26,18 +26,6 @@ use phiguard_parser::LoadOptions;
 /// JavaScript dependencies hold other people's code.
 const SKIPPED_DIRS: [&str; 3] = [".terraform", ".git", "node_modules"];
 
-/// The suffixes of a CloudFormation parameters file's name, after the
-/// template's base name.
-const PARAMETER_SUFFIXES: [&str; 4] = [
-    ".params.json",
-    "-params.json",
-    ".parameters.json",
-    "-parameters.json",
-];
-
-/// The extensions a template may have.
-const TEMPLATE_EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "template"];
-
 /// Fills `load` with what the `given` files (absolute, normalised; they
 /// need not exist, as after a deletion) belong to: named files, context
 /// folders, var files for roots, parameters files for templates.
@@ -73,7 +61,7 @@ pub(crate) fn own(load: &mut LoadOptions, given: &[PathBuf], repository: &Path) 
             } else {
                 roots.extend(mapped);
             }
-        } else if let Some(templates) = parameter_templates(load, &files, path, name) {
+        } else if let Some(templates) = parameter_templates(load, &files, path) {
             for template in templates {
                 if !load
                     .cfn_parameter_files
@@ -85,7 +73,7 @@ pub(crate) fn own(load: &mut LoadOptions, given: &[PathBuf], repository: &Path) 
                 }
                 named.insert(template);
             }
-        } else if files.kind(path).is_some() || !is_template_name(name) {
+        } else if files.kind(path).is_some() || !phiguard_parser::is_input_name(path) {
             // A template, or a file that is neither: loaded as named, so a
             // file phiguard cannot read is reported as it is today.
             named.insert(path.clone());
@@ -115,22 +103,10 @@ fn is_auto_var_file(name: &str) -> bool {
         || name.ends_with(".auto.tfvars.json")
 }
 
-fn is_template_name(name: &str) -> bool {
-    Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| TEMPLATE_EXTENSIONS.contains(&e))
-}
-
 /// The templates a parameters file belongs to: those the config maps it
 /// to, else the one with its base name beside it; `None` when it is not a
 /// parameters file.
-fn parameter_templates(
-    load: &LoadOptions,
-    files: &Files,
-    path: &Path,
-    name: &str,
-) -> Option<Vec<PathBuf>> {
+fn parameter_templates(load: &LoadOptions, files: &Files, path: &Path) -> Option<Vec<PathBuf>> {
     let mapped: Vec<PathBuf> = load
         .cfn_parameter_files
         .iter()
@@ -140,16 +116,10 @@ fn parameter_templates(
     if !mapped.is_empty() {
         return Some(mapped);
     }
-    let base = PARAMETER_SUFFIXES
-        .iter()
-        .find_map(|suffix| name.strip_suffix(suffix))
-        .filter(|base| !base.is_empty())?;
-    let folder = folder_of(path);
-    TEMPLATE_EXTENSIONS
-        .iter()
-        .map(|ext| folder.join(format!("{base}.{ext}")))
-        .find(|template| files.is_file(template))
-        .map(|template| vec![template])
+    if !phiguard_parser::is_parameters_name(path) {
+        return None;
+    }
+    phiguard_parser::template_beside(files, path).map(|template| vec![template])
 }
 
 fn folder_of(path: &Path) -> PathBuf {

@@ -25,7 +25,10 @@ use std::sync::Arc;
 
 use phiguard_model::{display_path, FileId, LintError, Model, Skipped, SourceFile};
 
-pub use cloudformation::{parse_cfn_parameters, CfnParamsError};
+pub use cloudformation::{
+    is_parameters_name, parameter_files_beside, parse_cfn_parameters, template_beside,
+    CfnParamsError,
+};
 pub use discover::find_files;
 pub(crate) use parallel::per_file;
 pub use terraform::local_module_calls;
@@ -154,6 +157,11 @@ pub struct Source {
     pub bytes: Vec<u8>,
 }
 
+/// A cheap guess before parsing: CloudFormation templates have `Resources`.
+fn looks_like_template(source: &Source) -> bool {
+    source.bytes.windows(9).any(|w| w == b"Resources")
+}
+
 /// Finds, reads and parses everything under `options.paths`.
 pub fn load(options: &LoadOptions) -> Model {
     let mut model = Model::default();
@@ -267,10 +275,25 @@ pub fn load(options: &LoadOptions) -> Model {
         },
         disk: true,
     };
+    // A template's parameters file beside it applies unless the options
+    // already name one for it; a file that is no template has none.
+    let mut parameter_files = options.cfn_parameter_files.clone();
+    for source in &sources {
+        let mapped = parameter_files.iter().any(|(t, _)| {
+            t.as_ref()
+                .is_some_and(|t| options.base_dir.join(t) == source.path)
+        });
+        if mapped || discover::classify(&source.path).is_some() || !looks_like_template(source) {
+            continue;
+        }
+        for file in parameter_files_beside(&options.files, &source.path) {
+            parameter_files.push((Some(source.path.clone()), file));
+        }
+    }
     let cfn_parameters = cloudformation::Parameters::read(
         &mut model,
         &options.cfn_parameters,
-        &options.cfn_parameter_files,
+        &parameter_files,
         &options.base_dir,
         &options.files,
     );

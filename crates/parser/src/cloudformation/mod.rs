@@ -6,6 +6,7 @@
 //! links to a bucket of its own template. Only bucket names (which are
 //! global) link access-log targets across templates.
 
+mod beside;
 mod conditions;
 mod eval;
 mod functions;
@@ -22,6 +23,7 @@ mod yaml;
 
 use phiguard_model::{FileId, LintError, Model, ResourceId, SourceFile, Value};
 
+pub use beside::{is_parameters_name, parameter_files_beside, template_beside};
 pub(crate) use params::Parameters;
 pub use params::{parse_cfn_parameters, CfnParamsError};
 pub(crate) use template::{detect, Detected};
