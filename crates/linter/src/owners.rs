@@ -19,12 +19,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use phiguard_model::normalize;
-use phiguard_parser::fs::{EntryKind, Files};
+use phiguard_parser::fs::Files;
 use phiguard_parser::LoadOptions;
-
-/// Folders never searched for module calls: provider caches, VCS data and
-/// JavaScript dependencies hold other people's code.
-const SKIPPED_DIRS: [&str; 3] = [".terraform", ".git", "node_modules"];
+use rayon::prelude::*;
 
 /// Fills `load` with what the `given` files (absolute, normalised; they
 /// need not exist, as after a deletion) belong to: named files, context
@@ -137,16 +134,22 @@ impl Callers {
     /// (their text has `"./` or `"../`), so a large repository costs a
     /// listing and a text search, not a parse of every file.
     fn scan(files: &Files, repository: &Path) -> Callers {
-        let mut terraform = Vec::new();
-        list_terraform(files, repository, &mut terraform);
+        let terraform = phiguard_parser::find_files(files, repository, &|path| {
+            phiguard_parser::is_terraform_name(path)
+        });
         let candidates = files.containing(&terraform, &["\"./", "\"../"]);
+        // Parsing is most of the scan's time: the files are independent.
+        let calls: Vec<(PathBuf, Vec<PathBuf>)> = candidates
+            .into_par_iter()
+            .filter_map(|path| {
+                let text = files.read_text(&path).ok()?;
+                let calls = phiguard_parser::local_module_calls(&path, &text);
+                Some((folder_of(&path), calls))
+            })
+            .collect();
         let mut by_callee: HashMap<PathBuf, BTreeSet<PathBuf>> = HashMap::new();
-        for path in candidates {
-            let Ok(text) = files.read_text(&path) else {
-                continue;
-            };
-            let caller = folder_of(&path);
-            for callee in phiguard_parser::local_module_calls(&path, &text) {
+        for (caller, callees) in calls {
+            for callee in callees {
                 if callee != caller {
                     by_callee.entry(callee).or_default().insert(caller.clone());
                 }
@@ -169,63 +172,6 @@ impl Callers {
         let mut out: Vec<PathBuf> = seen.into_iter().collect();
         out.sort();
         out
-    }
-}
-
-/// The `.tf` and `.tf.json` files under `dir`, skipping [`SKIPPED_DIRS`].
-/// On disk the repository's ignore files apply and links to folders are
-/// not followed, as in a linted walk; a snapshot lists only what git
-/// tracks.
-fn list_terraform(files: &Files, dir: &Path, out: &mut Vec<PathBuf>) {
-    let is_terraform = |name: &str| name.ends_with(".tf") || name.ends_with(".tf.json");
-    if files.is_disk() {
-        let walker = ignore::WalkBuilder::new(dir)
-            .git_global(false)
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir
-                    && entry.depth() > 0
-                    && entry
-                        .file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
-            })
-            .build();
-        for entry in walker.flatten() {
-            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-            if is_file && entry.file_name().to_str().is_some_and(is_terraform) {
-                out.push(entry.into_path());
-            }
-        }
-    } else {
-        walk(files, dir, 0, &is_terraform, out);
-    }
-    out.sort();
-}
-
-/// A listing walk over a snapshot, which holds no links to follow.
-fn walk(
-    files: &Files,
-    dir: &Path,
-    depth: usize,
-    keep: &dyn Fn(&str) -> bool,
-    out: &mut Vec<PathBuf>,
-) {
-    if depth > 256 {
-        return;
-    }
-    let Ok(entries) = files.list(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = dir.join(&entry.name);
-        match entry.kind {
-            EntryKind::Dir if !SKIPPED_DIRS.contains(&entry.name.as_str()) => {
-                walk(files, &path, depth + 1, keep, out)
-            }
-            EntryKind::File if keep(&entry.name) => out.push(path),
-            _ => {}
-        }
     }
 }
 

@@ -548,6 +548,12 @@ pub fn is_input_name(path: &std::path::Path) -> bool {
         || discover::is_tfvars(path)
 }
 
+/// Whether `path` is named as a Terraform configuration file (`.tf`,
+/// `.tf.json`).
+pub fn is_terraform_name(path: &std::path::Path) -> bool {
+    discover::classify(path).is_some()
+}
+
 /// The display path a caller should use for `path`, as [`load`] computes it.
 pub fn display_path_for(path: &std::path::Path, base_dir: &std::path::Path) -> String {
     display_path(&base_dir.join(path), base_dir)
