@@ -43,11 +43,21 @@ pub fn analyse(
     let report = match changed {
         Some(changes::Outcome::Report(report)) => report,
         Some(changes::Outcome::NoInfrastructure) => {
-            note = Some(changes::NO_INFRASTRUCTURE.to_string());
+            // Paths narrow the run: a change elsewhere is not looked at.
+            let scope = if args.paths.is_empty() {
+                ""
+            } else {
+                " under the given paths"
+            };
+            note = Some(format!("{}{scope}", changes::NO_INFRASTRUCTURE));
             Report {
                 new: Some(0),
                 ..Report::default()
             }
+        }
+        Some(changes::Outcome::ConfigChanged) => {
+            note = Some(changes::CONFIG_CHANGED.to_string());
+            phiguard_linter::lint(&settings, &inputs(args, &config, &cwd, load)?)
         }
         // A plain run, or a change-aware one with nothing staged.
         None => phiguard_linter::lint(&settings, &inputs(args, &config, &cwd, load)?),

@@ -30,9 +30,14 @@ pub enum Outcome {
     Report(Report),
     /// No Terraform or CloudFormation file changed: nothing to lint.
     NoInfrastructure,
+    /// The config file changed: it decides what every configuration
+    /// reports, so everything in scope is linted, as a plain run would.
+    ConfigChanged,
 }
 
 pub const NO_INFRASTRUCTURE: &str = "no Terraform or CloudFormation file changed";
+pub const CONFIG_CHANGED: &str =
+    "the config file changed: everything in scope is linted with the new config";
 
 /// The two states and what changed between them.
 struct States {
@@ -70,9 +75,17 @@ pub fn lint(
     states
         .changes
         .retain(|path| scope.iter().any(|s| path.starts_with(s)));
-    let changed: Vec<PathBuf> = states
-        .changes
-        .paths()
+    let paths = states.changes.paths();
+    // Its settings, vars and parameters apply to every configuration, and
+    // the run reads it once: comparing two states with one config would
+    // miss what the change to it does.
+    if paths
+        .iter()
+        .any(|p| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME))
+    {
+        return Ok(Some(Outcome::ConfigChanged));
+    }
+    let changed: Vec<PathBuf> = paths
         .into_iter()
         .filter(|p| phiguard_parser::is_input_name(p))
         .collect();

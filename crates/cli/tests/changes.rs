@@ -177,6 +177,30 @@ fn a_change_to_a_readme_only_passes_with_a_note() {
     );
 }
 
+/// The config decides what every configuration reports: a commit that
+/// only changes it (here, un-ignoring a rule) is checked with the new
+/// config over everything in scope.
+#[test]
+fn a_change_to_the_config_lints_everything_with_the_new_config() {
+    let repo = Repo::new(true);
+    repo.write("main.tf", BUCKET)
+        .write(
+            ".phiguard.yaml",
+            "rules:\n  ignore: [s3-insecure-transport]\n",
+        )
+        .commit();
+    repo.write(".phiguard.yaml", "rules:\n  ignore: []\n")
+        .git(&["add", ".phiguard.yaml"]);
+    let out = repo.phiguard(&["--staged"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("s3-insecure-transport"));
+    assert!(
+        text(&out.stderr).contains("the config file changed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn with_nothing_staged_everything_is_linted() {
     let repo = Repo::new(true);

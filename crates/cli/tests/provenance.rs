@@ -206,3 +206,71 @@ fn a_parameters_file_beside_its_template_applies_in_every_run() {
         assert_eq!(origin["role"], "parameter-file");
     }
 }
+
+#[test]
+fn a_config_var_file_given_alone_feeds_every_root() {
+    let dir = Scratch::repository(
+        "provenance",
+        &[
+            (".phiguard.yaml", "terraform:\n  var_files: [prod.tfvars]\n"),
+            ("prod.tfvars", "pab = false\n"),
+            ("live/main.tf", ROOT),
+        ],
+    );
+    let (code, out) = lint(
+        &dir.0,
+        &[
+            "prod.tfvars",
+            "--select",
+            "s3-public-access-block",
+            "--format",
+            "compact",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert!(out.contains("(set in prod.tfvars:1:7)"), "{out}");
+}
+
+#[test]
+fn the_help_names_the_origin_as_the_output_shows_paths() {
+    // Run from a subfolder of the repository: every path, the help's too,
+    // is relative to the working directory.
+    let dir = project();
+    let (_, out) = lint(
+        &dir.0.join("live"),
+        &["caller.tf", "--select", "s3-public-acl", "--format", "json"],
+    );
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let help = json["findings"][0]["fix"].as_str().unwrap_or_default();
+    assert!(help.contains("at caller.tf:3"), "{help}");
+}
+
+#[test]
+fn a_config_var_is_named_as_the_config_sets_it() {
+    let dir = Scratch::repository(
+        "provenance",
+        &[
+            (".phiguard.yaml", "terraform:\n  vars: {pab: false}\n"),
+            ("live/main.tf", ROOT),
+        ],
+    );
+    let (_, out) = lint(
+        &dir.0,
+        &[
+            "live",
+            "--select",
+            "s3-public-access-block",
+            "--format",
+            "json",
+        ],
+    );
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["origins"][0]["name"], "terraform.vars.pab", "{out}");
+    let help = finding["fix"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("under `terraform.vars` in the config file"),
+        "{help}"
+    );
+}

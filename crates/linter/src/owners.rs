@@ -52,7 +52,14 @@ pub(crate) fn own(load: &mut LoadOptions, given: &[PathBuf], repository: &Path) 
                 .filter(|(_, file)| normalize(&load.base_dir.join(file)) == *path)
                 .map(|(root, _)| normalize(&load.base_dir.join(root)))
                 .collect();
-            if mapped.is_empty() {
+            let everywhere = load
+                .var_files
+                .iter()
+                .any(|file| normalize(&load.base_dir.join(file)) == *path);
+            if everywhere {
+                // `terraform.var_files` (or `--var-file`) feeds every root.
+                roots.extend(terraform_folders(&files, repository));
+            } else if mapped.is_empty() {
                 load.root_var_files.push((folder.clone(), path.clone()));
                 roots.insert(folder);
             } else {
@@ -117,6 +124,15 @@ fn parameter_templates(load: &LoadOptions, files: &Files, path: &Path) -> Option
         return None;
     }
     phiguard_parser::template_beside(files, path).map(|template| vec![template])
+}
+
+/// Every folder of the repository with a Terraform file: the loader tells
+/// the roots from the modules they call.
+fn terraform_folders(files: &Files, repository: &Path) -> BTreeSet<PathBuf> {
+    phiguard_parser::find_files(files, repository, &phiguard_parser::is_terraform_name)
+        .iter()
+        .map(|path| folder_of(path))
+        .collect()
 }
 
 fn folder_of(path: &Path) -> PathBuf {

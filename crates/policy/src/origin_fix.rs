@@ -28,7 +28,13 @@ pub(crate) fn name_origin(
     });
     let Some(place) = place(model, origin) else {
         return match wanted {
-            Some((_, wanted)) => format!("set `{}`", flag(origin, wanted)),
+            Some((_, wanted)) => match origin.name.strip_prefix("terraform.vars.") {
+                Some(var) => format!(
+                    "set `{var}: {}` under `terraform.vars` in the config file",
+                    bare(wanted)
+                ),
+                None => format!("set `{}`", flag(origin, wanted)),
+            },
             None => fix,
         };
     };
@@ -82,9 +88,11 @@ fn assignment(fix: &str, dialect: Dialect) -> Option<(&str, &str)> {
 fn place(model: &Model, origin: &ValueOrigin) -> Option<String> {
     let span = origin.span?;
     let file = model.files.get(span.file.0 as usize)?;
+    // The path as the rest of the output shows it (relative to the working
+    // directory), so the help names a file the user can open from there.
     let at = format!(
         "{}:{}",
-        file.project_path,
+        file.display_path,
         file.position(span.start as usize).line
     );
     let name = &origin.name;
@@ -103,11 +111,15 @@ fn place(model: &Model, origin: &ValueOrigin) -> Option<String> {
 /// `--var bucket_acl=private`, `TF_VAR_bucket_acl=private`,
 /// `--cfn-param BucketAcl=Private`: the setting's name and the bare value.
 fn flag(origin: &ValueOrigin, written: &str) -> String {
-    let bare = written
+    format!("{}={}", origin.name, bare(written))
+}
+
+/// A written value without its quotes.
+fn bare(written: &str) -> &str {
+    written
         .strip_prefix('"')
         .and_then(|w| w.strip_suffix('"'))
-        .unwrap_or(written);
-    format!("{}={bare}", origin.name)
+        .unwrap_or(written)
 }
 
 /// The key written just before the value at `offset`: `acl` in

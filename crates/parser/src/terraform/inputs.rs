@@ -20,6 +20,10 @@ use super::types::{constant, Ty};
 use super::value::V;
 use crate::json;
 
+/// How a value from the config file's `terraform.vars` names its origin:
+/// `terraform.vars.NAME`.
+pub(crate) const CONFIG_VARS: &str = "terraform.vars.";
+
 /// A value as given: parsed (var files) or text (the environment, `--var`,
 /// as `from` says), which Terraform parses according to the variable's type.
 #[derive(Debug, Clone)]
@@ -67,17 +71,23 @@ impl RootInputs {
     /// The value given for variable `name`, converted per its type by the caller.
     /// The value carries where it was given as its origins.
     pub fn value(&self, name: &str, ty: &Ty) -> Option<V> {
-        let (text, from) = match self.values.get(name)? {
+        let (text, from, checked) = match self.values.get(name)? {
             Raw::Value(v) => {
                 let mut value = V::from_model(v);
                 value.mark_from_var_file(name);
                 return Some(value);
             }
-            Raw::Text { text, from, .. } => (text, *from),
+            Raw::Text {
+                text,
+                from,
+                checked,
+            } => (text, *from, *checked),
         };
-        let setting = match from {
-            OriginRole::Env => format!("TF_VAR_{name}"),
-            _ => format!("--var {name}"),
+        let setting = match (from, checked) {
+            (OriginRole::Env, _) => format!("TF_VAR_{name}"),
+            (_, true) => format!("--var {name}"),
+            // Not on the command line: the config file's value.
+            (_, false) => format!("{CONFIG_VARS}{name}"),
         };
         let value = if ty.is_primitive() || ty.is_any() {
             V::string(text.clone(), Span::default())
