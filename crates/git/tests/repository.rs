@@ -288,3 +288,36 @@ fn containing_asks_git_grep() {
         [s.path("a.tf"), s.path("b.tf")]
     );
 }
+
+#[test]
+fn lines_containing_asks_git_grep_for_the_lines() {
+    let s = Scratch::new();
+    s.write("a.tf", "module \"x\" {\n  source = \"./m\"\n}\n")
+        .write("b.tf", "nothing here\n")
+        .write("m/c.tf", "locals {\n  p = \"../up\"\n}\n");
+    let head = s.commit("one");
+    s.write("b.tf", "module \"z\" {\n  source = \"../z\"\n}\n");
+    s.git(&["add", "b.tf"]);
+    let repo = s.repo();
+    let all = [s.path("a.tf"), s.path("b.tf"), s.path("m/c.tf")];
+    let needles = ["\"./", "\"../"];
+    let mut at_commit = repo
+        .snapshot(Tree::Commit(head))
+        .lines_containing(&all, &needles);
+    at_commit.sort();
+    assert_eq!(
+        at_commit,
+        [
+            (s.path("a.tf"), "  source = \"./m\"".to_string()),
+            (s.path("m/c.tf"), "  p = \"../up\"".to_string()),
+        ]
+    );
+    let mut in_index = repo
+        .snapshot(Tree::Index)
+        .lines_containing(&all[1..2], &needles);
+    in_index.sort();
+    assert_eq!(
+        in_index,
+        [(s.path("b.tf"), "  source = \"../z\"".to_string())]
+    );
+}

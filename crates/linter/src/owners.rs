@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 use phiguard_model::normalize;
 use phiguard_parser::fs::Files;
 use phiguard_parser::LoadOptions;
-use rayon::prelude::*;
 
 /// Fills `load` with what the `given` files (absolute, normalised; they
 /// need not exist, as after a deletion) belong to: named files, context
@@ -146,28 +145,21 @@ struct Callers {
 }
 
 impl Callers {
-    /// Reads only the Terraform files that may hold a local `source`
-    /// (their text has `"./` or `"../`), so a large repository costs a
-    /// listing and a text search, not a parse of every file.
+    /// A listing and a text search, not a parse of every file: a large
+    /// repository costs milliseconds.
     fn scan(files: &Files, repository: &Path) -> Callers {
         let terraform = phiguard_parser::find_files(files, repository, &|path| {
             phiguard_parser::is_terraform_name(path)
         });
-        let candidates = files.containing(&terraform, &["\"./", "\"../"]);
-        // Parsing is most of the scan's time: the files are independent.
-        let calls: Vec<(PathBuf, Vec<PathBuf>)> = candidates
-            .into_par_iter()
-            .filter_map(|path| {
-                let text = files.read_text(&path).ok()?;
-                let calls = phiguard_parser::local_module_calls(&path, &text);
-                Some((folder_of(&path), calls))
-            })
-            .collect();
+        // Only the lines that can hold a local source are read: `git grep`
+        // answers for a snapshot; no file is parsed.
+        let lines = files.lines_containing(&terraform, &["\"./", "\"../"]);
         let mut by_callee: HashMap<PathBuf, BTreeSet<PathBuf>> = HashMap::new();
-        for (caller, callees) in calls {
-            for callee in callees {
+        for (path, line) in lines {
+            let caller = folder_of(&path);
+            if let Some(callee) = phiguard_parser::local_module_call(&caller, &line) {
                 if callee != caller {
-                    by_callee.entry(callee).or_default().insert(caller.clone());
+                    by_callee.entry(callee).or_default().insert(caller);
                 }
             }
         }

@@ -39,6 +39,23 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
     /// Of `paths`, those whose bytes contain one of `needles`: a cheap
     /// filter before parsing (which folders call a module). A snapshot may
     /// answer it without reading every file (`git grep`).
+    /// The lines of `paths` that contain one of `needles`, with their
+    /// file: what a scan for module sources reads, without parsing every
+    /// file. A snapshot may answer it with one `git grep`.
+    fn lines_containing(&self, paths: &[PathBuf], needles: &[&str]) -> Vec<(PathBuf, String)> {
+        let found = crate::per_file(paths.to_vec(), |path| {
+            let bytes = self.read(&path).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            let lines: Vec<(PathBuf, String)> = text
+                .lines()
+                .filter(|line| needles.iter().any(|n| line.contains(n)))
+                .map(|line| (path.clone(), line.to_string()))
+                .collect();
+            Some(lines)
+        });
+        found.into_iter().flatten().flatten().collect()
+    }
+
     fn containing(&self, paths: &[PathBuf], needles: &[&str]) -> Vec<PathBuf> {
         let found = crate::per_file(paths.to_vec(), |path| {
             let bytes = self.read(&path).ok()?;

@@ -31,7 +31,7 @@ pub use cloudformation::{
 };
 pub use discover::find_files;
 pub(crate) use parallel::per_file;
-pub use terraform::local_module_calls;
+pub use terraform::local_module_call;
 
 /// YAML read as templates are: byte spans on every node, duplicate keys and
 /// unbounded aliases refused. Also reads `.phiguard.yaml`.

@@ -39,7 +39,7 @@ use ir::BodyIr;
 use lower::{Lower, SpanMode};
 use modules::{local_dir, normalize, read_manifest, Resolver};
 
-pub use callers::local_module_calls;
+pub use callers::local_module_call;
 pub(crate) use inputs::Options;
 
 /// Evaluation recurses through expressions and references; a thread of its
@@ -149,7 +149,7 @@ fn lower_all(
     })
 }
 
-pub(crate) fn lower_file(file: &SourceFile, kind: FileKind) -> Result<BodyIr, LintError> {
+fn lower_file(file: &SourceFile, kind: FileKind) -> Result<BodyIr, LintError> {
     match kind {
         FileKind::TerraformHcl => hcl::parse(file).map(|parsed| {
             let text = &file.text[parsed.base..];
