@@ -264,32 +264,6 @@ fn symbolic_links_in_a_snapshot_are_not_followed() {
 }
 
 #[test]
-fn containing_asks_git_grep() {
-    let s = Scratch::new();
-    s.write("a.tf", "module \"x\" { source = \"./m\" }\n")
-        .write("b.tf", "nothing here\n")
-        .write("m/c.tf", "module \"y\" {}\n");
-    let head = s.commit("one");
-    s.write("b.tf", "module \"z\" {}\n");
-    s.git(&["add", "b.tf"]);
-    let repo = s.repo();
-    let all = [s.path("a.tf"), s.path("b.tf"), s.path("m/c.tf")];
-    let commit = repo.snapshot(Tree::Commit(head));
-    assert_eq!(
-        commit.containing(&all, &["module"]),
-        [s.path("a.tf"), s.path("m/c.tf")]
-    );
-    let index = repo.snapshot(Tree::Index);
-    assert_eq!(index.containing(&all, &["module"]), all);
-    assert_eq!(index.containing(&all[..1], &["module"]), all[..1]);
-    assert!(index.containing(&all, &["absent text"]).is_empty());
-    assert_eq!(
-        commit.containing(&all, &["nothing", "source"]),
-        [s.path("a.tf"), s.path("b.tf")]
-    );
-}
-
-#[test]
 fn lines_containing_asks_git_grep_for_the_lines() {
     let s = Scratch::new();
     s.write("a.tf", "module \"x\" {\n  source = \"./m\"\n}\n")

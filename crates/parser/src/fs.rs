@@ -36,9 +36,7 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
     fn is_disk(&self) -> bool {
         false
     }
-    /// Of `paths`, those whose bytes contain one of `needles`: a cheap
-    /// filter before parsing (which folders call a module). A snapshot may
-    /// answer it without reading every file (`git grep`).
+
     /// The lines of `paths` that contain one of `needles`, with their
     /// file: what a scan for module sources reads, without parsing every
     /// file. A snapshot may answer it with one `git grep`.
@@ -54,18 +52,6 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
             Some(lines)
         });
         found.into_iter().flatten().flatten().collect()
-    }
-
-    fn containing(&self, paths: &[PathBuf], needles: &[&str]) -> Vec<PathBuf> {
-        let found = crate::per_file(paths.to_vec(), |path| {
-            let bytes = self.read(&path).ok()?;
-            let hit = needles.iter().any(|needle| {
-                let needle = needle.as_bytes();
-                needle.is_empty() || bytes.windows(needle.len()).any(|w| w == needle)
-            });
-            hit.then_some(path)
-        });
-        found.into_iter().flatten().collect()
     }
 }
 
