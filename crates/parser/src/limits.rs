@@ -424,6 +424,18 @@ fn heredoc_start(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
     (bytes.get(end) == Some(&b'\n')).then_some((marker, end + 1))
 }
 
+/// The length of `text` with every `find` replaced by `with`, counted
+/// before building it (Rust's `replace` with an empty `find` inserts
+/// `with` around every character).
+pub(crate) fn replaced_len(text: &str, find: &str, with: &str) -> usize {
+    let matches = if find.is_empty() {
+        text.chars().count() + 1
+    } else {
+        text.matches(find).count()
+    };
+    (text.len() - matches * find.len()).saturating_add(matches.saturating_mul(with.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,6 +525,22 @@ mod tests {
             "\"", "<<", "<<EOF", "<<EOF\n", "/*", "\"${", "}}}]])", "${", "a = \"%%",
         ] {
             let _ = hcl_too_deep(text);
+        }
+    }
+
+    #[test]
+    fn replaced_lengths_are_counted_before_building() {
+        for (text, find, with) in [
+            ("abcabc", "b", "xyz"),
+            ("abc", "", "--"),
+            ("", "", "x"),
+            ("aaaa", "aa", ""),
+            ("héllo", "l", "ll"),
+        ] {
+            assert_eq!(
+                replaced_len(text, find, with),
+                text.replace(find, with).len()
+            );
         }
     }
 }

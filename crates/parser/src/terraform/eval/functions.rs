@@ -7,9 +7,8 @@ use std::rc::Rc;
 use phiguard_model::{Span, Spanned};
 
 use super::operators::{want_bool, want_number, want_string};
-use super::strings::replaced_len;
 use super::{Ctx, Evaluator};
-use crate::limits::{string_too_long, MAX_STRING};
+use crate::limits::{replaced_len, string_too_long, MAX_STRING};
 use crate::terraform::ir::{Call, Expr};
 use crate::terraform::types::{set_of, Ty};
 use crate::terraform::value::{distinct, fail, Entries, Fail, Members, K, R, V};

@@ -11,7 +11,7 @@ use phiguard_model::{format_number, FileId, SourceFile, Span};
 use super::functions::{list_arg, number, text};
 use super::{Ctx, Evaluator, ReadFile};
 use crate::json;
-use crate::limits::{string_too_long, MAX_STRING};
+use crate::limits::{replaced_len, string_too_long, MAX_STRING};
 use crate::terraform::ir::Expr;
 use crate::terraform::lower::{Lower, SpanMode};
 use crate::terraform::modules::normalize;
@@ -459,18 +459,6 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// The length of `text` with every `find` replaced by `with`, counted
-/// before building it (Rust's `replace` with an empty `find` inserts
-/// `with` around every character).
-pub(super) fn replaced_len(text: &str, find: &str, with: &str) -> usize {
-    let matches = if find.is_empty() {
-        text.chars().count() + 1
-    } else {
-        text.matches(find).count()
-    };
-    (text.len() - matches * find.len()).saturating_add(matches.saturating_mul(with.len()))
-}
-
 /// Whether `path` lies in the repository that holds `base_dir` (the nearest
 /// folder above it with `.git`), or under `base_dir` when there is none.
 fn inside_tree(fs: &crate::fs::Files, path: &Path, base_dir: &Path) -> bool {
@@ -480,25 +468,4 @@ fn inside_tree(fs: &crate::fs::Files, path: &Path, base_dir: &Path) -> bool {
         .find(|dir| fs.kind(&dir.join(".git")).is_some())
         .map_or(base.clone(), Path::to_path_buf);
     path.starts_with(&root)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::replaced_len;
-
-    #[test]
-    fn replaced_lengths_are_counted_before_building() {
-        for (text, find, with) in [
-            ("abcabc", "b", "xyz"),
-            ("abc", "", "--"),
-            ("", "", "x"),
-            ("aaaa", "aa", ""),
-            ("héllo", "l", "ll"),
-        ] {
-            assert_eq!(
-                replaced_len(text, find, with),
-                text.replace(find, with).len()
-            );
-        }
-    }
 }
