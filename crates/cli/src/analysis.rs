@@ -36,6 +36,7 @@ pub fn analyse(
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
     let config = load_config(args, &cwd)?;
     let (settings, mut load) = settings(args, &config, &cwd)?;
+    check_arguments(args, &load, &cwd)?;
     let (bar, progress) = crate::progress::Bar::new(show_progress);
     load.progress = progress;
     let mut note = None;
@@ -44,7 +45,7 @@ pub fn analyse(
         Some(changes::Outcome::Report(report)) => report,
         Some(changes::Outcome::NoInfrastructure) => {
             // Paths narrow the run: a change elsewhere is not looked at.
-            let scope = if args.paths.is_empty() {
+            let scope = if !paths_given(args) {
                 ""
             } else {
                 " under the given paths"
@@ -68,6 +69,33 @@ pub fn analyse(
         config,
         note,
     })
+}
+
+/// Whether paths other than the default `.` were given.
+fn paths_given(args: &AnalysisArgs) -> bool {
+    args.paths.iter().any(|p| p != Path::new("."))
+}
+
+/// Mistakes in the arguments and the config that would otherwise surface
+/// only after linting, among the findings, or not at all: each is an error
+/// (exit 2) before any file is read.
+fn check_arguments(args: &AnalysisArgs, load: &LoadOptions, cwd: &Path) -> Result<(), String> {
+    if args.stdin_filename.is_some() && paths_given(args) {
+        return Err(
+            "--stdin-filename lints stdin alone; the paths given beside it would be ignored".into(),
+        );
+    }
+    phiguard_parser::check_filters(&load.include, &load.exclude)?;
+    for file in &load.var_files {
+        let path = cwd.join(file);
+        if !path.is_file() {
+            return Err(format!(
+                "var file {}: no such file",
+                display_path(&path, cwd)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The library's settings and what to load from the arguments and the

@@ -513,3 +513,33 @@ fn modules_are_named_in_findings_and_unavailable_ones_in_the_report() {
     assert_eq!(modules[0]["source"], "terraform-aws-modules/vpc/aws");
     assert_eq!(modules[0]["start"]["line"], 1);
 }
+
+/// Mistakes in the arguments are errors before anything is linted: no
+/// report at all, exit 2, and a message naming the argument.
+#[test]
+fn argument_errors_come_before_linting() {
+    let dir = Scratch::repository(
+        "settings",
+        &[(
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n",
+        )],
+    );
+    for (args, message) in [
+        (&["--include", "["][..], "--include: bad glob `[`"),
+        (&["--exclude", "a{b"][..], "--exclude: bad glob `a{b`"),
+        (
+            &["--var-file", "missing.tfvars"][..],
+            "var file missing.tfvars: no such file",
+        ),
+        (
+            &["main.tf", "--stdin-filename", "other.tf"][..],
+            "--stdin-filename lints stdin alone",
+        ),
+    ] {
+        let (code, json, stderr) = lint(&dir.0, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(json, Value::Null, "{args:?}: a report was written");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}

@@ -548,6 +548,14 @@ pub fn is_input_name(path: &std::path::Path) -> bool {
         || discover::is_tfvars(path)
 }
 
+/// Compiles `--include` and `--exclude` globs as [`load`] will, so that a
+/// bad one is an error of the command line, before anything is linted.
+pub fn check_filters(include: &[String], exclude: &[String]) -> Result<(), String> {
+    discover::Filter::new(include, exclude)
+        .map(|_| ())
+        .map_err(|e| format!("{}: {}", e.path, e.message))
+}
+
 /// Whether `path` is named as a Terraform configuration file (`.tf`,
 /// `.tf.json`).
 pub fn is_terraform_name(path: &std::path::Path) -> bool {
