@@ -56,12 +56,14 @@ pub fn analyse(
                 ..Report::default()
             }
         }
-        Some(changes::Outcome::ConfigChanged) => {
-            note = Some(changes::CONFIG_CHANGED.to_string());
+        // A plain run, a change-aware one with nothing staged, or one
+        // whose config changed: everything in scope.
+        other => {
+            if matches!(other, Some(changes::Outcome::ConfigChanged)) {
+                note = Some(changes::CONFIG_CHANGED.to_string());
+            }
             phiguard_linter::lint(&settings, &inputs(args, &config, &cwd, load)?)
         }
-        // A plain run, or a change-aware one with nothing staged.
-        None => phiguard_linter::lint(&settings, &inputs(args, &config, &cwd, load)?),
     };
     bar.finish();
     Ok(Analysis {

@@ -149,7 +149,7 @@ impl Inputs {
 }
 
 /// A file's folder, `.` for a bare name.
-fn folder_of(path: &Path) -> PathBuf {
+pub(crate) fn folder_of(path: &Path) -> PathBuf {
     path.parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."))

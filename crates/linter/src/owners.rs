@@ -22,6 +22,8 @@ use phiguard_model::normalize;
 use phiguard_parser::fs::Files;
 use phiguard_parser::LoadOptions;
 
+use crate::folder_of;
+
 /// Fills `load` with what the `given` files (absolute, normalised; they
 /// need not exist, as after a deletion) belong to: named files, context
 /// folders, var files for roots, parameters files for templates.
@@ -132,10 +134,6 @@ fn terraform_folders(files: &Files, repository: &Path) -> BTreeSet<PathBuf> {
         .iter()
         .map(|path| folder_of(path))
         .collect()
-}
-
-fn folder_of(path: &Path) -> PathBuf {
-    path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// Which folders call which as local modules, across a repository.
