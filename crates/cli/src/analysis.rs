@@ -140,7 +140,11 @@ fn settings(
         .chain(config.ignore.iter().map(|s| s.value.clone()))
         .collect();
 
-    let load = load_options(args, config, cwd)?;
+    let mut load = load_options(args, config, cwd)?;
+    let project_root = project_root(args, config, cwd);
+    // No read leaves it (but for paths named on the command line or in
+    // the config): a committed symbolic link cannot leak the host's files.
+    load.root = Some(project_root.clone());
 
     let scope = match args
         .phi_scope
@@ -179,7 +183,7 @@ fn settings(
         min_severity: args.min_severity.map(Into::into).or(config.min_severity),
         scope,
         today: phiguard_policy::today(),
-        project_root: project_root(args, config, cwd),
+        project_root,
     };
     Ok((settings, load))
 }

@@ -74,6 +74,11 @@ pub struct LintArgs {
     #[arg(long)]
     pub show_undecided: bool,
 
+    /// List the files and folders left out of the run, and why (the
+    /// summary counts them)
+    #[arg(long)]
+    pub show_skipped: bool,
+
     /// When to use colours in human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

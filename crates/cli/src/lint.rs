@@ -77,6 +77,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     let options = RenderOptions {
         color,
         show_undecided: args.show_undecided,
+        show_skipped: args.show_skipped,
         quiet: args.quiet,
         tool_version: env!("CARGO_PKG_VERSION"),
     };

@@ -674,12 +674,13 @@ fn unreadable_files() {
         .good_file_reported()
         .error("bad/dangling.tf", "no such file or directory")
         .error("bad/mem.tf", "cannot read the file");
-    // Found by walking, the dangling link is skipped with its reason.
+    // Found by walking, the dangling link is skipped with its reason;
+    // /proc is outside the project root, so the link is not followed.
     let report = case.lint(&["."]);
     report
         .good_file_reported()
         .skipped("bad/dangling.tf", "no such file or directory")
-        .error("bad/mem.tf", "cannot read the file");
+        .error("bad/mem.tf", "outside the project root");
 
     let locked = case.write("bad/locked.tf", GOOD);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
@@ -735,5 +736,187 @@ fn a_fifo_named_like_a_file() {
         .good_file_reported()
         .error("bad/pipe.tf", "not a regular file");
     let report = case.lint(&["."]);
-    report.good_file_reported().clean("bad/pipe.tf");
+    report
+        .good_file_reported()
+        .skipped("bad/pipe.tf", "not a regular file");
+}
+
+/// A folder outside the repository (and outside the project root of any
+/// checkout), holding a secret; removed on drop.
+struct Outside {
+    dir: PathBuf,
+}
+
+const SECRET: &str = "SECRET-FROM-OUTSIDE-THE-ROOT";
+
+impl Outside {
+    fn new(name: &str) -> Outside {
+        let dir = std::env::temp_dir().join(format!(
+            "phiguard-hostile-outside-{}-{name}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("secret.txt"), SECRET).unwrap();
+        fs::write(
+            dir.join("main.tf"),
+            format!("resource \"aws_s3_bucket\" \"outside\" {{\n  acl = \"{SECRET}\"\n}}\n"),
+        )
+        .unwrap();
+        Outside { dir }
+    }
+}
+
+impl Drop for Outside {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// No output of any format mentions what is outside the root.
+fn nothing_leaks(case: &Case, args: &[&str]) {
+    for format in ["json", "human", "sarif", "compact", "github", "junit"] {
+        let (_, text) = case.run(
+            &[args, &["--show-undecided", "--show-skipped"]].concat(),
+            format,
+        );
+        assert!(!text.contains(SECRET), "{format} output leaks: {text}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_the_repository() {
+    use std::os::unix::fs::symlink;
+    let outside = Outside::new("links");
+    let case = Case::new("symlink-escape");
+    // A file, a folder, a Terraform file and a module folder, each a link
+    // out of the repository.
+    symlink(outside.dir.join("secret.txt"), case.path("bad/name.txt")).unwrap();
+    symlink(&outside.dir, case.path("bad/etc")).unwrap();
+    symlink(outside.dir.join("main.tf"), case.path("bad/escaped.tf")).unwrap();
+    case.write(
+        "bad/main.tf",
+        "resource \"aws_s3_bucket\" \"file\" {\n  acl = file(\"name.txt\")\n}\n\
+         resource \"aws_s3_bucket\" \"folder\" {\n  acl = file(\"etc/secret.txt\")\n}\n\
+         resource \"aws_s3_bucket\" \"template\" {\n  acl = templatefile(\"etc/secret.txt\", {})\n}\n\
+         module \"linked\" {\n  source = \"./etc\"\n}\n",
+    );
+    let report = case.lint(&[".", "--show-undecided"]);
+    report
+        .good_file_reported()
+        .error("bad/escaped.tf", "outside the project root")
+        .skipped("bad/etc/", "a symbolic link to a folder is not followed")
+        .undecided("bad/main.tf", "outside the project root, so it is not read");
+    let unavailable = report.json["unavailable_modules"].as_array().unwrap();
+    assert!(
+        unavailable.iter().any(|m| m["source"] == "./etc"
+            && m["reason"]
+                .as_str()
+                .unwrap()
+                .contains("outside the project root")),
+        "{unavailable:#?}"
+    );
+    nothing_leaks(&case, &["."]);
+    // A local module source that leaves the root is not read either.
+    let depth = case
+        .path("bad")
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .count();
+    let relative = vec![".."; depth].join("/");
+    case.write(
+        "bad/main.tf",
+        format!(
+            "module \"up\" {{\n  source = \"./{relative}{}\"\n}}\n",
+            outside.dir.display()
+        ),
+    );
+    let report = case.lint(&["."]);
+    let unavailable = report.json["unavailable_modules"].as_array().unwrap();
+    assert!(
+        unavailable.iter().any(|m| m["reason"]
+            .as_str()
+            .unwrap()
+            .contains("outside the project root")),
+        "{unavailable:#?}"
+    );
+    nothing_leaks(&case, &["."]);
+    // Named on the command line, a file is read wherever it leads.
+    let report = case.lint(&["good/main.tf", "bad/escaped.tf"]);
+    let findings = report.json["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["file"] == "bad/escaped.tf"));
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_behind_file_calls() {
+    use std::os::unix::fs::symlink;
+    let case = Case::new("devices");
+    symlink("/dev/zero", case.path("bad/zero.txt")).unwrap();
+    symlink("/dev/stdin", case.path("bad/stdin.txt")).unwrap();
+    symlink("/dev/zero", case.path("bad/zero.tf")).unwrap();
+    let fifo = Command::new("mkfifo")
+        .arg(case.path("bad/fifo.txt"))
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut text = String::new();
+    for name in ["zero", "stdin", "fifo"] {
+        text.push_str(&format!(
+            "resource \"aws_s3_bucket\" \"{name}\" {{\n  acl = file(\"{name}.txt\")\n}}\n"
+        ));
+    }
+    case.write("bad/main.tf", text);
+    let report = case.lint(&[".", "--show-undecided"]);
+    report
+        .good_file_reported()
+        .skipped("bad/zero.tf", "not a regular file")
+        .undecided("bad/main.tf", "outside the project root");
+    if fifo {
+        report.undecided("bad/main.tf", "not a regular file");
+    }
+    // Named, the device is allowed but still not read.
+    let report = case.lint(&["good/main.tf", "bad/zero.tf"]);
+    report
+        .good_file_reported()
+        .error("bad/zero.tf", "not a regular file");
+}
+
+#[test]
+fn hidden_folders_are_linted_and_left_out_folders_counted() {
+    let case = Case::new("hidden");
+    case.write(".infra/main.tf", GOOD.replace("\"good\"", "\"hidden\""));
+    // ripgrep's `.ignore` is not git's: it hides nothing.
+    case.write(".ignore", "*.tf\n");
+    case.write("web/node_modules/pkg/main.tf", GOOD);
+    case.write(".terragrunt-cache/x/main.tf", GOOD);
+    // Git's own folder and Terraform's cache are left out silently.
+    case.write(".terraform/modules/m/main.tf", GOOD);
+    let report = case.lint(&["."]);
+    report
+        .good_file_reported()
+        .skipped("web/node_modules/", "node_modules")
+        .skipped(".terragrunt-cache/", "Terragrunt")
+        .clean(".terraform/");
+    let findings = report.json["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["file"] == ".infra/main.tf"));
+    assert!(!findings
+        .iter()
+        .any(|f| f["file"].as_str().unwrap().contains("node_modules")));
+    assert_eq!(report.json["summary"]["skipped"], 2, "{:#}", report.json);
+    // The summary counts them and says how to list them.
+    let (_, human) = case.lint_human(&["."]);
+    assert!(
+        human.contains("2 folders skipped (`--show-skipped` lists them)."),
+        "{human}"
+    );
+    assert!(!human.contains("skipped web/node_modules/"), "{human}");
+    let (_, listed) = case.lint_human(&[".", "--show-skipped"]);
+    assert!(
+        listed.contains("skipped web/node_modules/: JavaScript dependencies"),
+        "{listed}"
+    );
+    // Files an --exclude glob leaves out are counted too.
+    let report = case.lint(&[".", "--exclude", "good/**"]);
+    report.skipped("good/main.tf", "--exclude");
 }

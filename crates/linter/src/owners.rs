@@ -29,7 +29,7 @@ use crate::folder_of;
 /// folders, var files for roots, parameters files for templates.
 /// `repository` is the folder searched for roots calling a module.
 pub(crate) fn own(load: &mut LoadOptions, given: &[PathBuf], repository: &Path) {
-    let files = load.files.clone();
+    let files = load.reader();
     let mut named: BTreeSet<PathBuf> = BTreeSet::new();
     let mut modules: BTreeSet<PathBuf> = BTreeSet::new();
     let mut roots: BTreeSet<PathBuf> = BTreeSet::new();

@@ -12,9 +12,23 @@ use phiguard_model::{display_path, LintError, Skipped};
 use crate::fs::{EntryKind, Files};
 use crate::limits::io_message;
 
-/// Directories never linted, even outside a git repository: provider caches,
-/// VCS data and JavaScript dependencies hold other people's code.
-const SKIPPED_DIRS: [&str; 3] = [".terraform", ".git", "node_modules"];
+/// Directories never walked, and not counted as skipped: git's own data and
+/// Terraform's provider and module cache.
+const SKIPPED_DIRS: [&str; 2] = [".terraform", ".git"];
+
+/// Directories not walked, each counted as skipped with this reason:
+/// other people's code (JavaScript dependencies) or copies of code that is
+/// linted where it lives (Terragrunt's cache).
+const LEFT_OUT_DIRS: [(&str, &str); 2] = [
+    (
+        "node_modules",
+        "JavaScript dependencies (node_modules) are not linted",
+    ),
+    (
+        ".terragrunt-cache",
+        "Terragrunt's cache holds copies of modules linted where they live",
+    ),
+];
 
 /// What a file is, decided from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,9 +136,31 @@ impl Filter {
         })
     }
 
-    fn admits(&self, shown: &str, relative: &Path) -> bool {
+    /// Why the filter leaves a file out, if it does.
+    fn refusal(&self, shown: &str, relative: &Path) -> Option<&'static str> {
         let matches = |set: &GlobSet| set.is_match(shown) || set.is_match(relative);
-        self.include.as_ref().is_none_or(matches) && !self.exclude.as_ref().is_some_and(matches)
+        if !self.include.as_ref().is_none_or(matches) {
+            Some("matches no --include glob")
+        } else if self.exclude.as_ref().is_some_and(matches) {
+            Some("matches an --exclude glob")
+        } else {
+            None
+        }
+    }
+
+    /// Counts `shown` as skipped when the filter leaves it out; whether it
+    /// does not.
+    fn admit(&self, shown: &str, relative: &Path, found: &mut Discovered) -> bool {
+        match self.refusal(shown, relative) {
+            None => true,
+            Some(reason) => {
+                found.skipped.push(Skipped {
+                    path: shown.to_string(),
+                    reason: reason.into(),
+                });
+                false
+            }
+        }
     }
 }
 
@@ -161,7 +197,7 @@ pub(crate) fn discover(
             Ok(EntryKind::Dir) if files.is_disk() => walk(&path, base_dir, filter, &mut found),
             Ok(EntryKind::Dir) => walk_listing(files, &path, base_dir, filter, &mut found),
             Ok(EntryKind::File) => {
-                if filter.admits(&shown, given) {
+                if filter.admit(&shown, given, &mut found) {
                     named_file(path, shown, &mut found);
                 }
             }
@@ -205,22 +241,34 @@ fn named_file(path: PathBuf, display_path: String, found: &mut Discovered) {
     }
 }
 
-/// The walker every walk of the disk uses.
-fn disk_walker(root: &Path) -> WalkBuilder {
+/// The walker every walk of the disk uses: hidden folders and files are
+/// walked (a public bucket in `.infra/` is still a public bucket); only
+/// `.gitignore` (and `.git/info/exclude`) inside a git repository leave
+/// files out, as git does. With `leave_out_dependencies`, the folders of
+/// [`LEFT_OUT_DIRS`] are not walked either (a lint run reports them from
+/// [`visit`] instead).
+fn disk_walker(root: &Path, leave_out_dependencies: bool) -> WalkBuilder {
     let mut builder = WalkBuilder::new(root);
     builder
+        .hidden(false)
+        // `.ignore` files are ripgrep's, not git's: a stray one must not
+        // hide Terraform files from a check.
+        .ignore(false)
         // A user's global excludes would make results differ between
         // machines; the repository's own ignore files still apply.
         .git_global(false)
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name()))
+            !(is_dir
+                && entry.depth() > 0
+                && (is_skipped_dir(entry.file_name())
+                    || (leave_out_dependencies && left_out_dir(entry.file_name()).is_some())))
         });
     builder
 }
 
 fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
-    let walker = disk_walker(root).build_parallel();
+    let walker = disk_walker(root, false).build_parallel();
     // Directories are read on several threads; what they find is sorted
     // afterwards, so the order does not depend on the threads.
     let collected = Mutex::new(Discovered::default());
@@ -228,14 +276,14 @@ fn walk(root: &Path, base_dir: &Path, filter: &Filter, found: &mut Discovered) {
         let collected = &collected;
         Box::new(move |entry| {
             let mut part = Discovered::default();
-            visit(entry, root, base_dir, filter, &mut part);
+            let state = visit(entry, root, base_dir, filter, &mut part);
             if !(part.files.is_empty() && part.errors.is_empty() && part.skipped.is_empty()) {
                 let mut all = collected.lock().unwrap_or_else(PoisonError::into_inner);
                 all.files.append(&mut part.files);
                 all.errors.append(&mut part.errors);
                 all.skipped.append(&mut part.skipped);
             }
-            WalkState::Continue
+            state
         })
     });
     let mut walked = collected
@@ -272,7 +320,7 @@ fn walk_listing(
         }
         let display_path = display_path(path, base_dir);
         let relative = path.strip_prefix(root).unwrap_or(path);
-        if filter.admits(&display_path, relative) {
+        if filter.admit(&display_path, relative, found) {
             walked.push(FoundFile {
                 path: path.to_path_buf(),
                 display_path,
@@ -280,39 +328,54 @@ fn walk_listing(
             });
         }
     });
-    if let Err(err) = listed {
-        found.errors.push(LintError {
+    match listed {
+        Ok(left_out) => {
+            for (dir, reason) in left_out {
+                found.skipped.push(left_out_skip(&dir, base_dir, reason));
+            }
+        }
+        Err(err) => found.errors.push(LintError {
             path: display_path(root, base_dir),
             span: None,
             message: format!("cannot walk the directory: {}", io_message(&err)),
-        });
+        }),
     }
     walked.sort_by(|a, b| path_order(&a.display_path, &b.display_path));
     found.files.append(&mut walked);
 }
 
 /// Calls `visit` with every file under `root` (folders of
-/// [`SKIPPED_DIRS`] left out), through [`crate::fs::FileSystem::list`].
-/// Only `root` itself failing to list is an error, as in [`walk`].
-fn list_tree(files: &Files, root: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
+/// [`SKIPPED_DIRS`] and [`LEFT_OUT_DIRS`] left out), through
+/// [`crate::fs::FileSystem::list`]; returns the folders of
+/// [`LEFT_OUT_DIRS`] found, with why they were left out. Only `root`
+/// itself failing to list is an error, as in [`walk`].
+fn list_tree(
+    files: &Files,
+    root: &Path,
+    visit: &mut dyn FnMut(&Path),
+) -> std::io::Result<Vec<(PathBuf, &'static str)>> {
     let mut dirs = vec![files
         .list(root)
         .map(|entries| (root.to_path_buf(), entries))?];
+    let mut left_out = Vec::new();
     while let Some((dir, entries)) = dirs.pop() {
         for entry in entries {
             let path = dir.join(&entry.name);
+            let name = std::ffi::OsStr::new(&entry.name);
             match entry.kind {
                 EntryKind::File => visit(&path),
-                EntryKind::Dir if is_skipped_dir(std::ffi::OsStr::new(&entry.name)) => {}
+                EntryKind::Dir if is_skipped_dir(name) => {}
                 EntryKind::Dir => {
-                    if let Ok(inner) = files.list(&path) {
+                    if let Some(reason) = left_out_dir(name) {
+                        left_out.push((path, reason));
+                    } else if let Ok(inner) = files.list(&path) {
                         dirs.push((path, inner));
                     }
                 }
             }
         }
     }
-    Ok(())
+    Ok(left_out)
 }
 
 /// The files under `root` that `keep` accepts, sorted, the folders of
@@ -322,7 +385,7 @@ fn list_tree(files: &Files, root: &Path, visit: &mut dyn FnMut(&Path)) -> std::i
 pub fn find_files(files: &Files, root: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if files.is_disk() {
-        for entry in disk_walker(root).build().filter_map(Result::ok) {
+        for entry in disk_walker(root, true).build().filter_map(Result::ok) {
             let path = entry.path();
             // Links to files are followed, as in a lint run's walk.
             let is_file = if entry.path_is_symlink() {
@@ -353,7 +416,7 @@ fn visit(
     base_dir: &Path,
     filter: &Filter,
     found: &mut Discovered,
-) {
+) -> WalkState {
     let entry = match entry {
         Ok(entry) => entry,
         Err(err) => {
@@ -365,24 +428,42 @@ fn visit(
                     message: format!("cannot walk the directory: {}", io_message(io)),
                 });
             }
-            return;
+            return WalkState::Continue;
         }
     };
     let path = entry.path();
-    if classify(path).is_none() && !is_template_candidate(path) {
-        return;
+    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    if is_dir && entry.depth() > 0 {
+        if let Some(reason) = left_out_dir(entry.file_name()) {
+            found.skipped.push(left_out_skip(path, base_dir, reason));
+            return WalkState::Skip;
+        }
     }
     // Symbolic links to files are followed; links to directories are not
-    // (so a link loop cannot make the walk endless).
-    let followed = if entry.path_is_symlink() {
-        std::fs::metadata(path).map(|meta| meta.is_file())
-    } else {
-        Ok(entry.file_type().is_some_and(|t| t.is_file()))
+    // (so a link loop cannot make the walk endless), and are counted.
+    let target = entry.path_is_symlink().then(|| std::fs::metadata(path));
+    if let Some(Ok(meta)) = &target {
+        if meta.is_dir() {
+            found.skipped.push(Skipped {
+                path: format!("{}/", display_path(path, base_dir)),
+                reason: "a symbolic link to a folder is not followed (name the folder to lint it)"
+                    .into(),
+            });
+            return WalkState::Continue;
+        }
+    }
+    // A directory named `x.tf` is walked itself.
+    if is_dir || (classify(path).is_none() && !is_template_candidate(path)) {
+        return WalkState::Continue;
+    }
+    let followed = match target {
+        Some(meta) => meta.map(|meta| meta.is_file()),
+        None => Ok(entry.file_type().is_some_and(|t| t.is_file())),
     };
     let display_path = display_path(path, base_dir);
     let relative = path.strip_prefix(root).unwrap_or(path);
-    if !filter.admits(&display_path, relative) {
-        return;
+    if !filter.admit(&display_path, relative, found) {
+        return WalkState::Continue;
     }
     match followed {
         Ok(true) => found.files.push(FoundFile {
@@ -390,9 +471,11 @@ fn visit(
             display_path,
             named: false,
         }),
-        // A directory named `x.tf` is walked itself; FIFOs, devices and
-        // sockets are no source files.
-        Ok(false) => {}
+        // Reading a FIFO, a device or a socket could block or never end.
+        Ok(false) => found.skipped.push(Skipped {
+            path: display_path,
+            reason: "not a regular file (a FIFO, a device or a socket)".into(),
+        }),
         // A dangling link, or one in a loop: its name says it should be
         // linted, so say why it was not.
         Err(err) => found.skipped.push(Skipped {
@@ -403,10 +486,28 @@ fn visit(
             ),
         }),
     }
+    WalkState::Continue
 }
 
 fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+}
+
+/// Why a folder of [`LEFT_OUT_DIRS`] is not walked, if `name` is one.
+fn left_out_dir(name: &std::ffi::OsStr) -> Option<&'static str> {
+    let name = name.to_str()?;
+    LEFT_OUT_DIRS
+        .iter()
+        .find(|(dir, _)| *dir == name)
+        .map(|(_, reason)| *reason)
+}
+
+/// A folder left out, as reports list it: its path with a trailing `/`.
+fn left_out_skip(dir: &Path, base_dir: &Path, reason: &str) -> Skipped {
+    Skipped {
+        path: format!("{}/", display_path(dir, base_dir)),
+        reason: reason.into(),
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::limits::{read_file, ReadError};
+use phiguard_model::normalize;
 
 /// What a path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,5 +126,87 @@ impl Files {
 
     pub fn is_dir(&self, path: &Path) -> bool {
         self.kind(path) == Some(EntryKind::Dir)
+    }
+}
+
+/// A [`FileSystem`] whose reads never leave the allowed folders: the
+/// project root and the paths the user named. Every read of the loader
+/// (linted files, `file()`, `templatefile()`, var files, parameter files,
+/// module directories) goes through it, so a committed symbolic link to
+/// `/etc/hostname` cannot put the host's file into a finding, and a link
+/// to `/dev/zero` or a FIFO is refused ([`read_file`] reads regular files
+/// only).
+#[derive(Debug)]
+pub struct Confined {
+    inner: Files,
+    /// Real paths (symbolic links resolved, on disk).
+    allowed: Vec<PathBuf>,
+}
+
+impl Confined {
+    /// `root` and each of `named` are allowed with what is under them;
+    /// a named path that does not exist allows nothing.
+    pub fn new(inner: Files, root: &Path, named: &[PathBuf]) -> Confined {
+        let allowed = std::iter::once(root)
+            .chain(named.iter().map(PathBuf::as_path))
+            .filter_map(|path| real_path(&inner, path).ok())
+            .collect();
+        Confined { inner, allowed }
+    }
+
+    /// `path`'s real path if reading it is allowed.
+    fn admit(&self, path: &Path) -> Result<PathBuf, ReadError> {
+        let real = real_path(&self.inner, path).map_err(ReadError::Io)?;
+        if self.allowed.iter().any(|dir| real.starts_with(dir)) {
+            Ok(real)
+        } else {
+            Err(ReadError::Outside)
+        }
+    }
+
+    /// Whether what `path` leads to may be read; false for a path that
+    /// does not exist.
+    pub fn admits(&self, path: &Path) -> bool {
+        self.admit(path).is_ok()
+    }
+}
+
+/// Where `path` leads: on disk with every symbolic link resolved; in a
+/// snapshot, which holds no links it follows, the path without `.` and `..`.
+fn real_path(files: &Files, path: &Path) -> std::io::Result<PathBuf> {
+    if files.is_disk() {
+        std::fs::canonicalize(path)
+    } else {
+        Ok(normalize(path))
+    }
+}
+
+impl FileSystem for Confined {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        // The resolved path is read, so a link changed after the check is
+        // not followed again.
+        let real = self.admit(path)?;
+        self.inner.read(&real)
+    }
+
+    fn list(&self, dir: &Path) -> std::io::Result<Vec<Entry>> {
+        match self.admit(dir) {
+            Ok(real) => self.inner.list(&real),
+            Err(ReadError::Io(err)) => Err(err),
+            Err(err) => Err(std::io::Error::other(err.to_string())),
+        }
+    }
+
+    fn kind(&self, path: &Path) -> Option<EntryKind> {
+        self.inner.kind(path)
+    }
+
+    fn is_disk(&self) -> bool {
+        self.inner.is_disk()
+    }
+
+    fn lines_containing(&self, paths: &[PathBuf], needles: &[&str]) -> Vec<(PathBuf, String)> {
+        let admitted: Vec<PathBuf> = paths.iter().filter(|p| self.admits(p)).cloned().collect();
+        self.inner.lines_containing(&admitted, needles)
     }
 }

@@ -101,6 +101,44 @@ pub struct LoadOptions {
     pub progress: Progress,
     /// Where files are read from: the disk, or a git snapshot.
     pub files: fs::Files,
+    /// The folder no read may leave, symbolic links followed (the one
+    /// fingerprints are relative to); the paths named in `paths`,
+    /// `var_files`, `root_var_files`, `cfn_parameter_files` and
+    /// `context_dirs` are allowed wherever they are. `None`: the
+    /// repository holding `base_dir` (the folder with `.git`), else
+    /// `base_dir`.
+    pub root: Option<PathBuf>,
+}
+
+impl LoadOptions {
+    /// [`LoadOptions::files`] confined to the root and the named paths
+    /// ([`fs::Confined`]): what every read of a load goes through.
+    pub fn reader(&self) -> fs::Files {
+        // Lexically, as the CLI finds the repository: `a/b/..` is `a`.
+        let base_dir = phiguard_model::normalize(&self.base_dir);
+        let root = self.root.clone().unwrap_or_else(|| {
+            base_dir
+                .ancestors()
+                .find(|dir| self.files.kind(&dir.join(".git")).is_some())
+                .unwrap_or(&base_dir)
+                .to_path_buf()
+        });
+        let named: Vec<PathBuf> = self
+            .paths
+            .iter()
+            .chain(&self.var_files)
+            .chain(self.root_var_files.iter().map(|(_, file)| file))
+            .chain(self.cfn_parameter_files.iter().map(|(_, file)| file))
+            .chain(&self.context_dirs)
+            .map(|path| self.base_dir.join(path))
+            .collect();
+        let root = self.base_dir.join(root);
+        fs::Files(Arc::new(fs::Confined::new(
+            self.files.clone(),
+            &root,
+            &named,
+        )))
+    }
 }
 
 /// A callback `(done, total)` in units of work: each file is read, then
@@ -164,6 +202,7 @@ fn looks_like_template(source: &Source) -> bool {
 
 /// Finds, reads and parses everything under `options.paths`.
 pub fn load(options: &LoadOptions) -> Model {
+    let files = options.reader();
     let mut model = Model::default();
     let filter = match discover::Filter::new(&options.include, &options.exclude) {
         Ok(filter) => filter,
@@ -183,9 +222,9 @@ pub fn load(options: &LoadOptions) -> Model {
             )
         })
         .collect();
-    let mut found = discover::discover(&options.files, &options.paths, &options.base_dir, &filter);
+    let mut found = discover::discover(&files, &options.paths, &options.base_dir, &filter);
     for dir in &options.context_dirs {
-        discover::module_files(&options.files, dir, &options.base_dir, &mut found);
+        discover::module_files(&files, dir, &options.base_dir, &mut found);
     }
     // A file given on stdin need not exist on disk yet.
     found
@@ -234,7 +273,7 @@ pub fn load(options: &LoadOptions) -> Model {
                 bytes: (*bytes).clone(),
             });
         }
-        match options.files.read(&file.path) {
+        match files.read(&file.path) {
             Ok(bytes) => Ok(Source {
                 path: file.path,
                 display_path: file.display_path,
@@ -271,7 +310,7 @@ pub fn load(options: &LoadOptions) -> Model {
             vars: &options.vars,
             config_vars: &options.config_vars,
             env_vars: &options.env_vars,
-            files: &options.files,
+            files: &files,
         },
         disk: true,
     };
@@ -286,7 +325,7 @@ pub fn load(options: &LoadOptions) -> Model {
         if mapped || discover::classify(&source.path).is_some() || !looks_like_template(source) {
             continue;
         }
-        for file in parameter_files_beside(&options.files, &source.path) {
+        for file in parameter_files_beside(&files, &source.path) {
             parameter_files.push((Some(source.path.clone()), file));
         }
     }
@@ -295,7 +334,7 @@ pub fn load(options: &LoadOptions) -> Model {
         &options.cfn_parameters,
         &parameter_files,
         &options.base_dir,
-        &options.files,
+        &files,
     );
     build(
         &mut model,

@@ -188,6 +188,9 @@ pub enum ReadError {
     Io(std::io::Error),
     /// Read whole, but not UTF-8 text ([`read_text`] only).
     NotUtf8,
+    /// Its real path (symbolic links followed) leaves the project root and
+    /// every path the user named ([`crate::fs::Confined`]).
+    Outside,
 }
 
 impl ReadError {
@@ -212,6 +215,9 @@ impl std::fmt::Display for ReadError {
             ReadError::NotRegular => f.write_str("not a regular file"),
             ReadError::Io(err) => f.write_str(&io_message(err)),
             ReadError::NotUtf8 => f.write_str("the file is not UTF-8 text"),
+            ReadError::Outside => {
+                f.write_str("its real path is outside the project root, so it is not read")
+            }
         }
     }
 }
@@ -239,14 +245,22 @@ pub fn io_message(err: &std::io::Error) -> String {
 /// files, var files, module manifests, `file()`, policy files, the config
 /// file, baselines and `--cfn-params` files.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    // A stat before opening: opening a device can have effects of its own.
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    // And again on what was opened: the path may have been swapped for a
+    // FIFO or a device in between (opened without blocking, so a FIFO
+    // with no writer cannot hang the run here).
+    let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
     if meta.len() > MAX_FILE_SIZE {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     // `len` is a hint only (files in /proc say 0).
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     file.take(MAX_FILE_SIZE + 1)
@@ -256,6 +270,20 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// [`read_file`] for a file that must be UTF-8 text.

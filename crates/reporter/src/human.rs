@@ -55,7 +55,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     if options.quiet {
         return out;
     }
-    for skipped in &report.skipped {
+    for skipped in report.skipped.iter().filter(|_| options.show_skipped) {
         let _ = writeln!(
             out,
             "skipped {}: {}",
@@ -63,14 +63,14 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
             shown(&skipped.reason)
         );
     }
-    if !report.skipped.is_empty() {
+    if options.show_skipped && !report.skipped.is_empty() {
         out.push('\n');
     }
     if options.show_undecided && !report.undecided.is_empty() {
         renderer.undecided(&mut out);
     }
     unavailable_modules(&mut out, report);
-    summary(&mut out, &Summary::of(report));
+    summary(&mut out, &Summary::of(report), &skipped(report, options));
     out
 }
 
@@ -318,7 +318,35 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-fn summary(out: &mut String, s: &Summary) {
+/// The summary's count of what was left out: `2 files and 1 folder
+/// skipped` (folders are listed with a trailing `/`), with a pointer to
+/// `--show-skipped` when the list was not shown.
+fn skipped(report: &Report, options: &RenderOptions) -> String {
+    let folders = report
+        .skipped
+        .iter()
+        .filter(|s| s.path.ends_with('/'))
+        .count();
+    let files = report.skipped.len() - folders;
+    let counted = match (files, folders) {
+        (0, 0) => return String::new(),
+        (_, 0) => plural(files, "file", "files"),
+        (0, _) => plural(folders, "folder", "folders"),
+        _ => format!(
+            "{} and {}",
+            plural(files, "file", "files"),
+            plural(folders, "folder", "folders")
+        ),
+    };
+    let hint = if options.show_skipped {
+        ""
+    } else {
+        " (`--show-skipped` lists them)"
+    };
+    format!("; {counted} skipped{hint}")
+}
+
+fn summary(out: &mut String, s: &Summary, skipped: &str) {
     let suppressed = match s.suppressed {
         0 => String::new(),
         n => format!(
@@ -348,9 +376,7 @@ fn summary(out: &mut String, s: &Summary) {
         plural(s.resources, "resource", "resources"),
         plural(s.errors, "error", "errors"),
     );
-    if s.skipped > 0 {
-        let _ = write!(out, "; {} skipped", plural(s.skipped, "file", "files"));
-    }
+    out.push_str(skipped);
     out.push_str(".\n");
     if s.undecided > 0 {
         let _ = writeln!(

@@ -47,6 +47,9 @@ pub struct RenderOptions {
     /// List the checks that unknown values left undecided (human output;
     /// JSON always lists them).
     pub show_undecided: bool,
+    /// List the files and folders left out, with why (human output; JSON,
+    /// SARIF and JUnit always list them). Counted in the summary either way.
+    pub show_skipped: bool,
     /// Human output: the findings and errors only, no skipped files and no
     /// summary (`--quiet`).
     pub quiet: bool,

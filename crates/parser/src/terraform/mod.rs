@@ -214,8 +214,15 @@ fn read_dir(
     dir: &Path,
     inputs: &Options,
 ) {
-    let Ok(entries) = inputs.files.list(dir) else {
-        return;
+    let entries = match inputs.files.list(dir) {
+        Ok(entries) => entries,
+        // A folder outside the project root (the reader is confined) or
+        // one that cannot be read: its calls are unavailable, with why.
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            resolver.refuse(dir.to_path_buf(), crate::limits::io_message(&err));
+            return;
+        }
+        Err(_) => return,
     };
     let mut paths: Vec<PathBuf> = entries
         .into_iter()

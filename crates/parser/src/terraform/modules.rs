@@ -46,6 +46,9 @@ pub(crate) struct Resolver {
     by_dir: HashMap<PathBuf, usize>,
     /// Per root directory: `modules.json` keys to module directories.
     manifests: HashMap<PathBuf, HashMap<String, PathBuf>>,
+    /// Module directories that could not be listed (outside the project
+    /// root, unreadable), with why.
+    refused: HashMap<PathBuf, String>,
 }
 
 impl Resolver {
@@ -55,6 +58,19 @@ impl Resolver {
 
     pub fn config(&self, dir: &Path) -> Option<usize> {
         self.by_dir.get(dir).copied()
+    }
+
+    /// `dir` is not read, for `reason`: calls of it are unavailable.
+    pub fn refuse(&mut self, dir: PathBuf, reason: String) {
+        self.refused.insert(dir, reason);
+    }
+
+    /// A directory's configuration, or why there is none.
+    fn config_of(&self, dir: &Path, shown: &str) -> Result<usize, String> {
+        self.config(dir).ok_or_else(|| match self.refused.get(dir) {
+            Some(reason) => format!("{shown}: {reason}"),
+            None => format!("{shown} holds no Terraform files that could be read"),
+        })
     }
 
     pub fn add_manifest(&mut self, root: PathBuf, modules: HashMap<String, PathBuf>) {
@@ -73,9 +89,7 @@ impl Resolver {
             return Err("its `source` is not a literal string".into());
         };
         if let Some(dir) = local_dir(caller_dir, source) {
-            return self
-                .config(&dir)
-                .ok_or_else(|| format!("{source} holds no Terraform files that could be read"));
+            return self.config_of(&dir, source);
         }
         let dir = self
             .manifests
@@ -85,12 +99,7 @@ impl Resolver {
                 "not available offline: run `terraform init` so that .terraform/modules holds it"
                     .to_string()
             })?;
-        self.config(dir).ok_or_else(|| {
-            format!(
-                "{} holds no Terraform files that could be read",
-                dir.display()
-            )
-        })
+        self.config_of(dir, &dir.display().to_string())
     }
 }
 

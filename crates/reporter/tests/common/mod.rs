@@ -40,6 +40,7 @@ pub fn options(show_undecided: bool) -> RenderOptions {
     RenderOptions {
         color: false,
         show_undecided,
+        show_skipped: true,
         quiet: false,
         tool_version: "0.1.0",
     }

@@ -221,14 +221,10 @@ impl Evaluator<'_> {
         }
         let result = if !self.disk {
             Err("files are not read for in-memory sources".to_string())
-        } else if !inside_tree(self.fs, &path, self.base_dir) {
-            // Findings quote what they read: a file() of /etc/passwd in a
-            // pull request must not end up in its annotations.
-            Err(format!(
-                "{} is outside the repository being linted, so it is not read",
-                path.display()
-            ))
         } else {
+            // The reader is confined (`fs::Confined`): findings quote what
+            // they read, and a file() of /etc/passwd in a pull request must
+            // not end up in its annotations.
             match self.fs.read_text(&path) {
                 Ok(text) => {
                     let id = FileId((self.files.len() + self.read.len()) as u32);
@@ -457,15 +453,4 @@ fn write_string(s: &str, out: &mut String) {
         }
     }
     out.push('"');
-}
-
-/// Whether `path` lies in the repository that holds `base_dir` (the nearest
-/// folder above it with `.git`), or under `base_dir` when there is none.
-fn inside_tree(fs: &crate::fs::Files, path: &Path, base_dir: &Path) -> bool {
-    let base = normalize(base_dir);
-    let root = base
-        .ancestors()
-        .find(|dir| fs.kind(&dir.join(".git")).is_some())
-        .map_or(base.clone(), Path::to_path_buf);
-    path.starts_with(&root)
 }
