@@ -115,8 +115,9 @@ fn settings(
             return Err(config.error_at(
                 id.span,
                 &format!(
-                    "unknown rule id `{}` (`phiguard rules` lists them)",
-                    id.value
+                    "unknown rule id `{}` ({})",
+                    id.value,
+                    phiguard_policy::similar::hint(&id.value, known.iter().copied())
                 ),
             ));
         }
@@ -124,7 +125,8 @@ fn settings(
     for id in args.select.iter().chain(&args.ignore) {
         if !known.contains(id.as_str()) {
             return Err(format!(
-                "unknown rule id `{id}` (`phiguard rules` lists them)"
+                "unknown rule id `{id}` ({})",
+                phiguard_policy::similar::hint(id, known.iter().copied())
             ));
         }
     }

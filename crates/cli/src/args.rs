@@ -98,6 +98,10 @@ pub struct LintArgs {
     /// With --staged or --changed-since: report only the findings that are new against the base (a pull request's check)
     #[arg(long)]
     pub only_new: bool,
+
+    /// Exit 0 when the paths hold no Terraform file or CloudFormation template (by default that is an error, exit 2)
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 /// What to lint and with which rules: shared by `lint` and `baseline`.

@@ -90,6 +90,33 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
         (None, Some(level)) => fail_on_from(&level.value),
         (None, None) => FailOn::Low,
     };
+    // A run that linted nothing at all is a mistake (a wrong folder, an
+    // `include` that matches nothing), not a pass; a change-aware run
+    // with nothing in scope has already said so in its note.
+    let nothing_linted = matches!(mode, Mode::Plain)
+        && args.analysis.stdin_filename.is_none()
+        && report.files.is_empty()
+        && report.errors.is_empty();
+    if nothing_linted && !args.allow_empty {
+        let paths: Vec<String> = args
+            .analysis
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!(
+            "phiguard: nothing was linted: {} hold{} no Terraform file or CloudFormation template{} \
+             (--allow-empty makes this exit 0)",
+            paths.join(", "),
+            if paths.len() == 1 { "s" } else { "" },
+            if report.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(" to lint ({} skipped)", report.skipped.len())
+            },
+        );
+        return Ok(ExitStatus::Error);
+    }
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
     } else if fail_on

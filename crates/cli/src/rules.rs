@@ -34,43 +34,53 @@ fn registry() -> Result<Registry, String> {
     })
 }
 
+/// Every rule `lint` can report, in the registry's order, with the kind of
+/// resource it checks: the built-in and custom rules, then
+/// `invalid-suppression`, which checks the suppression comments.
+fn all_rules(registry: &Registry) -> Vec<(phiguard_model::RuleMeta, &str)> {
+    registry
+        .rules()
+        .iter()
+        .map(|r| (r.meta(), r.kind.as_str()))
+        .chain(std::iter::once((
+            phiguard_policy::invalid_suppression_meta(),
+            "suppression",
+        )))
+        .collect()
+}
+
 pub fn list(format: ListFormat) -> Result<ExitStatus, String> {
     let registry = registry()?;
+    let rules = all_rules(&registry);
     let text = match format {
         ListFormat::Human => {
-            let width = registry
-                .rules()
-                .iter()
-                .map(|r| r.id.len())
-                .max()
-                .unwrap_or(0);
+            let width = rules.iter().map(|(m, _)| m.id.len()).max().unwrap_or(0);
             let mut out = String::new();
-            for rule in registry.rules() {
+            for (meta, _) in &rules {
                 let _ = writeln!(
                     out,
                     "{:width$}  {:8}  {}",
-                    rule.id,
-                    rule.severity.as_str(),
-                    rule.title.trim()
+                    meta.id,
+                    meta.severity.as_str(),
+                    meta.title.trim()
                 );
             }
             let _ = writeln!(
                 out,
                 "\n{} rules; `phiguard explain RULE_ID` describes one.",
-                registry.rules().len()
+                rules.len()
             );
             out
         }
         ListFormat::Json => {
-            let metas: Vec<_> = registry.rules().iter().map(|r| (r, r.meta())).collect();
-            let entries: Vec<RuleEntry<'_>> = metas
+            let entries: Vec<RuleEntry<'_>> = rules
                 .iter()
-                .map(|(rule, meta)| RuleEntry {
+                .map(|(meta, kind)| RuleEntry {
                     id: &meta.id,
                     name: meta.name.clone(),
                     title: &meta.title,
-                    severity: rule.severity.as_str(),
-                    kind: rule.kind.as_str(),
+                    severity: meta.severity.as_str(),
+                    kind,
                     hipaa: &meta.hipaa,
                     description: &meta.description,
                     remediation: Remediation {
@@ -102,19 +112,8 @@ pub fn explain(rule_id: &str) -> Result<ExitStatus, String> {
             )
         }
         None => {
-            let close: Vec<&str> = registry
-                .rules()
-                .iter()
-                .map(|r| r.id.as_str())
-                .filter(|id| {
-                    id.contains(rule_id) || rule_id.contains(id.split('-').nth(1).unwrap_or(id))
-                })
-                .collect();
-            let hint = if close.is_empty() {
-                "`phiguard rules` lists them".to_string()
-            } else {
-                format!("did you mean {}?", close.join(", "))
-            };
+            let known = phiguard_linter::known_rules(&registry);
+            let hint = phiguard_policy::similar::hint(rule_id, known.iter().copied());
             return Err(format!("unknown rule id `{rule_id}` ({hint})"));
         }
     };

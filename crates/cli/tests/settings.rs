@@ -110,7 +110,9 @@ fn a_wrong_config_key_names_file_line_and_key() {
     let (code, _, stderr) = lint(&dir.0, &[]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains(".phiguard.yaml:2:12: unknown rule id `s3-publc-acl`"),
+        stderr.contains(
+            ".phiguard.yaml:2:12: unknown rule id `s3-publc-acl` (did you mean `s3-public-acl`?)"
+        ),
         "{stderr}"
     );
 
@@ -542,4 +544,70 @@ fn argument_errors_come_before_linting() {
         assert_eq!(json, Value::Null, "{args:?}: a report was written");
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn a_run_that_lints_nothing_is_an_error_unless_allowed() {
+    let dir = Scratch::new(
+        "empty",
+        &[("docs/README.md", "# hi\n"), ("infra/main.tf", PUBLIC)],
+    );
+    // An empty folder, a folder of other files, an include that matches nothing.
+    fs::create_dir_all(dir.0.join("empty")).unwrap();
+    for args in [&["empty"][..], &["docs"], &[".", "--include", "nothing/**"]] {
+        let (code, _, stderr) = lint(&dir.0, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("nothing was linted")
+                && stderr.contains("no Terraform file or CloudFormation template")
+                && stderr.contains("--allow-empty"),
+            "{args:?}: {stderr}"
+        );
+        let (code, json, stderr) = lint(&dir.0, &[args, &["--allow-empty"]].concat());
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert_eq!(json["summary"]["files"], 0);
+    }
+    // Something linted, even with no finding, is no mistake.
+    let (code, _, stderr) = lint(&dir.0, &["infra", "--select", "s3-website-enabled"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn mistyped_rule_ids_get_a_suggestion_everywhere() {
+    let dir = Scratch::new(
+        "did-you-mean",
+        &[(
+            "main.tf",
+            "# phiguard:ignore s3-pubilc-acl -- a typo\nresource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n",
+        )],
+    );
+    for flag in ["--select", "--ignore"] {
+        let (code, _, stderr) = lint(&dir.0, &[".", flag, "s3-versoning-disabled"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains("did you mean `s3-versioning-disabled`?"),
+            "{stderr}"
+        );
+    }
+    let (_, json, _) = lint(&dir.0, &["."]);
+    let invalid: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "invalid-suppression")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        invalid
+            .iter()
+            .any(|m| m.contains("unknown rule `s3-pubilc-acl` (did you mean `s3-public-acl`?)")),
+        "{invalid:?}"
+    );
+    let explain = Command::cargo_bin("phiguard")
+        .unwrap()
+        .args(["explain", "s3-public-acls"])
+        .output()
+        .unwrap();
+    assert_eq!(explain.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&explain.stderr).contains("did you mean `s3-public-acl`?"));
 }

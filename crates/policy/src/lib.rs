@@ -9,6 +9,7 @@ mod expr;
 mod meta;
 mod origin_fix;
 mod policy_file;
+pub mod similar;
 mod suppress;
 
 pub use docs::{rules_index, types_markdown};

@@ -139,7 +139,11 @@ pub fn apply(
             if !context.known.contains(rule.value.as_str()) {
                 report(
                     rule.span,
-                    format!("suppression names unknown rule `{}`", rule.value),
+                    format!(
+                        "suppression names unknown rule `{}` ({})",
+                        rule.value,
+                        crate::similar::hint(&rule.value, context.known.iter().copied())
+                    ),
                 );
             } else if valid[index]
                 && context.ran.contains(rule.value.as_str())

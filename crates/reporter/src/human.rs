@@ -24,6 +24,9 @@ const WIDTH: usize = 100;
 
 const UNDECIDED_HINT: &str = "values phiguard cannot know offline (set them with --var-file, \
      --var or --cfn-param; --show-undecided lists them)";
+/// [`UNDECIDED_HINT`] when `--show-undecided` was given.
+const UNDECIDED_LISTED: &str = "values phiguard cannot know offline (set them with --var-file, \
+     --var or --cfn-param; listed above)";
 
 pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let theme = if options.color {
@@ -70,7 +73,12 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         renderer.undecided(&mut out);
     }
     unavailable_modules(&mut out, report);
-    summary(&mut out, &Summary::of(report), &skipped(report, options));
+    summary(
+        &mut out,
+        &Summary::of(report),
+        &skipped(report, options),
+        options.show_undecided,
+    );
     out
 }
 
@@ -346,7 +354,7 @@ fn skipped(report: &Report, options: &RenderOptions) -> String {
     format!("; {counted} skipped{hint}")
 }
 
-fn summary(out: &mut String, s: &Summary, skipped: &str) {
+fn summary(out: &mut String, s: &Summary, skipped: &str, undecided_listed: bool) {
     let suppressed = match s.suppressed {
         0 => String::new(),
         n => format!(
@@ -379,9 +387,14 @@ fn summary(out: &mut String, s: &Summary, skipped: &str) {
     out.push_str(skipped);
     out.push_str(".\n");
     if s.undecided > 0 {
+        let hint = if undecided_listed {
+            UNDECIDED_LISTED
+        } else {
+            UNDECIDED_HINT
+        };
         let _ = writeln!(
             out,
-            "{}: {UNDECIDED_HINT}",
+            "{}: {hint}",
             plural(s.undecided, "check undecided", "checks undecided")
         );
     }
