@@ -117,6 +117,19 @@ impl Model {
         id
     }
 
+    /// [`Model::add_file`] for a file read only for the values it holds
+    /// (not linted): a var file, a parameters file, a `file()`.
+    pub fn add_value_file(
+        &mut self,
+        path: &std::path::Path,
+        display_path: String,
+        text: std::sync::Arc<str>,
+    ) -> FileId {
+        let id = self.add_file(path, display_path, text);
+        self.files[id.0 as usize].linted = false;
+        id
+    }
+
     /// Adds a resource, giving it the next id.
     pub fn add_resource(&mut self, mut resource: Resource) -> ResourceId {
         let id = ResourceId(self.resources.len() as u32);

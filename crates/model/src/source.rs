@@ -123,6 +123,10 @@ pub struct SourceFile {
     pub project_path: String,
     pub text: Arc<str>,
     pub line_index: LineIndex,
+    /// Linted (a Terraform file, a template), rather than only read for
+    /// the values it holds (a var file, a parameters file, a file read by
+    /// `file()`): what "Checked N files" counts.
+    pub linted: bool,
 }
 
 impl SourceFile {
@@ -135,6 +139,7 @@ impl SourceFile {
             path: path.to_path_buf(),
             text,
             line_index,
+            linted: true,
         }
     }
 

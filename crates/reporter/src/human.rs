@@ -122,25 +122,33 @@ impl<'a> Renderer<'a> {
             help: f.fix.as_deref().map(shown),
             snippets: Snippets::new(snippets),
         };
-        let mut note = format!("resource {}", shown(&f.resource.address));
+        // A finding on no resource (an invalid suppression) names none.
+        let mut place = Vec::new();
+        if !f.resource.address.is_empty() {
+            place.push(format!("resource {}", shown(&f.resource.address)));
+        }
         if !diag.snippets.has_primary() {
             let start = self.report.positions(f.span).0;
-            let _ = write!(
-                note,
-                " at {}:{}:{}",
+            place.push(format!(
+                "at {}:{}:{}",
                 visible(self.report.path(f.span.file), &[]),
                 start.line,
                 start.column
-            );
+            ));
         }
+        let mut parts = vec![place.join(" ")];
+        parts.retain(|p| !p.is_empty());
         if !f.hipaa.is_empty() {
-            let _ = write!(note, "; HIPAA {}", f.hipaa.join(", "));
+            parts.push(format!("HIPAA {}", f.hipaa.join(", ")));
         }
+        let note = parts.join("; ");
         self.emit(out, &diag);
         for line in &origin_lines {
             let _ = writeln!(out, "  = {}", shown(line));
         }
-        let _ = writeln!(out, "  note: {note}");
+        if !note.is_empty() {
+            let _ = writeln!(out, "  note: {note}");
+        }
         for extra in &f.notes {
             let _ = writeln!(out, "  note: {}", shown(extra));
         }

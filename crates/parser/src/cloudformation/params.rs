@@ -129,7 +129,7 @@ fn read_file(
             return Vec::new();
         }
     };
-    let id = model.add_file(path, shown.clone(), Arc::from(text));
+    let id = model.add_value_file(path, shown.clone(), Arc::from(text));
     let text = Arc::clone(&model.file(id).text);
     match entries(&text, id) {
         Ok(entries) => entries

@@ -222,10 +222,9 @@ impl Join {
                 .read
                 .into_iter()
                 .map(|file| {
-                    *self
-                        .read
-                        .entry(file.path.clone())
-                        .or_insert_with(|| model.add_file(&file.path, file.display_path, file.text))
+                    *self.read.entry(file.path.clone()).or_insert_with(|| {
+                        model.add_value_file(&file.path, file.display_path, file.text)
+                    })
                 })
                 .collect();
             let respan = |span: Span| match (span.file.0 as usize).checked_sub(base) {

@@ -248,7 +248,7 @@ fn read_var_file(
             return Vec::new();
         }
     };
-    let id = model.add_file(path, shown.clone(), Arc::from(text));
+    let id = model.add_value_file(path, shown.clone(), Arc::from(text));
     let file = model.file(id);
     let is_json = shown.ends_with(".json");
     if is_json {
