@@ -60,6 +60,10 @@ pub enum OriginRole {
     ParameterFile,
     /// `--cfn-param NAME=VALUE` (or the config's `cfn_parameters`).
     ParameterFlag,
+    /// A YAML anchor (`&acl public-read`) whose alias (`*acl`) is the
+    /// value's use: the anchored text is where it is written, and what
+    /// every alias of it copies.
+    YamlAnchor,
 }
 
 impl OriginRole {
@@ -75,6 +79,7 @@ impl OriginRole {
             OriginRole::ParameterDefault => "parameter-default",
             OriginRole::ParameterFile => "parameter-file",
             OriginRole::ParameterFlag => "parameter-flag",
+            OriginRole::YamlAnchor => "yaml-anchor",
         }
     }
 
@@ -89,6 +94,7 @@ impl OriginRole {
             OriginRole::ModuleArgument => "passed here",
             OriginRole::VariableDefault | OriginRole::ParameterDefault => "default here",
             OriginRole::Local => "local value here",
+            OriginRole::YamlAnchor => "anchored here",
         }
     }
 }
