@@ -73,6 +73,15 @@ impl Anchor {
     }
 }
 
+/// `value`, written in the anchor `&name`, as used at the alias at `at`:
+/// what a JSON policy string an alias copied reads as, once parsed where
+/// the anchor writes it.
+pub(super) fn relocated(mut value: Value, name: &str, at: Span) -> Value {
+    mark(&mut value, name);
+    value.map_spans(&|_| at);
+    value
+}
+
 /// Gives every node without origins its own place as its origin.
 fn mark(value: &mut Value, name: &str) {
     if value.origins.is_none() {
