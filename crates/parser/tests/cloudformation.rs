@@ -463,7 +463,8 @@ Parameters:
     Default: *acl
 Conditions:
   IsProd: !Equals [a, a]"#;
-    let props = "      A: *acl\n      B: *ref\n      C: !Ref Other\n      D: *pick\n";
+    let props =
+        "      A: *acl\n      B: *ref\n      C: !Ref Other\n      D: *pick\n      E: *acl\n";
     let (_dir, model) = one("t.yaml", &yaml(head, props));
     let origins = |name: &str| {
         let value = prop(&model, "B", name);
@@ -515,6 +516,12 @@ Conditions:
     );
     let anchor = prop(&model, "B", "A").origins.as_deref().unwrap()[0].span;
     assert_eq!(pos(&model, anchor.unwrap()), (4, 15));
+    // Two uses of one anchor share its origins, in the model too.
+    let (a, e) = (prop(&model, "B", "A"), prop(&model, "B", "E"));
+    assert!(std::sync::Arc::ptr_eq(
+        a.origins.as_ref().unwrap(),
+        e.origins.as_ref().unwrap()
+    ));
 }
 
 /// Each intrinsic function in its short form, and the same in its long form.
