@@ -274,3 +274,55 @@ fn a_config_var_is_named_as_the_config_sets_it() {
         "{help}"
     );
 }
+
+const ANCHORED: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Records:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: patient-records
+      AccessControl: &acl PublicRead
+  Letters:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: patient-letters
+      AccessControl: *acl
+"#;
+
+const ANCHORED_ARGS: &[&str] = &["stacks/app.yaml", "--select", "s3-public-acl"];
+
+/// Issue 14: a value reached through a YAML alias is reported at the
+/// alias, where the resource uses it, and names the anchor as its origin.
+#[test]
+fn a_yaml_alias_is_reported_where_it_is_used() {
+    let dir = Scratch::repository("provenance", &[("stacks/app.yaml", ANCHORED)]);
+    let (code, out) = lint(&dir.0, &with(ANCHORED_ARGS, &["--format", "json"]));
+    assert_eq!(code, 1, "{out}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{out}");
+    // The anchored value is written where Records uses it: no origin.
+    let records = &findings[0];
+    assert_eq!(records["start"]["line"], 7, "{records}");
+    assert_eq!(records["origins"].as_array().map(Vec::len), Some(0));
+    let letters = &findings[1];
+    assert_eq!(letters["resource"]["address"], "Letters", "{letters}");
+    assert_eq!(letters["start"]["line"], 12);
+    assert_eq!(letters["start"]["column"], 22);
+    assert_eq!(letters["end"]["column"], 26);
+    let origins = letters["origins"].as_array().unwrap();
+    assert_eq!(origins.len(), 1, "{letters}");
+    assert_eq!(origins[0]["file"], "stacks/app.yaml");
+    assert_eq!(origins[0]["role"], "yaml-anchor");
+    assert_eq!(origins[0]["name"], "acl");
+    assert_eq!(origins[0]["start"]["line"], 7);
+    assert_eq!(origins[0]["start"]["column"], 27);
+    let help = letters["fix"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("in anchor `&acl` at stacks/app.yaml:7")
+            && help.contains("every `*acl` alias"),
+        "{help}"
+    );
+    let (_, human) = lint(&dir.0, ANCHORED_ARGS);
+    insta::assert_snapshot!(human);
+}

@@ -2,6 +2,7 @@
 //! attributes and nested blocks. CloudFormation properties arrive as
 //! attributes whose values are maps and lists; Terraform blocks stay blocks.
 
+use crate::value::OriginMover;
 use crate::{FileId, Span, Spanned, Value};
 
 /// Index of a resource in [`crate::Model::resources`].
@@ -84,11 +85,16 @@ impl Body {
     /// Moves the spans of the values' origins through `f` (see
     /// [`Value::map_origin_spans`]).
     pub fn map_origin_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        // One mover for the whole body: a chain its values share stays shared.
+        self.move_origins(&mut OriginMover::new(f));
+    }
+
+    fn move_origins(&mut self, mover: &mut OriginMover<'_>) {
         for attribute in &mut self.attributes {
-            attribute.value.map_origin_spans(f);
+            attribute.value.move_origins(mover);
         }
         for block in &mut self.blocks {
-            block.body.map_origin_spans(f);
+            block.body.move_origins(mover);
         }
     }
 

@@ -3,6 +3,7 @@
 //! Absence is not a value: an attribute that is not written is `None` where
 //! the value would be.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::{Span, Spanned};
@@ -60,6 +61,10 @@ pub enum OriginRole {
     ParameterFile,
     /// `--cfn-param NAME=VALUE` (or the config's `cfn_parameters`).
     ParameterFlag,
+    /// A YAML anchor (`&acl public-read`) whose alias (`*acl`) is the
+    /// value's use: the anchored text is where it is written, and what
+    /// every alias of it copies.
+    YamlAnchor,
 }
 
 impl OriginRole {
@@ -75,6 +80,7 @@ impl OriginRole {
             OriginRole::ParameterDefault => "parameter-default",
             OriginRole::ParameterFile => "parameter-file",
             OriginRole::ParameterFlag => "parameter-flag",
+            OriginRole::YamlAnchor => "yaml-anchor",
         }
     }
 
@@ -89,7 +95,45 @@ impl OriginRole {
             OriginRole::ModuleArgument => "passed here",
             OriginRole::VariableDefault | OriginRole::ParameterDefault => "default here",
             OriginRole::Local => "local value here",
+            OriginRole::YamlAnchor => "anchored here",
         }
+    }
+}
+
+/// One value's origins, shared.
+type Chain = Arc<[ValueOrigin]>;
+
+/// Moves origins' spans through a function, once for each chain however
+/// many values share it: the nodes of a YAML alias's copies share one chain
+/// each (`Arc`), and a chain moved once per node would no longer be shared.
+pub(crate) struct OriginMover<'f> {
+    f: &'f dyn Fn(Span) -> Span,
+    /// Each chain moved so far, by address, with its moved copy. The
+    /// original is kept so that its address is not reused while moving.
+    done: HashMap<*const ValueOrigin, (Chain, Chain)>,
+}
+
+impl<'f> OriginMover<'f> {
+    pub(crate) fn new(f: &'f dyn Fn(Span) -> Span) -> Self {
+        OriginMover {
+            f,
+            done: HashMap::new(),
+        }
+    }
+
+    fn moved(&mut self, origins: &Chain) -> Chain {
+        let f = self.f;
+        let (_, moved) = self.done.entry(origins.as_ptr()).or_insert_with(|| {
+            let moved: Arc<[ValueOrigin]> = origins
+                .iter()
+                .map(|o| ValueOrigin {
+                    span: o.span.map(f),
+                    ..o.clone()
+                })
+                .collect();
+            (Arc::clone(origins), moved)
+        });
+        Arc::clone(moved)
     }
 }
 
@@ -173,21 +217,18 @@ impl Value {
     /// Moves the spans of every node's origins through `f` (onto the file
     /// id a template or file gets once added), leaving the nodes' own.
     pub fn map_origin_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        self.move_origins(&mut OriginMover::new(f));
+    }
+
+    pub(crate) fn move_origins(&mut self, mover: &mut OriginMover<'_>) {
         if let Some(origins) = &mut self.origins {
-            let moved: Vec<ValueOrigin> = origins
-                .iter()
-                .map(|o| ValueOrigin {
-                    span: o.span.map(f),
-                    ..o.clone()
-                })
-                .collect();
-            *origins = moved.into();
+            *origins = mover.moved(origins);
         }
         match &mut self.kind {
-            ValueKind::List(items) => items.iter_mut().for_each(|item| item.map_origin_spans(f)),
+            ValueKind::List(items) => items.iter_mut().for_each(|item| item.move_origins(mover)),
             ValueKind::Map(entries) => entries
                 .iter_mut()
-                .for_each(|(_, item)| item.map_origin_spans(f)),
+                .for_each(|(_, item)| item.move_origins(mover)),
             _ => {}
         }
     }
@@ -378,6 +419,29 @@ mod tests {
 
     fn span() -> Span {
         Span::new(FileId(0), 0..1)
+    }
+
+    #[test]
+    fn moved_origins_stay_shared() {
+        let shared: Arc<[ValueOrigin]> = Arc::from([ValueOrigin {
+            role: OriginRole::YamlAnchor,
+            span: Some(span()),
+            name: "acl".into(),
+        }]);
+        let item = Value {
+            origins: Some(Arc::clone(&shared)),
+            ..Value::string("PublicRead", span())
+        };
+        let mut list = Value::new(ValueKind::List(vec![item.clone(), item]), span());
+        list.map_origin_spans(&|s| Span {
+            file: FileId(7),
+            ..s
+        });
+        let items = list.as_list().unwrap();
+        let (a, b) = (items[0].origins.as_ref(), items[1].origins.as_ref());
+        assert_eq!(a.unwrap()[0].span.map(|s| s.file), Some(FileId(7)));
+        assert!(Arc::ptr_eq(a.unwrap(), b.unwrap()));
+        assert_eq!(items[0].span.file, FileId(0), "the nodes' own spans stay");
     }
 
     #[test]

@@ -112,7 +112,9 @@ pub const MAX_RESOURCE_INSTANCES: usize = 10_000;
 /// largest file. A 1 MB template can alias a 1 MB string a hundred times;
 /// past the budget an alias is an unknown value ([`alias_text_over`])
 /// rather than a copy, so only what reads it is undecided. (Aliases that
-/// add more than [`MAX_ALIAS_NODES`] refuse the document.)
+/// add more than [`MAX_ALIAS_NODES`] refuse the document.) An anchor's
+/// name counts once for each of its nodes, at its first alias: every
+/// node's origin names it (`cloudformation/alias.rs`).
 pub const MAX_ALIAS_TEXT: usize = MAX_FILE_SIZE as usize;
 
 /// The value of an alias past [`MAX_ALIAS_TEXT`].

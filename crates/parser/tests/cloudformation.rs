@@ -444,6 +444,86 @@ fn parameter_files_layer_between_defaults_and_flags() {
     );
 }
 
+/// A value reached through a YAML alias is at the alias, its origins
+/// naming the anchor; a function written in an anchor is evaluated with
+/// the anchor as a place the value passed through.
+#[test]
+fn aliases_are_evaluated_where_they_are_used() {
+    let head = r#"Metadata:
+  Shared:
+    Acl: &acl PublicRead
+    Ref: &ref !Ref Acl
+    Pick: &pick !If [IsProd, PublicRead, Private]
+Parameters:
+  Acl:
+    Type: String
+    Default: PublicRead
+  Other:
+    Type: String
+    Default: *acl
+Conditions:
+  IsProd: !Equals [a, a]"#;
+    let props =
+        "      A: *acl\n      B: *ref\n      C: !Ref Other\n      D: *pick\n      E: *acl\n";
+    let (_dir, model) = one("t.yaml", &yaml(head, props));
+    let origins = |name: &str| {
+        let value = prop(&model, "B", name);
+        let origins = value.origins.as_deref().unwrap_or_default();
+        let chain: Vec<_> = origins
+            .iter()
+            .map(|o| (o.role, o.name.as_str(), text(&model, o.span.unwrap())))
+            .collect();
+        (string(value), text(&model, value.span), chain)
+    };
+    assert_eq!(
+        origins("A"),
+        (
+            "PublicRead",
+            "*acl",
+            vec![(OriginRole::YamlAnchor, "acl", "PublicRead")]
+        )
+    );
+    assert_eq!(
+        origins("B"),
+        (
+            "PublicRead",
+            "*ref",
+            vec![
+                (OriginRole::ParameterDefault, "Acl", "PublicRead"),
+                (OriginRole::YamlAnchor, "ref", "!Ref Acl"),
+            ]
+        )
+    );
+    assert_eq!(
+        origins("C"),
+        (
+            "PublicRead",
+            "!Ref Other",
+            vec![
+                (OriginRole::YamlAnchor, "acl", "PublicRead"),
+                (OriginRole::ParameterDefault, "Other", "*acl"),
+            ]
+        )
+    );
+    // The branch is anchored text itself: the `!If` around it adds nothing.
+    assert_eq!(
+        origins("D"),
+        (
+            "PublicRead",
+            "*pick",
+            vec![(OriginRole::YamlAnchor, "pick", "PublicRead")]
+        )
+    );
+    let anchor = prop(&model, "B", "A").origins.as_deref().unwrap()[0].span;
+    assert_eq!(pos(&model, anchor.unwrap()), (4, 15));
+    // Two uses of one anchor share its origins, in the model too.
+    let (a, e) = (prop(&model, "B", "A"), prop(&model, "B", "E"));
+    assert!(std::sync::Arc::ptr_eq(
+        a.origins.as_ref().unwrap(),
+        e.origins.as_ref().unwrap()
+    ));
+}
+
 /// Each intrinsic function in its short form, and the same in its long form.
 const INTRINSICS: [(&str, &str); 21] = [
     ("!Ref Name", "{Ref: Name}"),

@@ -218,6 +218,44 @@ fn policies_in_json_strings_point_into_the_template() {
     assert!(doc.statements[0].resource.as_ref().unwrap().is_unknown());
 }
 
+/// A policy an alias copies, as a map or as a JSON string, is at the
+/// alias; each principal comes from its own place in the anchor.
+#[test]
+fn aliased_policies_are_at_the_alias_with_their_parts_in_the_anchor() {
+    let template = r#"AWSTemplateFormatVersion: "2010-09-09"
+Metadata:
+  Map: &map
+    Statement:
+      - Effect: Allow
+        Principal: "*"
+  Json: &json '{"Statement": [{"Effect": "Allow", "Principal": "*"}]}'
+Resources:
+  A:
+    Type: AWS::S3::Bucket
+  B:
+    Type: AWS::S3::Bucket
+  PA:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref A
+      PolicyDocument: *map
+  PB:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument: *json
+"#;
+    let (_dir, model) = one("t.yaml", template);
+    for (address, alias, written) in [("A", "*map", (6, 20)), ("B", "*json", (7, 64))] {
+        let p = principal(bucket(&model, address));
+        assert_eq!(text(&model, p.span), alias);
+        let origin = &p.origins.as_deref().unwrap()[0];
+        assert_eq!(origin.role, phiguard_model::OriginRole::YamlAnchor);
+        let at = origin.span.unwrap();
+        assert_eq!((text(&model, at), pos(&model, at)), ("\"*\"", written));
+    }
+}
+
 #[test]
 fn json_policy_strings_in_json_templates() {
     let template = r#"{

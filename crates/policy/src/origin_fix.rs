@@ -48,7 +48,7 @@ pub(crate) fn name_origin(
             .then(|| key_before(&file.text, span.start as usize))
             .flatten()
     });
-    match (wanted, key, written) {
+    let help = match (wanted, key, written) {
         (Some((_, wanted)), Some(key), Some((file, _))) => {
             let is_json = file.project_path.ends_with(".json");
             let assignment = if is_json {
@@ -61,6 +61,14 @@ pub(crate) fn name_origin(
             format!("set `{assignment}` in {place}")
         }
         _ => format!("{fix}; the value is set in {place}"),
+    };
+    match origin.role {
+        // The anchor is the place to change, but not only for this use:
+        // whoever edits it should know what else moves with it.
+        OriginRole::YamlAnchor => {
+            format!("{help} (this changes every `*{}` alias of it)", origin.name)
+        }
+        _ => help,
     }
 }
 
@@ -102,6 +110,7 @@ fn place(model: &Model, origin: &ValueOrigin) -> Option<String> {
         OriginRole::Local => format!("local `{name}` at {at}"),
         OriginRole::ParameterDefault => format!("parameter `{name}` at {at}"),
         OriginRole::ParameterFile => format!("the parameters file {at}"),
+        OriginRole::YamlAnchor => format!("anchor `&{name}` at {at}"),
         OriginRole::Tfvars | OriginRole::VarFlag | OriginRole::Env | OriginRole::ParameterFlag => {
             at
         }
@@ -128,6 +137,7 @@ fn bare(written: &str) -> &str {
 /// value under no key (a list item).
 fn key_before(text: &str, offset: usize) -> Option<&str> {
     let before = text.get(..offset)?.trim_end();
+    let before = without_anchor(before);
     let before = match before.strip_suffix('=') {
         Some(rest) if !rest.ends_with(['=', '!', '<', '>']) => rest,
         Some(_) => return None,
@@ -144,6 +154,20 @@ fn key_before(text: &str, offset: usize) -> Option<&str> {
         }
     };
     (!key.is_empty()).then_some(key)
+}
+
+/// `Acl: &acl` without its YAML anchor (`&acl`), which names the value
+/// after it, not a key: the key of `Acl: &acl PublicRead` is `Acl`.
+fn without_anchor(before: &str) -> &str {
+    let (head, word) = before
+        .rsplit_once(char::is_whitespace)
+        .unwrap_or(("", before));
+    let is_anchor = word.len() > 1 && word.starts_with('&') && !word.starts_with("&&");
+    if is_anchor {
+        head.trim_end()
+    } else {
+        before
+    }
 }
 
 /// Whether the fix's value is data that a var file, a default, a flag or
@@ -260,6 +284,9 @@ mod tests {
         );
         assert_eq!(at("    Default: Private", "Private"), Some("Default"));
         assert_eq!(at("acls = [\"a\", \"x\"]", "\"x\""), None);
+        assert_eq!(at("  Acl: &acl PublicRead", "PublicRead"), Some("Acl"));
+        assert_eq!(at("- &acl PublicRead", "PublicRead"), None);
+        assert_eq!(at("x = a && \"x\"", "\"x\""), None);
         assert_eq!(at("c = a == \"x\"", "\"x\""), None);
     }
 

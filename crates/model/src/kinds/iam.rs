@@ -438,7 +438,8 @@ pub(crate) fn statement_items(source: &PolicySource, span: Span) -> Option<Value
             let principal_span = st.principal.as_ref().map_or(st.span, |p| p.span);
             let (broad, broad_at, reason) = broad(st);
             let broad_span = broad_at.as_ref().map_or(st.span, |v| v.span);
-            let broad_reason = (!reason.is_empty()).then(|| Value::string(reason, broad_span));
+            let broad_reason = (!reason.is_empty())
+                .then(|| judging(Value::string(reason, broad_span), broad_at.as_ref()));
             let entries: Vec<(&str, Option<Value>)> = vec![
                 ("sid", st.sid.clone()),
                 ("effect", st.effect.clone()),
@@ -450,8 +451,17 @@ pub(crate) fn statement_items(source: &PolicySource, span: Span) -> Option<Value
                     "action",
                     st.action.clone().or_else(|| st.not_action.clone()),
                 ),
-                ("public", Some(public(st).into_value(principal_span))),
-                ("broad", Some(broad.into_value(broad_span))),
+                (
+                    "public",
+                    Some(judging(
+                        public(st).into_value(principal_span),
+                        st.principal.as_ref(),
+                    )),
+                ),
+                (
+                    "broad",
+                    Some(judging(broad.into_value(broad_span), broad_at.as_ref())),
+                ),
                 ("broad_at", broad_at),
                 ("broad_reason", broad_reason),
             ];
@@ -463,6 +473,17 @@ pub(crate) fn statement_items(source: &PolicySource, span: Span) -> Option<Value
         })
         .collect();
     Some(Value::new(ValueKind::List(items), span))
+}
+
+/// A fact about `judged` (the principal a statement's publicness is read
+/// from), located where it is: it was decided where `judged` was, so it
+/// takes `judged`'s origins (a principal a YAML alias copied, or a var
+/// file set), unless it has its own (an unknown value's).
+fn judging(mut fact: Value, judged: Option<&Value>) -> Value {
+    if fact.origins.is_none() {
+        fact.origins = judged.and_then(|j| j.origins.clone());
+    }
+    fact
 }
 
 /// Whether any statement denies non-TLS requests to the bucket's objects;
@@ -641,6 +662,39 @@ mod tests {
             "var.p has no value",
             Span::default()
         )));
+    }
+
+    #[test]
+    fn statement_facts_come_from_where_their_principal_and_action_did() {
+        let origin = |name: &str| {
+            Some(std::sync::Arc::from([crate::ValueOrigin {
+                role: crate::OriginRole::Tfvars,
+                span: None,
+                name: name.into(),
+            }]))
+        };
+        let mut principal = s("*");
+        principal.origins = origin("who");
+        let mut action = s("s3:*");
+        action.origins = origin("what");
+        let doc = map(vec![(
+            "Statement",
+            map(vec![
+                ("Effect", s("Allow")),
+                ("Principal", principal),
+                ("Action", action),
+            ]),
+        )]);
+        let source = PolicySource::from_value(&doc);
+        let items = statement_items(&source, Span::default()).unwrap();
+        let st = &items.as_list().unwrap()[0];
+        let named = |fact: &str| {
+            st.get(fact).unwrap().origins.as_deref().unwrap()[0]
+                .name
+                .clone()
+        };
+        assert_eq!(named("public"), "who");
+        assert_eq!(named("broad"), "what");
     }
 
     #[test]

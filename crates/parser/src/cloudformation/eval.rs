@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use phiguard_model::{Span, StandsFor, Value, ValueKind};
 
+use super::alias::computed_from;
 use super::conditions::{merge, Decision};
 use super::functions::{base64, dynamic, text};
 use super::params::Param;
@@ -75,12 +76,14 @@ impl<'a> Evaluator<'a> {
         out
     }
 
+    /// `v` evaluated; its origins (a node an alias copied) carry over.
     fn eval_inner(&mut self, v: &Value) -> Option<Value> {
         let kind = match &v.kind {
             ValueKind::Map(entries) => {
                 if let [(key, arg)] = entries.as_slice() {
                     if key.value == "Ref" || key.value.starts_with("Fn::") {
-                        return self.function(&key.value, arg, v.span);
+                        let out = self.function(&key.value, arg, v.span);
+                        return out.map(|out| computed_from(out, &v.origins));
                     }
                 }
                 ValueKind::Map(
@@ -93,10 +96,16 @@ impl<'a> Evaluator<'a> {
             ValueKind::List(items) => {
                 ValueKind::List(items.iter().filter_map(|i| self.eval(i)).collect())
             }
-            ValueKind::String(s) if s.contains("{{resolve:") => return Some(dynamic(s, v.span)),
+            ValueKind::String(s) if s.contains("{{resolve:") => {
+                return Some(computed_from(dynamic(s, v.span), &v.origins))
+            }
             other => other.clone(),
         };
-        Some(Value::new(kind, v.span))
+        Some(Value {
+            kind,
+            span: v.span,
+            origins: v.origins.clone(),
+        })
     }
 
     fn function(&mut self, name: &str, arg: &Value, span: Span) -> Option<Value> {

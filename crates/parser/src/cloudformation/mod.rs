@@ -6,6 +6,7 @@
 //! links to a bucket of its own template. Only bucket names (which are
 //! global) link access-log targets across templates.
 
+mod alias;
 mod beside;
 mod conditions;
 mod eval;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use phiguard_model::{
-    display_path, FileId, LineIndex, LintError, Model, OriginRole, Span, Value, ValueKind,
+    display_path, FileId, LineIndex, LintError, Model, OriginRole, Origins, Span, Value, ValueKind,
     ValueOrigin,
 };
 
@@ -165,7 +165,7 @@ pub(crate) fn declared(root: &Value, overrides: &Overrides) -> HashMap<String, P
         let param = match (overrides.get(name), decl.get("Default")) {
             (Some(given), _) => {
                 let value = typed(Value::string(&given.text, decl.span), ty);
-                Param::Known(decided_by(value, given.origin.clone()))
+                Param::Known(decided_by(value, &None, given.origin.clone()))
             }
             (None, Some(default)) if ty.starts_with("AWS::SSM::Parameter::Value") => {
                 Param::Unknown(format!(
@@ -179,7 +179,8 @@ pub(crate) fn declared(root: &Value, overrides: &Overrides) -> HashMap<String, P
                     span: Some(default.span),
                     name: name.clone(),
                 };
-                Param::Known(decided_by(typed(default.clone(), ty), origin))
+                let value = typed(default.clone(), ty);
+                Param::Known(decided_by(value, &default.origins, origin))
             }
             _ => Param::Unknown(format!("parameter {name} has no value ({hint})")),
         };
@@ -188,8 +189,12 @@ pub(crate) fn declared(root: &Value, overrides: &Overrides) -> HashMap<String, P
     out
 }
 
-fn decided_by(mut value: Value, origin: ValueOrigin) -> Value {
-    value.origins = Some(Arc::from([origin]));
+/// `value`, decided by `origin` after the places that wrote it there
+/// (`before`: `Default: *acl` is written at the anchor `&acl`).
+fn decided_by(mut value: Value, before: &Origins, origin: ValueOrigin) -> Value {
+    let before = before.as_deref().unwrap_or_default();
+    let chain: Arc<[ValueOrigin]> = before.iter().cloned().chain([origin]).collect();
+    value.origins = Some(chain);
     value
 }
 

@@ -5,8 +5,9 @@
 //! undecidable condition, say) reads as that unknown value, not as absent:
 //! a rule must record it as undecided rather than report it missing.
 
-use phiguard_model::{PolicySource, SourceFile, Value, ValueKind};
+use phiguard_model::{OriginRole, PolicySource, SourceFile, Value, ValueKind};
 
+use super::alias::relocated;
 use super::sub::literal_points;
 use super::trace::Trace;
 use crate::partial::fill_unknowns;
@@ -17,7 +18,10 @@ use crate::text::{OffsetMap, Placement};
 /// unknown parts is parsed with those parts unknown.
 pub(crate) fn policy(value: &Value, files: &[SourceFile], trace: &Trace) -> PolicySource {
     let (decoded, literal, partial) = match &value.kind {
-        ValueKind::String(decoded) => (decoded, value.span, None),
+        ValueKind::String(decoded) => match anchored_policy(value, decoded, files) {
+            Some(policy) => return policy,
+            None => (decoded, value.span, None),
+        },
         ValueKind::Unknown(_) => match trace.partials.get(&value.span) {
             Some(partial) => (&partial.text, partial.literal, Some(partial)),
             None => return PolicySource::Unknown(value.clone()),
@@ -45,6 +49,33 @@ pub(crate) fn policy(value: &Value, files: &[SourceFile], trace: &Trace) -> Poli
         // Unknown parts outside JSON strings: only deployment tells.
         Err(_) => PolicySource::Unknown(value.clone()),
     }
+}
+
+/// A JSON policy string that an alias copied (`PolicyDocument: *policy`),
+/// read where the anchor writes it, so that each statement and principal
+/// keeps its own place there as its origin, and then located at the alias
+/// as the alias's other nodes are ([`super::alias`]). `None` when the
+/// anchored text is not this string written as a scalar (a function's
+/// result): the string is then read at the alias as a whole.
+fn anchored_policy(value: &Value, decoded: &str, files: &[SourceFile]) -> Option<PolicySource> {
+    let origin = value
+        .origins
+        .as_deref()?
+        .first()
+        .filter(|o| o.role == OriginRole::YamlAnchor)?;
+    let written = origin.span?;
+    let file = files.get(written.file.0 as usize)?;
+    let points = literal_points(decoded, written, &file.text)?;
+    let placement = Placement::Exact(OffsetMap::new(points));
+    Some(
+        match crate::policy::placed_document(decoded, written, &placement, Some(file)) {
+            Ok(document) => {
+                PolicySource::from_value(&relocated(document, &origin.name, value.span))
+            }
+            // Not a policy: the error is in the anchored text.
+            Err(invalid) => *invalid,
+        },
+    )
 }
 
 #[cfg(test)]

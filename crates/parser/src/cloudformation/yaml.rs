@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use phiguard_model::{FileId, Span, Spanned, Value, ValueKind};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
+use super::alias::Anchor;
 use super::indentation::{lenient_kind, Fix, Padding, Positions, SCAN_BUDGET};
 use super::scalar::{self, CharOffsets};
 use super::SyntaxError;
@@ -135,7 +136,7 @@ struct Builder<'a> {
     column: usize,
     stack: Vec<Open>,
     docs: Vec<Value>,
-    anchors: HashMap<usize, (Value, usize)>,
+    anchors: HashMap<usize, Anchor>,
     alias_nodes: usize,
     /// Bytes of strings and keys that aliases copied (`limits::MAX_ALIAS_TEXT`).
     alias_bytes: usize,
@@ -193,53 +194,60 @@ impl Builder<'_> {
                 let tag = tag.map(|t| t.into_owned());
                 self.scalar(&raw, style, anchor, tag, start, end)
             }
-            Event::Alias(id) => {
-                let Some((value, size)) = self.anchors.get(&id) else {
-                    return Err(self.error("unknown YAML alias".into(), start..end));
-                };
-                self.alias_nodes = self.alias_nodes.saturating_add(*size);
-                if self.alias_nodes > ALIAS_BUDGET {
-                    return Err(self.error(
-                        format!(
-                            "YAML aliases expand to more than {ALIAS_BUDGET} nodes; \
-                             refusing the document (a \"billion laughs\" attack?)"
-                        ),
-                        start..end,
-                    ));
-                }
-                let end = scalar::trim_end(self.text, start, end);
-                let bytes = text_bytes(value);
-                let node = if self.alias_bytes.saturating_add(bytes) > MAX_ALIAS_TEXT
-                    && !self.expects_key()
-                {
-                    // Not copied: what reads it is unknown, and says why,
-                    // while the document's other values are still read.
-                    Node {
-                        value: Value::unknown(alias_text_over(), self.span(start..end)),
-                        size: 1,
-                    }
-                } else {
-                    self.alias_bytes = self.alias_bytes.saturating_add(bytes);
-                    Node {
-                        value: value.clone(),
-                        size: *size,
-                    }
-                };
-                if self.expects_key() {
-                    let key = match &node.value.kind {
-                        ValueKind::String(s) => s.clone(),
-                        _ => return Err(self.complex_key(start, end)),
-                    };
-                    return self.add_key(key, false, start..end);
-                }
-                self.add(node)
-            }
+            Event::Alias(id) => self.alias(id, start, end),
             Event::StreamStart
             | Event::StreamEnd
             | Event::DocumentStart(_)
             | Event::DocumentEnd
             | Event::Nothing => Ok(()),
         }
+    }
+
+    /// An alias: its anchored node, copied at the alias (see [`super::alias`]).
+    fn alias(&mut self, id: usize, start: usize, end: usize) -> Result<(), SyntaxError> {
+        let end = scalar::trim_end(self.text, start, end);
+        let Some(size) = self.anchors.get(&id).map(|a| a.size) else {
+            return Err(self.error("unknown YAML alias".into(), start..end));
+        };
+        self.alias_nodes = self.alias_nodes.saturating_add(size);
+        if self.alias_nodes > ALIAS_BUDGET {
+            return Err(self.error(
+                format!(
+                    "YAML aliases expand to more than {ALIAS_BUDGET} nodes; \
+                     refusing the document (a \"billion laughs\" attack?)"
+                ),
+                start..end,
+            ));
+        }
+        if self.expects_key() {
+            let key = match self.anchors.get(&id).map(|a| &a.value().kind) {
+                Some(ValueKind::String(s)) => s.clone(),
+                _ => return Err(self.complex_key(start, end)),
+            };
+            self.alias_bytes = self.alias_bytes.saturating_add(key.len());
+            return self.add_key(key, false, start..end);
+        }
+        let at = self.span(start..end);
+        let text = self.text;
+        let name = text.get(start..end).unwrap_or_default();
+        let name = name.strip_prefix('*').unwrap_or(name);
+        let budget = MAX_ALIAS_TEXT.saturating_sub(self.alias_bytes);
+        let node = match self.anchors.get_mut(&id) {
+            Some(anchor) if anchor.text_cost(name) <= budget => {
+                self.alias_bytes = self.alias_bytes.saturating_add(anchor.text_cost(name));
+                Node {
+                    value: anchor.copy(name, at),
+                    size,
+                }
+            }
+            // Not copied: what reads it is unknown, and says why, while
+            // the document's other values are still read.
+            _ => Node {
+                value: Value::unknown(alias_text_over(), at),
+                size: 1,
+            },
+        };
+        self.add(node)
     }
 
     fn open(
@@ -313,7 +321,7 @@ impl Builder<'_> {
                 // An anchored key (`&k a: 1`) may be aliased later, as a key
                 // or a value.
                 let key = Value::string(raw, self.span(inner..end));
-                self.anchors.insert(anchor, (key, 1));
+                self.anchors.insert(anchor, Anchor::new(key, 1));
             }
             return self.add_key(raw.to_string(), merge, inner..end);
         }
@@ -322,7 +330,8 @@ impl Builder<'_> {
         let value = wrap(value, tag.as_ref(), tag_range.map(|r| self.span(r)), start);
         let node = Node { value, size: 1 };
         if anchor > 0 {
-            self.anchors.insert(anchor, (node.value.clone(), 1));
+            self.anchors
+                .insert(anchor, Anchor::new(node.value.clone(), 1));
         }
         self.add(node)
     }
@@ -405,7 +414,8 @@ impl Builder<'_> {
             open.start,
         );
         if open.anchor > 0 {
-            self.anchors.insert(open.anchor, (value.clone(), open.size));
+            self.anchors
+                .insert(open.anchor, Anchor::new(value.clone(), open.size));
         }
         if self.expects_key() {
             return Err(self.complex_key(inner, end));
@@ -456,16 +466,15 @@ impl Builder<'_> {
 
 /// A short-form function tag becomes the long form: `!Ref x` is
 /// `{"Ref": x}`, `!If [...]` is `{"Fn::If": [...]}`. The map spans the tag
-/// and its argument; its key spans the tag.
+/// and its argument, not an anchor before them (`&r !Ref x` is anchored at
+/// `!Ref x`, as `&a x` is at `x`); its key spans the tag.
 fn wrap(value: Value, tag: Option<&Tag>, tag_span: Option<Span>, start: usize) -> Value {
     let Some(name) = tag.and_then(function_name) else {
         return value;
     };
+    let from = tag_span.map_or(start, |t| t.start as usize);
     let tag_span = tag_span.unwrap_or(value.span);
-    let span = Span::new(
-        value.span.file,
-        start.min(tag_span.start as usize)..value.span.end as usize,
-    );
+    let span = Span::new(value.span.file, from..value.span.end as usize);
     Value::new(
         ValueKind::Map(vec![(Spanned::new(name, tag_span), value)]),
         span,
@@ -484,20 +493,6 @@ fn function_name(tag: &Tag) -> Option<String> {
     })
 }
 
-/// The bytes of the strings and keys of `value`: what copying it for an
-/// alias costs beyond its nodes.
-fn text_bytes(value: &Value) -> usize {
-    match &value.kind {
-        ValueKind::String(s) => s.len(),
-        ValueKind::List(items) => items.iter().map(text_bytes).sum(),
-        ValueKind::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| k.value.len() + text_bytes(v))
-            .sum(),
-        _ => 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,10 +509,11 @@ mod tests {
 
     #[test]
     fn tags_become_long_form_with_spans() {
-        let text = "a: !Ref Foo\nb: !If [C, \"x\", y]  # note\n";
+        let text = "a: !Ref Foo\nb: !If [C, \"x\", y]  # note\nc: &c !Ref Bar\n";
         let root = one(text);
         let a = root.get("a").unwrap();
         assert_eq!(slice(text, a.span), "!Ref Foo");
+        assert_eq!(slice(text, root.get("c").unwrap().span), "!Ref Bar");
         let (key, inner) = &a.as_map().unwrap()[0];
         assert_eq!((key.value.as_str(), slice(text, key.span)), ("Ref", "!Ref"));
         assert_eq!(slice(text, inner.span), "Foo");
@@ -571,6 +567,78 @@ mod tests {
         assert!(root.get("l").unwrap().get("y").is_some());
     }
 
+    /// The anchor origin of `value`: its place in `text` and name.
+    fn anchor_origin<'t, 'v>(text: &'t str, value: &'v Value) -> (&'t str, &'v str) {
+        let origins = value.origins.as_deref().unwrap();
+        assert_eq!(origins.len(), 1, "{origins:?}");
+        assert_eq!(origins[0].role, phiguard_model::OriginRole::YamlAnchor);
+        (slice(text, origins[0].span.unwrap()), &origins[0].name)
+    }
+
+    #[test]
+    fn aliases_are_located_where_they_are_used() {
+        let text = "x: &acl PublicRead\nB:\n  AccessControl: *acl\n";
+        let root = one(text);
+        let used = root.get("B").unwrap().get("AccessControl").unwrap();
+        assert_eq!(used.as_str(), Some("PublicRead"));
+        assert_eq!(slice(text, used.span), "*acl");
+        assert_eq!(anchor_origin(text, used), ("PublicRead", "acl"));
+        // Written in place: no origin, the anchored node included.
+        assert!(root.get("x").unwrap().origins.is_none());
+        // A block collection ends at the alias, not at its key.
+        assert_eq!(
+            slice(text, root.get("B").unwrap().span),
+            "AccessControl: *acl"
+        );
+    }
+
+    #[test]
+    fn an_aliased_maps_nodes_are_at_the_alias_and_come_from_their_own_place() {
+        let text = "p: &props {AccessControl: PublicRead, Tags: [a]}\nB: *props\nC: *props\n";
+        let root = one(text);
+        let b = root.get("B").unwrap();
+        assert_eq!(
+            anchor_origin(text, b).0,
+            "{AccessControl: PublicRead, Tags: [a]}"
+        );
+        let acl = b.get("AccessControl").unwrap();
+        assert_eq!(slice(text, acl.span), "*props");
+        assert_eq!(slice(text, b.as_map().unwrap()[0].0.span), "*props");
+        assert_eq!(anchor_origin(text, acl), ("PublicRead", "props"));
+        let tag = &b.get("Tags").unwrap().as_list().unwrap()[0];
+        assert_eq!(
+            (slice(text, tag.span), anchor_origin(text, tag).0),
+            ("*props", "a")
+        );
+        // Every alias of the anchor shares the origins made for the first.
+        let again = root.get("C").unwrap().get("AccessControl").unwrap();
+        assert_eq!(slice(text, again.span), "*props");
+        assert!(std::sync::Arc::ptr_eq(
+            acl.origins.as_ref().unwrap(),
+            again.origins.as_ref().unwrap()
+        ));
+    }
+
+    #[test]
+    fn a_copy_inside_an_anchor_keeps_where_it_was_written() {
+        let text = "a: &a x\nb: &b [*a, y]\nc: *b\n";
+        let root = one(text);
+        let c = root.get("c").unwrap().as_list().unwrap();
+        assert_eq!(anchor_origin(text, &c[0]), ("x", "a"));
+        assert_eq!(anchor_origin(text, &c[1]), ("y", "b"));
+        assert!(c.iter().all(|item| slice(text, item.span) == "*b"));
+    }
+
+    #[test]
+    fn merged_keys_are_at_the_merge() {
+        let text = "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n";
+        let m = one(text).get("m").cloned().unwrap();
+        let x = m.get("x").unwrap();
+        assert_eq!((slice(text, x.span), anchor_origin(text, x).0), ("*b", "1"));
+        let y = m.get("y").unwrap();
+        assert!(y.origins.is_none());
+    }
+
     #[test]
     fn anchored_keys_can_be_aliased() {
         let text = "&a a: &b b\n*b : *a\n";
@@ -605,6 +673,17 @@ mod tests {
         let m = doc.get("m").unwrap();
         assert!(m.get("k").is_some_and(Value::is_unknown));
         assert_eq!(m.get("j").and_then(Value::as_str), Some("short"));
+    }
+
+    #[test]
+    fn an_anchors_name_on_each_origin_counts_against_the_text_budget() {
+        // A long name on thousands of nodes would cost gigabytes of
+        // origins: the copy is refused as an over-long one is.
+        let name = "n".repeat(4096);
+        let items = vec!["x"; 5000].join(", ");
+        let text = format!("a: &{name} [{items}]\nb: *{name}\n");
+        let doc = one(&text);
+        assert!(doc.get("b").is_some_and(Value::is_unknown));
     }
 
     #[test]
