@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use phiguard_model::Report;
+use phiguard_model::{BaselineUse, Report};
 use serde::{Deserialize, Serialize};
 
 use crate::args::BaselineArgs;
@@ -37,14 +37,39 @@ pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
     )?
     .report;
     let baseline = of(&report);
+    // Replacing a baseline is said, with what changed: it is audit
+    // evidence of accepted findings.
+    let before = args
+        .output
+        .is_file()
+        .then(|| read(&args.output).ok())
+        .flatten();
     let text = serde_json::to_string_pretty(&baseline)
         .map_err(|e| format!("cannot write the baseline: {e}"))?;
     output::write(Some(&args.output), &format!("{text}\n"))?;
-    eprintln!(
-        "phiguard: wrote {} finding(s) to {}",
-        baseline.findings.len(),
-        args.output.display()
-    );
+    let count = plural(baseline.findings.len());
+    match before {
+        Some(before) => {
+            let after: HashSet<&str> = baseline
+                .findings
+                .iter()
+                .map(|e| e.fingerprint.as_str())
+                .collect();
+            let added = after
+                .iter()
+                .filter(|f| !before.iter().any(|e| e.fingerprint == **f))
+                .count();
+            let removed = before
+                .iter()
+                .filter(|e| !after.contains(e.fingerprint.as_str()))
+                .count();
+            eprintln!(
+                "phiguard: replaced {}: {count} ({added} added, {removed} removed)",
+                args.output.display()
+            );
+        }
+        None => eprintln!("phiguard: wrote {count} to {}", args.output.display()),
+    }
     Ok(if report.errors.is_empty() {
         ExitStatus::Success
     } else {
@@ -81,8 +106,48 @@ fn of(report: &Report) -> Baseline {
     }
 }
 
-/// The fingerprints a baseline file records.
-pub fn read(path: &Path) -> Result<HashSet<String>, String> {
+fn plural(n: usize) -> String {
+    format!("{n} finding{}", if n == 1 { "" } else { "s" })
+}
+
+/// Hides the findings `path` records; says how many, and how many of its
+/// entries (for rules that ran, in files that were linted) match nothing.
+pub fn apply(report: &mut Report, path: &Path) -> Result<(), String> {
+    let entries = read(path)?;
+    let known: HashSet<&str> = entries.iter().map(|e| e.fingerprint.as_str()).collect();
+    let found: HashSet<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let ran: HashSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
+    let linted: HashSet<&str> = report
+        .files
+        .iter()
+        .filter(|f| f.linted)
+        .map(|f| f.project_path.as_str())
+        .collect();
+    let stale = entries
+        .iter()
+        .filter(|e| {
+            ran.contains(e.rule.as_str())
+                && linted.contains(e.file.as_str())
+                && !found.contains(e.fingerprint.as_str())
+        })
+        .count();
+    let before = report.findings.len();
+    report
+        .findings
+        .retain(|f| !known.contains(f.fingerprint.as_str()));
+    report.baseline = Some(BaselineUse {
+        hidden: before - report.findings.len(),
+        stale,
+    });
+    Ok(())
+}
+
+/// The entries a baseline file records.
+fn read(path: &Path) -> Result<Vec<Entry>, String> {
     let text = phiguard_linter::read_text(path)
         .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
     let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
@@ -100,9 +165,5 @@ pub fn read(path: &Path) -> Result<HashSet<String>, String> {
             baseline.schema_version
         ));
     }
-    Ok(baseline
-        .findings
-        .into_iter()
-        .map(|e| e.fingerprint)
-        .collect())
+    Ok(baseline.findings)
 }

@@ -51,10 +51,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     }
     let baseline = args.baseline.clone().or_else(|| config.baseline.clone());
     if let Some(path) = &baseline {
-        let known = baseline::read(path)?;
-        report
-            .findings
-            .retain(|f| !known.contains(f.fingerprint.as_str()));
+        baseline::apply(&mut report, path)?;
     }
 
     let format = match args.format {

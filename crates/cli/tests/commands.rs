@@ -173,6 +173,12 @@ fn baseline_hides_recorded_findings_and_survives_added_lines() {
         json(phiguard(&dir.0).args(["lint", "--baseline", "base.json", "--format", "json"]));
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    let hidden = report["summary"]["baselined"].as_u64().unwrap();
+    assert!(hidden > 0, "{report:#}");
+    assert_eq!(report["summary"]["stale_baseline"], 0);
+    // Without a baseline the fields are absent.
+    let (_, plain) = json(phiguard(&dir.0).args(["lint", "--format", "json"]));
+    assert!(plain["summary"].get("baselined").is_none());
 
     // Lines added above the finding: still known.
     fs::write(dir.0.join("main.tf"), format!("# a comment\n\n{BUCKET}")).unwrap();
@@ -194,6 +200,33 @@ fn baseline_hides_recorded_findings_and_survives_added_lines() {
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "s3-public-acl"));
+    // The renamed resource's entries match nothing now: said, in JSON and
+    // in the human summary.
+    assert_eq!(report["summary"]["baselined"], 0);
+    assert_eq!(report["summary"]["stale_baseline"], hidden);
+    let human = phiguard(&dir.0)
+        .args(["lint", "--baseline", "base.json", "--color", "never"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains(&format!(
+            "Baseline: 0 findings hidden; {hidden} entries match nothing (`phiguard baseline` rewrites the file without them)."
+        )),
+        "{human}"
+    );
+    // Rewriting the baseline says what changed.
+    let out = phiguard(&dir.0)
+        .args(["baseline", ".", "--output", "base.json"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!(
+            "replaced base.json: {hidden} findings ({hidden} added, {hidden} removed)"
+        )),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     fs::write(dir.0.join("bad.json"), "{\"findings\": 3}").unwrap();
     let out = phiguard(&dir.0)

@@ -296,6 +296,7 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         skipped: model.skipped,
         unavailable_modules: model.unavailable_modules,
         new: None,
+        baseline: None,
     };
     report.sort();
     report

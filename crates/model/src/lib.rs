@@ -20,8 +20,8 @@ pub use kinds::search_domain::{
 pub use kinds::{variants, Subject, Subjects, View, MAX_VARIANTS};
 pub use policy_document::{Condition, PolicyDocument, PolicySource, Statement};
 pub use report::{
-    pascal_case, stable_hash, Finding, LintError, Report, ResourceKind, ResourceRef, RuleMeta,
-    RuleRemediation, Severity, Skipped, Suppression, Undecided,
+    pascal_case, stable_hash, BaselineUse, Finding, LintError, Report, ResourceKind, ResourceRef,
+    RuleMeta, RuleRemediation, Severity, Skipped, Suppression, Undecided,
 };
 pub use resource::{Attribute, Block, Body, Dialect, Origin, Resource, ResourceId};
 pub use source::{display_path, normalize, LineIndex, Position, SourceFile};

@@ -184,6 +184,21 @@ pub struct Report {
     /// against the base state (their fingerprints were not there); `None`
     /// in any other run.
     pub new: Option<usize>,
+    /// What a baseline (`--baseline`) did, when one was used.
+    pub baseline: Option<BaselineUse>,
+}
+
+/// A baseline's effect on a run: the findings it hid, and its entries that
+/// no longer match anything (the finding was fixed, or its resource
+/// renamed) and only make the file longer.
+#[derive(Debug, Default, Clone)]
+pub struct BaselineUse {
+    /// Findings hidden because the baseline records them.
+    pub hidden: usize,
+    /// Entries for a rule that ran and a file that was linted whose
+    /// finding did not come up (entries for rules or files outside the run
+    /// are not counted: they may still match elsewhere).
+    pub stale: usize,
 }
 
 impl Report {

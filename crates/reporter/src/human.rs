@@ -394,6 +394,23 @@ fn summary(out: &mut String, s: &Summary, skipped: &str, undecided_listed: bool)
     );
     out.push_str(skipped);
     out.push_str(".\n");
+    if let Some(hidden) = s.baselined {
+        let stale = match s.stale_baseline {
+            Some(0) | None => String::new(),
+            Some(1) => {
+                "; 1 entry matches nothing (`phiguard baseline` rewrites the file without it)"
+                    .to_string()
+            }
+            Some(n) => format!(
+                "; {n} entries match nothing (`phiguard baseline` rewrites the file without them)"
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "Baseline: {} hidden{stale}.",
+            plural(hidden, "finding", "findings")
+        );
+    }
     if s.undecided > 0 {
         let hint = if undecided_listed {
             UNDECIDED_LISTED

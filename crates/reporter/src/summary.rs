@@ -49,6 +49,12 @@ pub struct Summary {
     pub undecided: usize,
     pub errors: usize,
     pub skipped: usize,
+    /// Findings a baseline hid; absent without a baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<usize>,
+    /// Baseline entries that matched nothing; absent without a baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale_baseline: Option<usize>,
 }
 
 impl Summary {
@@ -60,6 +66,8 @@ impl Summary {
             errors: report.errors.len(),
             skipped: report.skipped.len(),
             new: report.new,
+            baselined: report.baseline.as_ref().map(|b| b.hidden),
+            stale_baseline: report.baseline.as_ref().map(|b| b.stale),
             ..Summary::default()
         };
         for finding in &report.findings {
