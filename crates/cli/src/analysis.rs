@@ -42,7 +42,7 @@ pub fn analyse(
     let mut note = None;
     let changed = changes::lint(mode, only_new, &args.paths, &settings, &load, &cwd)?;
     let report = match changed {
-        Some(changes::Outcome::Report(report)) => report,
+        Some(changes::Outcome::Report(report)) => *report,
         Some(changes::Outcome::NoInfrastructure) => {
             // Paths narrow the run: a change elsewhere is not looked at.
             let scope = if !paths_given(args) {

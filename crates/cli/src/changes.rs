@@ -27,7 +27,8 @@ pub enum Mode {
 
 /// What a change-aware run found to do.
 pub enum Outcome {
-    Report(Report),
+    /// Boxed: a report is large beside the other answers.
+    Report(Box<Report>),
     /// No Terraform or CloudFormation file changed: nothing to lint.
     NoInfrastructure,
     /// The config file changed: it decides what every configuration
@@ -95,7 +96,7 @@ pub fn lint(
     let snapshot = |tree: Tree| Files(Arc::new(repo.snapshot(tree)));
     let base = snapshot(states.base);
     let new = states.new.map_or_else(Files::default, snapshot);
-    Ok(Some(Outcome::Report(phiguard_linter::lint_changes(
+    Ok(Some(Outcome::Report(Box::new(phiguard_linter::lint_changes(
         settings,
         load,
         &changed,
@@ -103,7 +104,7 @@ pub fn lint(
         base,
         new,
         only_new,
-    ))))
+    )))))
 }
 
 fn states(repo: &Repository, mode: &Mode) -> Result<Option<States>, GitError> {
