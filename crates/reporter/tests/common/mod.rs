@@ -248,6 +248,7 @@ pub fn report() -> Report {
                     .to_string(),
         }],
         new: None,
+        baseline: None,
     };
     report.sort();
     report
