@@ -210,6 +210,18 @@ fn search_start(args: &AnalysisArgs) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The config's globs, anchored at its folder ([`phiguard_parser::anchor_glob`]).
+fn anchored<'a>(
+    globs: &'a [String],
+    config: &Config,
+    cwd: &Path,
+) -> impl Iterator<Item = String> + 'a {
+    let dir = config_dir(config, cwd).unwrap_or_else(|| cwd.to_path_buf());
+    globs
+        .iter()
+        .map(move |glob| phiguard_parser::anchor_glob(&dir, glob))
+}
+
 /// The config file's folder, which its globs and paths are relative to.
 fn config_dir(config: &Config, cwd: &Path) -> Option<PathBuf> {
     let source = config.source.as_ref()?;
@@ -268,17 +280,14 @@ fn load_options(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Load
         env_vars: std::env::vars()
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),
-        include: config
-            .include
-            .iter()
-            .chain(&args.include)
-            .cloned()
+        // The config's globs are relative to its folder, whatever the
+        // working directory; the command line's to the working directory
+        // (and to each linted folder).
+        include: anchored(&config.include, config, cwd)
+            .chain(args.include.iter().cloned())
             .collect(),
-        exclude: config
-            .exclude
-            .iter()
-            .chain(&args.exclude)
-            .cloned()
+        exclude: anchored(&config.exclude, config, cwd)
+            .chain(args.exclude.iter().cloned())
             .collect(),
         // The config's mapping applies in every run, so a directory run and
         // a run on the var file alone agree.

@@ -124,7 +124,7 @@ pub fn apply(report: &mut Report, path: &Path) -> Result<(), String> {
     let linted: HashSet<&str> = report
         .files
         .iter()
-        .filter(|f| f.linted)
+        .filter(|f| f.linted())
         .map(|f| f.project_path.as_str())
         .collect();
     let stale = entries

@@ -96,15 +96,9 @@ pub fn lint(
     let snapshot = |tree: Tree| Files(Arc::new(repo.snapshot(tree)));
     let base = snapshot(states.base);
     let new = states.new.map_or_else(Files::default, snapshot);
-    Ok(Some(Outcome::Report(Box::new(phiguard_linter::lint_changes(
-        settings,
-        load,
-        &changed,
-        repo.top(),
-        base,
-        new,
-        only_new,
-    )))))
+    Ok(Some(Outcome::Report(Box::new(
+        phiguard_linter::lint_changes(settings, load, &changed, repo.top(), base, new, only_new),
+    ))))
 }
 
 fn states(repo: &Repository, mode: &Mode) -> Result<Option<States>, GitError> {

@@ -152,6 +152,20 @@ impl Reader<'_> {
         }
     }
 
+    /// A list of globs, each checked here so that a bad one is reported at
+    /// its line in the config.
+    fn globs(&self, value: &Value, key: &str) -> Result<Vec<String>, String> {
+        let mut globs = Vec::new();
+        for glob in self.strings(value, key)? {
+            if let Err(message) = phiguard_parser::check_filters(&[glob.value.clone()], &[]) {
+                let message = message.trim_start_matches("--include: ");
+                return Err(self.error(glob.span, format!("`{key}`: {message}")));
+            }
+            globs.push(glob.value);
+        }
+        Ok(globs)
+    }
+
     fn strings(&self, value: &Value, key: &str) -> Result<Vec<Spanned<String>>, String> {
         let items = value
             .as_list()
@@ -211,20 +225,8 @@ impl Reader<'_> {
                     )?)
                 }
                 "min_severity" => config.min_severity = Some(self.severity(value, "min_severity")?),
-                "include" => {
-                    config.include = self
-                        .strings(value, "include")?
-                        .into_iter()
-                        .map(|s| s.value)
-                        .collect()
-                }
-                "exclude" => {
-                    config.exclude = self
-                        .strings(value, "exclude")?
-                        .into_iter()
-                        .map(|s| s.value)
-                        .collect()
-                }
+                "include" => config.include = self.globs(value, "include")?,
+                "exclude" => config.exclude = self.globs(value, "exclude")?,
                 "rules" => self.rules(value, config)?,
                 "per_path_ignores" => {
                     for (glob, ids) in self.map(value, "per_path_ignores")? {

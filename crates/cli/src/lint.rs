@@ -92,7 +92,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     // with nothing in scope has already said so in its note.
     let nothing_linted = matches!(mode, Mode::Plain)
         && args.analysis.stdin_filename.is_none()
-        && !report.files.iter().any(|f| f.linted)
+        && !report.files.iter().any(|f| f.linted())
         && report.errors.is_empty();
     if nothing_linted && !args.allow_empty {
         let paths: Vec<String> = args

@@ -611,3 +611,40 @@ fn mistyped_rule_ids_get_a_suggestion_everywhere() {
     assert_eq!(explain.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&explain.stderr).contains("did you mean `s3-public-acl`?"));
 }
+
+#[test]
+fn config_globs_are_relative_to_its_folder_and_excluded_modules_report_nothing() {
+    let module = "variable \"acl\" {\n  default = \"private\"\n}\nresource \"aws_s3_bucket\" \"m\" {\n  acl = var.acl\n}\nresource \"aws_s3_bucket\" \"own\" {\n  acl = \"public-read\"\n}\n";
+    let dir = Scratch::repository(
+        "config-globs",
+        &[
+            (".phiguard.yaml", "include: [\"live/**\"]\nexclude: [\"modules/**\"]\nrules:\n  select: [s3-public-acl]\n"),
+            ("live/main.tf", "module \"m\" {\n  source = \"../modules/bucket\"\n  acl    = \"public-read\"\n}\n"),
+            ("modules/bucket/main.tf", module),
+            ("other/main.tf", PUBLIC),
+        ],
+    );
+    // From the top folder and from live/, the same files: live/ only.
+    for cwd in [dir.0.clone(), dir.0.join("live")] {
+        let (code, json, stderr) = lint(&cwd, &["."]);
+        assert_eq!(code, 1, "{stderr}");
+        let findings = json["findings"].as_array().unwrap();
+        // The module is evaluated for its caller: the ACL the caller sets
+        // is reported (its origin is in live/main.tf); the module's own
+        // public bucket, in an excluded file, is not.
+        let addresses: Vec<&str> = findings
+            .iter()
+            .map(|f| f["resource"]["address"].as_str().unwrap())
+            .collect();
+        assert_eq!(addresses, ["module.m.aws_s3_bucket.m"], "{json:#}");
+        assert_eq!(json["summary"]["files"], 1, "{json:#}");
+    }
+    // A bad glob in the config is reported at its line.
+    fs::write(dir.0.join(".phiguard.yaml"), "exclude:\n  - \"[\"\n").unwrap();
+    let (code, _, stderr) = lint(&dir.0, &["."]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(".phiguard.yaml:2:5: `exclude`: bad glob `[`"),
+        "{stderr}"
+    );
+}

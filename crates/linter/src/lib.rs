@@ -18,7 +18,7 @@ mod owners;
 pub use changes::lint_changes;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use phiguard_model::{display_path, normalize, Report, Severity, Span};
+use phiguard_model::{display_path, normalize, FileRole, Report, Severity, Span};
 use phiguard_parser::LoadOptions;
 use phiguard_policy::{Registry, Rule, Scope, SuppressionContext, INVALID_SUPPRESSION};
 
@@ -281,6 +281,24 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         };
         findings.retain(|f| concerns(f, only, &path_of));
         undecided.retain(|u| only.contains(path_of(u.span)));
+    }
+    // Findings in a module that `include`/`exclude` leave out, read only
+    // because a linted configuration calls it, are not reported, unless
+    // their value was set in a file that is (a module argument).
+    let context = |span: Span| {
+        model
+            .files
+            .get(span.file.0 as usize)
+            .is_some_and(|f| f.role == FileRole::Context)
+    };
+    if model.files.iter().any(|f| f.role == FileRole::Context) {
+        findings.retain(|f| {
+            !context(f.span)
+                || f.origins
+                    .iter()
+                    .any(|o| o.span.is_some_and(|s| !context(s)))
+        });
+        undecided.retain(|u| !context(u.span));
     }
     if let Some(min) = settings.min_severity {
         findings.retain(|f| f.severity >= min);

@@ -24,7 +24,7 @@ pub use report::{
     RuleMeta, RuleRemediation, Severity, Skipped, Suppression, Undecided,
 };
 pub use resource::{Attribute, Block, Body, Dialect, Origin, Resource, ResourceId};
-pub use source::{display_path, normalize, LineIndex, Position, SourceFile};
+pub use source::{display_path, normalize, FileRole, LineIndex, Position, SourceFile};
 pub use span::{FileId, Span, Spanned};
 pub use value::{
     format_number, OriginRole, Origins, StandsFor, Unknown, Value, ValueKind, ValueOrigin, HOLE,
@@ -126,7 +126,7 @@ impl Model {
         text: std::sync::Arc<str>,
     ) -> FileId {
         let id = self.add_file(path, display_path, text);
-        self.files[id.0 as usize].linted = false;
+        self.files[id.0 as usize].role = FileRole::Values;
         id
     }
 

@@ -123,10 +123,31 @@ pub struct SourceFile {
     pub project_path: String,
     pub text: Arc<str>,
     pub line_index: LineIndex,
-    /// Linted (a Terraform file, a template), rather than only read for
-    /// the values it holds (a var file, a parameters file, a file read by
-    /// `file()`): what "Checked N files" counts.
-    pub linted: bool,
+    /// Why the file was read: what "Checked N files" counts, and whether
+    /// findings located in it are reported.
+    pub role: FileRole,
+}
+
+/// Why a file is in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// Linted: a Terraform file or a template. Counted as checked.
+    Linted,
+    /// Read for the values it holds: a var file, a parameters file, a
+    /// file read by `file()` (a JSON policy there still locates findings).
+    Values,
+    /// Terraform code an `--exclude` or `include` glob leaves out, read
+    /// only because a linted configuration calls it as a module: evaluated
+    /// for its callers, but findings located in it are not reported
+    /// (unless their value was set in a linted file).
+    Context,
+}
+
+impl SourceFile {
+    /// Counted as checked.
+    pub fn linted(&self) -> bool {
+        self.role == FileRole::Linted
+    }
 }
 
 impl SourceFile {
@@ -139,7 +160,7 @@ impl SourceFile {
             path: path.to_path_buf(),
             text,
             line_index,
-            linted: true,
+            role: FileRole::Linted,
         }
     }
 

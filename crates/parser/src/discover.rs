@@ -100,6 +100,17 @@ pub(crate) fn path_order(a: &str, b: &str) -> Ordering {
     Path::new(a).cmp(Path::new(b)).then_with(|| a.cmp(b))
 }
 
+/// A glob of the config file, relative to its folder `dir`, as one that
+/// matches absolute paths: `infra/**` in `/repo/.phiguard.yaml` becomes
+/// `/repo/infra/**`, whatever the working directory.
+pub fn anchor_glob(dir: &Path, glob: &str) -> String {
+    if glob.starts_with('/') {
+        return glob.to_string();
+    }
+    let dir = globset::escape(&dir.to_string_lossy());
+    format!("{}/{glob}", dir.trim_end_matches('/'))
+}
+
 /// `--include` and `--exclude` globs. A file is matched by its path relative
 /// to the working directory and by its path relative to the folder being
 /// walked, so `infra/**` and `**/examples/**` read as users expect.
@@ -137,8 +148,13 @@ impl Filter {
     }
 
     /// Why the filter leaves a file out, if it does.
-    fn refusal(&self, shown: &str, relative: &Path) -> Option<&'static str> {
-        let matches = |set: &GlobSet| set.is_match(shown) || set.is_match(relative);
+    fn refusal(&self, shown: &str, relative: &Path, absolute: &Path) -> Option<&'static str> {
+        // The config's globs are anchored at its folder ([`anchor_glob`]),
+        // so they match the absolute path.
+        let absolute = phiguard_model::normalize(absolute);
+        let matches = |set: &GlobSet| {
+            set.is_match(shown) || set.is_match(relative) || set.is_match(&absolute)
+        };
         if !self.include.as_ref().is_none_or(matches) {
             Some("matches no --include glob")
         } else if self.exclude.as_ref().is_some_and(matches) {
@@ -150,8 +166,14 @@ impl Filter {
 
     /// Counts `shown` as skipped when the filter leaves it out; whether it
     /// does not.
-    fn admit(&self, shown: &str, relative: &Path, found: &mut Discovered) -> bool {
-        match self.refusal(shown, relative) {
+    /// Whether the filter leaves out a file that was not walked (a called
+    /// module's): matched by its display path and its absolute path.
+    pub(crate) fn leaves_out(&self, shown: &str, absolute: &Path) -> bool {
+        self.refusal(shown, Path::new(shown), absolute).is_some()
+    }
+
+    fn admit(&self, shown: &str, absolute: &Path, relative: &Path, found: &mut Discovered) -> bool {
+        match self.refusal(shown, relative, absolute) {
             None => true,
             Some(reason) => {
                 found.skipped.push(Skipped {
@@ -197,7 +219,7 @@ pub(crate) fn discover(
             Ok(EntryKind::Dir) if files.is_disk() => walk(&path, base_dir, filter, &mut found),
             Ok(EntryKind::Dir) => walk_listing(files, &path, base_dir, filter, &mut found),
             Ok(EntryKind::File) => {
-                if filter.admit(&shown, given, &mut found) {
+                if filter.admit(&shown, &path, given, &mut found) {
                     named_file(path, shown, &mut found);
                 }
             }
@@ -320,7 +342,7 @@ fn walk_listing(
         }
         let display_path = display_path(path, base_dir);
         let relative = path.strip_prefix(root).unwrap_or(path);
-        if filter.admit(&display_path, relative, found) {
+        if filter.admit(&display_path, path, relative, found) {
             walked.push(FoundFile {
                 path: path.to_path_buf(),
                 display_path,
@@ -462,7 +484,7 @@ fn visit(
     };
     let display_path = display_path(path, base_dir);
     let relative = path.strip_prefix(root).unwrap_or(path);
-    if !filter.admit(&display_path, relative, found) {
+    if !filter.admit(&display_path, path, relative, found) {
         return WalkState::Continue;
     }
     match followed {

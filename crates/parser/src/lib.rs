@@ -29,7 +29,7 @@ pub use cloudformation::{
     is_parameters_name, parameter_files_beside, parse_cfn_parameters, template_beside,
     CfnParamsError,
 };
-pub use discover::find_files;
+pub use discover::{anchor_glob, find_files};
 pub(crate) use parallel::per_file;
 pub use terraform::local_module_call;
 
@@ -311,6 +311,7 @@ pub fn load(options: &LoadOptions) -> Model {
             config_vars: &options.config_vars,
             env_vars: &options.env_vars,
             files: &files,
+            filter: Some(&filter),
         },
         disk: true,
     };
@@ -376,6 +377,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
             config_vars: &[],
             env_vars: &[],
             files: &files,
+            filter: None,
         },
         disk: false,
     };
