@@ -157,7 +157,9 @@ impl Reader<'_> {
     fn globs(&self, value: &Value, key: &str) -> Result<Vec<String>, String> {
         let mut globs = Vec::new();
         for glob in self.strings(value, key)? {
-            if let Err(message) = phiguard_parser::check_filters(std::slice::from_ref(&glob.value), &[]) {
+            if let Err(message) =
+                phiguard_parser::check_filters(std::slice::from_ref(&glob.value), &[])
+            {
                 let message = message.trim_start_matches("--include: ");
                 return Err(self.error(glob.span, format!("`{key}`: {message}")));
             }

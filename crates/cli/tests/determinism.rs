@@ -64,6 +64,10 @@ fn fixtures_give_the_same_report_on_1_and_4_threads() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the checkout"
+)]
 fn the_corpus_gives_the_same_report_on_1_and_4_threads() {
     let corpus = workspace().join("../shared/corpus");
     if !corpus.is_dir() {

@@ -11,6 +11,10 @@ fn corpus() -> Option<PathBuf> {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the checkout"
+)]
 fn every_corpus_file_loads_without_error() {
     let Some(dir) = corpus() else {
         println!("skipped: no corpus at ../shared/corpus/terraform");
@@ -52,6 +56,10 @@ fn every_corpus_file_loads_without_error() {
 /// instantiates the module under test from `../../` with the example's
 /// inputs, evaluates without error.
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the checkout"
+)]
 fn module_examples_evaluate_without_error() {
     let Some(dir) = corpus() else {
         println!("skipped: no corpus at ../shared/corpus/terraform");

@@ -75,6 +75,10 @@ fn load_repository(name: &str) -> Option<(PathBuf, Model)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the checkout"
+)]
 fn cfn_lint_templates_load_without_error() {
     let Some((dir, model)) = load_repository("aws-cloudformation__cfn-lint") else {
         return;
@@ -94,6 +98,10 @@ fn cfn_lint_templates_load_without_error() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "needs ../shared/corpus beside the checkout"
+)]
 fn aws_sample_templates_parse_and_other_files_are_skipped() {
     let Some((dir, model)) = load_repository("aws-cloudformation__aws-cloudformation-templates")
     else {

@@ -268,6 +268,10 @@ fn deviation(id: &str) -> Option<(Deviation, &'static str)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_yaml_test_suite),
+    ignore = "needs ../shared/testdata/yaml-test-suite beside the checkout"
+)]
 fn yaml_test_suite() {
     let dir = suite_dir();
     if !dir.is_dir() {
