@@ -318,11 +318,23 @@ impl Reader<'_> {
                     }
                 }
                 "policy_dirs" => {
-                    config.policy_dirs = self
-                        .strings(value, "policy_dirs")?
-                        .into_iter()
-                        .map(|s| PathBuf::from(s.value))
-                        .collect()
+                    // Checked here, so that a missing folder is reported
+                    // at its line rather than when policies are loaded.
+                    let base = self.file.path.parent().unwrap_or(Path::new("."));
+                    let mut dirs = Vec::new();
+                    for dir in self.strings(value, "policy_dirs")? {
+                        if !base.join(&dir.value).is_dir() {
+                            return Err(self.error(
+                                dir.span,
+                                format!(
+                                    "`policy_dirs`: no folder `{}` beside the config file",
+                                    dir.value
+                                ),
+                            ));
+                        }
+                        dirs.push(PathBuf::from(dir.value));
+                    }
+                    config.policy_dirs = dirs;
                 }
                 "baseline" => {
                     config.baseline = Some(PathBuf::from(self.string(value, "baseline")?))

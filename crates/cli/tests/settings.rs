@@ -648,3 +648,25 @@ fn config_globs_are_relative_to_its_folder_and_excluded_modules_report_nothing()
         "{stderr}"
     );
 }
+
+#[test]
+fn a_missing_policy_folder_is_reported_at_its_config_line() {
+    let dir = Scratch::new(
+        "policy-dirs",
+        &[
+            (
+                ".phiguard.yaml",
+                "fail_on: high\npolicy_dirs: [policies-local]\n",
+            ),
+            ("main.tf", PUBLIC),
+        ],
+    );
+    let (code, _, stderr) = lint(&dir.0, &["."]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            ".phiguard.yaml:2:15: `policy_dirs`: no folder `policies-local` beside the config file"
+        ),
+        "{stderr}"
+    );
+}
