@@ -88,14 +88,20 @@ fn check_arguments(args: &AnalysisArgs, load: &LoadOptions, cwd: &Path) -> Resul
         );
     }
     phiguard_parser::check_filters(&load.include, &load.exclude)?;
-    for file in &load.var_files {
+    let files = load.var_files.iter().map(|file| ("var file", file)).chain(
+        load.cfn_parameter_files
+            .iter()
+            .map(|(_, file)| ("parameters file", file)),
+    );
+    for (what, file) in files {
         let path = cwd.join(file);
-        if !path.is_file() {
-            return Err(format!(
-                "var file {}: no such file",
-                display_path(&path, cwd)
-            ));
-        }
+        let problem = match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => continue,
+            Ok(meta) if meta.is_dir() => "a folder, not a file",
+            Ok(_) => "not a regular file",
+            Err(err) => &phiguard_parser::limits::io_message(&err),
+        };
+        return Err(format!("{what} {}: {problem}", display_path(&path, cwd)));
     }
     Ok(())
 }
@@ -237,7 +243,18 @@ fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
             }
             Some(path.clone())
         }
-        None => config::discover(&cwd.join(search_start(args))),
+        None => match config::discover(&cwd.join(search_start(args))) {
+            // Found, not named: a committed link must not make phiguard
+            // read (and quote in its errors) a file from elsewhere.
+            Some(path) if !really_in_its_folder(&path) => {
+                return Err(format!(
+                    "{}: the config file is a symbolic link out of its folder, so it is not read \
+                     (name it with --config to use it)",
+                    display_path(&path, cwd)
+                ))
+            }
+            found => found,
+        },
     };
     match path {
         Some(path) => {
@@ -245,6 +262,17 @@ fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
             config::load(&path, display)
         }
         None => Ok(Config::default()),
+    }
+}
+
+/// Whether `path`, symbolic links followed, is in the folder its path
+/// names.
+fn really_in_its_folder(path: &Path) -> bool {
+    let real = std::fs::canonicalize(path);
+    let folder = path.parent().map(std::fs::canonicalize);
+    match (real, folder) {
+        (Ok(real), Some(Ok(folder))) => real.starts_with(folder),
+        _ => false,
     }
 }
 

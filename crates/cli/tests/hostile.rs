@@ -795,6 +795,18 @@ fn symbolic_links_out_of_the_repository() {
     symlink(outside.dir.join("secret.txt"), case.path("bad/name.txt")).unwrap();
     symlink(&outside.dir, case.path("bad/etc")).unwrap();
     symlink(outside.dir.join("main.tf"), case.path("bad/escaped.tf")).unwrap();
+    // An auto-loaded var file, and an editor's settings found by walking.
+    symlink(
+        outside.dir.join("secret.txt"),
+        case.path("bad/terraform.tfvars"),
+    )
+    .unwrap();
+    fs::create_dir_all(case.path(".vscode")).unwrap();
+    symlink(
+        outside.dir.join("secret.txt"),
+        case.path(".vscode/settings.json"),
+    )
+    .unwrap();
     case.write(
         "bad/main.tf",
         "resource \"aws_s3_bucket\" \"file\" {\n  acl = file(\"name.txt\")\n}\n\
@@ -806,6 +818,11 @@ fn symbolic_links_out_of_the_repository() {
     report
         .good_file_reported()
         .error("bad/escaped.tf", "outside the project root")
+        .error(
+            "bad/terraform.tfvars",
+            "cannot read the var file: its real path is outside the project root",
+        )
+        .skipped(".vscode/settings.json", "outside the project root")
         .skipped("bad/etc/", "a symbolic link to a folder is not followed")
         .undecided("bad/main.tf", "outside the project root, so it is not read");
     let unavailable = report.json["unavailable_modules"].as_array().unwrap();
@@ -818,6 +835,7 @@ fn symbolic_links_out_of_the_repository() {
         "{unavailable:#?}"
     );
     nothing_leaks(&case, &["."]);
+    fs::remove_file(case.path("bad/terraform.tfvars")).unwrap();
     // A local module source that leaves the root is not read either.
     let depth = case
         .path("bad")
@@ -919,4 +937,26 @@ fn hidden_folders_are_linted_and_left_out_folders_counted() {
     // Files an --exclude glob leaves out are counted too.
     let report = case.lint(&[".", "--exclude", "good/**"]);
     report.skipped("good/main.tf", "--exclude");
+}
+
+#[test]
+fn a_monorepo_of_many_plain_calls_loses_no_module() {
+    // 26,000 module instances, each written as a `module` block: more than
+    // the run's 25,000 floor, within its budget of ten per block.
+    let case = Case::new("many-calls");
+    case.write(
+        "bad/m/main.tf",
+        "resource \"aws_sqs_queue\" \"q\" { name = \"q\" }\n",
+    );
+    let calls: String = (0..130)
+        .map(|i| format!("module \"m{i}\" {{\n  source = \"../../m\"\n}}\n"))
+        .collect();
+    for root in 0..200 {
+        case.write(&format!("bad/stacks/s{root:03}/main.tf"), &calls);
+    }
+    let report = case.lint(&["."]);
+    report.good_file_reported();
+    let unavailable = report.json["unavailable_modules"].as_array().unwrap();
+    assert!(unavailable.is_empty(), "{unavailable:#?}");
+    assert_eq!(report.json["summary"]["resources"], 1 + 26_000);
 }

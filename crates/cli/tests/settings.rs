@@ -670,3 +670,33 @@ fn a_missing_policy_folder_is_reported_at_its_config_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_missing_parameters_file_is_an_error_before_linting() {
+    let dir = Scratch::new("cfn-params-missing", &[("main.tf", PUBLIC)]);
+    let (code, json, stderr) = lint(&dir.0, &[".", "--cfn-params", "nope.json"]);
+    assert_eq!(code, 2);
+    assert_eq!(json, Value::Null, "no report: {json:#}");
+    assert!(
+        stderr.contains("parameters file nope.json: no such file"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_that_links_out_of_its_folder_is_not_read() {
+    let outside = Scratch::new(
+        "config-outside",
+        &[("cfg.yaml", "rules: {select: [SECRET-RULE]}\n")],
+    );
+    let dir = Scratch::repository("config-link", &[("main.tf", PUBLIC)]);
+    std::os::unix::fs::symlink(outside.0.join("cfg.yaml"), dir.0.join(".phiguard.yaml")).unwrap();
+    let (code, _, stderr) = lint(&dir.0, &["."]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("symbolic link out of its folder"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+}

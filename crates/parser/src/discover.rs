@@ -474,6 +474,15 @@ fn visit(
             return WalkState::Continue;
         }
     }
+    // Names are compared as text: one that is not UTF-8 cannot be told to
+    // be an input, so it is counted rather than passed over.
+    if !is_dir && path.file_name().is_some_and(|n| n.to_str().is_none()) {
+        found.skipped.push(Skipped {
+            path: display_path(path, base_dir),
+            reason: "the file name is not UTF-8".into(),
+        });
+        return WalkState::Continue;
+    }
     // A directory named `x.tf` is walked itself.
     if is_dir || (classify(path).is_none() && !is_template_candidate(path)) {
         return WalkState::Continue;

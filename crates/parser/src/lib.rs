@@ -114,8 +114,14 @@ impl LoadOptions {
     /// [`LoadOptions::files`] confined to the root and the named paths
     /// ([`fs::Confined`]): what every read of a load goes through.
     pub fn reader(&self) -> fs::Files {
-        // Lexically, as the CLI finds the repository: `a/b/..` is `a`.
-        let base_dir = phiguard_model::normalize(&self.base_dir);
+        // Lexically, as the CLI finds the repository: `a/b/..` is `a`; a
+        // relative `base_dir` (the library's default is empty) is the
+        // process's working directory's.
+        let absolute = match std::env::current_dir() {
+            Ok(cwd) if self.base_dir.is_relative() => cwd.join(&self.base_dir),
+            _ => self.base_dir.clone(),
+        };
+        let base_dir = phiguard_model::normalize(&absolute);
         let root = self.root.clone().unwrap_or_else(|| {
             base_dir
                 .ancestors()
@@ -130,9 +136,9 @@ impl LoadOptions {
             .chain(self.root_var_files.iter().map(|(_, file)| file))
             .chain(self.cfn_parameter_files.iter().map(|(_, file)| file))
             .chain(&self.context_dirs)
-            .map(|path| self.base_dir.join(path))
+            .map(|path| base_dir.join(path))
             .collect();
-        let root = self.base_dir.join(root);
+        let root = base_dir.join(root);
         fs::Files(Arc::new(fs::Confined::new(
             self.files.clone(),
             &root,
@@ -287,8 +293,13 @@ pub fn load(options: &LoadOptions) -> Model {
             Ok(source) => sources.push(source),
             // A JSON or YAML file over the size limit is no template
             // (CloudFormation takes 1 MB at most): skipped, not an error.
-            Err((file, err @ limits::ReadError::TooLarge(_)))
-                if discover::classify(&file.path).is_none() =>
+            // Nor is a walked one that leads out of the project root (a
+            // symbolic link to an editor's settings, say): counted, with
+            // why, and not an error. A named one, or a `.tf`, is an error.
+            Err((file, err @ (limits::ReadError::TooLarge(_) | limits::ReadError::Outside)))
+                if discover::classify(&file.path).is_none()
+                    && (matches!(err, limits::ReadError::TooLarge(_))
+                        || !named.contains(&file.display_path)) =>
             {
                 model.skipped.push(Skipped {
                     path: file.display_path,

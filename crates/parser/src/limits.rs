@@ -51,10 +51,17 @@ pub const MAX_MODULE_NESTING: usize = 16;
 /// monorepo's roots do not use up each other's.
 pub const MAX_MODULE_INSTANCES: usize = 5_000;
 
-/// Module instances of all roots together: what keeps many small roots
-/// that each stay under [`MAX_MODULE_INSTANCES`] (a few kilobytes of
-/// hostile input) from costing gigabytes.
+/// Module instances of all roots together, at least: what keeps many
+/// small roots that each stay under [`MAX_MODULE_INSTANCES`] (a few
+/// kilobytes of hostile input asking for `count = 5000` each) from costing
+/// gigabytes. The budget grows with the code ([`RUN_INSTANCES_PER_CALL`]),
+/// so a monorepo of thousands of roots never runs out of it.
 pub const MAX_RUN_MODULE_INSTANCES: usize = 25_000;
+
+/// Module instances the run may make per `module` block written in the
+/// linted code, when that is more than [`MAX_RUN_MODULE_INSTANCES`]: a
+/// run's budget is proportional to its input, not to what `count` asks.
+pub const RUN_INSTANCES_PER_CALL: usize = 10;
 
 /// Nodes that YAML aliases may add in one file: a real template needs a
 /// handful, a "billion laughs" document billions. Past it the document is

@@ -100,8 +100,8 @@ pub(crate) struct Outcomes {
 /// a root of its own without inputs.
 ///
 /// When the run's module instances
-/// ([`MAX_RUN_MODULE_INSTANCES`](super::modules::MAX_RUN_MODULE_INSTANCES)) run
-/// out, which calls were refused depends on how the roots were scheduled:
+/// ([`MAX_RUN_MODULE_INSTANCES`](super::modules::MAX_RUN_MODULE_INSTANCES),
+/// or more for more code) run out, which calls were refused depends on how the roots were scheduled:
 /// the roots are then evaluated again one after another, in order, so the
 /// report is the same for any thread count. Both passes are bounded by the
 /// budget.
@@ -111,14 +111,15 @@ pub(crate) fn evaluate_all(
     discovered: usize,
 ) -> Outcomes {
     let undeclared = undeclared(shared.configs, &roots);
-    let mut budget = Budget::default();
+    let calls: usize = shared.configs.iter().map(|c| c.calls.items.len()).sum();
+    let mut budget = Budget::for_calls(calls);
     let mut outcomes =
         crate::parallel::per_item_on_big_stacks(&roots, STACK, |(config, inputs)| {
             shared.evaluate_root(*config, inputs, &budget)
         });
     if budget.exceeded() {
         drop(outcomes);
-        budget = Budget::default();
+        budget = Budget::for_calls(calls);
         outcomes = roots
             .iter()
             .map(|(config, inputs)| shared.evaluate_alone(*config, inputs, &budget))

@@ -241,10 +241,15 @@ fn read_var_file(
                 .push(error(shown, None, "the var file is not UTF-8 text".into()));
             return Vec::new();
         }
-        // A file over the size limit is reported even when it was only
-        // found (`terraform.tfvars`): its values would silently be missing.
+        // A file that cannot be read is reported even when it was only
+        // found (`terraform.tfvars`: over the size limit, a link out of the
+        // project root, a FIFO): its values would silently be missing.
         Err(err) => {
-            if given || matches!(err, crate::limits::ReadError::TooLarge(_)) {
+            let vanished = matches!(
+                &err,
+                crate::limits::ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound
+            );
+            if given || !vanished {
                 let message = format!("cannot read the var file: {err}");
                 model.errors.push(error(shown, None, message));
             }

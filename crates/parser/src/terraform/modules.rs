@@ -13,20 +13,35 @@ use crate::json;
 
 pub(crate) use crate::limits::{
     MAX_MODULE_INSTANCES, MAX_MODULE_NESTING as MAX_NESTING, MAX_RUN_MODULE_INSTANCES,
+    RUN_INSTANCES_PER_CALL,
 };
 
 /// The run's module instances, shared by the roots' evaluators.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Budget {
+    limit: usize,
     used: AtomicUsize,
     exceeded: AtomicBool,
 }
 
 impl Budget {
+    /// A run's budget for code holding `calls` module blocks in all.
+    pub(super) fn for_calls(calls: usize) -> Budget {
+        Budget {
+            limit: MAX_RUN_MODULE_INSTANCES.max(calls.saturating_mul(RUN_INSTANCES_PER_CALL)),
+            used: AtomicUsize::new(0),
+            exceeded: AtomicBool::new(false),
+        }
+    }
+
+    pub(super) fn limit(&self) -> usize {
+        self.limit
+    }
+
     /// Takes `n` instances if the run has room for them.
     pub(super) fn take(&self, n: usize) -> bool {
         let before = self.used.fetch_add(n, Ordering::Relaxed);
-        if before + n > MAX_RUN_MODULE_INSTANCES {
+        if before + n > self.limit {
             self.used.fetch_sub(n, Ordering::Relaxed);
             self.exceeded.store(true, Ordering::Relaxed);
             return false;

@@ -8,7 +8,7 @@ use phiguard_model::UnavailableModule;
 use super::Evaluator;
 use crate::terraform::expand::Form;
 use crate::terraform::instances::{CallExpansion, Instance, Parent};
-use crate::terraform::modules::{MAX_MODULE_INSTANCES, MAX_NESTING, MAX_RUN_MODULE_INSTANCES};
+use crate::terraform::modules::{MAX_MODULE_INSTANCES, MAX_NESTING};
 use crate::terraform::value::{fail, Fail};
 
 impl Evaluator<'_> {
@@ -78,7 +78,8 @@ impl Evaluator<'_> {
             ))
         } else if !self.budget.take(plan.items.len()) {
             Some(format!(
-                "the linted configurations make more than {MAX_RUN_MODULE_INSTANCES} module instances in all"
+                "the linted configurations make more than {} module instances in all",
+                self.budget.limit()
             ))
         } else {
             None

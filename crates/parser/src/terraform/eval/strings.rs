@@ -235,7 +235,10 @@ impl Evaluator<'_> {
                     });
                     Ok(self.read.len() - 1)
                 }
-                Err(err) => Err(format!("cannot read {}: {err}", path.display())),
+                Err(err) => Err(format!(
+                    "cannot read {}: {err}",
+                    crate::terraform::modules::shown(&path, self.base_dir)
+                )),
             }
         };
         self.read_index.insert(path, result.clone());
