@@ -296,3 +296,23 @@ fn staged_and_changed_since_exclude_each_other() {
         .assert()
         .code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_staged_run_reads_symbolic_links_within_the_tree() {
+    // The TLS-only policy lives behind a link, as a checkout would read it:
+    // the bucket has it, so the staged change reports nothing.
+    let repo = Repo::new(true);
+    repo.write("main.tf", BUCKET)
+        .write("shared/tls.tf.txt", TLS_POLICY);
+    std::os::unix::fs::symlink("shared/tls.tf.txt", repo.0.join("tls.tf")).unwrap();
+    // A link out of the tree is not followed (nor read on disk).
+    std::os::unix::fs::symlink("/etc/hostname", repo.0.join("host.tf")).unwrap();
+    repo.commit();
+    repo.write("main.tf", &format!("# a change\n{BUCKET}"))
+        .git(&["add", "main.tf"]);
+    let out = repo.phiguard(&["--staged"]).output().unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("No findings"), "{stdout}");
+}

@@ -83,11 +83,15 @@ impl Snapshot {
             .map_err(Clone::clone)
     }
 
-    /// Regular files only: a symbolic link (mode 120000) is not followed,
-    /// a submodule (160000) is another repository.
+    /// Regular files, and symbolic links (mode 120000) to regular files of
+    /// the same tree, as a checkout would read them; a link that leaves
+    /// the tree, or leads to a folder, is not followed (links out of the
+    /// repository are never read on disk either), and a submodule (160000)
+    /// is another repository.
     fn list_all(&self) -> Result<Listing, GitError> {
         let mut listing = Listing::default();
         listing.dirs.insert(PathBuf::new(), BTreeMap::new());
+        let mut links: Vec<(PathBuf, String)> = Vec::new();
         let out = match &self.tree {
             Tree::Empty => return Ok(listing),
             Tree::Commit(oid) => {
@@ -110,6 +114,10 @@ impl Snapshot {
                 (Tree::Index, [mode, oid, _stage]) => (*mode, *oid),
                 _ => continue,
             };
+            if mode == "120000" {
+                links.push((under(Path::new(""), path), oid.to_string()));
+                continue;
+            }
             if !(mode == "100644" || mode == "100755") {
                 continue;
             }
@@ -119,7 +127,37 @@ impl Snapshot {
                 listing.add(path, oid.to_string());
             }
         }
+        self.follow_links(&mut listing, links);
         Ok(listing)
+    }
+
+    /// Adds each link whose target (its blob's text, relative to the
+    /// link's folder) is a file of the listing, or a link that becomes one:
+    /// a few rounds, so chains resolve and loops end.
+    fn follow_links(&self, listing: &mut Listing, links: Vec<(PathBuf, String)>) {
+        let mut pending: Vec<(PathBuf, PathBuf)> = links
+            .into_iter()
+            .filter_map(|(link, oid)| {
+                let target = self.blob(&oid).ok()?;
+                let target = String::from_utf8(target).ok()?;
+                let folder = link.parent().unwrap_or(Path::new(""));
+                let resolved = inside(&folder.join(target.trim_end_matches('\n')))?;
+                Some((link, resolved))
+            })
+            .collect();
+        for _ in 0..8 {
+            let before = pending.len();
+            pending.retain(|(link, target)| match listing.blobs.get(target).cloned() {
+                Some(oid) => {
+                    listing.add(link.clone(), oid);
+                    false
+                }
+                None => true,
+            });
+            if pending.len() == before {
+                break;
+            }
+        }
     }
 
     /// `path` relative to the top folder, when it is under it.
@@ -355,4 +393,25 @@ impl CatFile {
         self.process.output.read_exact(&mut newline).map_err(io)?;
         Ok(bytes)
     }
+}
+
+/// `path` (relative to the top folder) without `.` and `..`, if it stays
+/// inside the tree.
+fn inside(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(part) => out.push(part),
+            // An absolute target leaves the tree.
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
 }
