@@ -74,22 +74,23 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let fail_on = match (args.fail_on, &config.fail_on) {
+        (Some(level), _) => level,
+        (None, Some(level)) => fail_on_from(&level.value),
+        (None, None) => FailOn::Low,
+    };
     let options = RenderOptions {
         color,
         show_undecided: args.show_undecided,
         show_skipped: args.show_skipped,
         quiet: args.quiet,
+        fail_on: fail_on.threshold(),
         tool_version: env!("CARGO_PKG_VERSION"),
     };
     output::write_with(args.output.as_ref(), |out| {
         phiguard_reporter::write(&report, format, &options, out)
     })?;
 
-    let fail_on = match (args.fail_on, &config.fail_on) {
-        (Some(level), _) => level,
-        (None, Some(level)) => fail_on_from(&level.value),
-        (None, None) => FailOn::Low,
-    };
     // A run that linted nothing at all is a mistake (a wrong folder, an
     // `include` that matches nothing), not a pass; a change-aware run
     // with nothing in scope has already said so in its note.

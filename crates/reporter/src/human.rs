@@ -77,6 +77,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         &mut out,
         &Summary::of(report),
         &skipped(report, options),
+        &failing(report, options.fail_on),
         options.show_undecided,
     );
     out
@@ -362,7 +363,21 @@ fn skipped(report: &Report, options: &RenderOptions) -> String {
     format!("; {counted} skipped{hint}")
 }
 
-fn summary(out: &mut String, s: &Summary, skipped: &str, undecided_listed: bool) {
+/// What of the findings fails the run, after the counts: `; 2 at or
+/// above --fail-on high fail the run`. The exit code says only that
+/// something failed; this says which findings to fix first.
+fn failing(report: &Report, fail_on: Option<Severity>) -> String {
+    match fail_on {
+        None => "; --fail-on never: none fails the run".to_string(),
+        Some(threshold) => match report.count_at_or_above(threshold) {
+            0 => format!("; none is at or above --fail-on {threshold}"),
+            1 => format!("; 1 at or above --fail-on {threshold} fails the run"),
+            n => format!("; {n} at or above --fail-on {threshold} fail the run"),
+        },
+    }
+}
+
+fn summary(out: &mut String, s: &Summary, skipped: &str, failing: &str, undecided_listed: bool) {
     let suppressed = match s.suppressed {
         0 => String::new(),
         n => format!(
@@ -381,7 +396,7 @@ fn summary(out: &mut String, s: &Summary, skipped: &str, undecided_listed: bool)
         let new = s.new.map_or(String::new(), |n| format!(" ({n} new)"));
         let _ = writeln!(
             out,
-            "Found {}{new}: {by_severity}{suppressed}.",
+            "Found {}{new}: {by_severity}{suppressed}{failing}.",
             plural(s.findings, "finding", "findings")
         );
     }

@@ -20,7 +20,7 @@ pub use summary::{BySeverity, Summary};
 
 use std::io;
 
-use phiguard_model::Report;
+use phiguard_model::{Report, Severity};
 
 /// An output format of `phiguard lint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub enum Format {
     Junit,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RenderOptions {
     /// ANSI colours in human output; every other format ignores it.
     pub color: bool,
@@ -53,6 +53,9 @@ pub struct RenderOptions {
     /// Human output: the findings and errors only, no skipped files and no
     /// summary (`--quiet`).
     pub quiet: bool,
+    /// The lowest severity that fails the run (`--fail-on`), `None` for
+    /// `never`: the human summary says how many findings are what fails it.
+    pub fail_on: Option<Severity>,
     /// phiguard's version, as JSON's `tool.version` and SARIF's
     /// `tool.driver.version` report it.
     pub tool_version: &'static str,

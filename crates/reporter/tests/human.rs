@@ -336,3 +336,36 @@ fn control_characters_are_escaped() {
     assert!(out.contains("╭─[in\\nfra/\\x1b[31mred.tf:2:12]"), "{out}");
     insta::assert_snapshot!(out);
 }
+
+/// The summary says which findings fail the run: those at or above
+/// `--fail-on`, named with the threshold.
+#[test]
+fn summary_names_what_fails_the_run() {
+    let report = common::report();
+    let at = |fail_on| {
+        human(
+            &report,
+            &RenderOptions {
+                fail_on,
+                ..common::options(false)
+            },
+        )
+    };
+    assert!(at(Some(Severity::High)).contains("; 2 at or above --fail-on high fail the run.\n"));
+    assert!(at(Some(Severity::Critical))
+        .contains("; 1 at or above --fail-on critical fails the run.\n"));
+    let mut low_only = common::report();
+    low_only.findings.retain(|f| f.severity == Severity::Medium);
+    let out = human(
+        &low_only,
+        &RenderOptions {
+            fail_on: Some(Severity::High),
+            ..common::options(false)
+        },
+    );
+    assert!(
+        out.contains("; none is at or above --fail-on high.\n"),
+        "{out}"
+    );
+    assert!(at(None).contains("; --fail-on never: none fails the run.\n"));
+}
