@@ -79,6 +79,11 @@ pub struct LintArgs {
     #[arg(long)]
     pub show_skipped: bool,
 
+    /// List the notices (module calls not checked) in human output; the
+    /// summary counts them either way, SARIF and JSON always list them
+    #[arg(long)]
+    pub show_notices: bool,
+
     /// When to use colours in human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -83,6 +83,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
         color,
         show_undecided: args.show_undecided,
         show_skipped: args.show_skipped,
+        show_notices: args.show_notices,
         quiet: args.quiet,
         fail_on: fail_on.threshold(),
         tool_version: env!("CARGO_PKG_VERSION"),

@@ -13,6 +13,7 @@ use std::ops::Range;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use phiguard_model::{Finding, LintError, Report, Severity, SourceFile, Span};
 
+use crate::notices::{self, Notice};
 use crate::source_code::{IndexedSource, Offsets};
 use crate::text::{origin_line, visible};
 use crate::{RenderOptions, Summary};
@@ -72,7 +73,10 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     if options.show_undecided && !report.undecided.is_empty() {
         renderer.undecided(&mut out);
     }
-    unavailable_modules(&mut out, report);
+    let notices = notices::notices(report);
+    if options.show_notices {
+        list_notices(&mut out, report, &notices);
+    }
     summary(
         &mut out,
         &Summary::of(report),
@@ -80,6 +84,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         &failing(report, options.fail_on),
         options.show_undecided,
     );
+    notice_counts(&mut out, &notices, options.show_notices);
     out
 }
 
@@ -423,24 +428,39 @@ fn summary(out: &mut String, s: &Summary, skipped: &str, failing: &str, undecide
     }
 }
 
-/// Module calls phiguard could not follow: said, so that nobody takes their
-/// silence for a pass.
-fn unavailable_modules(out: &mut String, report: &Report) {
-    for m in &report.unavailable_modules {
-        let at = report.positions(m.span).0;
-        let _ = writeln!(
-            out,
-            "module {} ({}:{}:{}, source {:?}) not checked: {}",
-            shown(&m.address),
-            visible(report.path(m.span.file), &[]),
-            at.line,
-            at.column,
-            m.source,
-            shown(&m.reason)
-        );
+/// The notices, one a line with its place, as the undecided checks are
+/// listed (`--show-notices`).
+fn list_notices(out: &mut String, report: &Report, notices: &[Notice]) {
+    if notices.is_empty() {
+        return;
     }
-    if !report.unavailable_modules.is_empty() {
-        out.push('\n');
+    out.push_str("Notices:\n");
+    for notice in notices {
+        let place = notice.span.map_or(String::new(), |span| {
+            let at = report.positions(span).0;
+            format!(
+                "{}:{}:{}: ",
+                visible(report.path(span.file), &[]),
+                at.line,
+                at.column
+            )
+        });
+        let _ = writeln!(out, "  {place}{}", shown(&notice.message));
+    }
+    out.push('\n');
+}
+
+/// A summary line a kind of notice, with how to see them: module calls
+/// not checked are said, so that nobody takes their silence for a pass,
+/// but a count, not a line each (a large repository has a hundred).
+fn notice_counts(out: &mut String, notices: &[Notice], listed: bool) {
+    for (kind, n) in notices::counts(notices) {
+        let hint = if listed {
+            " (listed above)"
+        } else {
+            ": --show-notices lists them"
+        };
+        let _ = writeln!(out, "{}{hint}", kind.counted(n));
     }
 }
 

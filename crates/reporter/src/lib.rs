@@ -9,6 +9,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod notices;
 mod sarif;
 mod source_code;
 mod stream;
@@ -50,6 +51,10 @@ pub struct RenderOptions {
     /// List the files and folders left out, with why (human output; JSON,
     /// SARIF and JUnit always list them). Counted in the summary either way.
     pub show_skipped: bool,
+    /// List the notices (module calls not checked) in human output, which
+    /// otherwise counts them in the summary; SARIF and JSON always list
+    /// them.
+    pub show_notices: bool,
     /// Human output: the findings and errors only, no skipped files and no
     /// summary (`--quiet`).
     pub quiet: bool,

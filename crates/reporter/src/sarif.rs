@@ -15,8 +15,8 @@
 //!   them; an origin outside any file (`--var`) is named in the message.
 //! - Files that could not be read or parsed are error notifications of the
 //!   invocation, which is then not successful; files skipped on purpose are
-//!   note notifications, and so are undecided checks with
-//!   `--show-undecided`. Not results: code scanning would show those as
+//!   note notifications, and so are notices (module calls not checked) and
+//!   undecided checks with `--show-undecided`. Not results: code scanning would show those as
 //!   alerts at the rule's security severity, for a check that may well pass.
 
 use std::borrow::Cow;
@@ -29,6 +29,7 @@ use phiguard_model::{
 };
 use serde::Serialize;
 
+use crate::notices::{self, Notice};
 use crate::stream::Seq;
 use crate::text::origin_place;
 use crate::RenderOptions;
@@ -127,7 +128,8 @@ struct Invocation<Notifications> {
 struct Notification<'a> {
     level: &'static str,
     message: Text,
-    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[Location<'a>; 1]>,
 }
 
 #[derive(Serialize)]
@@ -233,14 +235,18 @@ pub(crate) fn write(
     } else {
         &[]
     };
+    let notices = notices::notices(report);
     let notifications = Seq(|| {
         let errors = report.errors.iter().map(|e| error(report, e));
         let skips = report.skipped.iter().map(skipped);
+        let notes = notices.iter().map(|n| notice(report, n));
         let undecideds = undecided_shown.iter().map(|u| undecided(report, u));
-        errors.chain(skips).chain(undecideds)
+        errors.chain(skips).chain(notes).chain(undecideds)
     });
-    let any_notification =
-        !(report.errors.is_empty() && report.skipped.is_empty() && undecided_shown.is_empty());
+    let any_notification = !(report.errors.is_empty()
+        && report.skipped.is_empty()
+        && notices.is_empty()
+        && undecided_shown.is_empty());
     let log = Log {
         schema: SCHEMA,
         version: VERSION,
@@ -500,10 +506,10 @@ fn error<'a>(report: &'a Report, e: &'a LintError) -> Notification<'a> {
         message: Text {
             text: sentence(&e.message),
         },
-        locations: [Location {
+        locations: Some([Location {
             physical_location: physical(report, &e.path, e.span),
             logical_locations: None,
-        }],
+        }]),
     }
 }
 
@@ -516,13 +522,30 @@ fn undecided<'a>(report: &'a Report, u: &'a Undecided) -> Notification<'a> {
                 u.rule, u.resource.address, u.reason
             )),
         },
-        locations: [Location {
+        locations: Some([Location {
             physical_location: physical(report, report.path(u.span.file), Some(u.span)),
             logical_locations: Some([LogicalLocation {
                 fully_qualified_name: &u.resource.address,
                 kind: "resource",
             }]),
-        }],
+        }]),
+    }
+}
+
+/// A notice (a module call not checked) as a note, at its place when it
+/// has one: code scanning users learn what was not looked at.
+fn notice<'a>(report: &'a Report, n: &Notice) -> Notification<'a> {
+    Notification {
+        level: "note",
+        message: Text {
+            text: sentence(&n.message),
+        },
+        locations: n.span.map(|span| {
+            [Location {
+                physical_location: physical(report, report.path(span.file), Some(span)),
+                logical_locations: None,
+            }]
+        }),
     }
 }
 
@@ -532,13 +555,13 @@ fn skipped(s: &Skipped) -> Notification<'_> {
         message: Text {
             text: sentence(&format!("skipped: {}", s.reason)),
         },
-        locations: [Location {
+        locations: Some([Location {
             physical_location: PhysicalLocation {
                 artifact_location: artifact(&s.path),
                 region: None,
             },
             logical_locations: None,
-        }],
+        }]),
     }
 }
 

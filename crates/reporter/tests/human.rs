@@ -369,3 +369,29 @@ fn summary_names_what_fails_the_run() {
     );
     assert!(at(None).contains("; --fail-on never: none fails the run.\n"));
 }
+
+/// Module calls not checked are one summary line with a count, not a line
+/// each; `--show-notices` lists them.
+#[test]
+fn notices() {
+    let report = common::notices_report();
+    let counted = human(
+        &report,
+        &RenderOptions {
+            show_notices: false,
+            ..common::options(false)
+        },
+    );
+    assert!(
+        counted.contains("\n3 module calls not checked: --show-notices lists them\n"),
+        "{counted}"
+    );
+    assert!(!counted.contains("module.vpc"), "{counted}");
+    let listed = human(&report, &common::options(false));
+    assert!(
+        listed.contains("\n3 module calls not checked (listed above)\n"),
+        "{listed}"
+    );
+    insta::assert_snapshot!("notices_counted", counted);
+    insta::assert_snapshot!("notices_listed", listed);
+}

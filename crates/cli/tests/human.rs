@@ -1,0 +1,82 @@
+//! The human output's flags end to end: the summary's `--fail-on` count,
+//! `--show-notices`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::Scratch;
+
+const BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = "public-read"
+}
+"#;
+
+const MODULES: &str = r#"module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+}
+
+module "dns" {
+  source = "terraform-aws-modules/route53/aws"
+}
+"#;
+
+/// Exit code and stdout of `phiguard lint ARGS` in `dir`, in a UTF-8
+/// terminal's environment (the ASCII fallback reads it).
+fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::cargo_bin("phiguard")
+        .unwrap()
+        .current_dir(dir)
+        .arg("lint")
+        .args(args)
+        .env("TERM", "xterm")
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn the_summary_names_what_fails_the_run() {
+    let dir = Scratch::repository("human", &[("main.tf", BUCKET)]);
+    let (code, out) = lint(&dir.0, &["--fail-on", "critical"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("; 1 at or above --fail-on critical fails the run.\n"),
+        "{out}"
+    );
+    let (code, out) = lint(&dir.0, &["--fail-on", "never"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("; --fail-on never: none fails the run.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn module_calls_not_checked_are_counted_and_listed_on_request() {
+    let dir = Scratch::repository("human", &[("main.tf", BUCKET), ("modules.tf", MODULES)]);
+    let (_, out) = lint(&dir.0, &[]);
+    assert!(
+        out.contains("\n2 module calls not checked: --show-notices lists them\n"),
+        "{out}"
+    );
+    assert!(!out.contains("module.vpc"), "{out}");
+    let (_, out) = lint(&dir.0, &["--show-notices"]);
+    assert!(out.contains("Notices:\n  modules.tf:1:1: module module.vpc (source \"terraform-aws-modules/vpc/aws\") not checked: "), "{out}");
+    assert!(
+        out.contains("\n2 module calls not checked (listed above)\n"),
+        "{out}"
+    );
+    // `--quiet`: findings and errors only.
+    let (_, out) = lint(&dir.0, &["--quiet"]);
+    assert!(!out.contains("not checked"), "{out}");
+}
