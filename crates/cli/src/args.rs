@@ -79,6 +79,10 @@ pub struct LintArgs {
     #[arg(long)]
     pub show_skipped: bool,
 
+    /// Count the findings per rule and severity: a table instead of the findings in human output, `summary.statistics` in JSON
+    #[arg(long)]
+    pub statistics: bool,
+
     /// List the notices (module calls not checked) in human output; the
     /// summary counts them either way, SARIF and JSON always list them
     #[arg(long)]

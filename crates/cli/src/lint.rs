@@ -22,6 +22,11 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
             "an input named on the command line",
         )?;
     }
+    // Counts have no place in the formats made for tools (a SARIF viewer
+    // counts for itself): an error rather than a flag silently ignored.
+    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Json) {
+        return Err("--statistics works with --format human and json".into());
+    }
     if args.only_new && !args.staged && args.changed_since.is_none() {
         return Err("--only-new needs --staged or --changed-since REF: new against what?".into());
     }
@@ -84,6 +89,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
         show_undecided: args.show_undecided,
         show_skipped: args.show_skipped,
         show_notices: args.show_notices,
+        statistics: args.statistics,
         quiet: args.quiet,
         fail_on: fail_on.threshold(),
         tool_version: env!("CARGO_PKG_VERSION"),

@@ -1,5 +1,5 @@
 //! The human output's flags end to end: the summary's `--fail-on` count,
-//! `--show-notices`.
+//! `--show-notices`, `--statistics`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -79,4 +79,43 @@ fn module_calls_not_checked_are_counted_and_listed_on_request() {
     // `--quiet`: findings and errors only.
     let (_, out) = lint(&dir.0, &["--quiet"]);
     assert!(!out.contains("not checked"), "{out}");
+}
+
+#[test]
+fn statistics_count_findings_per_rule_and_severity() {
+    let dir = Scratch::repository("human", &[("main.tf", BUCKET)]);
+    let (code, out) = lint(
+        &dir.0,
+        &[
+            "--statistics",
+            "--select",
+            "s3-public-acl,s3-versioning-disabled",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with(
+            "1  s3-public-acl           critical  S3 bucket ACL grants access to everyone\n\
+             1  s3-versioning-disabled  medium    S3 bucket versioning is not enabled\n\n"
+        ),
+        "{out}"
+    );
+    let (_, json) = lint(
+        &dir.0,
+        &[
+            "--statistics",
+            "--format",
+            "json",
+            "--select",
+            "s3-public-acl",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["summary"]["statistics"],
+        serde_json::json!([{"count": 1, "rule": "s3-public-acl", "severity": "critical", "title": "S3 bucket ACL grants access to everyone"}])
+    );
+    // The formats made for tools have no place for counts.
+    let (code, out) = lint(&dir.0, &["--statistics", "--format", "sarif"]);
+    assert_eq!((code, out.as_str()), (2, ""));
 }

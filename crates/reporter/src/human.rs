@@ -15,6 +15,7 @@ use phiguard_model::{Finding, LintError, Report, Severity, SourceFile, Span};
 
 use crate::notices::{self, Notice};
 use crate::source_code::{IndexedSource, Offsets};
+use crate::statistics;
 use crate::text::{origin_line, visible};
 use crate::{RenderOptions, Summary};
 use diagnostic::{Diag, Snippet, Snippets};
@@ -50,8 +51,17 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
             .without_primary_span_start(),
     };
     let mut out = String::new();
-    for finding in report.findings.iter().filter(|f| f.suppressed.is_none()) {
-        renderer.finding(&mut out, finding);
+    if options.statistics {
+        // As ruff's `--statistics`: the counts stand for the findings.
+        let rows = statistics::of(report);
+        if !rows.is_empty() {
+            out.push_str(&statistics::table(&rows));
+            out.push('\n');
+        }
+    } else {
+        for finding in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+            renderer.finding(&mut out, finding);
+        }
     }
     for error in &report.errors {
         renderer.error(&mut out, error);

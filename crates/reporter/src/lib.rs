@@ -12,11 +12,13 @@ mod junit;
 mod notices;
 mod sarif;
 mod source_code;
+mod statistics;
 mod stream;
 mod summary;
 mod text;
 
 pub use source_code::IndexedSource;
+pub use statistics::Statistic;
 pub use summary::{BySeverity, Summary};
 
 use std::io;
@@ -55,6 +57,10 @@ pub struct RenderOptions {
     /// otherwise counts them in the summary; SARIF and JSON always list
     /// them.
     pub show_notices: bool,
+    /// Count findings per rule and severity (`--statistics`): human output
+    /// prints the table instead of the findings, JSON adds
+    /// `summary.statistics`.
+    pub statistics: bool,
     /// Human output: the findings and errors only, no skipped files and no
     /// summary (`--quiet`).
     pub quiet: bool,

@@ -395,3 +395,38 @@ fn notices() {
     insta::assert_snapshot!("notices_counted", counted);
     insta::assert_snapshot!("notices_listed", listed);
 }
+
+/// `--statistics`: a table of counts per rule and severity instead of the
+/// findings (as ruff's), most findings first; the summary stays.
+#[test]
+fn statistics() {
+    let mut report = common::report();
+    // A second public ACL, and one made high by a severity override.
+    let mut again = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "s3-public-acl")
+        .expect("the ACL finding")
+        .clone();
+    again.span.start += 1;
+    let mut high = again.clone();
+    high.severity = Severity::High;
+    high.span.start += 1;
+    report.findings.extend([again, high]);
+    report.sort();
+    let out = human(
+        &report,
+        &RenderOptions {
+            statistics: true,
+            ..common::options(false)
+        },
+    );
+    assert!(!out.contains("critical[s3-public-acl]"), "{out}");
+    assert!(
+        out.starts_with(
+            "2  s3-public-acl           critical  S3 bucket ACL grants access to everyone\n"
+        ),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}

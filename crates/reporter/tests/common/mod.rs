@@ -42,6 +42,7 @@ pub fn options(show_undecided: bool) -> RenderOptions {
         show_undecided,
         show_skipped: true,
         show_notices: true,
+        statistics: false,
         quiet: false,
         fail_on: Some(Severity::Low),
         tool_version: "0.1.0",
