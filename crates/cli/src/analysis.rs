@@ -211,7 +211,7 @@ fn search_start(args: &AnalysisArgs) -> PathBuf {
 }
 
 /// The config file's folder, which its globs and paths are relative to.
-fn config_dir(config: &Config, cwd: &Path) -> Option<PathBuf> {
+pub fn config_dir(config: &Config, cwd: &Path) -> Option<PathBuf> {
     let source = config.source.as_ref()?;
     let path = phiguard_model::normalize(&cwd.join(&source.path));
     path.parent().map(Path::to_path_buf)

@@ -108,6 +108,10 @@ pub struct LintArgs {
     #[arg(long)]
     pub only_new: bool,
 
+    /// Where the rules' pages are: a URL or a path (a local copy of docs/rules), either the folder holding `<id>.md` or a template with `{id}` [default: phiguard's repository]
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
+
     /// Exit 0 when the paths hold no Terraform file or CloudFormation template (by default that is an error, exit 2)
     #[arg(long)]
     pub allow_empty: bool,

@@ -90,6 +90,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
         show_skipped: args.show_skipped,
         show_notices: args.show_notices,
         statistics: args.statistics,
+        docs: crate::docs::links(args.docs_url.as_deref(), &config, &cwd)?,
         quiet: args.quiet,
         fail_on: fail_on.threshold(),
         tool_version: env!("CARGO_PKG_VERSION"),

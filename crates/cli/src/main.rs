@@ -5,6 +5,7 @@ mod args;
 mod baseline;
 mod changes;
 mod config;
+mod docs;
 mod lint;
 mod output;
 mod progress;

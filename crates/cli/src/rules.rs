@@ -27,7 +27,7 @@ struct Remediation<'a> {
     cloudformation: &'a str,
 }
 
-fn registry() -> Result<Registry, String> {
+pub fn registry() -> Result<Registry, String> {
     Registry::builtin().map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!("built-in policies failed to load:\n{}", lines.join("\n"))
@@ -104,13 +104,7 @@ pub fn explain(rule_id: &str) -> Result<ExitStatus, String> {
     let registry = registry()?;
     let text = match registry.get(rule_id) {
         Some(rule) => rule.markdown(),
-        None if rule_id == INVALID_SUPPRESSION => {
-            let meta = phiguard_policy::invalid_suppression_meta();
-            format!(
-                "# {}: {}\n\n{}\n\nFix:\n\n```\n{}\n```\n",
-                meta.id, meta.title, meta.description, meta.remediation.terraform
-            )
-        }
+        None if rule_id == INVALID_SUPPRESSION => phiguard_policy::invalid_suppression_page(),
         None => {
             let known = phiguard_linter::known_rules(&registry);
             let hint = phiguard_policy::similar::hint(rule_id, known.iter().copied());

@@ -21,6 +21,12 @@
 //! infra/modules/bucket/main.tf:3:12: critical [s3-public-acl] bucket ACL ... (set in infra/terraform.tfvars:1:14)
 //! ```
 //!
+//! The rule's page (`docs_url`) ends the line, in angle brackets:
+//!
+//! ```text
+//! infra/s3.tf:3:12: critical [s3-public-acl] bucket ACL ... <https://.../docs/rules/s3-public-acl.md>
+//! ```
+//!
 //! No summary: every line has the same shape. A control character in a
 //! path, message or address is written as an escape (`\n`, `\x1b`), so a
 //! line is always one finding and never drives the terminal.
@@ -51,6 +57,9 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         );
         if let Some(origin) = f.origins.first() {
             let _ = write!(out, " ({})", one_line(&origin_place(report, origin)));
+        }
+        if let Some(url) = options.docs.url(&f.rule) {
+            let _ = write!(out, " <{}>", visible(&url, &[]));
         }
         out.push('\n');
     }

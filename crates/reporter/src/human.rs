@@ -17,7 +17,7 @@ use crate::notices::{self, Notice};
 use crate::source_code::{IndexedSource, Offsets};
 use crate::statistics;
 use crate::text::{origin_line, visible};
-use crate::{RenderOptions, Summary};
+use crate::{DocsLinks, RenderOptions, Summary};
 use diagnostic::{Diag, Snippet, Snippets};
 
 /// Fixed so output does not depend on the terminal (and snapshots are
@@ -49,6 +49,7 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
             // Snippet headers carry phiguard's own `path:line:col` (see
             // `Renderer::snippet`), not miette's byte-counted column.
             .without_primary_span_start(),
+        docs: &options.docs,
     };
     let mut out = String::new();
     if options.statistics {
@@ -103,6 +104,7 @@ struct Renderer<'a> {
     /// Built on first use: only files with something to show pay for it.
     sources: Vec<OnceCell<(IndexedSource<'a>, Offsets)>>,
     handler: GraphicalReportHandler,
+    docs: &'a DocsLinks,
 }
 
 impl<'a> Renderer<'a> {
@@ -167,6 +169,9 @@ impl<'a> Renderer<'a> {
         }
         for extra in &f.notes {
             let _ = writeln!(out, "  note: {}", shown(extra));
+        }
+        if let Some(url) = self.docs.url(&f.rule) {
+            let _ = writeln!(out, "  docs: {}", shown(&url));
         }
         out.push('\n');
     }

@@ -9,6 +9,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod links;
 mod notices;
 mod sarif;
 mod source_code;
@@ -17,6 +18,7 @@ mod stream;
 mod summary;
 mod text;
 
+pub use links::{template as docs_template, DocsLinks, DEFAULT_TEMPLATE as DEFAULT_DOCS_TEMPLATE};
 pub use source_code::IndexedSource;
 pub use statistics::Statistic;
 pub use summary::{BySeverity, Summary};
@@ -67,6 +69,9 @@ pub struct RenderOptions {
     /// The lowest severity that fails the run (`--fail-on`), `None` for
     /// `never`: the human summary says how many findings are what fails it.
     pub fail_on: Option<Severity>,
+    /// Where each rule's documentation is: SARIF's `helpUri`, a `docs:`
+    /// line in human output, a suffix in compact output.
+    pub docs: DocsLinks,
     /// phiguard's version, as JSON's `tool.version` and SARIF's
     /// `tool.driver.version` report it.
     pub tool_version: &'static str,

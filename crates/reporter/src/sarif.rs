@@ -6,7 +6,8 @@
 //! with no error and no warning (`scripts/validate-sarif`).
 //!
 //! - Every rule that ran is in `tool.driver.rules`, with its PascalCase name,
-//!   descriptions, help (text and Markdown), `security-severity` and tags.
+//!   descriptions, `helpUri` (its page), help (text and Markdown),
+//!   `security-severity` and tags.
 //! - Results point at paths relative to `%SRCROOT%` (the directory phiguard
 //!   ran in); columns count Unicode code points (`columnKind`).
 //! - Suppressed findings are results with an in-source suppression.
@@ -31,8 +32,8 @@ use serde::Serialize;
 
 use crate::notices::{self, Notice};
 use crate::stream::Seq;
-use crate::text::origin_place;
-use crate::RenderOptions;
+use crate::text::{origin_place, percent_encode};
+use crate::{DocsLinks, RenderOptions};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const VERSION: &str = "2.1.0";
@@ -85,6 +86,10 @@ struct Descriptor {
     name: String,
     short_description: Text,
     full_description: Text,
+    /// The rule's page (`docs_url`): without one the SARIF multitool
+    /// reports SARIF2012.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -257,7 +262,10 @@ pub(crate) fn write(
                     version: options.tool_version,
                     semantic_version: options.tool_version,
                     information_uri: INFORMATION_URI,
-                    rules: rules.iter().map(|rule| descriptor(rule)).collect(),
+                    rules: rules
+                        .iter()
+                        .map(|rule| descriptor(rule, &options.docs))
+                        .collect(),
                 },
             },
             invocations: [Invocation {
@@ -327,7 +335,7 @@ fn undocumented_rule(id: &str, findings: &[&Finding]) -> RuleMeta {
     }
 }
 
-fn descriptor(rule: &RuleMeta) -> Descriptor {
+fn descriptor(rule: &RuleMeta, docs: &DocsLinks) -> Descriptor {
     let mut tags = vec!["security".to_string(), "hipaa".to_string()];
     tags.extend(rule.hipaa.iter().cloned());
     Descriptor {
@@ -339,6 +347,7 @@ fn descriptor(rule: &RuleMeta) -> Descriptor {
         full_description: Text {
             text: sentence(&rule.description),
         },
+        help_uri: docs.url(&rule.id),
         help: Help {
             text: help_text(rule),
             markdown: help_markdown(rule),
@@ -603,21 +612,6 @@ fn artifact(path: &str) -> ArtifactLocation {
             uri_base_id: Some(SRCROOT),
         }
     }
-}
-
-/// Percent-encodes every byte but URI's unreserved characters and `/`, so
-/// a path with spaces, `%`, `#` or a `:` in its first segment is a valid
-/// relative reference.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// SARIF wants messages that are whole sentences (rule SARIF2001).

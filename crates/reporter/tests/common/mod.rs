@@ -14,7 +14,10 @@ use phiguard_model::{
     ResourceRef, RuleMeta, RuleRemediation, Severity, Skipped, SourceFile, Span, Suppression,
     Undecided, ValueOrigin,
 };
-use phiguard_reporter::RenderOptions;
+use phiguard_reporter::{DocsLinks, RenderOptions};
+
+/// Where the tests' rule pages are.
+pub const DOCS: &str = "https://docs.example.invalid/rules/{id}.md";
 
 pub const S3_TF: &str = r#"resource "aws_s3_bucket" "records" {
   bucket = "patient-records"
@@ -43,6 +46,7 @@ pub fn options(show_undecided: bool) -> RenderOptions {
         show_skipped: true,
         show_notices: true,
         statistics: false,
+        docs: DocsLinks::new(DOCS.to_string(), None),
         quiet: false,
         fail_on: Some(Severity::Low),
         tool_version: "0.1.0",
