@@ -190,8 +190,12 @@ fn name_value(text: &str) -> Result<(String, String), String> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// miette diagnostics with the source lines, then a summary
+    /// miette diagnostics grouped by resource (a snippet with every finding's label), then a summary; above 50 findings one line a finding
     Human,
+    /// `human` grouped by resource however many findings there are
+    Grouped,
+    /// `human` with a snippet a finding
+    Full,
     /// One line a finding: `path:line:col: severity [rule-id] message`
     Compact,
     /// The versioned JSON document of docs/json-output.md

@@ -24,8 +24,12 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     }
     // Counts have no place in the formats made for tools (a SARIF viewer
     // counts for itself): an error rather than a flag silently ignored.
-    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Json) {
-        return Err("--statistics works with --format human and json".into());
+    let counted = matches!(
+        args.format,
+        OutputFormat::Human | OutputFormat::Grouped | OutputFormat::Full | OutputFormat::Json
+    );
+    if args.statistics && !counted {
+        return Err("--statistics works with --format human, grouped, full and json".into());
     }
     if args.only_new && !args.staged && args.changed_since.is_none() {
         return Err("--only-new needs --staged or --changed-since REF: new against what?".into());
@@ -64,6 +68,8 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
 
     let format = match args.format {
         OutputFormat::Human => Format::Human,
+        OutputFormat::Grouped => Format::Grouped,
+        OutputFormat::Full => Format::Full,
         OutputFormat::Compact => Format::Compact,
         OutputFormat::Json => Format::Json,
         OutputFormat::Sarif => Format::Sarif,
@@ -86,6 +92,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     };
     let options = RenderOptions {
         color,
+        ascii: !crate::terminal::unicode_here(),
         show_undecided: args.show_undecided,
         show_skipped: args.show_skipped,
         show_notices: args.show_notices,

@@ -10,6 +10,7 @@ mod lint;
 mod output;
 mod progress;
 mod rules;
+mod terminal;
 
 use std::process::ExitCode;
 

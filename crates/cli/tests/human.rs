@@ -1,5 +1,6 @@
 //! The human output's flags end to end: the summary's `--fail-on` count,
-//! `--show-notices`, `--statistics`.
+//! `--show-notices`, `--statistics`, the layouts (grouped by resource,
+//! `--format full`, a list above 50 findings) and the ASCII fallback.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -118,4 +119,94 @@ fn statistics_count_findings_per_rule_and_severity() {
     // The formats made for tools have no place for counts.
     let (code, out) = lint(&dir.0, &["--statistics", "--format", "sarif"]);
     assert_eq!((code, out.as_str()), (2, ""));
+}
+
+#[test]
+fn findings_are_grouped_by_resource_unless_full() {
+    let dir = Scratch::repository("human", &[("main.tf", BUCKET)]);
+    let select = ["--select", "s3-public-acl,s3-versioning-disabled"];
+    let (_, grouped) = lint(&dir.0, &select);
+    assert_eq!(grouped.matches("╭─[").count(), 1, "{grouped}");
+    assert!(
+        grouped.starts_with("  × resource aws_s3_bucket.records: 2 findings\n"),
+        "{grouped}"
+    );
+    assert!(
+        grouped.contains("\n  × critical[s3-public-acl]: "),
+        "{grouped}"
+    );
+    assert!(
+        grouped.contains("\n  ⚠ medium[s3-versioning-disabled]: "),
+        "{grouped}"
+    );
+    let (_, same) = lint(&dir.0, &[&["--format", "grouped"][..], &select].concat());
+    assert_eq!(same, grouped);
+    let (_, full) = lint(&dir.0, &[&["--format", "full"][..], &select].concat());
+    assert_eq!(full.matches("╭─[").count(), 2, "{full}");
+    // In the report's order (by position), not by severity.
+    assert!(full.starts_with("  ⚠ medium[s3-versioning-disabled]: "), "{full}");
+}
+
+#[test]
+fn more_than_fifty_findings_are_a_list() {
+    let many: String = (0..51)
+        .map(|i| format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  acl = \"public-read\"\n}}\n"))
+        .collect();
+    let dir = Scratch::repository("human", &[("main.tf", &many)]);
+    let (code, out) = lint(&dir.0, &["--select", "s3-public-acl"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("main.tf:2:9: critical [s3-public-acl] "),
+        "{out}"
+    );
+    assert!(!out.contains("╭"), "{out}");
+    assert!(out.ends_with("--format full a snippet each.\n"), "{out}");
+    let (_, grouped) = lint(
+        &dir.0,
+        &["--select", "s3-public-acl", "--format", "grouped"],
+    );
+    assert_eq!(grouped.matches("╭─[").count(), 51);
+}
+
+/// A terminal that cannot show Unicode gets ASCII glyphs: `TERM=dumb`, or
+/// a locale without UTF-8.
+#[test]
+fn ascii_when_the_terminal_cannot_show_unicode() {
+    let dir = Scratch::repository("human", &[("main.tf", BUCKET)]);
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = Command::cargo_bin("phiguard").unwrap();
+        cmd.current_dir(&dir.0)
+            .args(["lint", "--select", "s3-public-acl"])
+            .env_remove("LC_ALL")
+            .env_remove("LC_CTYPE")
+            .env_remove("LANG")
+            .env("TERM", "xterm");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    for vars in [
+        &[("TERM", "dumb"), ("LANG", "en_US.UTF-8")][..],
+        &[("LANG", "C")],
+        &[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")],
+    ] {
+        let out = run(vars);
+        assert!(out.is_ascii(), "{vars:?}: {out}");
+        assert!(
+            out.contains("  x critical[s3-public-acl]: "),
+            "{vars:?}: {out}"
+        );
+    }
+    for vars in [
+        &[][..],
+        &[("LANG", "en_US.UTF-8")],
+        &[("LC_CTYPE", "C.utf8"), ("LANG", "C")],
+    ] {
+        let out = run(vars);
+        assert!(
+            out.contains("  × critical[s3-public-acl]: "),
+            "{vars:?}: {out}"
+        );
+    }
 }

@@ -25,13 +25,20 @@ pub use summary::{BySeverity, Summary};
 
 use std::io;
 
+use human::Layout;
 use phiguard_model::{Report, Severity};
 
 /// An output format of `phiguard lint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// miette diagnostics with the source lines and labels, then a summary.
+    /// miette diagnostics, findings grouped by resource (one snippet with
+    /// every finding's label), then a summary; above 50 findings one line
+    /// a finding instead, with a hint.
     Human,
+    /// [`Format::Human`] grouped by resource however many findings there are.
+    Grouped,
+    /// [`Format::Human`] with a diagnostic and a snippet a finding.
+    Full,
     /// One line a finding, `path:line:col: severity [rule-id] message`, then
     /// the errors: for editors' problem matchers.
     Compact,
@@ -49,6 +56,9 @@ pub enum Format {
 pub struct RenderOptions {
     /// ANSI colours in human output; every other format ignores it.
     pub color: bool,
+    /// ASCII glyphs in human output, for a terminal that cannot show
+    /// Unicode (the caller decides, from the environment).
+    pub ascii: bool,
     /// List the checks that unknown values left undecided (human output;
     /// JSON always lists them).
     pub show_undecided: bool,
@@ -88,7 +98,11 @@ pub fn write(
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => out.write_all(human::render(report, options).as_bytes()),
+        Format::Human => out.write_all(human::render(report, options, Layout::Auto).as_bytes()),
+        Format::Grouped => {
+            out.write_all(human::render(report, options, Layout::Grouped).as_bytes())
+        }
+        Format::Full => out.write_all(human::render(report, options, Layout::Full).as_bytes()),
         Format::Compact => out.write_all(compact::render(report, options).as_bytes()),
         Format::Json => json::write(report, options, out),
         Format::Sarif => sarif::write(report, options, out),

@@ -7,9 +7,22 @@ fn human(report: &Report, options: &RenderOptions) -> String {
     render(report, Format::Human, options)
 }
 
+fn full(report: &Report, options: &RenderOptions) -> String {
+    render(report, Format::Full, options)
+}
+
+/// The default: the bucket's two findings share one snippet, each with
+/// its heading, help, notes and docs link below it, most severe first; the
+/// versioning resource's one finding is shown whole.
 #[test]
 fn full_report() {
     insta::assert_snapshot!(human(&common::report(), &common::options(true)));
+}
+
+/// `--format full`: a snippet a finding, as before grouping.
+#[test]
+fn full_report_one_snippet_a_finding() {
+    insta::assert_snapshot!(full(&common::report(), &common::options(true)));
 }
 
 #[test]
@@ -257,7 +270,7 @@ fn origins() {
 /// given outside any file is a line.
 #[test]
 fn origins_are_labelled_snippets_in_their_files() {
-    let out = human(&common::origins_report(), &common::options(false));
+    let out = full(&common::origins_report(), &common::options(false));
     assert!(!out.contains("Failed to read"), "{out}");
     let acl = out
         .split("\n\n")
@@ -429,4 +442,147 @@ fn statistics() {
         "{out}"
     );
     insta::assert_snapshot!(out);
+}
+
+/// Findings at one span (everything missing is reported at the resource's
+/// header) share one label, a line each; findings elsewhere in the
+/// resource are labels of the same snippet; the entries below are most
+/// severe first.
+#[test]
+fn grouped_findings_share_a_snippet() {
+    let file = FileId(0);
+    let header = common::span_of(
+        file,
+        common::S3_TF,
+        "resource \"aws_s3_bucket\" \"records\"",
+        0,
+    );
+    let records = || common::bucket("aws_s3_bucket.records", "aws_s3_bucket");
+    let missing = |rule: &str, severity, label: &str| {
+        common::finding(
+            rule,
+            severity,
+            &format!("{rule} message"),
+            header,
+            records(),
+            label,
+            &["164.312(b)"],
+            None,
+        )
+    };
+    let mut report =
+        Report {
+            rules: common::rules(),
+            files: vec![common::file(0, "infra/s3.tf", common::S3_TF)],
+            resources: 1,
+            findings: vec![
+            missing("s3-access-logging-disabled", Severity::Low, "no access logs"),
+            missing("s3-encryption-missing", Severity::High, "no default encryption"),
+            missing("s3-versioning-disabled", Severity::Medium, "no versioning"),
+            common::finding(
+                "s3-public-acl",
+                Severity::Critical,
+                "bucket ACL \"public-read\" lets anyone on the internet list and read every object",
+                common::span_of(file, common::S3_TF, "\"public-read\"", 0),
+                records(),
+                "public ACL",
+                &["164.312(a)(1)"],
+                Some("acl = \"private\""),
+            ),
+        ],
+            ..Report::default()
+        };
+    report.sort();
+    let out = human(&report, &common::options(false));
+    assert_eq!(out.matches("╭─[").count(), 1, "{out}");
+    let headings: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains("]: "))
+        .map(|l| l.split(']').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "  × critical[s3-public-acl",
+            "  × high[s3-encryption-missing",
+            "  ⚠ medium[s3-versioning-disabled",
+            "  ☞ low[s3-access-logging-disabled"
+        ],
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+/// More than 50 findings: one line each, as `--format compact` writes them
+/// (without the docs links), then the summary and a hint; `--format
+/// grouped` and `full` still show snippets. 50 are still grouped.
+#[test]
+fn many_findings_are_listed() {
+    let text: String = (0..51)
+        .map(|i| format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  acl = \"public-read\"\n}}\n"))
+        .collect();
+    let file = FileId(0);
+    let report_of = |n: usize| {
+        let findings = (0..n)
+            .map(|i| {
+                common::finding(
+                    "s3-public-acl",
+                    Severity::Critical,
+                    "public",
+                    common::span_of(file, &text, "\"public-read\"", i),
+                    common::bucket(&format!("aws_s3_bucket.b{i}"), "aws_s3_bucket"),
+                    "acl",
+                    &[],
+                    None,
+                )
+            })
+            .collect();
+        let mut report = Report {
+            rules: common::rules(),
+            files: vec![common::file(0, "infra/s3.tf", &text)],
+            resources: 51,
+            findings,
+            ..Report::default()
+        };
+        report.sort();
+        report
+    };
+    let many = report_of(51);
+    let out = human(&many, &common::options(false));
+    assert!(!out.contains("╭"), "{out}");
+    assert!(
+        out.starts_with("infra/s3.tf:2:9: critical [s3-public-acl] public\n"),
+        "{out}"
+    );
+    assert!(!out.contains("<https://"), "{out}");
+    insta::assert_snapshot!(out);
+    for format in [Format::Grouped, Format::Full] {
+        let shown = render(&many, format, &common::options(false));
+        assert_eq!(shown.matches("╭─[").count(), 51, "{format:?}");
+        assert!(!shown.contains("More than 50"), "{format:?}");
+    }
+    let fifty = human(&report_of(50), &common::options(false));
+    assert_eq!(fifty.matches("╭─[").count(), 50);
+}
+
+/// A terminal that cannot show Unicode (the CLI decides, from `TERM` and
+/// the locale) gets ASCII glyphs: `x`, `!`, `>`, `|`, `-`.
+#[test]
+fn ascii_fallback() {
+    let options = RenderOptions {
+        ascii: true,
+        ..common::options(true)
+    };
+    let out = human(&common::report(), &options);
+    assert!(out.is_ascii(), "{out}");
+    assert!(out.contains("  x critical[s3-public-acl]: "), "{out}");
+    insta::assert_snapshot!(out);
+    let coloured = human(
+        &common::report(),
+        &RenderOptions {
+            color: true,
+            ..options
+        },
+    );
+    assert!(coloured.is_ascii() && coloured.contains('\u{1b}'));
 }

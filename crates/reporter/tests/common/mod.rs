@@ -42,6 +42,7 @@ pub const BROKEN_TF: &str = "resource \"aws_s3_bucket\" \"x\" {\n  acl = \n}\n";
 pub fn options(show_undecided: bool) -> RenderOptions {
     RenderOptions {
         color: false,
+        ascii: false,
         show_undecided,
         show_skipped: true,
         show_notices: true,
