@@ -28,6 +28,15 @@ pub enum Command {
     Explain {
         /// The rule id, e.g. s3-public-acl
         rule_id: String,
+        /// Print the page's Markdown as it is, not rendered for the terminal
+        #[arg(long)]
+        raw: bool,
+        /// Where the rules' pages are, to make the page's relative links absolute (as `lint --docs-url`)
+        #[arg(long, value_name = "URL")]
+        docs_url: Option<String>,
+        /// When to use colours
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
     },
     /// Record the current findings' fingerprints, so that `lint --baseline FILE` hides them
     Baseline(BaselineArgs),

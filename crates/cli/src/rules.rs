@@ -1,8 +1,8 @@
-//! `phiguard rules` and `phiguard explain`.
+//! `phiguard rules`.
 
 use std::fmt::Write as _;
 
-use phiguard_policy::{Registry, INVALID_SUPPRESSION};
+use phiguard_policy::Registry;
 use serde::Serialize;
 
 use crate::args::ListFormat;
@@ -94,21 +94,6 @@ pub fn list(format: ListFormat) -> Result<ExitStatus, String> {
                 .map_err(|e| format!("cannot write JSON: {e}"))?;
             text.push('\n');
             text
-        }
-    };
-    output::write(None, &text)?;
-    Ok(ExitStatus::Success)
-}
-
-pub fn explain(rule_id: &str) -> Result<ExitStatus, String> {
-    let registry = registry()?;
-    let text = match registry.get(rule_id) {
-        Some(rule) => rule.markdown(),
-        None if rule_id == INVALID_SUPPRESSION => phiguard_policy::invalid_suppression_page(),
-        None => {
-            let known = phiguard_linter::known_rules(&registry);
-            let hint = phiguard_policy::similar::hint(rule_id, known.iter().copied());
-            return Err(format!("unknown rule id `{rule_id}` ({hint})"));
         }
     };
     output::write(None, &text)?;

@@ -144,7 +144,10 @@ fn findings_are_grouped_by_resource_unless_full() {
     let (_, full) = lint(&dir.0, &[&["--format", "full"][..], &select].concat());
     assert_eq!(full.matches("╭─[").count(), 2, "{full}");
     // In the report's order (by position), not by severity.
-    assert!(full.starts_with("  ⚠ medium[s3-versioning-disabled]: "), "{full}");
+    assert!(
+        full.starts_with("  ⚠ medium[s3-versioning-disabled]: "),
+        "{full}"
+    );
 }
 
 #[test]

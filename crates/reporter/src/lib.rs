@@ -10,6 +10,7 @@ mod human;
 mod json;
 mod junit;
 mod links;
+mod markdown;
 mod notices;
 mod sarif;
 mod source_code;
@@ -19,6 +20,7 @@ mod summary;
 mod text;
 
 pub use links::{template as docs_template, DocsLinks, DEFAULT_TEMPLATE as DEFAULT_DOCS_TEMPLATE};
+pub use markdown::{terminal_markdown, MarkdownOptions};
 pub use source_code::IndexedSource;
 pub use statistics::Statistic;
 pub use summary::{BySeverity, Summary};

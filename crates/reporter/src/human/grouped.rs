@@ -44,7 +44,9 @@ pub(super) fn groups<'a>(findings: impl Iterator<Item = &'a Finding>) -> Vec<Gro
     }
     for group in &mut groups {
         // Stable: the report's order stays within a severity.
-        group.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        group
+            .findings
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
     }
     groups
 }
