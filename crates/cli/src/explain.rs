@@ -34,8 +34,9 @@ pub fn explain(
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    // The docs URL of the config file this folder would lint with.
-    let config = match crate::config::discover(&cwd) {
+    // The docs URL of the config file this folder would lint with, unless
+    // given: a config with a mistake elsewhere then does not stop `explain`.
+    let config = match crate::config::discover(&cwd).filter(|_| docs_url.is_none()) {
         Some(path) => {
             let display = phiguard_model::display_path(&path, &cwd);
             crate::config::load(&path, display)?
@@ -60,7 +61,7 @@ pub fn explain(
         },
     );
     if let Some(url) = links.url(rule_id) {
-        let _ = write!(text, "\nOnline: {url}\n");
+        let _ = write!(text, "\ndocs: {url}\n");
     }
     output::write(None, &text)?;
     Ok(ExitStatus::Success)

@@ -100,7 +100,7 @@ fn explain_prints_the_rule_page() {
     );
     assert!(
         text.ends_with(&format!(
-            "\nOnline: {repository}/blob/main/docs/rules/es-not-in-vpc.md\n"
+            "\ndocs: {repository}/blob/main/docs/rules/es-not-in-vpc.md\n"
         )),
         "{text}"
     );
@@ -124,7 +124,7 @@ fn explain_prints_the_rule_page() {
         "file://{}/docs/rules/invalid-suppression.md",
         workspace().display()
     );
-    assert!(text.ends_with(&format!("\nOnline: {local}\n")), "{text}");
+    assert!(text.ends_with(&format!("\ndocs: {local}\n")), "{text}");
 
     let out = phiguard(&workspace())
         .args(["explain", "s3-public"])
