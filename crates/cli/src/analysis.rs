@@ -229,7 +229,7 @@ fn anchored<'a>(
 }
 
 /// The config file's folder, which its globs and paths are relative to.
-fn config_dir(config: &Config, cwd: &Path) -> Option<PathBuf> {
+pub fn config_dir(config: &Config, cwd: &Path) -> Option<PathBuf> {
     let source = config.source.as_ref()?;
     let path = phiguard_model::normalize(&cwd.join(&source.path));
     path.parent().map(Path::to_path_buf)

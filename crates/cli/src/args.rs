@@ -28,6 +28,15 @@ pub enum Command {
     Explain {
         /// The rule id, e.g. s3-public-acl
         rule_id: String,
+        /// Print the page's Markdown as it is, not rendered for the terminal
+        #[arg(long)]
+        raw: bool,
+        /// Where the rules' pages are, to make the page's relative links absolute (as `lint --docs-url`)
+        #[arg(long, value_name = "URL")]
+        docs_url: Option<String>,
+        /// When to use colours
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
     },
     /// Record the current findings' fingerprints, so that `lint --baseline FILE` hides them
     Baseline(BaselineArgs),
@@ -79,6 +88,15 @@ pub struct LintArgs {
     #[arg(long)]
     pub show_skipped: bool,
 
+    /// Count the findings per rule and severity: a table instead of the findings in human output, `summary.statistics` in JSON
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// List the notices (module calls not checked) in human output; the
+    /// summary counts them either way, SARIF and JSON always list them
+    #[arg(long)]
+    pub show_notices: bool,
+
     /// When to use colours in human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -98,6 +116,10 @@ pub struct LintArgs {
     /// With --staged or --changed-since: report only the findings that are new against the base (a pull request's check)
     #[arg(long)]
     pub only_new: bool,
+
+    /// Where the rules' pages are: a URL or a path (a local copy of docs/rules), either the folder holding `<id>.md` or a template with `{id}` [default: phiguard's repository]
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
 
     /// Exit 0 when the paths hold no Terraform file or CloudFormation template (by default that is an error, exit 2)
     #[arg(long)]
@@ -177,8 +199,12 @@ fn name_value(text: &str) -> Result<(String, String), String> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// miette diagnostics with the source lines, then a summary
+    /// miette diagnostics grouped by resource (a snippet with every finding's label), then a summary; above 50 findings one line a finding
     Human,
+    /// `human` grouped by resource however many findings there are
+    Grouped,
+    /// `human` with a snippet a finding
+    Full,
     /// One line a finding: `path:line:col: severity [rule-id] message`
     Compact,
     /// The versioned JSON document of docs/json-output.md

@@ -35,6 +35,9 @@ pub struct Config {
     pub parameter_files: Vec<(PathBuf, PathBuf)>,
     pub policy_dirs: Vec<PathBuf>,
     pub baseline: Option<PathBuf>,
+    /// Where the rules' pages are, as written: a URL or a path (relative to
+    /// the config file's folder), a template with `{id}` or a folder.
+    pub docs_url: Option<String>,
 }
 
 /// The nearest `.phiguard.yaml` from `start` (absolute) upward, stopping at
@@ -126,6 +129,7 @@ const KEYS: &[&str] = &[
     "cloudformation",
     "policy_dirs",
     "baseline",
+    "docs_url",
 ];
 
 impl Reader<'_> {
@@ -339,6 +343,7 @@ impl Reader<'_> {
                 "baseline" => {
                     config.baseline = Some(PathBuf::from(self.string(value, "baseline")?))
                 }
+                "docs_url" => config.docs_url = Some(self.string(value, "docs_url")?),
                 _ => return Err(self.unknown_key(key, "", KEYS)),
             }
         }

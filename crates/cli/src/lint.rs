@@ -22,6 +22,15 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
             "an input named on the command line",
         )?;
     }
+    // Counts have no place in the formats made for tools (a SARIF viewer
+    // counts for itself): an error rather than a flag silently ignored.
+    let counted = matches!(
+        args.format,
+        OutputFormat::Human | OutputFormat::Grouped | OutputFormat::Full | OutputFormat::Json
+    );
+    if args.statistics && !counted {
+        return Err("--statistics works with --format human, grouped, full and json".into());
+    }
     if args.only_new && !args.staged && args.changed_since.is_none() {
         return Err("--only-new needs --staged or --changed-since REF: new against what?".into());
     }
@@ -56,6 +65,8 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
 
     let format = match args.format {
         OutputFormat::Human => Format::Human,
+        OutputFormat::Grouped => Format::Grouped,
+        OutputFormat::Full => Format::Full,
         OutputFormat::Compact => Format::Compact,
         OutputFormat::Json => Format::Json,
         OutputFormat::Sarif => Format::Sarif,
@@ -71,22 +82,27 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let fail_on = match (args.fail_on, &config.fail_on) {
+        (Some(level), _) => level,
+        (None, Some(level)) => fail_on_from(&level.value),
+        (None, None) => FailOn::Low,
+    };
     let options = RenderOptions {
         color,
+        ascii: !crate::terminal::unicode_here(),
         show_undecided: args.show_undecided,
         show_skipped: args.show_skipped,
+        show_notices: args.show_notices,
+        statistics: args.statistics,
+        docs: crate::docs::links(args.docs_url.as_deref(), &config, &cwd)?,
         quiet: args.quiet,
+        fail_on: fail_on.threshold(),
         tool_version: env!("CARGO_PKG_VERSION"),
     };
     output::write_with(args.output.as_ref(), |out| {
         phiguard_reporter::write(&report, format, &options, out)
     })?;
 
-    let fail_on = match (args.fail_on, &config.fail_on) {
-        (Some(level), _) => level,
-        (None, Some(level)) => fail_on_from(&level.value),
-        (None, None) => FailOn::Low,
-    };
     // A run that linted nothing at all is a mistake (a wrong folder, an
     // `include` that matches nothing), not a pass; a change-aware run
     // with nothing in scope has already said so in its note.

@@ -5,10 +5,13 @@ mod args;
 mod baseline;
 mod changes;
 mod config;
+mod docs;
+mod explain;
 mod lint;
 mod output;
 mod progress;
 mod rules;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -36,7 +39,12 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         args::Command::Lint(lint_args) => lint::run(lint_args),
         args::Command::Rules { format } => rules::list(*format),
-        args::Command::Explain { rule_id } => rules::explain(rule_id),
+        args::Command::Explain {
+            rule_id,
+            raw,
+            docs_url,
+            color,
+        } => explain::explain(rule_id, *raw, docs_url.as_deref(), *color),
         args::Command::Baseline(baseline_args) => baseline::run(baseline_args),
     };
     match result {

@@ -1,8 +1,8 @@
-//! `phiguard rules` and `phiguard explain`.
+//! `phiguard rules`.
 
 use std::fmt::Write as _;
 
-use phiguard_policy::{Registry, INVALID_SUPPRESSION};
+use phiguard_policy::Registry;
 use serde::Serialize;
 
 use crate::args::ListFormat;
@@ -27,7 +27,7 @@ struct Remediation<'a> {
     cloudformation: &'a str,
 }
 
-fn registry() -> Result<Registry, String> {
+pub fn registry() -> Result<Registry, String> {
     Registry::builtin().map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!("built-in policies failed to load:\n{}", lines.join("\n"))
@@ -94,27 +94,6 @@ pub fn list(format: ListFormat) -> Result<ExitStatus, String> {
                 .map_err(|e| format!("cannot write JSON: {e}"))?;
             text.push('\n');
             text
-        }
-    };
-    output::write(None, &text)?;
-    Ok(ExitStatus::Success)
-}
-
-pub fn explain(rule_id: &str) -> Result<ExitStatus, String> {
-    let registry = registry()?;
-    let text = match registry.get(rule_id) {
-        Some(rule) => rule.markdown(),
-        None if rule_id == INVALID_SUPPRESSION => {
-            let meta = phiguard_policy::invalid_suppression_meta();
-            format!(
-                "# {}: {}\n\n{}\n\nFix:\n\n```\n{}\n```\n",
-                meta.id, meta.title, meta.description, meta.remediation.terraform
-            )
-        }
-        None => {
-            let known = phiguard_linter::known_rules(&registry);
-            let hint = phiguard_policy::similar::hint(rule_id, known.iter().copied());
-            return Err(format!("unknown rule id `{rule_id}` ({hint})"));
         }
     };
     output::write(None, &text)?;

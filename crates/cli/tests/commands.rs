@@ -68,17 +68,63 @@ fn rules_lists_every_policy() {
 
 #[test]
 fn explain_prints_the_rule_page() {
+    // Rendered for the terminal: no Markdown syntax, no comment, the
+    // relative link absolute against the page's URL, the page's URL last.
     let out = phiguard(&workspace())
         .args(["explain", "es-not-in-vpc"])
+        .env("TERM", "xterm")
+        .env("LC_ALL", "C.UTF-8")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("es-not-in-vpc: Search domain has a public endpoint\n═══"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nHIPAA Security Rule  164.308(a)(3)(i), "),
+        "{text}"
+    );
+    assert!(text.contains("\n      vpc_options {\n"), "{text}");
+    assert!(text.contains("VPCOptions"), "{text}");
+    for markdown in ["<!--", "```", "|---", "## ", "(../"] {
+        assert!(!text.contains(markdown), "{markdown}: {text}");
+    }
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert!(
+        text.contains(&format!(
+            "the policy format ({repository}/blob/main/docs/policies.md#facts)"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!(
+            "\ndocs: {repository}/blob/main/docs/rules/es-not-in-vpc.md\n"
+        )),
+        "{text}"
+    );
+
+    // `--raw`: the page's Markdown, as docs/rules/ holds it.
+    let out = phiguard(&workspace())
+        .args(["explain", "es-not-in-vpc", "--raw"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let page = fs::read_to_string(workspace().join("docs/rules/es-not-in-vpc.md")).unwrap();
-    assert_eq!(text, page);
-    assert!(text.contains("164.312(e)(1)"));
-    assert!(text.contains("vpc_options"));
-    assert!(text.contains("VPCOptions"));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), page);
+
+    // Offline, with a local copy: links into it.
+    let out = phiguard(&workspace())
+        .args(["explain", "invalid-suppression", "--docs-url", "docs/rules"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let local = format!(
+        "file://{}/docs/rules/invalid-suppression.md",
+        workspace().display()
+    );
+    assert!(text.ends_with(&format!("\ndocs: {local}\n")), "{text}");
 
     let out = phiguard(&workspace())
         .args(["explain", "s3-public"])

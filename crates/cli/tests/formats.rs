@@ -233,3 +233,65 @@ fn output_refuses_an_input() {
     );
     assert_eq!(code, 1, "a report from an earlier run is no template");
 }
+
+/// Every rule's page: phiguard's repository by default, `--docs-url` or
+/// the config's `docs_url` otherwise (a path becomes a `file://` URL, for
+/// a local copy); in SARIF's `helpUri`, compact's suffix, human's `docs:`.
+#[test]
+fn rule_pages_are_linked() {
+    let dir = Scratch::new(
+        "formats",
+        &[
+            ("infra/s3.tf", PUBLIC_BUCKET),
+            (".git/HEAD", "ref: refs/heads/main\n"),
+        ],
+    );
+    let select = ["--select", "s3-public-acl"];
+    let default = concat!(
+        env!("CARGO_PKG_REPOSITORY"),
+        "/blob/main/docs/rules/s3-public-acl.md"
+    );
+    let (_, out) = lint(&dir.0, &[&["--format", "compact"][..], &select].concat());
+    assert!(out.ends_with(&format!(" <{default}>\n")), "{out}");
+    let (_, out) = lint(&dir.0, &select);
+    assert!(out.contains(&format!("\n  docs: {default}\n")), "{out}");
+    let (_, out) = lint(&dir.0, &[&["--format", "sarif"][..], &select].concat());
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        assert_eq!(
+            rule["helpUri"],
+            default.replace("s3-public-acl", id),
+            "{rule}"
+        );
+    }
+
+    // A local copy, from the command line or the config file.
+    let (_, out) = lint(
+        &dir.0,
+        &[
+            &["--format", "compact", "--docs-url", "docs/rules"][..],
+            &select,
+        ]
+        .concat(),
+    );
+    let local = format!("file://{}/docs/rules/s3-public-acl.md", dir.0.display());
+    assert!(out.ends_with(&format!(" <{local}>\n")), "{out}");
+    fs::write(
+        dir.0.join("infra/.phiguard.yaml"),
+        "docs_url: https://docs.example.invalid/phiguard/{id}.html\n",
+    )
+    .unwrap();
+    let (_, out) = lint(
+        &dir.0,
+        &[&["infra", "--format", "compact"][..], &select].concat(),
+    );
+    assert!(
+        out.ends_with(" <https://docs.example.invalid/phiguard/s3-public-acl.html>\n"),
+        "{out}"
+    );
+}

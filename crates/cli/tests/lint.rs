@@ -12,9 +12,14 @@ fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `phiguard` in `dir`, in a UTF-8 terminal's environment (human output
+/// falls back to ASCII otherwise).
 fn phiguard(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("phiguard").unwrap();
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .env("LC_ALL", "C.UTF-8");
     cmd
 }
 

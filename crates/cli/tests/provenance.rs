@@ -57,12 +57,15 @@ fn project() -> Scratch {
     )
 }
 
-/// Exit code and stdout of `phiguard lint ARGS` in `dir`.
+/// Exit code and stdout of `phiguard lint ARGS` in `dir`, in a UTF-8
+/// terminal's environment (human output falls back to ASCII otherwise).
 fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
     let output = Command::cargo_bin("phiguard")
         .unwrap()
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("LC_ALL", "C.UTF-8")
         .arg("lint")
         .args(args)
         .output()

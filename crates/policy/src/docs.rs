@@ -79,8 +79,51 @@ pub fn rules_index(registry: &Registry) -> String {
             id = rule.id
         );
     }
+    // The rule about suppressions, which has no policy file, last: it
+    // checks comments, not resources.
+    let meta = crate::invalid_suppression_meta();
+    let _ = writeln!(
+        out,
+        "| [`{id}`]({id}.md) | {} | {} |",
+        meta.severity,
+        meta.title.trim(),
+        id = meta.id
+    );
     out.push_str(
         "\n<!-- Generated from policies/ by `UPDATE_DOCS=1 cargo test -p phiguard-policy`. Do not edit. -->\n",
+    );
+    out
+}
+
+/// The page of `invalid-suppression`, which has no policy file: it is
+/// about suppression comments, not resources. `phiguard explain` prints
+/// it, docs/rules/ holds it, so that every rule's docs link has a page.
+pub fn invalid_suppression_page() -> String {
+    let meta = crate::invalid_suppression_meta();
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}: {}\n", meta.id, meta.title.trim());
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| Severity | {} |", meta.severity);
+    let _ = writeln!(
+        out,
+        "| Resources | `phiguard:ignore` comments and CloudFormation `Metadata` suppressions |"
+    );
+    let _ = writeln!(out, "| HIPAA Security Rule | {} |", meta.hipaa.join(", "));
+    let _ = writeln!(out, "\n## What it means\n\n{}\n", meta.description.trim());
+    let _ = writeln!(
+        out,
+        "## How to fix\n\nGive the suppression a reason after `--`, name a rule that exists \
+         (`phiguard rules` lists them), renew or remove a past `until=` date, and remove a \
+         suppression that no longer suppresses anything:\n"
+    );
+    let _ = writeln!(
+        out,
+        "```hcl\n{}\n```\n",
+        trim_block(&meta.remediation.terraform)
+    );
+    let _ = writeln!(
+        out,
+        "<!-- Generated from crates/policy/src/suppress.rs by `UPDATE_DOCS=1 cargo test -p phiguard-policy`. Do not edit. -->"
     );
     out
 }

@@ -12,7 +12,7 @@ mod policy_file;
 pub mod similar;
 mod suppress;
 
-pub use docs::{rules_index, types_markdown};
+pub use docs::{invalid_suppression_page, rules_index, types_markdown};
 pub use engine::{check, check_scoped, Outcome, Scope};
 pub use phiguard_model::kinds::{
     fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling,

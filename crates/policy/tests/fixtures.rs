@@ -266,6 +266,10 @@ fn rule_pages_are_current() {
         .map(|r| (format!("{}.md", r.id), r.markdown()))
         .collect();
     expected.push(("README.md".into(), phiguard_policy::rules_index(&registry)));
+    expected.push((
+        "invalid-suppression.md".into(),
+        phiguard_policy::invalid_suppression_page(),
+    ));
     if std::env::var_os("UPDATE_DOCS").is_some() {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();

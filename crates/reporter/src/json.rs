@@ -9,6 +9,7 @@ use phiguard_model::{
 };
 use serde::Serialize;
 
+use crate::statistics::{self, Statistic};
 use crate::stream::Seq;
 use crate::{RenderOptions, Summary};
 
@@ -29,7 +30,16 @@ struct Output<Findings, Undecideds, Errors, Skips, Modules> {
     skipped: Skips,
     /// [`JsonModule`]s.
     unavailable_modules: Modules,
-    summary: Summary,
+    summary: JsonSummary,
+}
+
+/// The summary's counts, then the statistics when asked for.
+#[derive(Serialize)]
+struct JsonSummary {
+    #[serde(flatten)]
+    counts: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statistics: Option<Vec<Statistic>>,
 }
 
 #[derive(Serialize)]
@@ -138,7 +148,10 @@ pub(crate) fn write(
                 reason: &m.reason,
             })
         }),
-        summary: Summary::of(report),
+        summary: JsonSummary {
+            counts: Summary::of(report),
+            statistics: options.statistics.then(|| statistics::of(report)),
+        },
     };
     // Plain structs with string keys cannot fail to serialise: an error
     // is the writer's.

@@ -9,24 +9,38 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod links;
+mod markdown;
+mod notices;
 mod sarif;
 mod source_code;
+mod statistics;
 mod stream;
 mod summary;
 mod text;
 
+pub use links::{template as docs_template, DocsLinks, DEFAULT_TEMPLATE as DEFAULT_DOCS_TEMPLATE};
+pub use markdown::{terminal_markdown, MarkdownOptions};
 pub use source_code::IndexedSource;
+pub use statistics::Statistic;
 pub use summary::{BySeverity, Summary};
 
 use std::io;
 
-use phiguard_model::Report;
+use human::Layout;
+use phiguard_model::{Report, Severity};
 
 /// An output format of `phiguard lint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// miette diagnostics with the source lines and labels, then a summary.
+    /// miette diagnostics, findings grouped by resource (one snippet with
+    /// every finding's label), then a summary; above 50 findings one line
+    /// a finding instead, with a hint.
     Human,
+    /// [`Format::Human`] grouped by resource however many findings there are.
+    Grouped,
+    /// [`Format::Human`] with a diagnostic and a snippet a finding.
+    Full,
     /// One line a finding, `path:line:col: severity [rule-id] message`, then
     /// the errors: for editors' problem matchers.
     Compact,
@@ -40,19 +54,36 @@ pub enum Format {
     Junit,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RenderOptions {
     /// ANSI colours in human output; every other format ignores it.
     pub color: bool,
+    /// ASCII glyphs in human output, for a terminal that cannot show
+    /// Unicode (the caller decides, from the environment).
+    pub ascii: bool,
     /// List the checks that unknown values left undecided (human output;
     /// JSON always lists them).
     pub show_undecided: bool,
     /// List the files and folders left out, with why (human output; JSON,
     /// SARIF and JUnit always list them). Counted in the summary either way.
     pub show_skipped: bool,
+    /// List the notices (module calls not checked) in human output, which
+    /// otherwise counts them in the summary; SARIF and JSON always list
+    /// them.
+    pub show_notices: bool,
+    /// Count findings per rule and severity (`--statistics`): human output
+    /// prints the table instead of the findings, JSON adds
+    /// `summary.statistics`.
+    pub statistics: bool,
     /// Human output: the findings and errors only, no skipped files and no
     /// summary (`--quiet`).
     pub quiet: bool,
+    /// The lowest severity that fails the run (`--fail-on`), `None` for
+    /// `never`: the human summary says how many findings are what fails it.
+    pub fail_on: Option<Severity>,
+    /// Where each rule's documentation is: SARIF's `helpUri`, a `docs:`
+    /// line in human output, a suffix in compact output.
+    pub docs: DocsLinks,
     /// phiguard's version, as JSON's `tool.version` and SARIF's
     /// `tool.driver.version` report it.
     pub tool_version: &'static str,
@@ -69,7 +100,11 @@ pub fn write(
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => out.write_all(human::render(report, options).as_bytes()),
+        Format::Human => out.write_all(human::render(report, options, Layout::Auto).as_bytes()),
+        Format::Grouped => {
+            out.write_all(human::render(report, options, Layout::Grouped).as_bytes())
+        }
+        Format::Full => out.write_all(human::render(report, options, Layout::Full).as_bytes()),
         Format::Compact => out.write_all(compact::render(report, options).as_bytes()),
         Format::Json => json::write(report, options, out),
         Format::Sarif => sarif::write(report, options, out),

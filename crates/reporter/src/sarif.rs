@@ -6,7 +6,8 @@
 //! with no error and no warning (`scripts/validate-sarif`).
 //!
 //! - Every rule that ran is in `tool.driver.rules`, with its PascalCase name,
-//!   descriptions, help (text and Markdown), `security-severity` and tags.
+//!   descriptions, `helpUri` (its page), help (text and Markdown),
+//!   `security-severity` and tags.
 //! - Results point at paths relative to `%SRCROOT%` (the directory phiguard
 //!   ran in); columns count Unicode code points (`columnKind`).
 //! - Suppressed findings are results with an in-source suppression.
@@ -15,8 +16,8 @@
 //!   them; an origin outside any file (`--var`) is named in the message.
 //! - Files that could not be read or parsed are error notifications of the
 //!   invocation, which is then not successful; files skipped on purpose are
-//!   note notifications, and so are undecided checks with
-//!   `--show-undecided`. Not results: code scanning would show those as
+//!   note notifications, and so are notices (module calls not checked) and
+//!   undecided checks with `--show-undecided`. Not results: code scanning would show those as
 //!   alerts at the rule's security severity, for a check that may well pass.
 
 use std::borrow::Cow;
@@ -29,9 +30,10 @@ use phiguard_model::{
 };
 use serde::Serialize;
 
+use crate::notices::{self, Notice};
 use crate::stream::Seq;
-use crate::text::origin_place;
-use crate::RenderOptions;
+use crate::text::{origin_place, percent_encode};
+use crate::{DocsLinks, RenderOptions};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const VERSION: &str = "2.1.0";
@@ -84,6 +86,10 @@ struct Descriptor {
     name: String,
     short_description: Text,
     full_description: Text,
+    /// The rule's page (`docs_url`): without one the SARIF multitool
+    /// reports SARIF2012.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -127,7 +133,8 @@ struct Invocation<Notifications> {
 struct Notification<'a> {
     level: &'static str,
     message: Text,
-    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[Location<'a>; 1]>,
 }
 
 #[derive(Serialize)]
@@ -233,14 +240,18 @@ pub(crate) fn write(
     } else {
         &[]
     };
+    let notices = notices::notices(report);
     let notifications = Seq(|| {
         let errors = report.errors.iter().map(|e| error(report, e));
         let skips = report.skipped.iter().map(skipped);
+        let notes = notices.iter().map(|n| notice(report, n));
         let undecideds = undecided_shown.iter().map(|u| undecided(report, u));
-        errors.chain(skips).chain(undecideds)
+        errors.chain(skips).chain(notes).chain(undecideds)
     });
-    let any_notification =
-        !(report.errors.is_empty() && report.skipped.is_empty() && undecided_shown.is_empty());
+    let any_notification = !(report.errors.is_empty()
+        && report.skipped.is_empty()
+        && notices.is_empty()
+        && undecided_shown.is_empty());
     let log = Log {
         schema: SCHEMA,
         version: VERSION,
@@ -251,7 +262,10 @@ pub(crate) fn write(
                     version: options.tool_version,
                     semantic_version: options.tool_version,
                     information_uri: INFORMATION_URI,
-                    rules: rules.iter().map(|rule| descriptor(rule)).collect(),
+                    rules: rules
+                        .iter()
+                        .map(|rule| descriptor(rule, &options.docs))
+                        .collect(),
                 },
             },
             invocations: [Invocation {
@@ -321,7 +335,7 @@ fn undocumented_rule(id: &str, findings: &[&Finding]) -> RuleMeta {
     }
 }
 
-fn descriptor(rule: &RuleMeta) -> Descriptor {
+fn descriptor(rule: &RuleMeta, docs: &DocsLinks) -> Descriptor {
     let mut tags = vec!["security".to_string(), "hipaa".to_string()];
     tags.extend(rule.hipaa.iter().cloned());
     Descriptor {
@@ -333,6 +347,7 @@ fn descriptor(rule: &RuleMeta) -> Descriptor {
         full_description: Text {
             text: sentence(&rule.description),
         },
+        help_uri: docs.url(&rule.id),
         help: Help {
             text: help_text(rule),
             markdown: help_markdown(rule),
@@ -500,10 +515,10 @@ fn error<'a>(report: &'a Report, e: &'a LintError) -> Notification<'a> {
         message: Text {
             text: sentence(&e.message),
         },
-        locations: [Location {
+        locations: Some([Location {
             physical_location: physical(report, &e.path, e.span),
             logical_locations: None,
-        }],
+        }]),
     }
 }
 
@@ -516,13 +531,30 @@ fn undecided<'a>(report: &'a Report, u: &'a Undecided) -> Notification<'a> {
                 u.rule, u.resource.address, u.reason
             )),
         },
-        locations: [Location {
+        locations: Some([Location {
             physical_location: physical(report, report.path(u.span.file), Some(u.span)),
             logical_locations: Some([LogicalLocation {
                 fully_qualified_name: &u.resource.address,
                 kind: "resource",
             }]),
-        }],
+        }]),
+    }
+}
+
+/// A notice (a module call not checked) as a note, at its place when it
+/// has one: code scanning users learn what was not looked at.
+fn notice<'a>(report: &'a Report, n: &Notice) -> Notification<'a> {
+    Notification {
+        level: "note",
+        message: Text {
+            text: sentence(&n.message),
+        },
+        locations: n.span.map(|span| {
+            [Location {
+                physical_location: physical(report, report.path(span.file), Some(span)),
+                logical_locations: None,
+            }]
+        }),
     }
 }
 
@@ -532,13 +564,13 @@ fn skipped(s: &Skipped) -> Notification<'_> {
         message: Text {
             text: sentence(&format!("skipped: {}", s.reason)),
         },
-        locations: [Location {
+        locations: Some([Location {
             physical_location: PhysicalLocation {
                 artifact_location: artifact(&s.path),
                 region: None,
             },
             logical_locations: None,
-        }],
+        }]),
     }
 }
 
@@ -580,21 +612,6 @@ fn artifact(path: &str) -> ArtifactLocation {
             uri_base_id: Some(SRCROOT),
         }
     }
-}
-
-/// Percent-encodes every byte but URI's unreserved characters and `/`, so
-/// a path with spaces, `%`, `#` or a `:` in its first segment is a valid
-/// relative reference.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// SARIF wants messages that are whole sentences (rule SARIF2001).

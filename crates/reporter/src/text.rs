@@ -100,6 +100,21 @@ pub(crate) fn origin_line(report: &Report, origin: &ValueOrigin) -> String {
     }
 }
 
+/// Percent-encodes every byte but URI's unreserved characters and `/`, so
+/// a path with spaces, `%`, `#` or a `:` in its first segment is a valid
+/// relative reference.
+pub(crate) fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

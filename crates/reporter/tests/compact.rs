@@ -1,6 +1,6 @@
 mod common;
 
-use phiguard_reporter::{render, Format};
+use phiguard_reporter::{render, DocsLinks, Format, RenderOptions};
 
 fn compact(report: &phiguard_model::Report) -> String {
     render(report, Format::Compact, &common::options(true))
@@ -89,7 +89,11 @@ fn origins() {
 /// without origins keeps the line it always had.
 #[test]
 fn the_first_origin_follows_the_message() {
-    let out = compact(&common::origins_report());
+    let without_docs = RenderOptions {
+        docs: DocsLinks::none(),
+        ..common::options(true)
+    };
+    let out = render(&common::origins_report(), Format::Compact, &without_docs);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines,
@@ -110,4 +114,21 @@ fn control_characters_are_escaped() {
     assert_eq!(out.lines().count(), 3, "{out}");
     assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
     insta::assert_snapshot!(out);
+}
+
+/// The rule's page ends the line, in angle brackets, after any origin;
+/// a rule without a page there gets none.
+#[test]
+fn the_rule_page_ends_the_line() {
+    let out = compact(&common::origins_report());
+    assert!(out.contains("objects cannot be recovered (set in infra/terraform.tfvars:1:21) <https://docs.example.invalid/rules/s3-versioning-disabled.md>\n"), "{out}");
+    let only = RenderOptions {
+        docs: DocsLinks::new(
+            common::DOCS.to_string(),
+            Some(["s3-public-acl".to_string()].into()),
+        ),
+        ..common::options(true)
+    };
+    let out = render(&common::origins_report(), Format::Compact, &only);
+    assert_eq!(out.matches(" <https://").count(), 1, "{out}");
 }

@@ -7,9 +7,22 @@ fn human(report: &Report, options: &RenderOptions) -> String {
     render(report, Format::Human, options)
 }
 
+fn full(report: &Report, options: &RenderOptions) -> String {
+    render(report, Format::Full, options)
+}
+
+/// The default: the bucket's two findings share one snippet, each with
+/// its heading, help, notes and docs link below it, most severe first; the
+/// versioning resource's one finding is shown whole.
 #[test]
 fn full_report() {
     insta::assert_snapshot!(human(&common::report(), &common::options(true)));
+}
+
+/// `--format full`: a snippet a finding, as before grouping.
+#[test]
+fn full_report_one_snippet_a_finding() {
+    insta::assert_snapshot!(full(&common::report(), &common::options(true)));
 }
 
 #[test]
@@ -257,7 +270,7 @@ fn origins() {
 /// given outside any file is a line.
 #[test]
 fn origins_are_labelled_snippets_in_their_files() {
-    let out = human(&common::origins_report(), &common::options(false));
+    let out = full(&common::origins_report(), &common::options(false));
     assert!(!out.contains("Failed to read"), "{out}");
     let acl = out
         .split("\n\n")
@@ -335,4 +348,241 @@ fn control_characters_are_escaped() {
     assert!(out.contains("mac.tf:3:12"), "{out}");
     assert!(out.contains("╭─[in\\nfra/\\x1b[31mred.tf:2:12]"), "{out}");
     insta::assert_snapshot!(out);
+}
+
+/// The summary says which findings fail the run: those at or above
+/// `--fail-on`, named with the threshold.
+#[test]
+fn summary_names_what_fails_the_run() {
+    let report = common::report();
+    let at = |fail_on| {
+        human(
+            &report,
+            &RenderOptions {
+                fail_on,
+                ..common::options(false)
+            },
+        )
+    };
+    assert!(at(Some(Severity::High)).contains("; 2 at or above --fail-on high fail the run.\n"));
+    assert!(at(Some(Severity::Critical))
+        .contains("; 1 at or above --fail-on critical fails the run.\n"));
+    let mut low_only = common::report();
+    low_only.findings.retain(|f| f.severity == Severity::Medium);
+    let out = human(
+        &low_only,
+        &RenderOptions {
+            fail_on: Some(Severity::High),
+            ..common::options(false)
+        },
+    );
+    assert!(
+        out.contains("; none is at or above --fail-on high.\n"),
+        "{out}"
+    );
+    assert!(at(None).contains("; --fail-on never: none fails the run.\n"));
+}
+
+/// Module calls not checked are one summary line with a count, not a line
+/// each; `--show-notices` lists them.
+#[test]
+fn notices() {
+    let report = common::notices_report();
+    let counted = human(
+        &report,
+        &RenderOptions {
+            show_notices: false,
+            ..common::options(false)
+        },
+    );
+    assert!(
+        counted.contains("\n3 module calls not checked: --show-notices lists them\n"),
+        "{counted}"
+    );
+    assert!(!counted.contains("module.vpc"), "{counted}");
+    let listed = human(&report, &common::options(false));
+    assert!(
+        listed.contains("\n3 module calls not checked (listed above)\n"),
+        "{listed}"
+    );
+    insta::assert_snapshot!("notices_counted", counted);
+    insta::assert_snapshot!("notices_listed", listed);
+}
+
+/// `--statistics`: a table of counts per rule and severity instead of the
+/// findings (as ruff's), most findings first; the summary stays.
+#[test]
+fn statistics() {
+    let mut report = common::report();
+    // A second public ACL, and one made high by a severity override.
+    let mut again = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "s3-public-acl")
+        .expect("the ACL finding")
+        .clone();
+    again.span.start += 1;
+    let mut high = again.clone();
+    high.severity = Severity::High;
+    high.span.start += 1;
+    report.findings.extend([again, high]);
+    report.sort();
+    let out = human(
+        &report,
+        &RenderOptions {
+            statistics: true,
+            ..common::options(false)
+        },
+    );
+    assert!(!out.contains("critical[s3-public-acl]"), "{out}");
+    assert!(
+        out.starts_with(
+            "2  s3-public-acl           critical  S3 bucket ACL grants access to everyone\n"
+        ),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+/// Findings at one span (everything missing is reported at the resource's
+/// header) share one label, a line each; findings elsewhere in the
+/// resource are labels of the same snippet; the entries below are most
+/// severe first.
+#[test]
+fn grouped_findings_share_a_snippet() {
+    let file = FileId(0);
+    let header = common::span_of(
+        file,
+        common::S3_TF,
+        "resource \"aws_s3_bucket\" \"records\"",
+        0,
+    );
+    let records = || common::bucket("aws_s3_bucket.records", "aws_s3_bucket");
+    let missing = |rule: &str, severity, label: &str| {
+        common::finding(
+            rule,
+            severity,
+            &format!("{rule} message"),
+            header,
+            records(),
+            label,
+            &["164.312(b)"],
+            None,
+        )
+    };
+    let mut report =
+        Report {
+            rules: common::rules(),
+            files: vec![common::file(0, "infra/s3.tf", common::S3_TF)],
+            resources: 1,
+            findings: vec![
+            missing("s3-access-logging-disabled", Severity::Low, "no access logs"),
+            missing("s3-encryption-missing", Severity::High, "no default encryption"),
+            missing("s3-versioning-disabled", Severity::Medium, "no versioning"),
+            common::finding(
+                "s3-public-acl",
+                Severity::Critical,
+                "bucket ACL \"public-read\" lets anyone on the internet list and read every object",
+                common::span_of(file, common::S3_TF, "\"public-read\"", 0),
+                records(),
+                "public ACL",
+                &["164.312(a)(1)"],
+                Some("acl = \"private\""),
+            ),
+        ],
+            ..Report::default()
+        };
+    report.sort();
+    let out = human(&report, &common::options(false));
+    assert_eq!(out.matches("╭─[").count(), 1, "{out}");
+    let headings: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains("]: "))
+        .map(|l| l.split(']').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "  × critical[s3-public-acl",
+            "  × high[s3-encryption-missing",
+            "  ⚠ medium[s3-versioning-disabled",
+            "  ☞ low[s3-access-logging-disabled"
+        ],
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+/// More than 50 findings: one line each, as `--format compact` writes them
+/// (without the docs links), then the summary and a hint; `--format
+/// grouped` and `full` still show snippets. 50 are still grouped.
+#[test]
+fn many_findings_are_listed() {
+    let text: String = (0..51)
+        .map(|i| format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  acl = \"public-read\"\n}}\n"))
+        .collect();
+    let file = FileId(0);
+    let report_of = |n: usize| {
+        let findings = (0..n)
+            .map(|i| {
+                common::finding(
+                    "s3-public-acl",
+                    Severity::Critical,
+                    "public",
+                    common::span_of(file, &text, "\"public-read\"", i),
+                    common::bucket(&format!("aws_s3_bucket.b{i}"), "aws_s3_bucket"),
+                    "acl",
+                    &[],
+                    None,
+                )
+            })
+            .collect();
+        let mut report = Report {
+            rules: common::rules(),
+            files: vec![common::file(0, "infra/s3.tf", &text)],
+            resources: 51,
+            findings,
+            ..Report::default()
+        };
+        report.sort();
+        report
+    };
+    let many = report_of(51);
+    let out = human(&many, &common::options(false));
+    assert!(!out.contains("╭"), "{out}");
+    assert!(
+        out.starts_with("infra/s3.tf:2:9: critical [s3-public-acl] public\n"),
+        "{out}"
+    );
+    assert!(!out.contains("<https://"), "{out}");
+    insta::assert_snapshot!(out);
+    for format in [Format::Grouped, Format::Full] {
+        let shown = render(&many, format, &common::options(false));
+        assert_eq!(shown.matches("╭─[").count(), 51, "{format:?}");
+        assert!(!shown.contains("More than 50"), "{format:?}");
+    }
+    let fifty = human(&report_of(50), &common::options(false));
+    assert_eq!(fifty.matches("╭─[").count(), 50);
+}
+
+/// A terminal that cannot show Unicode (the CLI decides, from `TERM` and
+/// the locale) gets ASCII glyphs: `x`, `!`, `>`, `|`, `-`.
+#[test]
+fn ascii_fallback() {
+    let options = RenderOptions {
+        ascii: true,
+        ..common::options(true)
+    };
+    let out = human(&common::report(), &options);
+    assert!(out.is_ascii(), "{out}");
+    assert!(out.contains("  x critical[s3-public-acl]: "), "{out}");
+    insta::assert_snapshot!(out);
+    let coloured = human(
+        &common::report(),
+        &RenderOptions {
+            color: true,
+            ..options
+        },
+    );
+    assert!(coloured.is_ascii() && coloured.contains('\u{1b}'));
 }

@@ -110,3 +110,22 @@ fn origins_shape() {
         "infra/modules/bucket/main.tf"
     );
 }
+
+/// `--statistics` adds `summary.statistics`: a row per rule and severity.
+#[test]
+fn statistics() {
+    let options = phiguard_reporter::RenderOptions {
+        statistics: true,
+        ..common::options(false)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&common::report(), Format::Json, &options)).unwrap();
+    insta::assert_json_snapshot!(json["summary"]);
+    let plain: serde_json::Value = serde_json::from_str(&render(
+        &common::report(),
+        Format::Json,
+        &common::options(false),
+    ))
+    .unwrap();
+    assert!(plain["summary"].get("statistics").is_none());
+}

@@ -111,9 +111,10 @@ fn errors_are_tool_notifications() {
         .iter()
         .filter_map(|n| n["level"].as_str())
         .collect();
-    // Two errors, a skipped file and, asked for, an undecided check.
-    assert_eq!(levels, ["error", "error", "note", "note"]);
-    let undecided = &notifications[3];
+    // Two errors, a skipped file, a module call not checked and, asked
+    // for, an undecided check.
+    assert_eq!(levels, ["error", "error", "note", "note", "note"]);
+    let undecided = &notifications[4];
     assert_eq!(
         undecided["message"]["text"],
         "undecided [s3-public-acl] aws_s3_bucket.logs: var.logs_acl has no value."
@@ -212,4 +213,20 @@ fn origins_are_related_locations() {
         none["message"]["text"],
         "bucket has no default encryption configuration."
     );
+}
+
+/// Module calls not checked are note notifications at the call, always
+/// (not only with `--show-notices`): code scanning users learn what was
+/// not looked at.
+#[test]
+fn notices_are_note_notifications() {
+    let report = common::notices_report();
+    let quiet = phiguard_reporter::RenderOptions {
+        show_notices: false,
+        ..common::options(false)
+    };
+    let log: Value = serde_json::from_str(&render(&report, Format::Sarif, &quiet)).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    insta::assert_json_snapshot!(invocation);
 }

@@ -10,16 +10,26 @@ use phiguard_model::Span;
 
 use crate::source_code::IndexedSource;
 
-/// The source lines to show and the span to underline in them.
+/// Source lines to show and the spans to underline in them.
 #[derive(Debug)]
 pub(super) struct Snippet<'a> {
     pub source: IndexedSource<'a>,
+    /// At least one; a resource's findings share one snippet.
+    pub labels: Vec<Label>,
+}
+
+/// One underlined span, in the offsets of the snippet's (shown) source.
+#[derive(Debug)]
+pub(super) struct Label {
     pub span: Span,
-    pub label: Option<String>,
+    pub text: Option<String>,
     /// The diagnostic's own place, as opposed to a place it refers to (a
-    /// finding's origins); miette marks it and takes the header's position
-    /// from it.
+    /// finding's origins); miette takes a block's header from its first
+    /// primary label.
     pub primary: bool,
+    /// `path:line:col` of the span in phiguard's positions: the header of
+    /// a block that this label heads.
+    pub header: String,
 }
 
 /// Heading, severity and help; no `code`, because miette would print it on
@@ -65,7 +75,9 @@ impl<'a> Snippets<'a> {
 
     /// Whether the diagnostic's own place is shown.
     pub fn has_primary(&self) -> bool {
-        self.parts.iter().any(|(_, s)| s.primary)
+        self.parts
+            .iter()
+            .any(|(_, s)| s.labels.iter().any(|l| l.primary))
     }
 }
 
@@ -101,10 +113,17 @@ impl SourceCode for Snippets<'_> {
             contents.column(),
             contents.line_count(),
         );
-        Ok(Box::new(match contents.name() {
-            Some(name) => {
-                MietteSpanContents::new_named(name.to_string(), data, shifted, line, column, lines)
-            }
+        // miette reads a block's header from the span of the label heading
+        // it: that label's own position, so that a snippet holding several
+        // labels names each block where it starts.
+        let heading = snippet
+            .labels
+            .iter()
+            .find(|l| l.span.start as usize == inner.offset())
+            .or_else(|| snippet.labels.first());
+        let name = heading.map(|l| l.header.clone());
+        Ok(Box::new(match name {
+            Some(name) => MietteSpanContents::new_named(name, data, shifted, line, column, lines),
             None => MietteSpanContents::new(data, shifted, line, column, lines),
         }))
     }
@@ -137,17 +156,19 @@ impl Diagnostic for Diag<'_> {
         if self.snippets.is_empty() {
             return None;
         }
-        Some(Box::new(self.snippets.parts.iter().map(
+        Some(Box::new(self.snippets.parts.iter().flat_map(
             |(base, snippet)| {
-                let span = SourceSpan::new(
-                    (base + snippet.span.start as usize).into(),
-                    snippet.span.len() as usize,
-                );
-                if snippet.primary {
-                    LabeledSpan::new_primary_with_span(snippet.label.clone(), span)
-                } else {
-                    LabeledSpan::new_with_span(snippet.label.clone(), span)
-                }
+                snippet.labels.iter().map(move |label| {
+                    let span = SourceSpan::new(
+                        (base + label.span.start as usize).into(),
+                        label.span.len() as usize,
+                    );
+                    if label.primary {
+                        LabeledSpan::new_primary_with_span(label.text.clone(), span)
+                    } else {
+                        LabeledSpan::new_with_span(label.text.clone(), span)
+                    }
+                })
             },
         )))
     }
@@ -163,10 +184,13 @@ mod tests {
 
     fn snippet(file: &SourceFile, start: usize, end: usize) -> Snippet<'_> {
         Snippet {
-            source: IndexedSource::new(file).named(file.display_path.clone()),
-            span: Span::new(file.id, start..end),
-            label: None,
-            primary: false,
+            source: IndexedSource::new(file),
+            labels: vec![Label {
+                span: Span::new(file.id, start..end),
+                text: None,
+                primary: false,
+                header: file.display_path.clone(),
+            }],
         }
     }
 

@@ -14,7 +14,10 @@ use phiguard_model::{
     ResourceRef, RuleMeta, RuleRemediation, Severity, Skipped, SourceFile, Span, Suppression,
     Undecided, ValueOrigin,
 };
-use phiguard_reporter::RenderOptions;
+use phiguard_reporter::{DocsLinks, RenderOptions};
+
+/// Where the tests' rule pages are.
+pub const DOCS: &str = "https://docs.example.invalid/rules/{id}.md";
 
 pub const S3_TF: &str = r#"resource "aws_s3_bucket" "records" {
   bucket = "patient-records"
@@ -39,9 +42,14 @@ pub const BROKEN_TF: &str = "resource \"aws_s3_bucket\" \"x\" {\n  acl = \n}\n";
 pub fn options(show_undecided: bool) -> RenderOptions {
     RenderOptions {
         color: false,
+        ascii: false,
         show_undecided,
         show_skipped: true,
+        show_notices: true,
+        statistics: false,
+        docs: DocsLinks::new(DOCS.to_string(), None),
         quiet: false,
+        fail_on: Some(Severity::Low),
         tool_version: "0.1.0",
     }
 }
@@ -505,3 +513,60 @@ pub fn control_report() -> Report {
     report.sort();
     report
 }
+
+/// Three module calls whose code is not available offline (one of them
+/// without a literal source), and one finding.
+pub fn notices_report() -> Report {
+    let root = FileId(0);
+    let module = |address: &str, source: &str, nth: usize| phiguard_model::UnavailableModule {
+        address: address.to_string(),
+        source: source.to_string(),
+        span: span_of(root, NOTICES_TF, "module \"", nth),
+        reason: if source.is_empty() {
+            "its source is not a literal".to_string()
+        } else {
+            "not available offline: run `terraform init` so that .terraform/modules holds it"
+                .to_string()
+        },
+    };
+    let mut report = Report {
+        rules: rules(),
+        files: vec![file(0, "infra/main.tf", NOTICES_TF)],
+        resources: 1,
+        findings: vec![finding(
+            "s3-public-acl",
+            Severity::Critical,
+            "bucket ACL \"public-read\" lets anyone on the internet list and read every object",
+            span_of(root, NOTICES_TF, "\"public-read\"", 0),
+            bucket("aws_s3_bucket.records", "aws_s3_bucket"),
+            "acl",
+            &["164.312(a)(1)"],
+            Some("acl = \"private\""),
+        )],
+        unavailable_modules: vec![
+            module("module.vpc", "terraform-aws-modules/vpc/aws", 0),
+            module("module.logs", "git::https://example.invalid/logs.git", 1),
+            module("module.dynamic", "", 2),
+        ],
+        ..Report::default()
+    };
+    report.sort();
+    report
+}
+
+pub const NOTICES_TF: &str = r#"module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+}
+
+module "logs" {
+  source = "git::https://example.invalid/logs.git"
+}
+
+module "dynamic" {
+  source = local.module_source
+}
+
+resource "aws_s3_bucket" "records" {
+  acl = "public-read"
+}
+"#;
