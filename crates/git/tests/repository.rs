@@ -252,15 +252,23 @@ fn snapshots_of_a_commit_and_of_the_index_list_and_read() {
 
 #[cfg(unix)]
 #[test]
-fn symbolic_links_in_a_snapshot_are_not_followed() {
+fn symbolic_links_in_a_snapshot_are_followed_within_the_tree() {
     let s = Scratch::new();
     s.write("real.tf", "real\n");
     std::os::unix::fs::symlink("real.tf", s.path("link.tf")).unwrap();
+    std::os::unix::fs::symlink("link.tf", s.path("chain.tf")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", s.path("out.tf")).unwrap();
+    std::os::unix::fs::symlink("../../x.tf", s.path("up.tf")).unwrap();
     let head = s.commit("one");
     let commit = s.repo().snapshot(Tree::Commit(head));
     assert_eq!(commit.kind(&s.path("real.tf")), Some(EntryKind::File));
-    assert_eq!(commit.kind(&s.path("link.tf")), None);
-    assert!(commit.read(&s.path("link.tf")).is_err());
+    // Read as a checkout reads them, chains included.
+    assert_eq!(read(&commit, &s.path("link.tf")), "real\n");
+    assert_eq!(read(&commit, &s.path("chain.tf")), "real\n");
+    // Links that leave the tree are not followed.
+    assert_eq!(commit.kind(&s.path("out.tf")), None);
+    assert!(commit.read(&s.path("out.tf")).is_err());
+    assert_eq!(commit.kind(&s.path("up.tf")), None);
 }
 
 #[test]
