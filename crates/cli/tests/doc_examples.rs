@@ -5,9 +5,9 @@
 //! like the one the docs talk about: the shipped `fixtures/`, an `infra/`
 //! folder with a public bucket, a `prod.tfvars`, a `main` branch and a
 //! staged change. Its exit code must be the one [`EXPECTED`] gives, and
-//! when the doc shows output (`# ` lines right after the command), the
-//! output must hold those lines in order (a line ending in `...` is a
-//! prefix). A command this file does not know fails the test: add it to
+//! when the doc shows output (`# ` lines right after the command, or a
+//! block after `<!-- output of: COMMAND -->`), the output must hold those
+//! lines in order (`...` stands for any text, a line of it for any lines). A command this file does not know fails the test: add it to
 //! [`EXPECTED`], or, when no test machine can run it (it builds phiguard
 //! itself, needs Terraform, the network or the shared corpus), to
 //! [`NOT_RUN`], and mark it in the doc with "not run by the doc tests".
@@ -23,6 +23,11 @@ use std::process::Command;
 const EXPECTED: &[(&str, i32)] = &[
     // README.md, with `cargo run --release --` standing for phiguard.
     ("cargo run --release -- lint fixtures/", 1),
+    ("phiguard lint fixtures/", 1),
+    (
+        "phiguard lint fixtures/s3-public-acl/fail.tf --select s3-public-acl",
+        1,
+    ),
     ("phiguard lint infra/ modules/", 1),
     ("phiguard lint infra/ --format json", 1),
     ("phiguard lint --statistics", 1),
@@ -118,8 +123,38 @@ fn examples(doc: &Path) -> Vec<Example> {
     let mut block: Option<bool> = None; // Some(shell?) inside a fence
     let mut pending = String::new();
     let mut first = false;
+    // `<!-- output of: COMMAND -->` before a fenced block: the block is
+    // what COMMAND prints.
+    let mut output_of: Option<(usize, String)> = None;
+    let mut collecting: Option<Example> = None;
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
+        if let Some(command) = line
+            .strip_prefix("<!-- output of: ")
+            .and_then(|l| l.strip_suffix(" -->"))
+        {
+            output_of = Some((number, command.to_string()));
+            continue;
+        }
+        if let Some(example) = collecting.as_mut() {
+            if line.starts_with("```") {
+                out.extend(collecting.take());
+            } else {
+                example.shown.push(line.to_string());
+            }
+            continue;
+        }
+        if line.starts_with("```") && block.is_none() {
+            if let Some((line, command)) = output_of.take() {
+                collecting = Some(Example {
+                    doc: doc.to_path_buf(),
+                    line,
+                    command,
+                    shown: Vec::new(),
+                });
+                continue;
+            }
+        }
         if let Some(info) = line.strip_prefix("```") {
             block = match block {
                 Some(_) => None,
