@@ -156,6 +156,20 @@ impl Reader<'_> {
         }
     }
 
+    /// A file the config names, relative to its folder, which must exist:
+    /// a missing one is reported at its line, not when it is read.
+    fn existing_file(&self, file: &Spanned<String>, key: &str) -> Result<PathBuf, String> {
+        let base = self.file.path.parent().unwrap_or(Path::new("."));
+        if base.join(&file.value).is_file() {
+            Ok(PathBuf::from(&file.value))
+        } else {
+            Err(self.error(
+                file.span,
+                format!("`{key}`: no file `{}` beside the config file", file.value),
+            ))
+        }
+    }
+
     /// A list of globs, each checked here so that a bad one is reported at
     /// its line in the config.
     fn globs(&self, value: &Value, key: &str) -> Result<Vec<String>, String> {
@@ -262,11 +276,11 @@ impl Reader<'_> {
                     for (k, v) in self.map(value, "terraform")? {
                         match k.value.as_str() {
                             "var_files" => {
-                                config.var_files = self
-                                    .strings(v, "terraform.var_files")?
-                                    .into_iter()
-                                    .map(|s| PathBuf::from(s.value))
-                                    .collect()
+                                for file in self.strings(v, "terraform.var_files")? {
+                                    config
+                                        .var_files
+                                        .push(self.existing_file(&file, "terraform.var_files")?);
+                                }
                             }
                             "vars" => {
                                 for (name, val) in self.map(v, "terraform.vars")? {
@@ -279,7 +293,7 @@ impl Reader<'_> {
                             "root_var_files" => {
                                 for (file, root) in self.map(v, "terraform.root_var_files")? {
                                     config.root_var_files.push((
-                                        PathBuf::from(&file.value),
+                                        self.existing_file(file, "terraform.root_var_files")?,
                                         PathBuf::from(
                                             self.string(root, "terraform.root_var_files")?,
                                         ),
@@ -307,7 +321,7 @@ impl Reader<'_> {
                                     self.map(v, "cloudformation.parameter_files")?
                                 {
                                     config.parameter_files.push((
-                                        PathBuf::from(&file.value),
+                                        self.existing_file(file, "cloudformation.parameter_files")?,
                                         PathBuf::from(
                                             self.string(
                                                 template,

@@ -274,6 +274,24 @@ fn baseline_hides_recorded_findings_and_survives_added_lines() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // A run with an error, or with nothing to lint, leaves the file alone:
+    // it would record a baseline missing findings.
+    let before = fs::read_to_string(dir.0.join("base.json")).unwrap();
+    for path in ["typo-dir", "empty"] {
+        fs::create_dir_all(dir.0.join("empty")).unwrap();
+        let out = phiguard(&dir.0)
+            .args(["baseline", path, "--output", "base.json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("base.json not written"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(fs::read_to_string(dir.0.join("base.json")).unwrap(), before);
+    }
+
     fs::write(dir.0.join("bad.json"), "{\"findings\": 3}").unwrap();
     let out = phiguard(&dir.0)
         .args(["lint", "--baseline", "bad.json"])

@@ -700,3 +700,22 @@ fn a_config_file_that_links_out_of_its_folder_is_not_read() {
     );
     assert!(!stderr.contains("SECRET"), "{stderr}");
 }
+
+#[test]
+fn missing_files_named_in_the_config_are_reported_at_their_lines() {
+    for (config, expected) in [
+        (
+            "terraform:\n  var_files: [prod.tfvars]\n",
+            ".phiguard.yaml:2:15: `terraform.var_files`: no file `prod.tfvars` beside the config file",
+        ),
+        (
+            "cloudformation:\n  parameter_files: {params/prod.json: stacks/app.yaml}\n",
+            ".phiguard.yaml:2:21: `cloudformation.parameter_files`: no file `params/prod.json` beside the config file",
+        ),
+    ] {
+        let dir = Scratch::new("config-files", &[(".phiguard.yaml", config), ("main.tf", PUBLIC)]);
+        let (code, _, stderr) = lint(&dir.0, &["."]);
+        assert_eq!(code, 2);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}

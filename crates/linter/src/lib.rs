@@ -110,7 +110,12 @@ impl Inputs {
         let mut inputs = Inputs::files(load, &given, repository);
         // A named file that is not there is an error of the run.
         for path in given {
-            if inputs.load.files.kind(&base.join(&path)).is_none() {
+            let named = inputs
+                .load
+                .paths
+                .iter()
+                .any(|p| base.join(p) == base.join(&path));
+            if !named && inputs.load.files.kind(&base.join(&path)).is_none() {
                 inputs.load.paths.push(path);
             }
         }

@@ -356,6 +356,16 @@ pub fn load(options: &LoadOptions) -> Model {
         &terraform,
         &progress,
     );
+    // A file the filter leaves out that was read anyway (a named file's
+    // folder, loaded for context) is context: its findings are not
+    // reported, as for an excluded module.
+    for file in &mut model.files {
+        if file.role == phiguard_model::FileRole::Linted
+            && filter.leaves_out(&file.display_path, &file.path)
+        {
+            file.role = phiguard_model::FileRole::Context;
+        }
+    }
     model
 }
 
