@@ -9,6 +9,7 @@ mod expr;
 mod meta;
 mod origin_fix;
 mod policy_file;
+mod shared;
 mod suppress;
 
 pub use docs::{rules_index, types_markdown};

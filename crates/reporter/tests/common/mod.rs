@@ -61,8 +61,8 @@ pub fn span_of(file: FileId, text: &str, needle: &str, nth: usize) -> Span {
 
 pub fn bucket(address: &str, resource_type: &str) -> ResourceRef {
     ResourceRef {
-        address: address.to_string(),
-        resource_type: resource_type.to_string(),
+        address: address.into(),
+        resource_type: resource_type.into(),
         kind: ResourceKind::S3Bucket,
     }
 }
@@ -80,17 +80,17 @@ pub fn finding(
 ) -> Finding {
     let fingerprint = stable_hash(&[rule, "infra/s3.tf", &resource.address, path]);
     Finding {
-        rule: rule.to_string(),
+        rule: rule.into(),
         check: 0,
         severity,
-        message: message.to_string(),
+        message: message.into(),
         // Any text will do here; the policies give real labels.
-        label: path.to_string(),
+        label: path.into(),
         span,
         resource,
-        path: path.to_string(),
+        path: path.into(),
         hipaa: hipaa.iter().map(|s| s.to_string()).collect(),
-        fix: fix.map(str::to_string),
+        fix: fix.map(Into::into),
         fingerprint,
         suppressed: None,
         notes: Vec::new(),
@@ -217,7 +217,7 @@ pub fn report() -> Report {
             ),
         ],
         undecided: vec![Undecided {
-            rule: "s3-public-acl".to_string(),
+            rule: "s3-public-acl".into(),
             span: span_of(s3, S3_TF, "var.logs_acl", 0),
             resource: logs,
             reason: "var.logs_acl has no value".to_string(),
