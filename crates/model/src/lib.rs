@@ -2,6 +2,7 @@
 //! CloudFormation; policies read it and never see HCL or YAML.
 
 pub mod kinds;
+mod order;
 mod policy_document;
 mod report;
 mod resource;
