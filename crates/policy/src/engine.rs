@@ -63,15 +63,27 @@ pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
     check_scoped(model, rules, &Scope::All)
 }
 
-/// Evaluates `rules` over the buckets and domains `scope` includes.
-///
-/// Rules are evaluated in parallel, each over every subject; the parts are
-/// joined in rule order, so the outcome is the same, in the same order, as
-/// one thread would give.
+/// Evaluates `rules` over the buckets and domains `scope` includes: the
+/// parts of [`check_by_rule`] joined in rule order, so the outcome is the
+/// same, in the same order, as one thread would give.
 pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
+    let mut outcome = Outcome::default();
+    for part in check_by_rule(model, rules, scope) {
+        outcome.findings.extend(part.findings);
+        outcome.undecided.extend(part.undecided);
+    }
+    outcome
+}
+
+/// What each of `rules` finds over the buckets and domains `scope`
+/// includes, one outcome per rule in their order. Rules are evaluated in
+/// parallel, each over every subject. Joining the parts copies every
+/// finding, so a caller with a large run joins them once it has freed the
+/// model (the linter), rather than holding both.
+pub fn check_by_rule(model: &Model, rules: &[&Rule], scope: &Scope) -> Vec<Outcome> {
     init_pool();
     let names = ResourceNames::new(model);
-    let parts: Vec<Outcome> = rules
+    rules
         .par_iter()
         .map(|rule| {
             let shared = Shared {
@@ -81,13 +93,7 @@ pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
             };
             check_rule(&shared, rule, scope)
         })
-        .collect();
-    let mut outcome = Outcome::default();
-    for part in parts {
-        outcome.findings.extend(part.findings);
-        outcome.undecided.extend(part.undecided);
-    }
-    outcome
+        .collect()
 }
 
 /// The model, and the text a rule's findings share.
