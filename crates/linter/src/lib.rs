@@ -18,7 +18,7 @@ mod owners;
 pub use changes::lint_changes;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use phiguard_model::{display_path, normalize, Finding, Report, Severity, Span};
+use phiguard_model::{display_path, normalize, Report, Severity, Span};
 use phiguard_parser::LoadOptions;
 use phiguard_policy::{Registry, Rule, Scope, SuppressionContext, INVALID_SUPPRESSION};
 
@@ -224,14 +224,10 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         file.project_path = display_path(&file.path, &settings.project_root);
     }
 
-    // One vector of findings per rule, joined once the model is freed.
-    let mut parts: Vec<Vec<Finding>> = Vec::with_capacity(rules.len() + 1);
-    let mut undecided = Vec::new();
-    for part in phiguard_policy::check_by_rule(&model, &rules, &settings.scope) {
-        parts.push(part.findings);
-        undecided.extend(part.undecided);
-    }
-    for finding in parts.iter_mut().flatten() {
+    let outcome = phiguard_policy::check_scoped(&model, &rules, &settings.scope);
+    let mut findings = outcome.findings;
+    let mut undecided = outcome.undecided;
+    for finding in &mut findings {
         if let Some((_, severity)) = settings
             .severity_overrides
             .iter()
@@ -250,13 +246,14 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
             ran: &ran,
             today: &settings.today,
         },
-        parts.iter_mut().flatten(),
+        &mut findings,
         &mut undecided,
     );
     // What the rules read (resources, their views, the suppression
-    // comments) is freed once findings are made: a large run would
-    // otherwise hold it and every finding at once while joining, sorting
-    // and rendering them (issue 14). Files stay: findings point into them.
+    // comments) is freed once findings are made, before they are
+    // filtered, sorted and rendered: a large run would otherwise hold it
+    // and every finding to the end (issue 14). Files stay: findings and
+    // reports point into them.
     let resources = model.resources.len();
     drop(std::mem::take(&mut model.resources));
     drop(std::mem::take(&mut model.subjects));
@@ -266,50 +263,37 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         if !invalid.is_empty() {
             metas.push(phiguard_policy::invalid_suppression_meta());
         }
-        parts.push(invalid);
+        findings.extend(invalid.into_iter().map(Box::new));
     }
 
-    // Per-path ignores, the named files and the minimum severity.
     let ignores = &settings.per_path_ignores;
-    // Globs match paths relative to their base folder.
-    let ignore_paths: Vec<String> = if ignores.is_empty() {
-        Vec::new()
-    } else {
-        model
+    if !ignores.is_empty() {
+        // Globs match paths relative to their base folder.
+        let paths: Vec<String> = model
             .files
             .iter()
             .map(|file| display_path(&file.path, &ignores.base))
-            .collect()
-    };
-    let ignored = |rule: &str, span: Span| {
-        !ignores.is_empty() && {
-            let path = ignore_paths
-                .get(span.file.0 as usize)
-                .map_or("", String::as_str);
+            .collect();
+        let ignored = |rule: &str, span: Span| {
+            let path = paths.get(span.file.0 as usize).map_or("", String::as_str);
             ignores.ignores(rule, path)
-        }
-    };
-    let path_of = |span: Span| {
-        model
-            .files
-            .get(span.file.0 as usize)
-            .map_or("", |f| f.display_path.as_str())
-    };
-    let findings = join(parts, |f| {
-        !ignored(&f.rule, f.span)
-            && inputs
-                .only
-                .as_ref()
-                .is_none_or(|only| concerns(f, only, &path_of))
-            && settings.min_severity.is_none_or(|min| f.severity >= min)
-    });
-    undecided.retain(|u| {
-        !ignored(&u.rule, u.span)
-            && inputs
-                .only
-                .as_ref()
-                .is_none_or(|only| only.contains(path_of(u.span)))
-    });
+        };
+        findings.retain(|f| !ignored(&f.rule, f.span));
+        undecided.retain(|u| !ignored(&u.rule, u.span));
+    }
+    if let Some(only) = &inputs.only {
+        let path_of = |span: Span| {
+            model
+                .files
+                .get(span.file.0 as usize)
+                .map_or("", |f| f.display_path.as_str())
+        };
+        findings.retain(|f| concerns(f, only, &path_of));
+        undecided.retain(|u| only.contains(path_of(u.span)));
+    }
+    if let Some(min) = settings.min_severity {
+        findings.retain(|f| f.severity >= min);
+    }
 
     let mut report = Report {
         rules: metas,
@@ -324,21 +308,6 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
     };
     report.sort();
     report
-}
-
-/// The rules' findings in one vector, in order, keeping those `keep`
-/// accepts: each part is filtered first, the vector made at its final
-/// size and each part freed once moved, so the findings are held twice
-/// only for that copy and never with the model (issue 14).
-fn join(mut parts: Vec<Vec<Finding>>, keep: impl Fn(&Finding) -> bool) -> Vec<Finding> {
-    for part in &mut parts {
-        part.retain(&keep);
-    }
-    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        all.extend(part);
-    }
-    all
 }
 
 /// Whether `finding` is caused by one of the `only` files (display paths):

@@ -14,7 +14,9 @@ use phiguard_model::kinds::{walk, KindVisitor, Subject};
 
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub findings: Vec<Finding>,
+    /// Boxed, as in [`phiguard_model::Report::findings`].
+    #[allow(clippy::vec_box)]
+    pub findings: Vec<Box<Finding>>,
     pub undecided: Vec<Undecided>,
 }
 
@@ -63,27 +65,15 @@ pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
     check_scoped(model, rules, &Scope::All)
 }
 
-/// Evaluates `rules` over the buckets and domains `scope` includes: the
-/// parts of [`check_by_rule`] joined in rule order, so the outcome is the
-/// same, in the same order, as one thread would give.
+/// Evaluates `rules` over the buckets and domains `scope` includes.
+///
+/// Rules are evaluated in parallel, each over every subject; the parts are
+/// joined in rule order, so the outcome is the same, in the same order, as
+/// one thread would give.
 pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
-    let mut outcome = Outcome::default();
-    for part in check_by_rule(model, rules, scope) {
-        outcome.findings.extend(part.findings);
-        outcome.undecided.extend(part.undecided);
-    }
-    outcome
-}
-
-/// What each of `rules` finds over the buckets and domains `scope`
-/// includes, one outcome per rule in their order. Rules are evaluated in
-/// parallel, each over every subject. Joining the parts copies every
-/// finding, so a caller with a large run joins them once it has freed the
-/// model (the linter), rather than holding both.
-pub fn check_by_rule(model: &Model, rules: &[&Rule], scope: &Scope) -> Vec<Outcome> {
     init_pool();
     let names = ResourceNames::new(model);
-    rules
+    let parts: Vec<Outcome> = rules
         .par_iter()
         .map(|rule| {
             let shared = Shared {
@@ -93,7 +83,13 @@ pub fn check_by_rule(model: &Model, rules: &[&Rule], scope: &Scope) -> Vec<Outco
             };
             check_rule(&shared, rule, scope)
         })
-        .collect()
+        .collect();
+    let mut outcome = Outcome::default();
+    for part in parts {
+        outcome.findings.extend(part.findings);
+        outcome.undecided.extend(part.undecided);
+    }
+    outcome
 }
 
 /// The model, and the text a rule's findings share.
@@ -160,7 +156,7 @@ fn run<T: Subject>(shared: &Shared<'_>, rule: &Rule, subject: &T, outcome: &mut 
     for variant in subject.variants() {
         run_view(shared, rule, &variant, &mut all);
     }
-    let mut findings: Vec<Finding> = Vec::with_capacity(all.findings.len());
+    let mut findings = Vec::<Box<Finding>>::with_capacity(all.findings.len());
     for finding in all.findings {
         let same = findings.iter_mut().find(|f| {
             f.rule == finding.rule
@@ -268,7 +264,7 @@ fn evaluate<T: Subject>(
         }
         Tri::True => outcome
             .findings
-            .push(finding(shared, check, env, item_path)),
+            .push(Box::new(finding(shared, check, env, item_path))),
     }
 }
 

@@ -13,7 +13,7 @@ mod shared;
 mod suppress;
 
 pub use docs::{rules_index, types_markdown};
-pub use engine::{check, check_by_rule, check_scoped, Outcome, Scope};
+pub use engine::{check, check_scoped, Outcome, Scope};
 pub use phiguard_model::kinds::{
     fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling,
 };

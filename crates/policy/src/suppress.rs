@@ -42,10 +42,10 @@ pub struct SuppressionContext<'a> {
 /// Marks suppressed findings, drops the undecided checks a suppression
 /// covers (a suppressed rule has nothing left to decide) and returns the
 /// `invalid-suppression` findings.
-pub fn apply<'f>(
+pub fn apply(
     model: &Model,
     context: &SuppressionContext<'_>,
-    findings: impl IntoIterator<Item = &'f mut Finding>,
+    findings: &mut [Box<Finding>],
     undecided: &mut Vec<Undecided>,
 ) -> Vec<Finding> {
     let mut invalid = Vec::new();
@@ -69,7 +69,7 @@ pub fn apply<'f>(
         }
         !covered
     });
-    for finding in findings {
+    for finding in findings.iter_mut() {
         for (index, directive) in model.suppressions.iter().enumerate() {
             if !valid[index] || !covers(directive.target, finding.span) {
                 continue;

@@ -77,9 +77,9 @@ pub fn finding(
     path: &str,
     hipaa: &[&str],
     fix: Option<&str>,
-) -> Finding {
+) -> Box<Finding> {
     let fingerprint = stable_hash(&[rule, "infra/s3.tf", &resource.address, path]);
-    Finding {
+    Box::new(Finding {
         rule: rule.into(),
         check: 0,
         severity,
@@ -95,7 +95,7 @@ pub fn finding(
         suppressed: None,
         notes: Vec::new(),
         origins: Vec::new(),
-    }
+    })
 }
 
 pub fn rule(id: &str, title: &str, severity: Severity, hipaa: &[&str]) -> RuleMeta {
