@@ -2,7 +2,6 @@
 //! CloudFormation; policies read it and never see HCL or YAML.
 
 pub mod kinds;
-mod order;
 mod policy_document;
 mod report;
 mod resource;

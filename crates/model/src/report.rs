@@ -5,7 +5,6 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use crate::order::sort_stable_by;
 use crate::{FileId, Fingerprint, Position, SharedStr, SourceFile, Span, ValueOrigin};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -237,15 +236,15 @@ impl Report {
         };
         let position =
             |a: Span, b: Span| path_order(path(a), path(b)).then_with(|| a.start.cmp(&b.start));
-        // Stable, and without a buffer the size of the findings.
-        sort_stable_by(&mut self.findings, |a, b| {
+        // Findings are boxed: the sort's buffer holds pointers.
+        self.findings.sort_by(|a, b| {
             position(a.span, b.span)
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.span.end.cmp(&b.span.end))
                 .then_with(|| a.resource.address.cmp(&b.resource.address))
                 .then_with(|| a.message.cmp(&b.message))
         });
-        sort_stable_by(&mut self.undecided, |a, b| {
+        self.undecided.sort_by(|a, b| {
             position(a.span, b.span)
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.span.end.cmp(&b.span.end))
