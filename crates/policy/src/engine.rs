@@ -278,13 +278,13 @@ fn finding<T: Subject>(
     let anchor = env.subject.resource();
     // The first `at` fact that is present locates the finding; with none,
     // something is missing and the finding points at the resource header.
-    let located = check.at.iter().zip(&text.at).find_map(|(path, shared)| {
+    let located = check.at.iter().zip(&text.at).find_map(|(path, at)| {
         let fact = env.lookup(path);
         fact.value
-            .map(|v| (path.as_str(), shared, v, fact.resource.unwrap_or(anchor)))
+            .map(|v| (path.as_str(), at, v, fact.resource.unwrap_or(anchor)))
     });
     let (path, shared_path, value, resource_id) = match located {
-        Some((path, shared, value, resource)) => (path, shared, Some(value), resource),
+        Some((path, at, value, resource)) => (path, at, Some(value), resource),
         None => ("", &shared.text.no_path, None, anchor),
     };
     let resource = model.resource(resource_id);
