@@ -96,14 +96,14 @@ fn of(report: &Report) -> Baseline {
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| Entry {
-            fingerprint: f.fingerprint.clone(),
-            rule: f.rule.clone(),
+            fingerprint: f.fingerprint.to_string(),
+            rule: f.rule.to_string(),
             // The path the fingerprint was made from.
             file: report.files.get(f.span.file.0 as usize).map_or_else(
                 || report.path(f.span.file).to_string(),
                 |file| file.project_path.clone(),
             ),
-            resource: f.resource.address.clone(),
+            resource: f.resource.address.to_string(),
         })
         .collect();
     findings.sort_by(|a, b| {

@@ -254,12 +254,21 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         &mut findings,
         &mut undecided,
     );
+    // What the rules read (resources, their views, the suppression
+    // comments) is freed once findings are made, before they are
+    // filtered, sorted and rendered: a large run would otherwise hold it
+    // and every finding to the end (issue 14). Files stay: findings and
+    // reports point into them.
+    let resources = model.resources.len();
+    drop(std::mem::take(&mut model.resources));
+    drop(std::mem::take(&mut model.subjects));
+    drop(std::mem::take(&mut model.suppressions));
     let mut metas: Vec<_> = rules.iter().map(|rule| rule.meta()).collect();
     if settings.selects(INVALID_SUPPRESSION) {
         if !invalid.is_empty() {
             metas.push(phiguard_policy::invalid_suppression_meta());
         }
-        findings.extend(invalid);
+        findings.extend(invalid.into_iter().map(Box::new));
     }
 
     let ignores = &settings.per_path_ignores;
@@ -311,7 +320,7 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
 
     let mut report = Report {
         rules: metas,
-        resources: model.resources.len(),
+        resources,
         files: model.files,
         findings,
         undecided,

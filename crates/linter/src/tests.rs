@@ -42,7 +42,7 @@ fn findings(report: &Report) -> Vec<(String, Severity, String)> {
         .iter()
         .map(|f| {
             (
-                f.rule.clone(),
+                f.rule.to_string(),
                 f.severity,
                 report.path(f.span.file).to_string(),
             )

@@ -5,6 +5,7 @@ pub mod kinds;
 mod policy_document;
 mod report;
 mod resource;
+mod shared;
 mod source;
 mod span;
 mod value;
@@ -24,6 +25,7 @@ pub use report::{
     RuleMeta, RuleRemediation, Severity, Skipped, Suppression, Undecided,
 };
 pub use resource::{Attribute, Block, Body, Dialect, Origin, Resource, ResourceId};
+pub use shared::{Fingerprint, SharedStr};
 pub use source::{display_path, normalize, FileRole, LineIndex, Position, SourceFile};
 pub use span::{FileId, Span, Spanned};
 pub use value::{

@@ -3,8 +3,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
-use crate::{FileId, Position, SourceFile, Span, ValueOrigin};
+use crate::{FileId, Fingerprint, Position, SharedStr, SourceFile, Span, ValueOrigin};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -56,33 +57,37 @@ impl FromStr for Severity {
 
 pub use crate::kinds::ResourceKind;
 
-/// The resource a finding is about, as reports name it.
+/// The resource a finding is about, as reports name it. The text is shared
+/// by every finding about the resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResourceRef {
-    pub address: String,
-    pub resource_type: String,
+    pub address: SharedStr,
+    pub resource_type: SharedStr,
     pub kind: ResourceKind,
 }
 
+/// One finding. What every finding of a check repeats (rule id, label,
+/// HIPAA sections, a fix with nothing to fill in) is shared, not copied
+/// (see [`SharedStr`]).
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: SharedStr,
     /// Which check of the rule made it: its index in the policy file's
     /// `[[check]]` tables (coverage tests read it; no output shows it).
     pub check: usize,
     pub severity: Severity,
-    pub message: String,
+    pub message: SharedStr,
     /// A few words under the underlined span: what is wrong there.
-    pub label: String,
+    pub label: SharedStr,
     /// The offending value, or the resource header when something is missing.
     pub span: Span,
     pub resource: ResourceRef,
     /// The attribute path the finding is about (`acl`, `versioning.status`), for fingerprints.
-    pub path: String,
-    pub hipaa: Vec<String>,
+    pub path: SharedStr,
+    pub hipaa: Arc<[String]>,
     /// A short fix in the file's own language.
-    pub fix: Option<String>,
-    pub fingerprint: String,
+    pub fix: Option<SharedStr>,
+    pub fingerprint: Fingerprint,
     pub suppressed: Option<Suppression>,
     /// What else the reader should know: the module call a finding inside a
     /// module comes through, an instance standing for an unknown count.
@@ -101,7 +106,7 @@ pub struct Suppression {
 /// A check that an unknown value left undecided.
 #[derive(Debug, Clone)]
 pub struct Undecided {
-    pub rule: String,
+    pub rule: SharedStr,
     pub span: Span,
     pub resource: ResourceRef,
     pub reason: String,
@@ -173,7 +178,12 @@ pub struct Report {
     pub rules: Vec<RuleMeta>,
     pub files: Vec<SourceFile>,
     pub resources: usize,
-    pub findings: Vec<Finding>,
+    /// Boxed, so that joining the rules' findings, filtering and sorting
+    /// them moves a pointer each rather than the whole record: with the
+    /// records inline, joining 350,000 findings held two copies of them
+    /// (issue 14).
+    #[allow(clippy::vec_box)]
+    pub findings: Vec<Box<Finding>>,
     pub undecided: Vec<Undecided>,
     pub errors: Vec<LintError>,
     pub skipped: Vec<Skipped>,
@@ -241,6 +251,7 @@ impl Report {
         };
         let position =
             |a: Span, b: Span| path_order(path(a), path(b)).then_with(|| a.start.cmp(&b.start));
+        // Findings are boxed: the sort's buffer holds pointers.
         self.findings.sort_by(|a, b| {
             position(a.span, b.span)
                 .then_with(|| a.rule.cmp(&b.rule))
@@ -295,7 +306,7 @@ pub fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// A stable 64-bit FNV-1a hash, as 16 hex digits. Stable across platforms and
 /// releases, unlike `std`'s hasher, so fingerprints can be stored in baselines.
-pub fn stable_hash(parts: &[&str]) -> String {
+pub fn stable_hash(parts: &[&str]) -> Fingerprint {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain(std::iter::once(0)) {
@@ -303,7 +314,7 @@ pub fn stable_hash(parts: &[&str]) -> String {
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    format!("{hash:016x}")
+    Fingerprint::of_hash(hash)
 }
 
 #[cfg(test)]

@@ -146,7 +146,9 @@ pub enum ValueKind {
     List(Vec<Value>),
     /// Keys in source order; front ends reject or report duplicates.
     Map(Vec<(Spanned<String>, Value)>),
-    Unknown(Unknown),
+    /// Boxed: an unknown value's record is larger than any other kind's,
+    /// and every value of a run (bodies, views) would be that size.
+    Unknown(Box<Unknown>),
 }
 
 /// Why a value cannot be known offline, e.g. "var.acl has no value".
@@ -243,13 +245,13 @@ impl Value {
 
     pub fn unknown(reason: impl Into<String>, span: Span) -> Self {
         Value::new(
-            ValueKind::Unknown(Unknown {
+            ValueKind::Unknown(Box::new(Unknown {
                 reason: reason.into(),
                 computed: false,
                 known_text: None,
                 stands_for: None,
                 shape: None,
-            }),
+            })),
             span,
         )
     }
@@ -258,13 +260,13 @@ impl Value {
     /// it is created.
     pub fn computed(reason: impl Into<String>, span: Span) -> Self {
         Value::new(
-            ValueKind::Unknown(Unknown {
+            ValueKind::Unknown(Box::new(Unknown {
                 reason: reason.into(),
                 computed: true,
                 known_text: None,
                 stands_for: None,
                 shape: None,
-            }),
+            })),
             span,
         )
     }
@@ -273,13 +275,13 @@ impl Value {
     /// [`Unknown::known_text`]).
     pub fn partly_known(reason: impl Into<String>, known_text: String, span: Span) -> Self {
         Value::new(
-            ValueKind::Unknown(Unknown {
+            ValueKind::Unknown(Box::new(Unknown {
                 reason: reason.into(),
                 computed: false,
                 known_text: Some(known_text),
                 stands_for: None,
                 shape: None,
-            }),
+            })),
             span,
         )
     }

@@ -111,7 +111,7 @@ impl Count {
             }
         }
         self.value(b.tags.as_ref());
-        self.policy(b.policy.as_ref());
+        self.policy(b.policy.as_deref());
     }
 
     fn domain(&mut self, d: &SearchDomain) {
@@ -159,7 +159,7 @@ impl Count {
             }
         }
         self.value(d.tags.as_ref());
-        self.policy(d.access_policy.as_ref());
+        self.policy(d.access_policy.as_deref());
     }
 
     fn add(&mut self, other: &Count) {

@@ -81,9 +81,18 @@ pub(crate) fn build(
     }
     impl KindVisitor for Build<'_> {
         fn visit<K: Subject>(&mut self) {
-            for members in self.configurations {
-                let views = build_kind::<K>(self.model, members, self.front);
-                K::all_mut(&mut self.built).extend(views);
+            let parts: Vec<Vec<K>> = self
+                .configurations
+                .iter()
+                .map(|members| build_kind::<K>(self.model, members, self.front))
+                .collect();
+            // Exactly as many as there are views: grown configuration by
+            // configuration, the vector would keep up to twice the room
+            // (views are large, and every one stays until the rules ran).
+            let all = K::all_mut(&mut self.built);
+            all.reserve_exact(parts.iter().map(Vec::len).sum());
+            for part in parts {
+                all.extend(part);
             }
         }
     }

@@ -62,13 +62,13 @@ fn check(model: &Model) {
         .subjects
         .buckets
         .iter()
-        .filter_map(|b| b.policy.as_ref())
+        .filter_map(|b| b.policy.as_deref())
         .chain(
             model
                 .subjects
                 .domains
                 .iter()
-                .filter_map(|d| d.access_policy.as_ref()),
+                .filter_map(|d| d.access_policy.as_deref()),
         );
     for policy in policies {
         if let PolicySource::Document(doc) = &policy.document {

@@ -4,17 +4,19 @@
 use rayon::prelude::*;
 
 use phiguard_model::{
-    stable_hash, Finding, Model, ResourceId, ResourceRef, Span, Undecided, Value, ValueKind,
-    ValueOrigin,
+    stable_hash, Finding, Model, ResourceId, Span, Undecided, Value, ValueKind, ValueOrigin,
 };
 
 use crate::eval::{Env, Tri};
 use crate::policy_file::{placeholders, Check, Rule};
+use crate::shared::{share, CheckText, ResourceNames, RuleText};
 use phiguard_model::kinds::{walk, KindVisitor, Subject};
 
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub findings: Vec<Finding>,
+    /// Boxed, as in [`phiguard_model::Report::findings`].
+    #[allow(clippy::vec_box)]
+    pub findings: Vec<Box<Finding>>,
     pub undecided: Vec<Undecided>,
 }
 
@@ -70,9 +72,17 @@ pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
 /// one thread would give.
 pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
     init_pool();
+    let names = ResourceNames::new(model);
     let parts: Vec<Outcome> = rules
         .par_iter()
-        .map(|rule| check_rule(model, rule, scope))
+        .map(|rule| {
+            let shared = Shared {
+                model,
+                text: RuleText::new(rule),
+                names: &names,
+            };
+            check_rule(&shared, rule, scope)
+        })
         .collect();
     let mut outcome = Outcome::default();
     for part in parts {
@@ -82,10 +92,17 @@ pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
     outcome
 }
 
+/// The model, and the text a rule's findings share.
+struct Shared<'a> {
+    model: &'a Model,
+    text: RuleText,
+    names: &'a ResourceNames,
+}
+
 /// One rule over every subject of its kind that `scope` includes.
-fn check_rule(model: &Model, rule: &Rule, scope: &Scope) -> Outcome {
+fn check_rule(shared: &Shared<'_>, rule: &Rule, scope: &Scope) -> Outcome {
     struct Run<'a> {
-        model: &'a Model,
+        shared: &'a Shared<'a>,
         rule: &'a Rule,
         scope: &'a Scope,
         outcome: Outcome,
@@ -95,16 +112,16 @@ fn check_rule(model: &Model, rule: &Rule, scope: &Scope) -> Outcome {
             if K::KIND != self.rule.kind {
                 return;
             }
-            for subject in K::all(&self.model.subjects)
+            for subject in K::all(&self.shared.model.subjects)
                 .iter()
                 .filter(|s| self.scope.includes(s.tags()))
             {
-                run(self.model, self.rule, subject, &mut self.outcome);
+                run(self.shared, self.rule, subject, &mut self.outcome);
             }
         }
     }
     let mut visit = Run {
-        model,
+        shared,
         rule,
         scope,
         outcome: Outcome::default(),
@@ -131,15 +148,15 @@ fn init_pool() {
 /// when a part has several, keeping each finding once, at the worst
 /// severity any combination gives it (a protection counts only when every
 /// source provides it).
-fn run<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcome) {
+fn run<T: Subject>(shared: &Shared<'_>, rule: &Rule, subject: &T, outcome: &mut Outcome) {
     if !subject.has_further_sources() {
-        return run_view(model, rule, subject, outcome);
+        return run_view(shared, rule, subject, outcome);
     }
     let mut all = Outcome::default();
     for variant in subject.variants() {
-        run_view(model, rule, &variant, &mut all);
+        run_view(shared, rule, &variant, &mut all);
     }
-    let mut findings: Vec<Finding> = Vec::with_capacity(all.findings.len());
+    let mut findings = Vec::<Box<Finding>>::with_capacity(all.findings.len());
     for finding in all.findings {
         let same = findings.iter_mut().find(|f| {
             f.rule == finding.rule
@@ -177,8 +194,10 @@ fn applies_to_orphan<T: Subject>(check: &Check, subject: &T) -> bool {
     })
 }
 
-fn run_view<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut Outcome) {
-    for check in &rule.checks {
+fn run_view<T: Subject>(shared: &Shared<'_>, rule: &Rule, subject: &T, outcome: &mut Outcome) {
+    let model = shared.model;
+    let checks = rule.checks.iter().zip(&shared.text.checks).enumerate();
+    for (index, (check, text)) in checks {
         if subject.orphan().is_some() && !applies_to_orphan(check, subject) {
             continue;
         }
@@ -187,8 +206,14 @@ fn run_view<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut O
             subject,
             item: None,
         };
-        match &check.each {
-            None => evaluate(model, rule, check, &base, None, outcome),
+        let check = Checked {
+            rule,
+            check,
+            index,
+            text,
+        };
+        match &check.check.each {
+            None => evaluate(shared, &check, &base, None, outcome),
             Some((list, binding)) => {
                 let fact = base.lookup(list);
                 let Some(value) = fact.value else { continue };
@@ -196,7 +221,7 @@ fn run_view<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut O
                     let resource = fact.resource.unwrap_or(subject.resource());
                     outcome
                         .undecided
-                        .push(undecided::<T>(model, rule, resource, &u.reason, value.span));
+                        .push(undecided::<T>(shared, resource, &u.reason, value.span));
                     continue;
                 }
                 for (index, item) in value.items().iter().enumerate() {
@@ -206,93 +231,98 @@ fn run_view<T: Subject>(model: &Model, rule: &Rule, subject: &T, outcome: &mut O
                         item: Some((binding.as_str(), item, fact.resource)),
                     };
                     let path = format!("{list}[{index}]");
-                    evaluate(model, rule, check, &env, Some((binding, &path)), outcome);
+                    evaluate(shared, &check, &env, Some((binding, &path)), outcome);
                 }
             }
         }
     }
 }
 
+/// A check of a rule, with its place among the rule's checks and its
+/// shared text.
+struct Checked<'a> {
+    rule: &'a Rule,
+    check: &'a Check,
+    index: usize,
+    text: &'a CheckText,
+}
+
 fn evaluate<T: Subject>(
-    model: &Model,
-    rule: &Rule,
-    check: &Check,
+    shared: &Shared<'_>,
+    check: &Checked<'_>,
     env: &Env<'_, T>,
     item_path: Option<(&String, &String)>,
     outcome: &mut Outcome,
 ) {
-    match env.eval(&check.when) {
+    match env.eval(&check.check.when) {
         Tri::False => {}
         Tri::Unknown(u) => {
             let resource = u.resource.unwrap_or(env.subject.resource());
             outcome
                 .undecided
-                .push(undecided::<T>(model, rule, resource, &u.reason, u.span));
+                .push(undecided::<T>(shared, resource, &u.reason, u.span));
         }
         Tri::True => outcome
             .findings
-            .push(finding(model, rule, check, env, item_path)),
+            .push(Box::new(finding(shared, check, env, item_path))),
     }
 }
 
 fn finding<T: Subject>(
-    model: &Model,
-    rule: &Rule,
-    check: &Check,
+    shared: &Shared<'_>,
+    checked: &Checked<'_>,
     env: &Env<'_, T>,
     item_path: Option<(&String, &String)>,
 ) -> Finding {
+    let (model, rule, check, text) = (shared.model, checked.rule, checked.check, checked.text);
     let anchor = env.subject.resource();
     // The first `at` fact that is present locates the finding; with none,
     // something is missing and the finding points at the resource header.
-    let located = check.at.iter().find_map(|path| {
+    let located = check.at.iter().zip(&text.at).find_map(|(path, at)| {
         let fact = env.lookup(path);
         fact.value
-            .map(|v| (path.as_str(), v, fact.resource.unwrap_or(anchor)))
+            .map(|v| (path.as_str(), at, v, fact.resource.unwrap_or(anchor)))
     });
-    let (path, value, resource_id) = match located {
-        Some((path, value, resource)) => (path, Some(value), resource),
-        None => ("", None, anchor),
+    let (path, shared_path, value, resource_id) = match located {
+        Some((path, at, value, resource)) => (path, at, Some(value), resource),
+        None => ("", &shared.text.no_path, None, anchor),
     };
     let resource = model.resource(resource_id);
     let span = value.as_ref().map_or(resource.header, |v| v.span);
     let path = match item_path {
-        Some((binding, list_path)) => path.replacen(binding.as_str(), list_path, 1),
-        None => path.to_string(),
+        Some((binding, list_path)) => path.replacen(binding.as_str(), list_path, 1).into(),
+        None => shared_path.clone(),
     };
     let file = &model.file(resource.file).project_path;
-    let fix = check.fix.as_ref().and_then(|fix| fix.get(resource.dialect));
     let origins: Vec<ValueOrigin> = value
         .as_ref()
         .and_then(|v| v.origins.as_deref())
         .map(<[_]>::to_vec)
         .unwrap_or_default();
-    let fix = fix.map(|template| {
+    let fix = text.fix(resource.dialect).map(|template| {
         let fix = render_message(template, env, value.as_ref());
-        match origins.first() {
+        let fix = match origins.first() {
             Some(origin) => {
                 crate::origin_fix::name_origin(model, fix, resource.dialect, origin, value.as_ref())
             }
             None => fix,
-        }
+        };
+        share(fix, template)
     });
-    // The check is one of the rule's: its place among them.
-    let check_index = rule
-        .checks
-        .iter()
-        .position(|c| std::ptr::eq(c, check))
-        .unwrap_or_default();
     Finding {
-        check: check_index,
-        rule: rule.id.clone(),
+        check: checked.index,
+        rule: shared.text.id.clone(),
         severity: check.severity.unwrap_or(rule.severity),
-        message: render_message(&check.message, env, value.as_ref()),
-        label: check.label.clone().unwrap_or_else(|| rule.title.clone()),
+        message: share(
+            render_message(&check.message, env, value.as_ref()),
+            &text.message,
+        ),
+        label: text.label.clone(),
         span,
-        resource: resource_ref(model, resource_id, T::KIND),
+        resource: shared.names.get(model, resource_id, T::KIND),
         fingerprint: stable_hash(&[&rule.id, file, &resource.address, &path]),
         path,
-        hipaa: rule.hipaa.clone(),
+        hipaa: shared.text.hipaa.clone(),
         fix,
         suppressed: None,
         notes: notes(model, resource),
@@ -326,26 +356,16 @@ fn notes(model: &Model, resource: &phiguard_model::Resource) -> Vec<String> {
 }
 
 fn undecided<T: Subject>(
-    model: &Model,
-    rule: &Rule,
+    shared: &Shared<'_>,
     resource: ResourceId,
     reason: &str,
     span: Span,
 ) -> Undecided {
     Undecided {
-        rule: rule.id.clone(),
+        rule: shared.text.id.clone(),
         span,
-        resource: resource_ref(model, resource, T::KIND),
+        resource: shared.names.get(shared.model, resource, T::KIND),
         reason: reason.to_string(),
-    }
-}
-
-fn resource_ref(model: &Model, id: ResourceId, kind: phiguard_model::ResourceKind) -> ResourceRef {
-    let resource = model.resource(id);
-    ResourceRef {
-        address: resource.address.clone(),
-        resource_type: resource.resource_type.clone(),
-        kind,
     }
 }
 

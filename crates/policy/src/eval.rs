@@ -357,13 +357,13 @@ mod tests {
             module_calls: Vec::new(),
         });
         let mut bucket = S3Bucket::new(id);
-        bucket.versioning = Some(Versioning {
+        bucket.versioning = Some(Box::new(Versioning {
             origin: Origin {
                 resource: id,
                 span: Span::default(),
             },
             status,
-        });
+        }));
         (model, bucket)
     }
 
@@ -522,7 +522,7 @@ mod tests {
             canned: Some(value),
             grants: Vec::new(),
         };
-        bucket.acl = Some(acl(canned("PublicRead")));
+        bucket.acl = Some(Box::new(acl(canned("PublicRead"))));
         let env = Env {
             model: &model,
             subject: &bucket,
@@ -541,7 +541,7 @@ mod tests {
         );
 
         // A value outside the enum equals none of its values.
-        bucket.acl = Some(acl(canned("public-reed")));
+        bucket.acl = Some(Box::new(acl(canned("public-reed"))));
         let env = Env {
             model: &model,
             subject: &bucket,

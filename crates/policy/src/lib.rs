@@ -9,6 +9,7 @@ mod expr;
 mod meta;
 mod origin_fix;
 mod policy_file;
+mod shared;
 pub mod similar;
 mod suppress;
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use phiguard_model::{
     stable_hash, Finding, Model, ResourceKind, ResourceRef, RuleMeta, RuleRemediation, Severity,
-    Span, Suppression, SuppressionDirective, SuppressionForm, Undecided,
+    SharedStr, Span, Suppression, SuppressionDirective, SuppressionForm, Undecided,
 };
 
 pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
@@ -45,7 +45,7 @@ pub struct SuppressionContext<'a> {
 pub fn apply(
     model: &Model,
     context: &SuppressionContext<'_>,
-    findings: &mut [Finding],
+    findings: &mut [Box<Finding>],
     undecided: &mut Vec<Undecided>,
 ) -> Vec<Finding> {
     let mut invalid = Vec::new();
@@ -227,13 +227,13 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
         .min_by_key(|r| r.span.len());
     let resource = match resource {
         Some(r) => ResourceRef {
-            address: r.address.clone(),
-            resource_type: r.resource_type.clone(),
+            address: r.address.as_str().into(),
+            resource_type: r.resource_type.as_str().into(),
             kind: kind_of(model, r.id),
         },
         None => ResourceRef {
-            address: String::new(),
-            resource_type: String::new(),
+            address: SharedStr::default(),
+            resource_type: SharedStr::default(),
             kind: ResourceKind::Other,
         },
     };
@@ -246,12 +246,12 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
         check: 0,
         severity: Severity::Low,
         fingerprint: stable_hash(&[INVALID_SUPPRESSION, path, &resource.address, &message]),
-        message,
+        message: message.into(),
         label: "invalid suppression".into(),
         span,
         resource,
-        path: String::new(),
-        hipaa: invalid_suppression_meta().hipaa,
+        path: SharedStr::default(),
+        hipaa: invalid_suppression_meta().hipaa.into(),
         fix: None,
         suppressed: None,
         notes: Vec::new(),

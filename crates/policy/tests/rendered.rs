@@ -35,7 +35,7 @@ fn span_text(model: &Model, span: Span) -> String {
 
 fn resource(r: &phiguard_model::ResourceRef) -> String {
     if r.address.starts_with(&format!("{}.", r.resource_type)) {
-        r.address.clone()
+        r.address.to_string()
     } else {
         format!("{} ({})", r.address, r.resource_type)
     }

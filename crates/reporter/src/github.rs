@@ -36,7 +36,7 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
         Some(rule) => format!("{} [{}] {}", f.severity, f.rule, rule.title),
         None => format!("{} [{}]", f.severity, f.rule),
     };
-    let mut message = f.message.clone();
+    let mut message = f.message.to_string();
     // The first origin is the place to change; the annotation sits on the
     // use, which may be in a module the reader should not edit.
     if let Some(origin) = f.origins.first() {

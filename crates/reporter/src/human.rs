@@ -52,7 +52,13 @@ pub(crate) fn render(report: &Report, options: &RenderOptions, layout: Layout) -
         (false, true) => GraphicalTheme::none(),
     };
     let renderer = Renderer::new(report, theme, &options.docs);
-    let shown_findings = || report.findings.iter().filter(|f| f.suppressed.is_none());
+    let shown_findings = || {
+        report
+            .findings
+            .iter()
+            .map(|f| &**f)
+            .filter(|f| f.suppressed.is_none())
+    };
     let count = shown_findings().count();
     let listed = layout == Layout::Auto && count > LIST_ABOVE && !options.statistics;
     let mut out = String::new();

@@ -322,7 +322,7 @@ fn undocumented_rule(id: &str, findings: &[&Finding]) -> RuleMeta {
         .map(|f| f.severity)
         .max()
         .unwrap_or(Severity::Low);
-    let hipaa: BTreeSet<&String> = findings.iter().flat_map(|f| &f.hipaa).collect();
+    let hipaa: BTreeSet<&String> = findings.iter().flat_map(|f| f.hipaa.iter()).collect();
     RuleMeta {
         id: id.to_string(),
         name: pascal_case(id),

@@ -97,7 +97,15 @@ impl Subjects {
         struct Append<'a>(&'a mut Subjects, &'a mut Subjects);
         impl KindVisitor for Append<'_> {
             fn visit<K: Subject>(&mut self) {
-                K::all_mut(self.0).append(K::all_mut(self.1));
+                let (into, from) = (K::all_mut(self.0), K::all_mut(self.1));
+                // Into nothing yet (the first front end's): the vector
+                // moves rather than being copied beside itself, as views
+                // are large and a monorepo has tens of thousands.
+                if into.is_empty() {
+                    std::mem::swap(into, from);
+                } else {
+                    into.append(from);
+                }
             }
         }
         walk(&mut Append(self, &mut other));

@@ -499,13 +499,13 @@ impl V {
                     .and_then(|m| m.shape.clone())
                     .map(Box::new);
                 return Value::new(
-                    ValueKind::Unknown(Unknown {
+                    ValueKind::Unknown(Box::new(Unknown {
                         reason: reason.to_string(),
                         computed: self.is_computed(),
                         known_text,
                         stands_for: self.stands_for().cloned().map(Box::new),
                         shape,
-                    }),
+                    })),
                     self.span,
                 );
             }

@@ -66,7 +66,7 @@ impl<'a> Renderer<'a> {
         let mut wanted: Vec<Wanted> = Vec::new();
         for f in &group.findings {
             let text = if f.label.is_empty() {
-                f.rule.clone()
+                f.rule.to_string()
             } else {
                 format!("{}: {}", f.rule, f.label)
             };

@@ -70,8 +70,8 @@ pub fn span_of(file: FileId, text: &str, needle: &str, nth: usize) -> Span {
 
 pub fn bucket(address: &str, resource_type: &str) -> ResourceRef {
     ResourceRef {
-        address: address.to_string(),
-        resource_type: resource_type.to_string(),
+        address: address.into(),
+        resource_type: resource_type.into(),
         kind: ResourceKind::S3Bucket,
     }
 }
@@ -86,25 +86,25 @@ pub fn finding(
     path: &str,
     hipaa: &[&str],
     fix: Option<&str>,
-) -> Finding {
+) -> Box<Finding> {
     let fingerprint = stable_hash(&[rule, "infra/s3.tf", &resource.address, path]);
-    Finding {
-        rule: rule.to_string(),
+    Box::new(Finding {
+        rule: rule.into(),
         check: 0,
         severity,
-        message: message.to_string(),
+        message: message.into(),
         // Any text will do here; the policies give real labels.
-        label: path.to_string(),
+        label: path.into(),
         span,
         resource,
-        path: path.to_string(),
+        path: path.into(),
         hipaa: hipaa.iter().map(|s| s.to_string()).collect(),
-        fix: fix.map(str::to_string),
+        fix: fix.map(Into::into),
         fingerprint,
         suppressed: None,
         notes: Vec::new(),
         origins: Vec::new(),
-    }
+    })
 }
 
 pub fn rule(id: &str, title: &str, severity: Severity, hipaa: &[&str]) -> RuleMeta {
@@ -226,7 +226,7 @@ pub fn report() -> Report {
             ),
         ],
         undecided: vec![Undecided {
-            rule: "s3-public-acl".to_string(),
+            rule: "s3-public-acl".into(),
             span: span_of(s3, S3_TF, "var.logs_acl", 0),
             resource: logs,
             reason: "var.logs_acl has no value".to_string(),

@@ -69,30 +69,35 @@ fn subject(r: &Resource, _: &dyn PolicyReader) -> S3Bucket {
         ],
     );
     bucket.name = property(r, "BucketName");
-    bucket.acl = part(r, "AccessControl").map(|p| Acl {
-        origin: Origin {
-            resource: r.id,
-            span: p.value.span,
-        },
-        canned: Some(p.value.clone()),
-        grants: Vec::new(),
-    });
-    bucket.public_access_block =
-        block(r, "PublicAccessBlockConfiguration").map(|p| PublicAccessBlock {
+    bucket.acl = part(r, "AccessControl")
+        .map(|p| Acl {
+            origin: Origin {
+                resource: r.id,
+                span: p.value.span,
+            },
+            canned: Some(p.value.clone()),
+            grants: Vec::new(),
+        })
+        .map(Box::new);
+    bucket.public_access_block = block(r, "PublicAccessBlockConfiguration")
+        .map(|p| PublicAccessBlock {
             origin: p.origin,
             block_public_acls: field(p.value, &["BlockPublicAcls"]),
             block_public_policy: field(p.value, &["BlockPublicPolicy"]),
             ignore_public_acls: field(p.value, &["IgnorePublicAcls"]),
             restrict_public_buckets: field(p.value, &["RestrictPublicBuckets"]),
-        });
-    bucket.ownership = block(r, "OwnershipControls").map(|p| Ownership {
-        origin: p.origin,
-        object_ownership: field(p.value, &["Rules"]).and_then(|rules| {
-            items(&rules)
-                .first()
-                .and_then(|rule| field(rule, &["ObjectOwnership"]))
-        }),
-    });
+        })
+        .map(Box::new);
+    bucket.ownership = block(r, "OwnershipControls")
+        .map(|p| Ownership {
+            origin: p.origin,
+            object_ownership: field(p.value, &["Rules"]).and_then(|rules| {
+                items(&rules)
+                    .first()
+                    .and_then(|rule| field(rule, &["ObjectOwnership"]))
+            }),
+        })
+        .map(Box::new);
     bucket.encryption = block(r, "BucketEncryption").map(|p| Encryption {
         origin: p.origin,
         rules: each(p.value, "ServerSideEncryptionConfiguration", |rule| {
@@ -105,20 +110,24 @@ fn subject(r: &Resource, _: &dyn PolicyReader) -> S3Bucket {
             }
         }),
     });
-    bucket.versioning = block(r, "VersioningConfiguration").map(|p| Versioning {
-        origin: p.origin,
-        status: field(p.value, &["Status"]),
-    });
-    bucket.logging = block(r, "LoggingConfiguration").map(|p| {
-        let target_bucket = field(p.value, &["DestinationBucketName"]);
-        Logging {
+    bucket.versioning = block(r, "VersioningConfiguration")
+        .map(|p| Versioning {
             origin: p.origin,
-            // Without a destination, S3 delivers the logs to the bucket itself.
-            to_itself: target_bucket.is_none(),
-            target_bucket,
-            target_prefix: field(p.value, &["LogFilePrefix"]),
-        }
-    });
+            status: field(p.value, &["Status"]),
+        })
+        .map(Box::new);
+    bucket.logging = block(r, "LoggingConfiguration")
+        .map(|p| {
+            let target_bucket = field(p.value, &["DestinationBucketName"]);
+            Logging {
+                origin: p.origin,
+                // Without a destination, S3 delivers the logs to the bucket itself.
+                to_itself: target_bucket.is_none(),
+                target_bucket,
+                target_prefix: field(p.value, &["LogFilePrefix"]),
+            }
+        })
+        .map(Box::new);
     bucket.replication = block(r, "ReplicationConfiguration").map(|p| Replication {
         origin: p.origin,
         rules: each(p.value, "Rules", |rule| ReplicationRule {

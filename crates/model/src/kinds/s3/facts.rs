@@ -319,7 +319,7 @@ macro_rules! pab_facts {
                 ),
                 ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
-                    pab_flag(b.$field.as_ref(), |p| p.block_public_acls.as_ref())
+                    pab_flag(b.$field.as_deref(), |p| p.block_public_acls.as_ref())
                 },
             },
             FactDef {
@@ -331,7 +331,7 @@ macro_rules! pab_facts {
                 ),
                 ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
-                    pab_flag(b.$field.as_ref(), |p| p.block_public_policy.as_ref())
+                    pab_flag(b.$field.as_deref(), |p| p.block_public_policy.as_ref())
                 },
             },
             FactDef {
@@ -343,7 +343,7 @@ macro_rules! pab_facts {
                 ),
                 ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
-                    pab_flag(b.$field.as_ref(), |p| p.ignore_public_acls.as_ref())
+                    pab_flag(b.$field.as_deref(), |p| p.ignore_public_acls.as_ref())
                 },
             },
             FactDef {
@@ -355,7 +355,7 @@ macro_rules! pab_facts {
                 ),
                 ty: FactType::Bool,
                 get: |_, b: &S3Bucket| {
-                    pab_flag(b.$field.as_ref(), |p| p.restrict_public_buckets.as_ref())
+                    pab_flag(b.$field.as_deref(), |p| p.restrict_public_buckets.as_ref())
                 },
             },
         ]
@@ -693,25 +693,25 @@ const BASE: &[FactDef<S3Bucket>] = &[
         name: "public_access_block.flags",
         doc: "every flag written in the bucket's public access block; each item has `name` (as the file's language spells it) and `value`",
         ty: FactType::List(&FactType::Item(&FLAG)),
-        get: |m, b| flag_items(m, b.public_access_block.as_ref()),
+        get: |m, b| flag_items(m, b.public_access_block.as_deref()),
     },
     FactDef {
         name: "public_access_block.omitted_flags",
         doc: "the flags the bucket's public access block leaves out (an omitted flag is false), joined with commas and located at the block; absent when it sets all four",
         ty: FactType::String,
-        get: |m, b| omitted_flags(m, b.public_access_block.as_ref()),
+        get: |m, b| omitted_flags(m, b.public_access_block.as_deref()),
     },
     FactDef {
         name: "account_public_access_block.flags",
         doc: "every flag written in the account-wide public access block; items as for `public_access_block.flags`",
         ty: FactType::List(&FactType::Item(&FLAG)),
-        get: |m, b| flag_items(m, b.account_public_access_block.as_ref()),
+        get: |m, b| flag_items(m, b.account_public_access_block.as_deref()),
     },
     FactDef {
         name: "account_public_access_block.omitted_flags",
         doc: "the flags the account-wide public access block leaves out, as for `public_access_block.omitted_flags`",
         ty: FactType::String,
-        get: |m, b| omitted_flags(m, b.account_public_access_block.as_ref()),
+        get: |m, b| omitted_flags(m, b.account_public_access_block.as_deref()),
     },
     FactDef {
         name: "encryption.uses_cmk",

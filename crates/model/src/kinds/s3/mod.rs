@@ -38,7 +38,8 @@ impl Subject for S3Bucket {
             _ => None,
         });
         self.logging
-            .iter()
+            .as_deref()
+            .into_iter()
             .chain(further)
             .filter_map(|l| Some((l.origin.resource, l.target_bucket.as_ref()?)))
             .collect()

@@ -50,7 +50,8 @@ fn configuration(bucket: &mut S3Bucket, r: &Resource) {
     let node = Node::Body(&r.body);
     match r.resource_type.as_str() {
         "aws_s3_account_public_access_block" if bucket.account_public_access_block.is_none() => {
-            bucket.account_public_access_block = Some(public_access_block(header(r), node));
+            bucket.account_public_access_block =
+                Some(Box::new(public_access_block(header(r), node)));
         }
         "aws_backup_selection" => bucket.backup_selections.push(BackupSelection {
             origin: header(r),
@@ -86,17 +87,22 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> S3Bucket {
             .map(|v| v.span)
             .or(grant_parts.first().map(|p| p.span))
             .unwrap_or(r.header);
-        bucket.acl = Some(Acl {
+        bucket.acl = Some(Box::new(Acl {
             origin: at(span),
             canned,
             grants: grant_parts.iter().map(inline_grant).collect(),
-        });
+        }));
     }
-    bucket.versioning = node.block("versioning").map(|p| Versioning {
-        origin: at(p.span),
-        status: p.node.value("enabled"),
-    });
-    bucket.logging = node.block("logging").map(|p| logging(at(p.span), p.node));
+    bucket.versioning = node
+        .block("versioning")
+        .map(|p| Versioning {
+            origin: at(p.span),
+            status: p.node.value("enabled"),
+        })
+        .map(Box::new);
+    bucket.logging = node
+        .block("logging")
+        .map(|p| Box::new(logging(at(p.span), p.node)));
     bucket.encryption = node
         .block("server_side_encryption_configuration")
         .map(|p| encryption(at(p.span), p.node));
@@ -111,10 +117,13 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> S3Bucket {
     bucket.replication = node
         .block("replication_configuration")
         .map(|p| replication(at(p.span), p.node, "rules"));
-    bucket.policy = node.attr("policy").map(|v| ResourcePolicy {
-        origin: at(v.span),
-        document: policies.policy(v),
-    });
+    bucket.policy = node
+        .attr("policy")
+        .map(|v| ResourcePolicy {
+            origin: at(v.span),
+            document: policies.policy(v),
+        })
+        .map(Box::new);
     bucket.tags = node.value("tags");
     bucket
 }

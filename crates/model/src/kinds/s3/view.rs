@@ -11,19 +11,22 @@ pub struct S3Bucket {
     pub resource: ResourceId,
     /// The bucket name, when written (`bucket`, `BucketName`).
     pub name: Option<Value>,
-    pub acl: Option<Acl>,
-    pub public_access_block: Option<PublicAccessBlock>,
+    // The larger parts are boxed: most buckets state few of them, and a
+    // run holds every view until its rules ran (50,000 buckets took 79 MB
+    // of views at 1,576 bytes each, 28 MB at 552).
+    pub acl: Option<Box<Acl>>,
+    pub public_access_block: Option<Box<PublicAccessBlock>>,
     /// `aws_s3_account_public_access_block`, which applies to every bucket.
-    pub account_public_access_block: Option<PublicAccessBlock>,
-    pub ownership: Option<Ownership>,
+    pub account_public_access_block: Option<Box<PublicAccessBlock>>,
+    pub ownership: Option<Box<Ownership>>,
     pub encryption: Option<Encryption>,
-    pub versioning: Option<Versioning>,
-    pub logging: Option<Logging>,
+    pub versioning: Option<Box<Versioning>>,
+    pub logging: Option<Box<Logging>>,
     pub replication: Option<Replication>,
     pub website: Option<Origin>,
     pub cors: Option<Cors>,
     pub tags: Option<Value>,
-    pub policy: Option<ResourcePolicy>,
+    pub policy: Option<Box<ResourcePolicy>>,
     /// Buckets whose server access logs are delivered to this one.
     pub log_sources: Vec<ResourceId>,
     /// The AWS Backup selections of the configuration (configuration-wide
@@ -133,34 +136,35 @@ impl View for S3Bucket {
 
     fn part(&self, kind: S3PartKind) -> Option<S3Part> {
         match kind {
-            S3PartKind::Acl => self.acl.clone().map(S3Part::Acl),
+            S3PartKind::Acl => self.acl.as_deref().cloned().map(S3Part::Acl),
             S3PartKind::PublicAccessBlock => self
                 .public_access_block
-                .clone()
+                .as_deref()
+                .cloned()
                 .map(S3Part::PublicAccessBlock),
-            S3PartKind::Ownership => self.ownership.clone().map(S3Part::Ownership),
+            S3PartKind::Ownership => self.ownership.as_deref().cloned().map(S3Part::Ownership),
             S3PartKind::Encryption => self.encryption.clone().map(S3Part::Encryption),
-            S3PartKind::Versioning => self.versioning.clone().map(S3Part::Versioning),
-            S3PartKind::Logging => self.logging.clone().map(S3Part::Logging),
+            S3PartKind::Versioning => self.versioning.as_deref().cloned().map(S3Part::Versioning),
+            S3PartKind::Logging => self.logging.as_deref().cloned().map(S3Part::Logging),
             S3PartKind::Replication => self.replication.clone().map(S3Part::Replication),
             S3PartKind::Website => self.website.map(S3Part::Website),
             S3PartKind::Cors => self.cors.clone().map(S3Part::Cors),
-            S3PartKind::Policy => self.policy.clone().map(S3Part::Policy),
+            S3PartKind::Policy => self.policy.as_deref().cloned().map(S3Part::Policy),
         }
     }
 
     fn put(&mut self, part: S3Part) {
         match part {
-            S3Part::Acl(p) => self.acl = Some(p),
-            S3Part::PublicAccessBlock(p) => self.public_access_block = Some(p),
-            S3Part::Ownership(p) => self.ownership = Some(p),
+            S3Part::Acl(p) => self.acl = Some(Box::new(p)),
+            S3Part::PublicAccessBlock(p) => self.public_access_block = Some(Box::new(p)),
+            S3Part::Ownership(p) => self.ownership = Some(Box::new(p)),
             S3Part::Encryption(p) => self.encryption = Some(p),
-            S3Part::Versioning(p) => self.versioning = Some(p),
-            S3Part::Logging(p) => self.logging = Some(p),
+            S3Part::Versioning(p) => self.versioning = Some(Box::new(p)),
+            S3Part::Logging(p) => self.logging = Some(Box::new(p)),
             S3Part::Replication(p) => self.replication = Some(p),
             S3Part::Website(p) => self.website = Some(p),
             S3Part::Cors(p) => self.cors = Some(p),
-            S3Part::Policy(p) => self.policy = Some(p),
+            S3Part::Policy(p) => self.policy = Some(Box::new(p)),
         }
     }
 

@@ -46,44 +46,55 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
     );
     d.name = property(r, "DomainName");
     d.engine_version = property(r, "EngineVersion").or_else(|| property(r, "ElasticsearchVersion"));
-    d.vpc_options = block(r, "VPCOptions").map(|p| VpcOptions {
-        origin: p.origin,
-        subnet_ids: field(p.value, &["SubnetIds"]),
-        security_group_ids: field(p.value, &["SecurityGroupIds"]),
-    });
-    d.encryption_at_rest = block(r, "EncryptionAtRestOptions").map(|p| EncryptionAtRest {
-        origin: p.origin,
-        enabled: field(p.value, &["Enabled"]),
-        kms_key_id: field(p.value, &["KmsKeyId"]),
-    });
-    d.node_to_node_encryption =
-        block(r, "NodeToNodeEncryptionOptions").map(|p| NodeToNodeEncryption {
+    d.vpc_options = block(r, "VPCOptions")
+        .map(|p| VpcOptions {
+            origin: p.origin,
+            subnet_ids: field(p.value, &["SubnetIds"]),
+            security_group_ids: field(p.value, &["SecurityGroupIds"]),
+        })
+        .map(Box::new);
+    d.encryption_at_rest = block(r, "EncryptionAtRestOptions")
+        .map(|p| EncryptionAtRest {
             origin: p.origin,
             enabled: field(p.value, &["Enabled"]),
-        });
-    d.endpoint_options = block(r, "DomainEndpointOptions").map(|p| EndpointOptions {
-        origin: p.origin,
-        enforce_https: field(p.value, &["EnforceHTTPS"]),
-        tls_security_policy: field(p.value, &["TLSSecurityPolicy"]),
-    });
-    d.advanced_security = block(r, "AdvancedSecurityOptions").map(|p| {
-        let master = |name| field(p.value, &["MasterUserOptions", name]);
-        AdvancedSecurity {
+            kms_key_id: field(p.value, &["KmsKeyId"]),
+        })
+        .map(Box::new);
+    d.node_to_node_encryption = block(r, "NodeToNodeEncryptionOptions")
+        .map(|p| NodeToNodeEncryption {
             origin: p.origin,
             enabled: field(p.value, &["Enabled"]),
-            anonymous_auth_enabled: field(p.value, &["AnonymousAuthEnabled"]),
-            internal_user_database_enabled: field(p.value, &["InternalUserDatabaseEnabled"]),
-            master_user_name: master("MasterUserName"),
-            master_user_password: master("MasterUserPassword"),
-        }
-    });
+        })
+        .map(Box::new);
+    d.endpoint_options = block(r, "DomainEndpointOptions")
+        .map(|p| EndpointOptions {
+            origin: p.origin,
+            enforce_https: field(p.value, &["EnforceHTTPS"]),
+            tls_security_policy: field(p.value, &["TLSSecurityPolicy"]),
+        })
+        .map(Box::new);
+    d.advanced_security = block(r, "AdvancedSecurityOptions")
+        .map(|p| {
+            let master = |name| field(p.value, &["MasterUserOptions", name]);
+            AdvancedSecurity {
+                origin: p.origin,
+                enabled: field(p.value, &["Enabled"]),
+                anonymous_auth_enabled: field(p.value, &["AnonymousAuthEnabled"]),
+                internal_user_database_enabled: field(p.value, &["InternalUserDatabaseEnabled"]),
+                master_user_name: master("MasterUserName"),
+                master_user_password: master("MasterUserPassword"),
+            }
+        })
+        .map(Box::new);
     d.log_publishing = part(r, "LogPublishingOptions")
         .map(|p| log_publishing(r, p.origin, p.value))
         .unwrap_or_default();
-    d.access_policy = part(r, "AccessPolicies").map(|p| ResourcePolicy {
-        origin: p.origin,
-        document: policies.policy(p.value),
-    });
+    d.access_policy = part(r, "AccessPolicies")
+        .map(|p| ResourcePolicy {
+            origin: p.origin,
+            document: policies.policy(p.value),
+        })
+        .map(Box::new);
     d.cluster_config = block(r, "ClusterConfig")
         .or_else(|| block(r, "ElasticsearchClusterConfig"))
         .map(|p| ClusterConfig {
@@ -91,7 +102,8 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
             zone_awareness_enabled: field(p.value, &["ZoneAwarenessEnabled"]),
             instance_count: field(p.value, &["InstanceCount"]),
             dedicated_master_enabled: field(p.value, &["DedicatedMasterEnabled"]),
-        });
+        })
+        .map(Box::new);
     d.tags = property(r, "Tags").map(|t| tags(&t));
     d
 }

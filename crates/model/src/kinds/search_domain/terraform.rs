@@ -58,29 +58,37 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
             .maybe_set_elsewhere
             .push(("vpc_options".into(), existence.clone()));
     }
-    domain.vpc_options = vpc.filter(|p| p.existence.is_none()).map(|p| VpcOptions {
-        origin: at(p.span),
-        subnet_ids: p.node.value("subnet_ids"),
-        security_group_ids: p.node.value("security_group_ids"),
-    });
-    domain.encryption_at_rest = node.block("encrypt_at_rest").map(|p| EncryptionAtRest {
-        origin: at(p.span),
-        enabled: p.node.value("enabled"),
-        kms_key_id: p.node.value("kms_key_id"),
-    });
-    domain.node_to_node_encryption =
-        node.block("node_to_node_encryption")
-            .map(|p| NodeToNodeEncryption {
-                origin: at(p.span),
-                enabled: p.node.value("enabled"),
-            });
+    domain.vpc_options = vpc
+        .filter(|p| p.existence.is_none())
+        .map(|p| VpcOptions {
+            origin: at(p.span),
+            subnet_ids: p.node.value("subnet_ids"),
+            security_group_ids: p.node.value("security_group_ids"),
+        })
+        .map(Box::new);
+    domain.encryption_at_rest = node
+        .block("encrypt_at_rest")
+        .map(|p| EncryptionAtRest {
+            origin: at(p.span),
+            enabled: p.node.value("enabled"),
+            kms_key_id: p.node.value("kms_key_id"),
+        })
+        .map(Box::new);
+    domain.node_to_node_encryption = node
+        .block("node_to_node_encryption")
+        .map(|p| NodeToNodeEncryption {
+            origin: at(p.span),
+            enabled: p.node.value("enabled"),
+        })
+        .map(Box::new);
     domain.endpoint_options = node
         .block("domain_endpoint_options")
         .map(|p| EndpointOptions {
             origin: at(p.span),
             enforce_https: p.node.value("enforce_https"),
             tls_security_policy: p.node.value("tls_security_policy"),
-        });
+        })
+        .map(Box::new);
     domain.advanced_security = node
         .block("advanced_security_options")
         .map(|p| AdvancedSecurity {
@@ -90,7 +98,8 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
             internal_user_database_enabled: p.node.value("internal_user_database_enabled"),
             master_user_name: p.node.nested("master_user_options", "master_user_name"),
             master_user_password: p.node.nested("master_user_options", "master_user_password"),
-        });
+        })
+        .map(Box::new);
     domain.log_publishing = node
         .blocks("log_publishing_options")
         .iter()
@@ -101,16 +110,22 @@ fn subject(r: &Resource, policies: &dyn PolicyReader) -> SearchDomain {
             destination: p.node.value("cloudwatch_log_group_arn"),
         })
         .collect();
-    domain.access_policy = node.attr("access_policies").map(|v| ResourcePolicy {
-        origin: at(v.span),
-        document: policies.policy(v),
-    });
-    domain.cluster_config = node.block("cluster_config").map(|p| ClusterConfig {
-        origin: at(p.span),
-        zone_awareness_enabled: p.node.value("zone_awareness_enabled"),
-        instance_count: p.node.value("instance_count"),
-        dedicated_master_enabled: p.node.value("dedicated_master_enabled"),
-    });
+    domain.access_policy = node
+        .attr("access_policies")
+        .map(|v| ResourcePolicy {
+            origin: at(v.span),
+            document: policies.policy(v),
+        })
+        .map(Box::new);
+    domain.cluster_config = node
+        .block("cluster_config")
+        .map(|p| ClusterConfig {
+            origin: at(p.span),
+            zone_awareness_enabled: p.node.value("zone_awareness_enabled"),
+            instance_count: p.node.value("instance_count"),
+            dedicated_master_enabled: p.node.value("dedicated_master_enabled"),
+        })
+        .map(Box::new);
     domain.tags = node.value("tags");
     domain
 }

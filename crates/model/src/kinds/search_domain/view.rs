@@ -8,15 +8,17 @@ pub struct SearchDomain {
     pub resource: ResourceId,
     pub name: Option<Value>,
     pub engine_version: Option<Value>,
-    pub vpc_options: Option<VpcOptions>,
-    pub encryption_at_rest: Option<EncryptionAtRest>,
-    pub node_to_node_encryption: Option<NodeToNodeEncryption>,
-    pub endpoint_options: Option<EndpointOptions>,
-    pub advanced_security: Option<AdvancedSecurity>,
+    // The parts are boxed, as a bucket's are (see `S3Bucket`): inline,
+    // every domain of a run was the size of all of them.
+    pub vpc_options: Option<Box<VpcOptions>>,
+    pub encryption_at_rest: Option<Box<EncryptionAtRest>>,
+    pub node_to_node_encryption: Option<Box<NodeToNodeEncryption>>,
+    pub endpoint_options: Option<Box<EndpointOptions>>,
+    pub advanced_security: Option<Box<AdvancedSecurity>>,
     pub log_publishing: Vec<LogPublishing>,
     /// Inline or from `aws_*_domain_policy`.
-    pub access_policy: Option<ResourcePolicy>,
-    pub cluster_config: Option<ClusterConfig>,
+    pub access_policy: Option<Box<ResourcePolicy>>,
+    pub cluster_config: Option<Box<ClusterConfig>>,
     pub tags: Option<Value>,
     /// Set when the resource's properties as a whole are not known offline:
     /// parts this view lacks are then unknown, not absent. The value says why.
@@ -63,15 +65,17 @@ impl View for SearchDomain {
 
     fn part(&self, kind: DomainPartKind) -> Option<DomainPart> {
         match kind {
-            DomainPartKind::AccessPolicy => {
-                self.access_policy.clone().map(DomainPart::AccessPolicy)
-            }
+            DomainPartKind::AccessPolicy => self
+                .access_policy
+                .as_deref()
+                .cloned()
+                .map(DomainPart::AccessPolicy),
         }
     }
 
     fn put(&mut self, part: DomainPart) {
         match part {
-            DomainPart::AccessPolicy(p) => self.access_policy = Some(p),
+            DomainPart::AccessPolicy(p) => self.access_policy = Some(Box::new(p)),
         }
     }
 
