@@ -6,11 +6,24 @@
 //! folder with a public bucket, a `prod.tfvars`, a `main` branch and a
 //! staged change. Its exit code must be the one [`EXPECTED`] gives, and
 //! when the doc shows output (`# ` lines right after the command, or a
-//! block after `<!-- output of: COMMAND -->`), the output must hold those
-//! lines in order (`...` stands for any text, a line of it for any lines). A command this file does not know fails the test: add it to
-//! [`EXPECTED`], or, when no test machine can run it (it builds phiguard
-//! itself, needs Terraform, the network or the shared corpus), to
-//! [`NOT_RUN`], and mark it in the doc with "not run by the doc tests".
+//! block after an output marker, below), the output must hold those lines
+//! in order (`...` stands for any text, a line of it for any lines). A
+//! command this file does not know fails the test: add it to [`EXPECTED`],
+//! or, when no test machine can run it (it builds phiguard itself, needs
+//! Terraform, the network or the shared corpus), to [`NOT_RUN`], and mark
+//! it in the doc with "not run by the doc tests".
+//!
+//! Output markers. A fenced block right after the line
+//! `<!-- output of: COMMAND -->` (an HTML comment: the rendered doc does
+//! not show it) is what COMMAND prints at the top of the scratch
+//! repository; after `<!-- output of: COMMAND (in DIR) -->`, what it
+//! prints in DIR, a folder of the scratch repository. Several markers in
+//! a row: the block is what their commands print, one after the other.
+//! [`EXPECTED`] names a marker's command as the marker writes it, with its
+//! `(in DIR)`. The inputs of such examples are [`EXAMPLE_FILES`], in
+//! `examples/NAME/`: each a git repository of its own that the scratch
+//! repository ignores, so that the paths, positions and fingerprints a
+//! doc shows are the example's, and the other examples do not see them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -52,6 +65,51 @@ const EXPECTED: &[(&str, i32)] = &[
     // docs/usage.md
     ("phiguard lint infra/ --baseline .phiguard-baseline.json", 0),
     ("phiguard lint --staged infra/", 1),
+    // Output markers: the command, and the folder it runs in.
+    // docs/output-formats.md
+    (
+        "phiguard lint infra --var bucket_acl=public-read --select s3-public-acl (in examples/origins)",
+        1,
+    ),
+    (
+        "phiguard lint infra --var bucket_acl=public-read --select s3-public-acl,s3-versioning-disabled --format compact (in examples/origins)",
+        1,
+    ),
+    (
+        "phiguard lint infra --fail-on high --select s3-public-acl,s3-encryption-missing,s3-versioning-disabled,s3-access-logging-disabled (in examples/grouped)",
+        1,
+    ),
+    (
+        "phiguard lint infra --statistics --select s3-public-acl,s3-encryption-missing,s3-versioning-disabled,s3-access-logging-disabled (in examples/grouped)",
+        1,
+    ),
+    // A file that does not parse: exit 2.
+    (
+        "phiguard lint infra --format compact --select s3-public-acl (in examples/compact)",
+        2,
+    ),
+    (
+        "phiguard lint infra --format github --select s3-public-acl (in examples/json)",
+        1,
+    ),
+    // docs/json-output.md
+    (
+        "phiguard lint infra --select s3-public-acl --format json (in examples/json)",
+        1,
+    ),
+    (
+        "phiguard lint infra --var bucket_acl=public-read --select s3-public-acl --format json (in examples/origins)",
+        1,
+    ),
+    (
+        "phiguard lint infra --select s3-public-acl --format json --statistics (in examples/json)",
+        1,
+    ),
+    // docs/configuration.md and docs/policies.md: a mistake stops the run.
+    ("phiguard lint (in examples/config-errors/key)", 2),
+    ("phiguard lint (in examples/config-errors/value)", 2),
+    ("phiguard lint (in examples/config-errors/rule)", 2),
+    ("phiguard lint (in examples/policy-error)", 2),
 ];
 
 /// Commands no test machine runs here, with why; the doc says so next to
@@ -87,12 +145,170 @@ resource "aws_s3_bucket" "records" {
 }
 "#;
 
+/// The inputs of the docs' output examples, by path in the scratch
+/// repository; each folder of `examples/` is a git repository of its own
+/// (see the top comment), so the `.phiguard.yaml` found is the example's.
+const EXAMPLE_FILES: &[(&str, &str)] = &[
+    // output-formats.md (human, compact: "Where the value came from") and
+    // json-output.md (origin): a bucket module whose ACL is set by `--var`
+    // and whose versioning by terraform.tfvars, both passed by the call.
+    (
+        "examples/origins/infra/main.tf",
+        r#"module "records" {
+  source     = "./modules/bucket"
+  acl        = var.bucket_acl
+  versioning = var.versioning_status
+}
+"#,
+    ),
+    (
+        "examples/origins/infra/variables.tf",
+        "variable \"bucket_acl\" {}\nvariable \"versioning_status\" {}\n",
+    ),
+    (
+        "examples/origins/infra/terraform.tfvars",
+        "versioning_status = \"Suspended\"\n",
+    ),
+    (
+        "examples/origins/infra/modules/bucket/main.tf",
+        r#"variable "acl" {}
+variable "versioning" {}
+
+resource "aws_s3_bucket" "this" {
+  bucket = "patient-records"
+  acl    = var.acl
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+  versioning_configuration {
+    status = var.versioning
+  }
+}
+"#,
+    ),
+    // output-formats.md (human, --statistics): one resource with three
+    // findings, another with one.
+    (
+        "examples/grouped/infra/s3.tf",
+        r#"resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket_versioning" "records" {
+  bucket = aws_s3_bucket.records.id
+  versioning_configuration {
+    status = "Suspended"
+  }
+}
+"#,
+    ),
+    // output-formats.md (compact): a public bucket and a file that does
+    // not parse.
+    ("examples/compact/infra/s3.tf", JSON_EXAMPLE_TF),
+    (
+        "examples/compact/infra/broken.tf",
+        "resource \"aws_s3_bucket\" \"scans\" {\n  acl = # to do\n}\n",
+    ),
+    // json-output.md (the example, statistics) and output-formats.md
+    // (github): the file json-output.md shows.
+    ("examples/json/infra/s3.tf", JSON_EXAMPLE_TF),
+    // configuration.md: one mistake a file, as phiguard stops at the first.
+    (
+        "examples/config-errors/key/.phiguard.yaml",
+        "fail_on: high\nrules:\n  ignored: [s3-replication-disabled]\n",
+    ),
+    (
+        "examples/config-errors/value/.phiguard.yaml",
+        "min_severity: low\nfail_on: hi\n",
+    ),
+    (
+        "examples/config-errors/rule/.phiguard.yaml",
+        "fail_on: high\nrules:\n  select: []\n  ignore: [s3-publc-acl]\n",
+    ),
+    // policies.md: a custom policy whose `when` misspells a value.
+    (
+        "examples/policy-error/.phiguard.yaml",
+        "policy_dirs: [policies]\n",
+    ),
+    (
+        "examples/policy-error/policies/x.toml",
+        r#"id = "x-public-read"
+title = "S3 bucket is readable by everyone"
+severity = "critical"
+kind = "s3_bucket"
+hipaa = ["164.312(a)(1)"]
+description = "A public-read bucket lets anyone read every object."
+references = []
+remediation = {terraform = 'acl = "private"', cloudformation = "AccessControl: Private"}
+
+[[check]]
+when = 'acl.canned == "public-reed"'
+message = "bucket {name} is readable by everyone"
+"#,
+    ),
+];
+
+/// The file json-output.md shows (its public bucket at 5:12).
+const JSON_EXAMPLE_TF: &str = r#"variable "logs_acl" {}
+
+resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket" "logs" {
+  acl = var.logs_acl
+}
+"#;
+
+/// A shell example, or a block of output and the commands that print it.
 struct Example {
     doc: PathBuf,
-    line: usize,
-    command: String,
-    /// `# ` lines after the command: what it prints.
+    /// One, or for a block of output one a marker.
+    runs: Vec<Run>,
+    /// `# ` lines after the command, or the block after the markers: what
+    /// the commands print.
     shown: Vec<String>,
+}
+
+/// A command of an example.
+struct Run {
+    /// Where it is written (a marker's line).
+    line: usize,
+    /// As [`EXPECTED`] and [`NOT_RUN`] name it: as written, for a marker
+    /// with its `(in DIR)`.
+    command: String,
+    /// What runs.
+    shell: String,
+    /// Where, in the scratch repository ("": at its top).
+    dir: String,
+}
+
+impl Run {
+    fn new(line: usize, command: String) -> Self {
+        Run {
+            line,
+            shell: command.clone(),
+            command,
+            dir: String::new(),
+        }
+    }
+
+    /// `COMMAND` or `COMMAND (in DIR)`, from an output marker.
+    fn marker(line: usize, text: &str) -> Self {
+        let (shell, dir) = text
+            .strip_suffix(')')
+            .and_then(|t| t.rsplit_once(" (in "))
+            .unwrap_or((text, ""));
+        Run {
+            line,
+            command: text.to_string(),
+            shell: shell.to_string(),
+            dir: dir.to_string(),
+        }
+    }
 }
 
 fn workspace() -> PathBuf {
@@ -123,9 +339,9 @@ fn examples(doc: &Path) -> Vec<Example> {
     let mut block: Option<bool> = None; // Some(shell?) inside a fence
     let mut pending = String::new();
     let mut first = false;
-    // `<!-- output of: COMMAND -->` before a fenced block: the block is
-    // what COMMAND prints.
-    let mut output_of: Option<(usize, String)> = None;
+    // `<!-- output of: COMMAND -->` lines before a fenced block: the
+    // block is what the COMMANDs print.
+    let mut output_of: Vec<Run> = Vec::new();
     let mut collecting: Option<Example> = None;
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
@@ -133,7 +349,7 @@ fn examples(doc: &Path) -> Vec<Example> {
             .strip_prefix("<!-- output of: ")
             .and_then(|l| l.strip_suffix(" -->"))
         {
-            output_of = Some((number, command.to_string()));
+            output_of.push(Run::marker(number, command));
             continue;
         }
         if let Some(example) = collecting.as_mut() {
@@ -144,17 +360,20 @@ fn examples(doc: &Path) -> Vec<Example> {
             }
             continue;
         }
-        if line.starts_with("```") && block.is_none() {
-            if let Some((line, command)) = output_of.take() {
-                collecting = Some(Example {
-                    doc: doc.to_path_buf(),
-                    line,
-                    command,
-                    shown: Vec::new(),
-                });
-                continue;
-            }
+        if line.starts_with("```") && block.is_none() && !output_of.is_empty() {
+            collecting = Some(Example {
+                doc: doc.to_path_buf(),
+                runs: std::mem::take(&mut output_of),
+                shown: Vec::new(),
+            });
+            continue;
         }
+        assert!(
+            output_of.is_empty(),
+            "{}:{}: an output marker is not followed by a fenced block",
+            doc.display(),
+            output_of[0].line
+        );
         if let Some(info) = line.strip_prefix("```") {
             block = match block {
                 Some(_) => None,
@@ -198,8 +417,7 @@ fn examples(doc: &Path) -> Vec<Example> {
         pending.push_str(code.trim());
         out.push(Example {
             doc: doc.to_path_buf(),
-            line: number,
-            command: std::mem::take(&mut pending),
+            runs: vec![Run::new(number, std::mem::take(&mut pending))],
             shown: Vec::new(),
         });
     }
@@ -215,7 +433,7 @@ fn strip_comment(line: &str) -> &str {
 }
 
 /// A scratch repository shaped as the docs assume: `fixtures/`, `infra/`,
-/// `modules/`, `prod.tfvars`.
+/// `modules/`, `prod.tfvars`; and `examples/`, which it ignores.
 fn scratch() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-examples");
     let _ = fs::remove_dir_all(&dir);
@@ -229,18 +447,28 @@ fn scratch() -> PathBuf {
         "resource \"aws_s3_bucket\" \"this\" {\n  bucket = \"claims\"\n}\n",
     )
     .unwrap();
-    let git = |args: &[&str]| {
+    let git_in = |at: &Path, args: &[&str]| {
         let out = Command::new("git")
-            .current_dir(&dir)
+            .current_dir(at)
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "git {args:?}");
+        assert!(out.status.success(), "git {args:?} in {}", at.display());
     };
+    let git = |args: &[&str]| git_in(&dir, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["config", "user.name", "doc tests"]);
     git(&["config", "user.email", "docs@phiguard.invalid"]);
     git(&["config", "commit.gpgsign", "false"]);
+    fs::write(dir.join(".git/info/exclude"), "/examples/\n").unwrap();
+    for (path, text) in EXAMPLE_FILES {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    for entry in fs::read_dir(dir.join("examples")).unwrap() {
+        git_in(&entry.unwrap().path(), &["init", "-q"]);
+    }
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "the docs' repository"]);
     // A staged change to infra/: `--staged` and `--changed-since main`
@@ -277,6 +505,7 @@ fn run(dir: &Path, command: &str) -> (i32, String) {
         bin.parent().unwrap().display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    assert!(dir.is_dir(), "no folder {}", dir.display());
     let out = Command::new("bash")
         .current_dir(dir)
         .args(["-c", &command])
@@ -286,12 +515,20 @@ fn run(dir: &Path, command: &str) -> (i32, String) {
         .env_remove("PRE_COMMIT_TO_REF")
         .output()
         .unwrap();
-    let text = format!(
+    let mut text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
     (out.status.code().unwrap_or(-1), text)
+}
+
+/// Runs `run` in its folder of the scratch repository `top`.
+fn run_in(top: &Path, call: &Run) -> (i32, String) {
+    run(&top.join(&call.dir), &call.shell)
 }
 
 /// The shown lines appear in the output in order; `...` in a line stands
@@ -341,6 +578,25 @@ fn elision_matches_any_text() {
 }
 
 #[test]
+fn the_docs_show_the_inputs_of_their_examples() {
+    let json = fs::read_to_string(workspace().join("docs/json-output.md")).unwrap();
+    assert!(
+        json.contains(&format!("```hcl\n{JSON_EXAMPLE_TF}```")),
+        "docs/json-output.md does not show JSON_EXAMPLE_TF, the file its example lints"
+    );
+    let policies = fs::read_to_string(workspace().join("docs/policies.md")).unwrap();
+    let (_, policy) = EXAMPLE_FILES
+        .iter()
+        .find(|(path, _)| path.ends_with("/x.toml"))
+        .unwrap();
+    let line = policy.lines().nth(10).unwrap();
+    assert!(
+        policies.contains(&format!("`{line}`")),
+        "docs/policies.md does not show line 11 of its example policy, `{line}`"
+    );
+}
+
+#[test]
 fn every_shell_example_in_the_docs_runs_as_written() {
     let examples: Vec<Example> = docs().iter().flat_map(|d| examples(d)).collect();
     assert!(
@@ -351,44 +607,57 @@ fn every_shell_example_in_the_docs_runs_as_written() {
     let dir = scratch();
     let mut failures = Vec::new();
     for example in &examples {
-        let place = format!(
-            "{}:{}",
-            example
-                .doc
-                .strip_prefix(workspace())
-                .unwrap_or(&example.doc)
-                .display(),
-            example.line
-        );
-        if let Some((_, why)) = NOT_RUN.iter().find(|(c, _)| *c == example.command) {
-            let doc = fs::read_to_string(&example.doc).unwrap();
-            if !doc.contains("not run by the doc tests") {
-                failures.push(format!(
-                    "{place}: `{}` is not run ({why}) but the doc does not say \"not run by the doc tests\"",
-                    example.command
-                ));
+        let doc = example
+            .doc
+            .strip_prefix(workspace())
+            .unwrap_or(&example.doc)
+            .display()
+            .to_string();
+        // What the example's commands print, one after the other.
+        let mut printed = String::new();
+        let mut ran = true;
+        for call in &example.runs {
+            let place = format!("{doc}:{}", call.line);
+            if let Some((_, why)) = NOT_RUN.iter().find(|(c, _)| *c == call.command) {
+                let text = fs::read_to_string(&example.doc).unwrap();
+                if !text.contains("not run by the doc tests") {
+                    failures.push(format!(
+                        "{place}: `{}` is not run ({why}) but the doc does not say \"not run by the doc tests\"",
+                        call.command
+                    ));
+                }
+                ran = false;
+                continue;
             }
+            let Some(&(_, expected)) = EXPECTED.iter().find(|(c, _)| *c == call.command) else {
+                failures.push(format!(
+                    "{place}: `{}` is not in EXPECTED (or NOT_RUN) of crates/cli/tests/doc_examples.rs",
+                    call.command
+                ));
+                ran = false;
+                continue;
+            };
+            let (code, output) = run_in(&dir, call);
+            if code != expected {
+                failures.push(format!(
+                    "{place}: `{}` exited {code}, expected {expected}:\n{}",
+                    call.command,
+                    output.lines().take(20).collect::<Vec<_>>().join("\n")
+                ));
+                ran = false;
+            }
+            printed.push_str(&output);
+        }
+        if !ran {
             continue;
         }
-        let Some(&(_, expected)) = EXPECTED.iter().find(|(c, _)| *c == example.command) else {
+        if let Err(line) = shows(&printed, &example.shown) {
+            let commands: Vec<&str> = example.runs.iter().map(|r| r.command.as_str()).collect();
             failures.push(format!(
-                "{place}: `{}` is not in EXPECTED (or NOT_RUN) of crates/cli/tests/doc_examples.rs",
-                example.command
-            ));
-            continue;
-        };
-        let (code, output) = run(&dir, &example.command);
-        if code != expected {
-            failures.push(format!(
-                "{place}: `{}` exited {code}, expected {expected}:\n{}",
-                example.command,
-                output.lines().take(20).collect::<Vec<_>>().join("\n")
-            ));
-        } else if let Err(line) = shows(&output, &example.shown) {
-            failures.push(format!(
-                "{place}: `{}` does not print `{line}`:\n{}",
-                example.command,
-                output.lines().take(20).collect::<Vec<_>>().join("\n")
+                "{doc}:{}: `{}` does not print `{line}`:\n{}",
+                example.runs[0].line,
+                commands.join("`, then `"),
+                printed.lines().take(20).collect::<Vec<_>>().join("\n")
             ));
         }
     }
