@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use phiguard_model::kinds::{walk, KindVisitor, PolicyReader};
+use phiguard_model::kinds::{walk, KindVisitor, Owner, PolicyReader, ResourceKind};
 use phiguard_model::{Dialect, Model, Resource, ResourceId, Subject, Subjects, Value};
 
 /// What a satellite's subject argument names, as its front end resolved it.
@@ -78,6 +78,7 @@ pub(crate) fn build(
         configurations: &'a [Vec<Member>],
         front: &'a dyn FrontEnd,
         built: Subjects,
+        counts: Counts,
     }
     impl KindVisitor for Build<'_> {
         fn visit<K: Subject>(&mut self) {
@@ -86,6 +87,8 @@ pub(crate) fn build(
                 .iter()
                 .map(|members| build_kind::<K>(self.model, members, self.front))
                 .collect();
+            self.counts
+                .insert(K::KIND, parts.iter().map(Vec::len).collect());
             // Exactly as many as there are views: grown configuration by
             // configuration, the vector would keep up to twice the room
             // (views are large, and every one stays until the rules ran).
@@ -101,9 +104,122 @@ pub(crate) fn build(
         configurations,
         front,
         built: Subjects::default(),
+        counts: Counts::new(),
     };
     walk(&mut build);
-    build.built
+    let mut built = build.built;
+    link_owners(model, front, &mut built, &build.counts);
+    built
+}
+
+/// How many subjects of each kind each configuration has, in order.
+type Counts = HashMap<ResourceKind, Vec<usize>>;
+
+/// Gives each subject of a kind that belongs to another
+/// ([`phiguard_model::kinds::Owner`]: an access point's bucket) the owner
+/// its argument names, resolved as a satellite's subject argument is:
+/// within its configuration, by reference or by the one owner with that
+/// name. An owner that is not in the configuration leaves the subject as
+/// it is.
+fn link_owners(model: &Model, front: &dyn FrontEnd, built: &mut Subjects, counts: &Counts) {
+    struct Owned<'a> {
+        model: &'a Model,
+        front: &'a dyn FrontEnd,
+        built: &'a mut Subjects,
+        counts: &'a Counts,
+    }
+    impl KindVisitor for Owned<'_> {
+        fn visit<K: Subject>(&mut self) {
+            let Some(owner) = K::OWNER else { return };
+            struct OwnerKind<'a, 'b, K> {
+                owned: &'a mut Owned<'b>,
+                owner: Owner,
+                marker: std::marker::PhantomData<K>,
+            }
+            impl<K: Subject> KindVisitor for OwnerKind<'_, '_, K> {
+                fn visit<O: Subject>(&mut self) {
+                    if O::KIND != self.owner.kind || O::KIND == K::KIND {
+                        return;
+                    }
+                    let o = &mut *self.owned;
+                    link_owner::<K, O>(o.model, o.front, o.built, o.counts, self.owner);
+                }
+            }
+            walk(&mut OwnerKind::<K> {
+                owned: self,
+                owner,
+                marker: std::marker::PhantomData,
+            });
+        }
+    }
+    walk(&mut Owned {
+        model,
+        front,
+        built,
+        counts,
+    });
+}
+
+/// Links the subjects of kind `K` to their owners of kind `O`,
+/// configuration by configuration.
+fn link_owner<K: Subject, O: Subject>(
+    model: &Model,
+    front: &dyn FrontEnd,
+    built: &mut Subjects,
+    counts: &Counts,
+    owner: Owner,
+) {
+    let (Some(owned_counts), Some(owner_counts)) = (counts.get(&K::KIND), counts.get(&O::KIND))
+    else {
+        return;
+    };
+    let map = O::map(front.dialect());
+    let argument = owner.argument(front.dialect());
+    let mut views = std::mem::take(K::all_mut(built));
+    let owners = O::all(built);
+    let (mut at, mut owners_at) = (0, 0);
+    for (&count, &owner_count) in owned_counts.iter().zip(owner_counts) {
+        let range = owners_at..owners_at + owner_count;
+        let mut config = Configuration::<&O>::default();
+        for o in owners
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| o.orphan().is_none())
+        {
+            let mut names = o.link_names();
+            names.extend(front.written_names(o.resource(), map.name_argument));
+            config.add_subject(o.resource(), &names, o);
+        }
+        let end = (at + count).min(views.len());
+        for view in views
+            .get_mut(at..end)
+            .unwrap_or_default()
+            .iter_mut()
+            .filter(|v| v.orphan().is_none())
+        {
+            let resource = model.resource(view.resource());
+            let Some(value) = front.argument(resource, argument) else {
+                continue;
+            };
+            let mut found = targets(front, resource.id, &value, map.link_name);
+            let written = front.written_names(resource.id, argument);
+            if !written.is_empty() {
+                found.retain(|t| *t != Target::Elsewhere);
+                found.extend(written.into_iter().map(Target::Name));
+            }
+            if let Some(&o) = found
+                .iter()
+                .find_map(|t| config.resolve(t))
+                .and_then(|i| config.views.get(i))
+            {
+                view.set_owner(o);
+            }
+        }
+        at += count;
+        owners_at += owner_count;
+    }
+    *K::all_mut(built) = views;
 }
 
 /// One kind's subjects in one configuration, read through the kind's map

@@ -188,6 +188,28 @@ impl<T> Clone for FactDef<T> {
 
 impl<T> Copy for FactDef<T> {}
 
+/// A subject of another kind that each subject of a kind belongs to (an S3
+/// access point's bucket): that kind, and the argument or property naming
+/// it in each dialect. The linker resolves it like a satellite's subject
+/// argument, within the configuration, and hands the subject it names to
+/// [`Subject::set_owner`].
+#[derive(Debug, Clone, Copy)]
+pub struct Owner {
+    pub kind: ResourceKind,
+    pub terraform: &'static str,
+    pub cloudformation: &'static str,
+}
+
+impl Owner {
+    /// The argument or property naming the owner in `dialect`.
+    pub fn argument(&self, dialect: crate::Dialect) -> &'static str {
+        match dialect {
+            crate::Dialect::Terraform => self.terraform,
+            crate::Dialect::CloudFormation => self.cloudformation,
+        }
+    }
+}
+
 /// What a policy is evaluated over: a bucket or a domain.
 ///
 /// Each kind implements it in its own folder (`kinds/s3/mod.rs`, ...).
@@ -228,6 +250,12 @@ pub trait Subject: Sized + Clone + Send + Sync + 'static {
     fn orphan_view(satellite: &Resource, written: Value) -> Self;
     /// The names satellites may link to this subject by.
     fn link_names(&self) -> Vec<String>;
+    /// The kind this one belongs to, if any (see [`Owner`]).
+    const OWNER: Option<Owner> = None;
+    /// Reads what this subject needs of its owner, a subject of the
+    /// [`Subject::OWNER`] kind, once every kind's subjects are built (an
+    /// access point reads its bucket's public access blocks and tags).
+    fn set_owner(&mut self, _owner: &dyn std::any::Any) {}
     /// The subjects this one sends something to (a bucket's access logs),
     /// each as its holder resource and the value naming it.
     fn sends_to(&self) -> Vec<(ResourceId, &Value)> {

@@ -45,6 +45,7 @@ mod iam;
 pub mod kms;
 mod parts;
 pub mod s3;
+pub mod s3_access_point;
 pub mod search_domain;
 pub mod terraform;
 
@@ -52,12 +53,13 @@ use std::str::FromStr;
 
 pub use facts::{
     fact_names, fact_type, fact_types, truthy, types_used, Alias, EnumDef, Fact, FactDef, FactType,
-    ItemDef, Spelling, Subject,
+    ItemDef, Owner, Spelling, Subject,
 };
 pub use parts::{variants, View, MAX_VARIANTS};
 
 use crate::{PolicySource, Value};
 use s3::S3Bucket;
+use s3_access_point::S3AccessPoint;
 use search_domain::SearchDomain;
 
 /// Reads a policy document as its front end wrote it (a map, a JSON
@@ -72,6 +74,7 @@ pub trait PolicyReader {
 pub enum ResourceKind {
     S3Bucket,
     SearchDomain,
+    S3AccessPoint,
     /// Any other resource, for findings that are not about a bucket or a
     /// domain (an invalid suppression comment). No rule checks this kind.
     Other,
@@ -79,9 +82,10 @@ pub enum ResourceKind {
 
 /// Each checked kind's name, as policies (`kind = "s3_bucket"`) and
 /// reports write it.
-const NAMES: [(ResourceKind, &str); 2] = [
+const NAMES: [(ResourceKind, &str); 3] = [
     (ResourceKind::S3Bucket, "s3_bucket"),
     (ResourceKind::SearchDomain, "search_domain"),
+    (ResourceKind::S3AccessPoint, "s3_access_point"),
 ];
 
 /// The subjects of one run, by kind.
@@ -89,6 +93,7 @@ const NAMES: [(ResourceKind, &str); 2] = [
 pub struct Subjects {
     pub buckets: Vec<S3Bucket>,
     pub domains: Vec<SearchDomain>,
+    pub access_points: Vec<S3AccessPoint>,
 }
 
 impl Subjects {
@@ -208,6 +213,7 @@ pub trait KindVisitor {
 pub fn walk(visitor: &mut impl KindVisitor) {
     visitor.visit::<S3Bucket>();
     visitor.visit::<SearchDomain>();
+    visitor.visit::<S3AccessPoint>();
 }
 
 impl ResourceKind {
