@@ -165,7 +165,7 @@ fn every_builtin_rule_has_fail_and_pass_fixtures_in_each_language() {
 /// rules (Elasticsearch and OpenSearch)" of the catalogue spec
 /// (`spec/rules.md`, kept outside this repository). Update it together with
 /// the spec when a rule is added or removed.
-const CATALOGUE: [&str; 26] = [
+const CATALOGUE: [&str; 29] = [
     // S3 rules
     "s3-public-acl",
     "s3-public-policy",
@@ -194,6 +194,10 @@ const CATALOGUE: [&str; 26] = [
     "es-logging-disabled",
     "es-master-password-in-code",
     "es-single-az",
+    // v1.1 additions: OpenSearch Serverless and S3 access points
+    "s3-access-point-public-policy",
+    "s3-access-point-public-access-block",
+    "s3-access-point-internet-origin",
 ];
 
 #[test]
@@ -222,9 +226,8 @@ fn builtin_rules_are_the_catalogue() {
 /// The fact list in docs/policies.md is generated from the registry.
 #[test]
 fn policy_docs_list_every_fact() {
-    use phiguard_model::ResourceKind;
     let mut generated = String::from("<!-- facts:start -->\n");
-    for kind in [ResourceKind::S3Bucket, ResourceKind::SearchDomain] {
+    for kind in phiguard_model::kinds::kinds() {
         generated.push_str(&format!(
             "\n### `{}`\n\n| fact | meaning |\n|---|---|\n",
             kind.as_str()

@@ -2,7 +2,9 @@
 //! `PublicAccessBlockConfiguration`, `VpcConfiguration` and `Policy`.
 
 use super::view::{S3AccessPoint, VpcConfiguration};
-use crate::kinds::cloudformation::{block, field, part, property, unknown_blocks, unknown_properties};
+use crate::kinds::cloudformation::{
+    block, field, part, property, unknown_blocks, unknown_properties,
+};
 use crate::kinds::dialect::DialectMap;
 use crate::kinds::PolicyReader;
 use crate::{PublicAccessBlock, Resource, ResourcePolicy, Value};

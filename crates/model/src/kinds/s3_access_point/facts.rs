@@ -62,13 +62,20 @@ fn neutralised_by(m: &Model, ap: &S3AccessPoint, wanted: &[&str]) -> Option<(Val
         (Value::string(text, value.span), block.origin.resource)
     };
     let on = |block: &PublicAccessBlock, key: &str| {
-        flag(block, key).filter(|v| truthy(v) == Some(true)).is_some()
+        flag(block, key)
+            .filter(|v| truthy(v) == Some(true))
+            .is_some()
     };
     if let Some(first) = ap.bucket_public_access_blocks.first() {
         for key in wanted {
             if ap.bucket_public_access_blocks.iter().all(|b| on(b, key)) {
                 if let Some(value) = flag(first, key) {
-                    return Some(describe(first, key, value, "the bucket's public access block"));
+                    return Some(describe(
+                        first,
+                        key,
+                        value,
+                        "the bucket's public access block",
+                    ));
                 }
             }
         }
@@ -76,7 +83,12 @@ fn neutralised_by(m: &Model, ap: &S3AccessPoint, wanted: &[&str]) -> Option<(Val
     let account = ap.account_public_access_block.as_deref()?;
     wanted.iter().find_map(|key| {
         let value = flag(account, key).filter(|v| truthy(v) == Some(true))?;
-        Some(describe(account, key, value, "the account's public access block"))
+        Some(describe(
+            account,
+            key,
+            value,
+            "the account's public access block",
+        ))
     })
 }
 
@@ -92,7 +104,9 @@ fn restricts_public_policy(m: &Model, ap: &S3AccessPoint) -> Fact {
     let mut unknown = None;
     for key in ["restrict_public_buckets", "block_public_policy"] {
         let value = match flag(block, key) {
-            None => return Fact::computed(Value::bool(true, block.origin.span), block.origin.resource),
+            None => {
+                return Fact::computed(Value::bool(true, block.origin.span), block.origin.resource)
+            }
             Some(v) => bool_from(v, v.span),
         };
         match value.kind {

@@ -78,11 +78,9 @@ impl View for S3AccessPoint {
 
     fn part(&self, kind: AccessPointPartKind) -> Option<AccessPointPart> {
         match kind {
-            AccessPointPartKind::Policy => self
-                .policy
-                .as_deref()
-                .cloned()
-                .map(AccessPointPart::Policy),
+            AccessPointPartKind::Policy => {
+                self.policy.as_deref().cloned().map(AccessPointPart::Policy)
+            }
         }
     }
 
