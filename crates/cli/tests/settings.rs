@@ -372,6 +372,64 @@ fn phi_scope_tagged_checks_only_tagged_resources() {
     assert_eq!(findings[0]["resource"]["address"], "aws_s3_bucket.phi");
 }
 
+/// rules.md (v1.1, S3 access points): `phi_scope: tagged` reads an access
+/// point's bucket's tags (an access point has none of its own), whether the
+/// access point names its bucket by reference or by literal name.
+#[test]
+fn phi_scope_tagged_reads_an_access_points_bucket_tags() {
+    let main = r#"resource "aws_s3_bucket" "phi" {
+  bucket = "phi-records"
+  tags   = { DataClassification = "PHI" }
+}
+
+resource "aws_s3_bucket" "web" {
+  bucket = "web-assets"
+  tags   = { DataClassification = "public" }
+}
+
+resource "aws_s3_access_point" "phi_by_reference" {
+  bucket = aws_s3_bucket.phi.id
+  name   = "phi-by-reference"
+}
+
+resource "aws_s3_access_point" "phi_by_name" {
+  bucket = "phi-records"
+  name   = "phi-by-name"
+}
+
+resource "aws_s3_access_point" "web" {
+  bucket = aws_s3_bucket.web.id
+  name   = "web"
+}
+"#;
+    let dir = Scratch::repository(
+        "settings",
+        &[
+            ("main.tf", main),
+            (".phiguard.yaml", "phi_tags: {DataClassification: [PHI]}\n"),
+        ],
+    );
+    let rule = "s3-access-point-internet-origin";
+    let (_, json, _) = lint(&dir.0, &["--select", rule]);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 3);
+    let (_, json, stderr) = lint(&dir.0, &["--select", rule, "--phi-scope", "tagged"]);
+    let mut addresses: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["resource"]["address"].as_str())
+        .collect();
+    addresses.sort_unstable();
+    assert_eq!(
+        addresses,
+        vec![
+            "aws_s3_access_point.phi_by_name",
+            "aws_s3_access_point.phi_by_reference"
+        ],
+        "{stderr}"
+    );
+}
+
 /// rules.md: `phi_scope: tagged` reads a resource's effective tags, its own
 /// merged over the `default_tags` of the AWS provider configuration it uses
 /// (an alias with `provider = aws.west`, or passed to a module).
