@@ -137,6 +137,21 @@ fn build_kind<K: Subject>(model: &Model, members: &[Member], front: &dyn FrontEn
         let Some(argument) = map.satellite_argument(&r.resource_type) else {
             continue;
         };
+        if let Some(patterns) = K::subject_patterns(r, front) {
+            config.attach_covered(
+                instance,
+                &patterns,
+                || {
+                    let written = patterns
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| Value::unknown("the policy names no subject", r.header));
+                    K::orphan_view(r, written)
+                },
+                |view| (map.satellite)(view, r, front),
+            );
+            continue;
+        }
         let written = front.argument(r, argument);
         let targets = match &written {
             Some(value) => targets(r.id, value, front.written_names(r.id, argument)),
@@ -295,6 +310,50 @@ impl<V> Configuration<V> {
 }
 
 impl<V: Subject> Configuration<V> {
+    /// Gives a satellite that covers subjects by pattern to every subject
+    /// of the configuration one of `patterns` may match, or, when none may,
+    /// to the orphan view of those patterns (made by `orphan` the first
+    /// time): a policy may cover several subjects, and a subject may be
+    /// covered by several policies.
+    pub fn attach_covered(
+        &mut self,
+        instance: usize,
+        patterns: &[Value],
+        orphan: impl FnOnce() -> V,
+        mut merge: impl FnMut(&mut V),
+    ) {
+        let mut covered: Vec<usize> = self
+            .by_resource
+            .values()
+            .copied()
+            .filter(|&i| patterns.iter().any(|p| self.views[i].may_match(p)))
+            .collect();
+        covered.sort_unstable();
+        if covered.is_empty() {
+            let written: Vec<String> = patterns
+                .iter()
+                .map(|p| match p.unknown_reason() {
+                    Some(reason) => format!("unknown {reason}"),
+                    None => p.display(),
+                })
+                .collect();
+            let key = (instance, format!("patterns {}", written.join(" ")));
+            let index = match self.orphans.get(&key) {
+                Some(&index) => index,
+                None => {
+                    self.views.push(orphan());
+                    let index = self.views.len() - 1;
+                    self.orphans.insert(key, index);
+                    index
+                }
+            };
+            covered.push(index);
+        }
+        for index in covered {
+            merge(&mut self.views[index]);
+        }
+    }
+
     /// Records on each subject the subjects of this configuration that send
     /// something to it (a bucket's server access logs, from any source of
     /// its logging part); `targets` says what a value, read in its holder,

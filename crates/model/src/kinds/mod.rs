@@ -45,6 +45,7 @@ mod iam;
 pub mod kms;
 mod parts;
 pub mod s3;
+pub mod search_collection;
 pub mod search_domain;
 pub mod terraform;
 
@@ -58,6 +59,7 @@ pub use parts::{variants, View, MAX_VARIANTS};
 
 use crate::{PolicySource, Value};
 use s3::S3Bucket;
+use search_collection::SearchCollection;
 use search_domain::SearchDomain;
 
 /// Reads a policy document as its front end wrote it (a map, a JSON
@@ -65,6 +67,10 @@ use search_domain::SearchDomain;
 /// know their syntax, the kinds only where policies are.
 pub trait PolicyReader {
     fn policy(&self, value: &Value) -> PolicySource;
+    /// A JSON document that is not an IAM policy (a list, say), read the
+    /// same way: the value tree with spans in the file, or what stands in
+    /// for it (unknown, or not JSON).
+    fn document(&self, value: &Value) -> Result<Value, Box<PolicySource>>;
 }
 
 /// The kinds of resource findings are about.
@@ -72,6 +78,7 @@ pub trait PolicyReader {
 pub enum ResourceKind {
     S3Bucket,
     SearchDomain,
+    SearchCollection,
     /// Any other resource, for findings that are not about a bucket or a
     /// domain (an invalid suppression comment). No rule checks this kind.
     Other,
@@ -79,9 +86,10 @@ pub enum ResourceKind {
 
 /// Each checked kind's name, as policies (`kind = "s3_bucket"`) and
 /// reports write it.
-const NAMES: [(ResourceKind, &str); 2] = [
+const NAMES: [(ResourceKind, &str); 3] = [
     (ResourceKind::S3Bucket, "s3_bucket"),
     (ResourceKind::SearchDomain, "search_domain"),
+    (ResourceKind::SearchCollection, "search_collection"),
 ];
 
 /// The subjects of one run, by kind.
@@ -89,6 +97,7 @@ const NAMES: [(ResourceKind, &str); 2] = [
 pub struct Subjects {
     pub buckets: Vec<S3Bucket>,
     pub domains: Vec<SearchDomain>,
+    pub collections: Vec<SearchCollection>,
 }
 
 impl Subjects {
@@ -208,6 +217,7 @@ pub trait KindVisitor {
 pub fn walk(visitor: &mut impl KindVisitor) {
     visitor.visit::<S3Bucket>();
     visitor.visit::<SearchDomain>();
+    visitor.visit::<SearchCollection>();
 }
 
 impl ResourceKind {
