@@ -94,7 +94,8 @@ fn document(value: &Value, policies: &dyn PolicyReader) -> Value {
 
 /// Adds a security policy (`type` network or encryption) or a data access
 /// policy to the collection's view. A security policy whose type is not
-/// known offline may be either: the view records both parts as maybe set.
+/// known offline may be either: it is a source of both, whose document is
+/// unknown.
 fn add_policy(
     collection: &mut SearchCollection,
     r: &Resource,
@@ -126,13 +127,21 @@ fn add_policy(
         Some("network") => collection.set(CollectionPart::Network(policy)),
         Some("encryption") => collection.set(CollectionPart::Encryption(policy)),
         _ => {
-            if let Some(unknown) = policy_type.filter(Value::is_unknown) {
-                for part in ["network_policy", "encryption_policy"] {
-                    collection
-                        .maybe_set_elsewhere
-                        .push((part.to_string(), unknown.clone()));
-                }
-            }
+            // A type not known offline: the policy may be either, and what
+            // it states is judged as neither (the checks are undecided).
+            let Some(unknown) = policy_type.filter(Value::is_unknown) else {
+                return;
+            };
+            let reason = unknown.unknown_reason().unwrap_or("unknown");
+            let undecided = CollectionPolicy {
+                document: Value::unknown(
+                    format!("the policy's type is not known offline: {reason}"),
+                    unknown.span,
+                ),
+                ..policy
+            };
+            collection.set(CollectionPart::Network(undecided.clone()));
+            collection.set(CollectionPart::Encryption(undecided));
         }
     }
 }
