@@ -253,6 +253,22 @@ fn build_kind<K: Subject>(model: &Model, members: &[Member], front: &dyn FrontEn
         let Some(argument) = map.satellite_argument(&r.resource_type) else {
             continue;
         };
+        if let Some(patterns) = K::subject_patterns(r, front) {
+            config.attach_covered(
+                instance,
+                &patterns,
+                K::may_match,
+                || {
+                    let written = patterns
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| Value::unknown("the policy names no subject", r.header));
+                    K::orphan_view(r, written)
+                },
+                |view| (map.satellite)(view, r, front),
+            );
+            continue;
+        }
         let written = front.argument(r, argument);
         let targets = match &written {
             Some(value) => targets(r.id, value, front.written_names(r.id, argument)),
@@ -381,6 +397,52 @@ impl<V> Configuration<V> {
         merge(&mut self.views[index]);
     }
 
+    /// Gives a satellite that covers subjects by pattern to every subject
+    /// of the configuration one of `patterns` may match, or, when none may,
+    /// to the orphan view of those patterns (made by `orphan` the first
+    /// time): a policy may cover several subjects, and a subject may be
+    /// covered by several policies. `may_match` says whether a pattern may
+    /// match a subject ([`Subject::may_match`]).
+    pub fn attach_covered(
+        &mut self,
+        instance: usize,
+        patterns: &[Value],
+        may_match: impl Fn(&V, &Value) -> bool,
+        orphan: impl FnOnce() -> V,
+        mut merge: impl FnMut(&mut V),
+    ) {
+        let mut covered: Vec<usize> = self
+            .by_resource
+            .values()
+            .copied()
+            .filter(|&i| patterns.iter().any(|p| may_match(&self.views[i], p)))
+            .collect();
+        covered.sort_unstable();
+        if covered.is_empty() {
+            let written: Vec<String> = patterns
+                .iter()
+                .map(|p| match p.unknown_reason() {
+                    Some(reason) => format!("unknown {reason}"),
+                    None => p.display(),
+                })
+                .collect();
+            let key = (instance, format!("patterns {}", written.join(" ")));
+            let index = match self.orphans.get(&key) {
+                Some(&index) => index,
+                None => {
+                    self.views.push(orphan());
+                    let index = self.views.len() - 1;
+                    self.orphans.insert(key, index);
+                    index
+                }
+            };
+            covered.push(index);
+        }
+        for index in covered {
+            merge(&mut self.views[index]);
+        }
+    }
+
     fn orphan_view(
         &mut self,
         instance: usize,
@@ -489,6 +551,34 @@ mod tests {
         // Two buckets are called "data": the satellite is an orphan.
         assert_eq!(c.views().len(), 4);
         assert_eq!(c.views()[3], vec![11]);
+    }
+
+    #[test]
+    fn a_pattern_satellite_goes_to_every_subject_it_may_match_else_to_an_orphan() {
+        let mut c = Configuration::default();
+        for id in [1, 2, 3] {
+            c.add_subject(ResourceId(id), &[], vec![id]);
+        }
+        // Subjects 2 and 3 are called "data"; an unknown pattern may match
+        // every subject.
+        let may_match =
+            |v: &Vec<u32>, p: &Value| p.is_unknown() || (p.as_str() == Some("data") && v[0] != 1);
+        let data = Value::string("data", Span::default());
+        c.attach_covered(0, std::slice::from_ref(&data), may_match, Vec::new, |v| {
+            v.push(10)
+        });
+        assert_eq!(c.views(), &[vec![1], vec![2, 10], vec![3, 10]]);
+        let unknown = Value::unknown("var.policy has no value", Span::default());
+        c.attach_covered(0, &[unknown], may_match, Vec::new, |v| v.push(11));
+        assert_eq!(c.views(), &[vec![1, 11], vec![2, 10, 11], vec![3, 10, 11]]);
+        // Nothing matches: one orphan view per instance and patterns.
+        let other = Value::string("other", Span::default());
+        for id in [12, 13] {
+            c.attach_covered(0, std::slice::from_ref(&other), may_match, Vec::new, |v| {
+                v.push(id)
+            });
+        }
+        assert_eq!(&c.views()[3..], &[vec![12, 13]]);
     }
 
     #[test]

@@ -13,10 +13,33 @@ pub fn policy_source(value: &Value, files: &[SourceFile]) -> PolicySource {
     match &value.kind {
         ValueKind::Unknown(_) | ValueKind::Map(_) => PolicySource::from_value(value),
         ValueKind::String(decoded) => from_string(decoded, value.span, files),
-        _ => PolicySource::Invalid {
-            message: format!("a policy must be a JSON string, not {}", value.display()),
-            span: value.span,
-        },
+        _ => not_a_policy(value),
+    }
+}
+
+fn not_a_policy(value: &Value) -> PolicySource {
+    PolicySource::Invalid {
+        message: format!("a policy must be a JSON string, not {}", value.display()),
+        span: value.span,
+    }
+}
+
+/// Reads a JSON document attribute whatever its shape (a map, a list, a
+/// JSON string), with spans in the file; what stands in for it when it is
+/// not known offline or is not JSON.
+pub fn json_document(value: &Value, files: &[SourceFile]) -> Result<Value, Box<PolicySource>> {
+    match &value.kind {
+        ValueKind::Unknown(_) => Err(Box::new(PolicySource::Unknown(value.clone()))),
+        ValueKind::Map(_) | ValueKind::List(_) => Ok(value.clone()),
+        ValueKind::String(decoded) => {
+            let literal = value.span;
+            let file = files.get(literal.file.0 as usize);
+            let placement = file.map_or(Placement::Whole(literal), |f| {
+                text::locate(decoded, literal, &f.text)
+            });
+            placed_document(decoded, literal, &placement, file)
+        }
+        _ => Err(Box::new(not_a_policy(value))),
     }
 }
 

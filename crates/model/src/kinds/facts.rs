@@ -3,7 +3,7 @@
 //! versioning on, whatever the syntax?) is computed here, in Rust, once.
 
 use crate::kinds::dialect::DialectMap;
-use crate::kinds::{iam, walk, KindVisitor, ResourceKind, Subjects};
+use crate::kinds::{iam, walk, KindVisitor, PolicyReader, ResourceKind, Subjects};
 use crate::{Model, Origin, Resource, ResourceId, Span, Spanned, Value, ValueKind};
 
 /// A fact's value (absent when `None`, possibly unknown) and the resource
@@ -256,6 +256,21 @@ pub trait Subject: Sized + Clone + Send + Sync + 'static {
     /// [`Subject::OWNER`] kind, once every kind's subjects are built (an
     /// access point reads its bucket's public access blocks and tags).
     fn set_owner(&mut self, _owner: &dyn std::any::Any) {}
+    /// For kinds whose satellites cover subjects by patterns written
+    /// inside them (an OpenSearch Serverless policy's `collection/phi-*`)
+    /// rather than naming one by an argument: the patterns `satellite`
+    /// writes, an unknown value where they cannot be known offline. The
+    /// linker gives such a satellite to every subject a pattern may match
+    /// ([`Subject::may_match`]), and to an orphan view when none may.
+    /// `None` (the default): the satellite names its subject by argument.
+    fn subject_patterns(_satellite: &Resource, _policies: &dyn PolicyReader) -> Option<Vec<Value>> {
+        None
+    }
+    /// Whether `pattern` may match this subject: it does, or the subject's
+    /// name or the pattern is not known offline.
+    fn may_match(&self, _pattern: &Value) -> bool {
+        false
+    }
     /// The subjects this one sends something to (a bucket's access logs),
     /// each as its holder resource and the value naming it.
     fn sends_to(&self) -> Vec<(ResourceId, &Value)> {

@@ -46,6 +46,7 @@ pub mod kms;
 mod parts;
 pub mod s3;
 pub mod s3_access_point;
+pub mod search_collection;
 pub mod search_domain;
 pub mod terraform;
 
@@ -60,6 +61,7 @@ pub use parts::{variants, View, MAX_VARIANTS};
 use crate::{PolicySource, Value};
 use s3::S3Bucket;
 use s3_access_point::S3AccessPoint;
+use search_collection::SearchCollection;
 use search_domain::SearchDomain;
 
 /// Reads a policy document as its front end wrote it (a map, a JSON
@@ -67,6 +69,10 @@ use search_domain::SearchDomain;
 /// know their syntax, the kinds only where policies are.
 pub trait PolicyReader {
     fn policy(&self, value: &Value) -> PolicySource;
+    /// A JSON document that is not an IAM policy (a list, say), read the
+    /// same way: the value tree with spans in the file, or what stands in
+    /// for it (unknown, or not JSON).
+    fn document(&self, value: &Value) -> Result<Value, Box<PolicySource>>;
 }
 
 /// The kinds of resource findings are about.
@@ -75,6 +81,7 @@ pub enum ResourceKind {
     S3Bucket,
     SearchDomain,
     S3AccessPoint,
+    SearchCollection,
     /// Any other resource, for findings that are not about a bucket or a
     /// domain (an invalid suppression comment). No rule checks this kind.
     Other,
@@ -82,10 +89,11 @@ pub enum ResourceKind {
 
 /// Each checked kind's name, as policies (`kind = "s3_bucket"`) and
 /// reports write it.
-const NAMES: [(ResourceKind, &str); 3] = [
+const NAMES: [(ResourceKind, &str); 4] = [
     (ResourceKind::S3Bucket, "s3_bucket"),
     (ResourceKind::SearchDomain, "search_domain"),
     (ResourceKind::S3AccessPoint, "s3_access_point"),
+    (ResourceKind::SearchCollection, "search_collection"),
 ];
 
 /// The subjects of one run, by kind.
@@ -94,6 +102,7 @@ pub struct Subjects {
     pub buckets: Vec<S3Bucket>,
     pub domains: Vec<SearchDomain>,
     pub access_points: Vec<S3AccessPoint>,
+    pub collections: Vec<SearchCollection>,
 }
 
 impl Subjects {
@@ -214,6 +223,7 @@ pub fn walk(visitor: &mut impl KindVisitor) {
     visitor.visit::<S3Bucket>();
     visitor.visit::<SearchDomain>();
     visitor.visit::<S3AccessPoint>();
+    visitor.visit::<SearchCollection>();
 }
 
 impl ResourceKind {

@@ -10,7 +10,7 @@ use phiguard_model::kinds::PolicyReader;
 use phiguard_model::{Dialect, Model, PolicySource, Resource, ResourceId, Value, ValueKind};
 
 use super::trace::Trace;
-use super::view::policy;
+use super::view::{document, policy};
 use super::Template;
 use crate::link::{build as link, FrontEnd, Member, References};
 
@@ -37,6 +37,10 @@ impl References for CloudFormation<'_> {
 impl PolicyReader for CloudFormation<'_> {
     fn policy(&self, value: &Value) -> PolicySource {
         policy(value, &self.model.files, self.trace)
+    }
+
+    fn document(&self, value: &Value) -> Result<Value, Box<PolicySource>> {
+        document(value, &self.model.files, self.trace)
     }
 }
 

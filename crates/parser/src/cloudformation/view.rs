@@ -17,16 +17,33 @@ use crate::text::{OffsetMap, Placement};
 /// mapped back onto the template. A JSON string built by `Fn::Sub` from
 /// unknown parts is parsed with those parts unknown.
 pub(crate) fn policy(value: &Value, files: &[SourceFile], trace: &Trace) -> PolicySource {
+    match &value.kind {
+        ValueKind::String(_) | ValueKind::Unknown(_) => match document(value, files, trace) {
+            Ok(document) => PolicySource::from_value(&document),
+            Err(other) => *other,
+        },
+        _ => crate::policy::policy_source(value, files),
+    }
+}
+
+/// A JSON document property whatever its shape (a map, a list, a JSON
+/// string, an `Fn::Sub` with unknown parts), with spans in the template;
+/// what stands in for it when it is not known offline or is not JSON.
+pub(crate) fn document(
+    value: &Value,
+    files: &[SourceFile],
+    trace: &Trace,
+) -> Result<Value, Box<PolicySource>> {
     let (decoded, literal, partial) = match &value.kind {
-        ValueKind::String(decoded) => match anchored_policy(value, decoded, files) {
-            Some(policy) => return policy,
+        ValueKind::String(decoded) => match anchored_document(value, decoded, files) {
+            Some(document) => return document,
             None => (decoded, value.span, None),
         },
         ValueKind::Unknown(_) => match trace.partials.get(&value.span) {
             Some(partial) => (&partial.text, partial.literal, Some(partial)),
-            None => return PolicySource::Unknown(value.clone()),
+            None => return Err(Box::new(PolicySource::Unknown(value.clone()))),
         },
-        _ => return crate::policy::policy_source(value, files),
+        _ => return crate::policy::json_document(value, files),
     };
     let file = files.get(literal.file.0 as usize);
     let points = trace
@@ -39,15 +56,15 @@ pub(crate) fn policy(value: &Value, files: &[SourceFile], trace: &Trace) -> Poli
         None => Placement::Whole(literal),
     };
     let Some(partial) = partial else {
-        return crate::policy::placed_policy(decoded, literal, &placement, file);
+        return crate::policy::placed_document(decoded, literal, &placement, file);
     };
     match crate::policy::placed_document(decoded, literal, &placement, file) {
         Ok(mut document) => {
             fill_unknowns(&mut document, &partial.reasons, &partial.stands_for);
-            PolicySource::from_value(&document)
+            Ok(document)
         }
         // Unknown parts outside JSON strings: only deployment tells.
-        Err(_) => PolicySource::Unknown(value.clone()),
+        Err(_) => Err(Box::new(PolicySource::Unknown(value.clone()))),
     }
 }
 
@@ -57,7 +74,11 @@ pub(crate) fn policy(value: &Value, files: &[SourceFile], trace: &Trace) -> Poli
 /// as the alias's other nodes are ([`super::alias`]). `None` when the
 /// anchored text is not this string written as a scalar (a function's
 /// result): the string is then read at the alias as a whole.
-fn anchored_policy(value: &Value, decoded: &str, files: &[SourceFile]) -> Option<PolicySource> {
+fn anchored_document(
+    value: &Value,
+    decoded: &str,
+    files: &[SourceFile],
+) -> Option<Result<Value, Box<PolicySource>>> {
     let origin = value
         .origins
         .as_deref()?
@@ -67,14 +88,10 @@ fn anchored_policy(value: &Value, decoded: &str, files: &[SourceFile]) -> Option
     let file = files.get(written.file.0 as usize)?;
     let points = literal_points(decoded, written, &file.text)?;
     let placement = Placement::Exact(OffsetMap::new(points));
+    // Not a policy: the error is in the anchored text.
     Some(
-        match crate::policy::placed_document(decoded, written, &placement, Some(file)) {
-            Ok(document) => {
-                PolicySource::from_value(&relocated(document, &origin.name, value.span))
-            }
-            // Not a policy: the error is in the anchored text.
-            Err(invalid) => *invalid,
-        },
+        crate::policy::placed_document(decoded, written, &placement, Some(file))
+            .map(|document| relocated(document, &origin.name, value.span)),
     )
 }
 

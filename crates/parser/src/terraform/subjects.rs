@@ -10,7 +10,7 @@ use phiguard_model::{Dialect, Model, PolicySource, Resource, ResourceId, SourceF
 use super::build::Placed;
 use super::link::Links;
 use crate::link::{build as link, FrontEnd, Member, References};
-use crate::policy::policy_source;
+use crate::policy::{json_document, policy_source};
 
 struct Terraform<'a> {
     files: &'a [SourceFile],
@@ -26,6 +26,10 @@ impl References for Terraform<'_> {
 impl PolicyReader for Terraform<'_> {
     fn policy(&self, value: &Value) -> PolicySource {
         policy_source(value, self.files)
+    }
+
+    fn document(&self, value: &Value) -> Result<Value, Box<PolicySource>> {
+        json_document(value, self.files)
     }
 }
 
