@@ -484,3 +484,46 @@ fn suppressions_cover_undecided_checks_too() {
     fs::write(dir.0.join("main.tf"), unsuppressed).unwrap();
     assert_eq!(counts(), (1, 0));
 }
+
+#[test]
+fn one_policy_over_two_collections_gives_each_its_own_fingerprint() {
+    // A baseline of the first collection's exposure must not hide the
+    // second's, though one network policy exposes both.
+    let policy = "resource \"aws_opensearchserverless_security_policy\" \"n\" {\n  name   = \"n\"\n  type   = \"network\"\n  policy = jsonencode([{ Rules = [{ ResourceType = \"collection\", Resource = [\"collection/phi-*\"] }], AllowFromPublic = true }])\n}\n";
+    let one = format!(
+        "resource \"aws_opensearchserverless_collection\" \"a\" {{ name = \"phi-a\" }}\n{policy}"
+    );
+    let dir = Scratch::new("collections", &[("main.tf", &one)]);
+    let out = phiguard(&dir.0)
+        .args([
+            "baseline",
+            ".",
+            "--select",
+            "aoss-public-network",
+            "--output",
+            "base.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    fs::write(
+        dir.0.join("main.tf"),
+        format!(
+            "{one}resource \"aws_opensearchserverless_collection\" \"b\" {{ name = \"phi-b\" }}\n"
+        ),
+    )
+    .unwrap();
+    let (code, report) = json(phiguard(&dir.0).args([
+        "lint",
+        "--select",
+        "aoss-public-network",
+        "--baseline",
+        "base.json",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1, "{report:#}");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert!(findings[0]["message"].as_str().unwrap().contains("phi-b"));
+}

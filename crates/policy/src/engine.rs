@@ -320,7 +320,12 @@ fn finding<T: Subject>(
         label: text.label.clone(),
         span,
         resource: shared.names.get(model, resource_id, T::KIND),
-        fingerprint: stable_hash(&[&rule.id, file, &resource.address, &path]),
+        fingerprint: if T::SHARED_SATELLITES && resource_id != anchor {
+            let subject = &model.resource(anchor).address;
+            stable_hash(&[&rule.id, file, &resource.address, &path, subject])
+        } else {
+            stable_hash(&[&rule.id, file, &resource.address, &path])
+        },
         path,
         hipaa: shared.text.hipaa.clone(),
         fix,

@@ -252,6 +252,12 @@ pub trait Subject: Sized + Clone + Send + Sync + 'static {
     fn link_names(&self) -> Vec<String>;
     /// The kind this one belongs to, if any (see [`Owner`]).
     const OWNER: Option<Owner> = None;
+    /// Whether one satellite may serve several subjects (a serverless
+    /// policy whose pattern covers several collections). A finding located
+    /// in such a satellite then names its subject in its fingerprint, so
+    /// each subject's finding is its own for baselines and suppressions.
+    /// Other kinds' fingerprints stay as they were.
+    const SHARED_SATELLITES: bool = false;
     /// Reads what this subject needs of its owner, a subject of the
     /// [`Subject::OWNER`] kind, once every kind's subjects are built (an
     /// access point reads its bucket's public access blocks and tags).

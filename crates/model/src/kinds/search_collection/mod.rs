@@ -18,6 +18,7 @@ use crate::{Dialect, Origin, PolicySource, Resource, Value};
 impl Subject for SearchCollection {
     common_subject_fields!();
     const KIND: ResourceKind = ResourceKind::SearchCollection;
+    const SHARED_SATELLITES: bool = true;
     const RESOURCES: &'static str = "OpenSearch Serverless collections: Terraform `aws_opensearchserverless_collection` with the `aws_opensearchserverless_security_policy` (network, encryption) and `aws_opensearchserverless_access_policy` resources whose rules name it, CloudFormation `AWS::OpenSearchServerless::Collection`, `::SecurityPolicy`, `::AccessPolicy`";
     const TERRAFORM: DialectMap<Self> = terraform::TERRAFORM;
     const CLOUDFORMATION: DialectMap<Self> = cloudformation::CLOUDFORMATION;
