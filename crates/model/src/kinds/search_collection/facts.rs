@@ -109,6 +109,10 @@ fn wildcard_principal(set: &Value) -> (Tri, Option<&Value>) {
         match p.as_str() {
             Some(text) if text.contains('*') => return (Tri::True(p.span), Some(p)),
             Some(_) => {}
+            // `arn:aws:iam::${AccountId}:role/*`: whatever the unknown
+            // parts are, the text written holds a `*` (rules.md, "Unknowns
+            // are scoped").
+            None if written_wildcard(p) => return (Tri::True(p.span), Some(p)),
             None if p.is_unknown() => {
                 unknown.get_or_insert(p.clone());
             }
@@ -116,6 +120,15 @@ fn wildcard_principal(set: &Value) -> (Tri, Option<&Value>) {
         }
     }
     (unknown.map_or(Tri::False, Tri::Unknown), None)
+}
+
+/// An unknown principal whose known text (the parts written around the
+/// unknown ones) holds a `*`.
+fn written_wildcard(p: &Value) -> bool {
+    match &p.kind {
+        crate::ValueKind::Unknown(u) => u.known_text.as_deref().is_some_and(|t| t.contains('*')),
+        _ => false,
+    }
 }
 
 /// Whether a rule set grants to the principal `*` itself.
