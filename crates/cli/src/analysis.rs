@@ -266,14 +266,11 @@ fn load_config(args: &AnalysisArgs, cwd: &Path) -> Result<Config, String> {
 }
 
 /// Whether `path`, symbolic links followed, is in the folder its path
-/// names.
+/// names: the loader's confinement, rooted at that folder.
 fn really_in_its_folder(path: &Path) -> bool {
-    let real = std::fs::canonicalize(path);
-    let folder = path.parent().map(std::fs::canonicalize);
-    match (real, folder) {
-        (Ok(real), Some(Ok(folder))) => real.starts_with(folder),
-        _ => false,
-    }
+    use phiguard_parser::fs::{Confined, Files};
+    let folder = path.parent().unwrap_or(Path::new("."));
+    Confined::new(Files::default(), folder, &[]).admits(path)
 }
 
 /// What to load, the config's values and the command line's after them.

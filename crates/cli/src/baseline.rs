@@ -47,7 +47,7 @@ pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
             args.output.display()
         ));
     }
-    if !report.files.iter().any(|f| f.linted()) {
+    if report.linted_files().next().is_none() {
         return Err(format!(
             "{} not written: nothing was linted (no Terraform file or CloudFormation template in the paths)",
             args.output.display()
@@ -72,14 +72,9 @@ pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
                 .iter()
                 .map(|e| e.fingerprint.as_str())
                 .collect();
-            let added = after
-                .iter()
-                .filter(|f| !before.iter().any(|e| e.fingerprint == **f))
-                .count();
-            let removed = before
-                .iter()
-                .filter(|e| !after.contains(e.fingerprint.as_str()))
-                .count();
+            let before: HashSet<&str> = before.iter().map(|e| e.fingerprint.as_str()).collect();
+            let added = after.difference(&before).count();
+            let removed = before.difference(&after).count();
             eprintln!(
                 "phiguard: replaced {}: {count} ({added} added, {removed} removed)",
                 args.output.display()
@@ -132,9 +127,7 @@ pub fn apply(report: &mut Report, path: &Path) -> Result<(), String> {
         .collect();
     let ran: HashSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
     let linted: HashSet<&str> = report
-        .files
-        .iter()
-        .filter(|f| f.linted())
+        .linted_files()
         .map(|f| f.project_path.as_str())
         .collect();
     let stale = entries

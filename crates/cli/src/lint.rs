@@ -108,7 +108,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     // with nothing in scope has already said so in its note.
     let nothing_linted = matches!(mode, Mode::Plain)
         && args.analysis.stdin_filename.is_none()
-        && !report.files.iter().any(|f| f.linted())
+        && report.linted_files().next().is_none()
         && report.errors.is_empty();
     if nothing_linted && !args.allow_empty {
         let paths: Vec<String> = args

@@ -216,6 +216,13 @@ impl Report {
         self.files.get(id.0 as usize)
     }
 
+    /// The files linted (not var files and the like read for values, nor
+    /// context left out by `include`/`exclude`): what "Checked N files"
+    /// counts, and what a run that linted nothing lacks.
+    pub fn linted_files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter().filter(|f| f.linted())
+    }
+
     /// The metadata of the rule with this id, when it ran.
     pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
         self.rules.iter().find(|r| r.id == id)

@@ -137,9 +137,9 @@ pub enum FileRole {
     /// file read by `file()` (a JSON policy there still locates findings).
     Values,
     /// Terraform code an `--exclude` or `include` glob leaves out, read
-    /// only because a linted configuration calls it as a module: evaluated
-    /// for its callers, but findings located in it are not reported
-    /// (unless their value was set in a linted file).
+    /// only because a linted configuration calls it as a module (or it sits
+    /// beside a named file): evaluated, but findings located in it are not
+    /// reported (unless their value was set in a linted file).
     Context,
 }
 

@@ -322,7 +322,6 @@ pub fn load(options: &LoadOptions) -> Model {
             config_vars: &options.config_vars,
             env_vars: &options.env_vars,
             files: &files,
-            filter: Some(&filter),
         },
         disk: true,
     };
@@ -356,9 +355,9 @@ pub fn load(options: &LoadOptions) -> Model {
         &terraform,
         &progress,
     );
-    // A file the filter leaves out that was read anyway (a named file's
-    // folder, loaded for context) is context: its findings are not
-    // reported, as for an excluded module.
+    // A file the filter leaves out that was read anyway (a module a linted
+    // configuration calls, a named file's folder loaded for context) is
+    // context: evaluated, but its findings are not reported.
     for file in &mut model.files {
         if file.role == phiguard_model::FileRole::Linted
             && filter.leaves_out(&file.display_path, &file.path)
@@ -398,7 +397,6 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
             config_vars: &[],
             env_vars: &[],
             files: &files,
-            filter: None,
         },
         disk: false,
     };

@@ -60,7 +60,7 @@ pub struct Summary {
 impl Summary {
     pub fn of(report: &Report) -> Self {
         let mut summary = Summary {
-            files: report.files.iter().filter(|f| f.linted()).count(),
+            files: report.linted_files().count(),
             resources: report.resources,
             undecided: report.undecided.len(),
             errors: report.errors.len(),

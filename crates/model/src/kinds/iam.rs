@@ -232,8 +232,9 @@ fn broad(statement: &Statement) -> (Answer, Option<Value>, &'static str) {
     (allow.and(|| answer), at, "every action")
 }
 
-/// IAM's wildcard match: `*` is any run of characters, `?` any one.
-fn glob(pattern: &str, text: &str) -> bool {
+/// IAM's wildcard match: `*` is any run of characters, `?` any one. Also
+/// OpenSearch Serverless's resource patterns (`collection/phi-*`).
+pub(crate) fn glob(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;

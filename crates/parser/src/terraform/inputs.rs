@@ -129,9 +129,6 @@ pub(crate) struct Options<'o> {
     pub env_vars: &'o [(String, String)],
     /// Where var files are read from.
     pub files: &'o crate::fs::Files,
-    /// `include`/`exclude`: a called module's files they leave out are
-    /// read for context ([`phiguard_model::FileRole::Context`]).
-    pub filter: Option<&'o crate::discover::Filter>,
 }
 
 /// Reads the values every root module shares; errors go to `model`.

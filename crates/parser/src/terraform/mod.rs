@@ -240,12 +240,7 @@ fn read_dir(
         match inputs.files.read_text(&path) {
             Ok(text) => {
                 let kind = classify(&path).unwrap_or(FileKind::TerraformHcl);
-                let left_out = inputs.filter.is_some_and(|f| f.leaves_out(&shown, &path));
-                let id = model.add_file(&path, shown, Arc::from(text));
-                if left_out {
-                    model.files[id.0 as usize].role = phiguard_model::FileRole::Context;
-                }
-                files.push((id, kind));
+                files.push((model.add_file(&path, shown, Arc::from(text)), kind));
             }
             Err(crate::limits::ReadError::NotUtf8) => model.errors.push(LintError {
                 path: shown,

@@ -3,6 +3,7 @@
 //! one), the resources their rules name (`collection/phi-*`,
 //! `index/phi-*/*`) and whether those cover a collection.
 
+use crate::kinds::iam::glob;
 use crate::{Span, Value, ValueKind};
 
 /// A three-valued answer located where it was decided.
@@ -128,27 +129,6 @@ fn collection_part(pattern: &str) -> &str {
 pub(super) fn index_part(pattern: &str) -> Option<&str> {
     let rest = pattern.strip_prefix("index/")?;
     rest.split_once('/').map(|(_, index)| index)
-}
-
-/// Whether `text` matches `glob`, where `*` stands for any characters.
-fn glob(glob: &str, text: &str) -> bool {
-    let parts: Vec<&str> = glob.split('*').collect();
-    let [first, middle @ .., last] = parts.as_slice() else {
-        return glob == text;
-    };
-    if parts.len() == 1 {
-        return glob == text;
-    }
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// Whether `pattern` names the collection called `name`: unknown when the
