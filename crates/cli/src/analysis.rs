@@ -18,6 +18,14 @@ pub struct Analysis {
     pub config: Config,
     /// Said on stderr: why a change-aware run had nothing to lint.
     pub note: Option<String>,
+    /// With fixes asked for: the changed files and how many fixes.
+    pub fixed: Option<Fixes>,
+}
+
+/// What `--fix` or `--diff` would write.
+pub struct Fixes {
+    pub changes: Vec<phiguard_linter::FileChange>,
+    pub applied: usize,
 }
 
 /// Everything up to the report: reads and validates the settings, then
@@ -30,6 +38,7 @@ pub fn analyse(
     args: &AnalysisArgs,
     mode: &Mode,
     only_new: bool,
+    fix: Option<phiguard_linter::FixOptions>,
     show_progress: bool,
 ) -> Result<Analysis, String> {
     let cwd =
@@ -40,6 +49,7 @@ pub fn analyse(
     let (bar, progress) = crate::progress::Bar::new(show_progress);
     load.progress = progress;
     let mut note = None;
+    let mut fixed = None;
     let changed = changes::lint(mode, only_new, &args.paths, &settings, &load, &cwd)?;
     let report = match changed {
         Some(changes::Outcome::Report(report)) => *report,
@@ -62,7 +72,18 @@ pub fn analyse(
             if matches!(other, Some(changes::Outcome::ConfigChanged)) {
                 note = Some(changes::CONFIG_CHANGED.to_string());
             }
-            phiguard_linter::lint(&settings, &inputs(args, &config, &cwd, load)?)
+            let inputs = inputs(args, &config, &cwd, load)?;
+            match fix {
+                Some(options) => {
+                    let run = phiguard_linter::fix(&settings, &inputs, options);
+                    fixed = Some(Fixes {
+                        changes: run.changes,
+                        applied: run.applied,
+                    });
+                    run.report
+                }
+                None => phiguard_linter::lint(&settings, &inputs),
+            }
         }
     };
     bar.finish();
@@ -70,6 +91,7 @@ pub fn analyse(
         report,
         config,
         note,
+        fixed,
     })
 }
 

@@ -124,6 +124,18 @@ pub struct LintArgs {
     /// Exit 0 when the paths hold no Terraform file or CloudFormation template (by default that is an error, exit 2)
     #[arg(long)]
     pub allow_empty: bool,
+
+    /// Apply the safe fixes (each verified by linting again), then report what is left
+    #[arg(long, conflicts_with_all = ["staged", "changed_since", "stdin_filename"])]
+    pub fix: bool,
+
+    /// With --fix or --diff: apply the unsafe fixes too (they add text, change a value other settings read, or make AWS replace the resource)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there is a diff)
+    #[arg(long, conflicts_with_all = ["staged", "changed_since", "stdin_filename"])]
+    pub diff: bool,
 }
 
 /// What to lint and with which rules: shared by `lint` and `baseline`.

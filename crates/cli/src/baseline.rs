@@ -33,6 +33,7 @@ pub fn run(args: &BaselineArgs) -> Result<ExitStatus, String> {
         &args.lint,
         &crate::changes::Mode::Plain,
         false,
+        None,
         crate::progress::wanted(false),
     )?
     .report;

@@ -39,14 +39,22 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
         (None, true) => Mode::Staged,
         (None, false) => Mode::Plain,
     };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return Err("--unsafe-fixes needs --fix or --diff".into());
+    }
+    let fix = (args.fix || args.diff).then_some(phiguard_linter::FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+    });
     let Analysis {
         mut report,
         config,
         note,
+        fixed,
     } = analyse(
         &args.analysis,
         &mode,
         args.only_new,
+        fix,
         crate::progress::wanted(args.quiet),
     )?;
     if let (Some(note), false) = (note, args.quiet) {
@@ -57,6 +65,12 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     if let Some(out) = &args.output {
         let read = report.files.iter().map(|f| f.path.as_path());
         output::refuse_inputs(out, read, &cwd, "a file this run read")?;
+    }
+    if let Some(fixed) = &fixed {
+        if args.diff {
+            return crate::fix::show_diff(fixed, &report, args.quiet);
+        }
+        crate::fix::write(fixed, &report, args.quiet)?;
     }
     let baseline = args.baseline.clone().or_else(|| config.baseline.clone());
     if let Some(path) = &baseline {

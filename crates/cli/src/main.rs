@@ -7,6 +7,7 @@ mod changes;
 mod config;
 mod docs;
 mod explain;
+mod fix;
 mod lint;
 mod output;
 mod progress;

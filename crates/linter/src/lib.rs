@@ -13,9 +13,11 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod changes;
+mod fix;
 mod owners;
 
 pub use changes::lint_changes;
+pub use fix::{fix, FileChange, FixOptions, Fixed};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use phiguard_model::{display_path, normalize, FileRole, Report, Severity, Span};

@@ -85,8 +85,11 @@ pub struct Finding {
     /// The attribute path the finding is about (`acl`, `versioning.status`), for fingerprints.
     pub path: SharedStr,
     pub hipaa: Arc<[String]>,
-    /// A short fix in the file's own language.
-    pub fix: Option<SharedStr>,
+    /// How to repair it, in the file's own language (JSON `help`).
+    pub help: Option<SharedStr>,
+    /// The repair as text edits, when one can be made mechanically
+    /// (`--fix`, JSON `fix`, SARIF `fixes`).
+    pub fix: Option<Box<Fix>>,
     pub fingerprint: Fingerprint,
     pub suppressed: Option<Suppression>,
     /// What else the reader should know: the module call a finding inside a
@@ -101,6 +104,44 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
     pub reason: String,
+}
+
+/// Text edits that repair a finding, with whether `--fix` may apply them
+/// unasked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the edits do, and for an unsafe fix why it is unsafe.
+    pub description: String,
+    /// Sorted by file and start; none overlaps another.
+    pub edits: Vec<Edit>,
+}
+
+/// Whether a fix changes nothing but the offending setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// A literal replaced where it is written, read by nothing else, and
+    /// applied by AWS in place: `--fix` applies it.
+    Safe,
+    /// Adds text, changes a value other settings read too, or makes AWS
+    /// replace the resource: only `--unsafe-fixes` applies it.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the text at `span` (empty for an insertion) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
 }
 
 /// A check that an unknown value left undecided.

@@ -210,3 +210,44 @@ impl FileSystem for Confined {
         self.inner.lines_containing(&admitted, needles)
     }
 }
+
+/// A [`FileSystem`] whose files at some paths hold other bytes than the
+/// inner one's: the edits `--fix` is verifying, an editor's unsaved
+/// buffers. Paths are as the inner file system reads them (on disk,
+/// symbolic links resolved: [`Confined`] reads real paths); listings and
+/// everything else are the inner one's.
+#[derive(Debug)]
+pub struct Overlay {
+    inner: Files,
+    texts: std::collections::HashMap<PathBuf, Arc<[u8]>>,
+}
+
+impl Overlay {
+    pub fn new(inner: Files, texts: impl IntoIterator<Item = (PathBuf, Arc<[u8]>)>) -> Overlay {
+        Overlay {
+            inner,
+            texts: texts.into_iter().collect(),
+        }
+    }
+}
+
+impl FileSystem for Overlay {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        match self.texts.get(path) {
+            Some(bytes) => Ok(bytes.to_vec()),
+            None => self.inner.read(path),
+        }
+    }
+
+    fn list(&self, dir: &Path) -> std::io::Result<Vec<Entry>> {
+        self.inner.list(dir)
+    }
+
+    fn kind(&self, path: &Path) -> Option<EntryKind> {
+        self.inner.kind(path)
+    }
+
+    fn is_disk(&self) -> bool {
+        self.inner.is_disk()
+    }
+}

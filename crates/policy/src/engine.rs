@@ -89,6 +89,15 @@ pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
         outcome.findings.extend(part.findings);
         outcome.undecided.extend(part.undecided);
     }
+    let (mut fixes, spans): (Vec<_>, Vec<_>) = outcome
+        .findings
+        .iter_mut()
+        .filter_map(|f| {
+            let span = f.span;
+            f.fix.as_deref_mut().map(|fix| (fix, span))
+        })
+        .unzip();
+    crate::fix::mark_shared(model, &mut fixes, &spans);
     outcome
 }
 
@@ -278,14 +287,14 @@ fn finding<T: Subject>(
     let anchor = env.subject.resource();
     // The first `at` fact that is present locates the finding; with none,
     // something is missing and the finding points at the resource header.
-    let located = check.at.iter().zip(&text.at).find_map(|(path, at)| {
+    let located = check.at.iter().zip(&text.at).enumerate().find_map(|(index, (path, at))| {
         let fact = env.lookup(path);
         fact.value
-            .map(|v| (path.as_str(), at, v, fact.resource.unwrap_or(anchor)))
+            .map(|v| (index, path.as_str(), at, v, fact.resource.unwrap_or(anchor)))
     });
-    let (path, shared_path, value, resource_id) = match located {
-        Some((path, at, value, resource)) => (path, at, Some(value), resource),
-        None => ("", &shared.text.no_path, None, anchor),
+    let (located_index, path, shared_path, value, resource_id) = match located {
+        Some((index, path, at, value, resource)) => (Some(index), path, at, Some(value), resource),
+        None => (None, "", &shared.text.no_path, None, anchor),
     };
     let resource = model.resource(resource_id);
     let span = value.as_ref().map_or(resource.header, |v| v.span);
@@ -299,7 +308,20 @@ fn finding<T: Subject>(
         .and_then(|v| v.origins.as_deref())
         .map(<[_]>::to_vec)
         .unwrap_or_default();
-    let fix = text.fix(resource.dialect).map(|template| {
+    let fix = check.edit.as_ref().and_then(|spec| {
+        let values: Vec<Option<Value>> = check.at.iter().map(|p| env.lookup(p).value).collect();
+        let site = crate::fix::Site {
+            at: check
+                .at
+                .iter()
+                .map(String::as_str)
+                .zip(values.iter().map(Option::as_ref))
+                .collect(),
+            located: located_index,
+        };
+        crate::fix::build(model, spec, &site, resource, model.resource(anchor)).map(Box::new)
+    });
+    let help = text.fix(resource.dialect).map(|template| {
         let fix = render_message(template, env, value.as_ref());
         let fix = match origins.first() {
             Some(origin) => {
@@ -328,6 +350,7 @@ fn finding<T: Subject>(
         },
         path,
         hipaa: shared.text.hipaa.clone(),
+        help,
         fix,
         suppressed: None,
         notes: notes(model, resource),

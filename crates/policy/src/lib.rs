@@ -7,6 +7,7 @@ mod engine;
 mod eval;
 mod expr;
 mod meta;
+mod fix;
 mod origin_fix;
 mod policy_file;
 mod shared;
@@ -18,7 +19,7 @@ pub use engine::{check, check_scoped, Outcome, Scope};
 pub use phiguard_model::kinds::{
     fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling,
 };
-pub use policy_file::{load_rule, Check, Fix, PolicyError, Remediation, Rule};
+pub use policy_file::{load_rule, Addition, Check, EditSpec, Help, Literal, PolicyError, Remediation, Rule};
 pub use suppress::{
     apply as apply_suppressions, invalid_suppression_meta, today, SuppressionContext,
     INVALID_SUPPRESSION,

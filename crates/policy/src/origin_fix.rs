@@ -93,7 +93,7 @@ fn assignment(fix: &str, dialect: Dialect) -> Option<(&str, &str)> {
 
 /// "the module call at main.tf:4", "terraform.tfvars:3": `None` for a
 /// value given outside any file.
-fn place(model: &Model, origin: &ValueOrigin) -> Option<String> {
+pub(crate) fn place(model: &Model, origin: &ValueOrigin) -> Option<String> {
     let span = origin.span?;
     let file = model.files.get(span.file.0 as usize)?;
     // The path as the rest of the output shows it (relative to the working
@@ -217,7 +217,7 @@ fn json_value(written: &str) -> String {
 
 /// Whether the text at an origin is `value` written as a scalar (quoted or
 /// not).
-fn same_scalar(written: &str, value: &Value) -> bool {
+pub(crate) fn same_scalar(written: &str, value: &Value) -> bool {
     let written = written.trim();
     let bare = written
         .strip_prefix('"')

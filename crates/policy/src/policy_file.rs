@@ -37,11 +37,11 @@ pub struct Remediation {
 /// A short fix in each file language, shown with the findings in files of
 /// that language. Written `fix.terraform = '...'`, `fix.cloudformation = '...'`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fix {
+pub struct Help {
     pub by_dialect: HashMap<Dialect, String>,
 }
 
-impl Fix {
+impl Help {
     /// The fix for files of `dialect`, if the check has one.
     pub fn get(&self, dialect: Dialect) -> Option<&str> {
         self.by_dialect.get(&dialect).map(String::as_str)
@@ -53,6 +53,44 @@ const DIALECTS: [(&str, Dialect); 2] = [
     ("terraform", Dialect::Terraform),
     ("cloudformation", Dialect::CloudFormation),
 ];
+
+/// How `--fix` repairs a check's findings, by dialect (`edit.*` in a
+/// policy file): `set` replaces the value the first `at` path locates with
+/// a literal, where it is written; `add` inserts text where the setting is
+/// missing. Replacing a literal is safe unless `unsafe` says why not;
+/// adding text is always unsafe.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EditSpec {
+    pub set: HashMap<Dialect, Literal>,
+    /// For each dialect: (where, what). Where is an `at` path (inside the
+    /// block or mapping it locates), `resource` (inside the resource's
+    /// body or `Properties`, when nothing was located) or `after` (a new
+    /// Terraform resource after the subject's, `{name}` and `{address}`
+    /// filled in). Terraform text is HCL; CloudFormation's is a TOML table
+    /// rendered as YAML or JSON, as the template is written.
+    pub add: HashMap<Dialect, Vec<(String, Addition)>>,
+    /// Additions that go with `set` (the key a setting turned on needs),
+    /// each into the value of the `at` path it names, or `after`.
+    pub also: HashMap<Dialect, Vec<(String, Addition)>>,
+    /// Why even replacing the literal is unsafe (AWS replaces the resource).
+    pub unsafe_reason: Option<String>,
+}
+
+/// A scalar a fix writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Literal {
+    Bool(bool),
+    String(String),
+}
+
+/// Text a fix inserts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Addition {
+    /// HCL: attributes and blocks, or a whole resource.
+    Hcl(String),
+    /// Keys with their values, for a YAML or JSON mapping.
+    Mapping(toml::Table),
+}
 
 #[derive(Debug, Clone)]
 pub struct Check {
@@ -66,7 +104,8 @@ pub struct Check {
     /// A few words shown under the underlined span.
     pub label: Option<String>,
     pub severity: Option<Severity>,
-    pub fix: Option<Fix>,
+    pub fix: Option<Help>,
+    pub edit: Option<EditSpec>,
     /// `(list fact, binding)`: evaluate once for each item of the list.
     pub each: Option<(String, String)>,
 }
@@ -122,9 +161,24 @@ struct RawCheck {
     #[serde(default)]
     fix: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
+    edit: Option<Spanned<RawEdit>>,
+    #[serde(default)]
     each: Option<Spanned<String>>,
     #[serde(default, rename = "as")]
     binding: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdit {
+    #[serde(default)]
+    set: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    add: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    #[serde(default)]
+    also: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    #[serde(default, rename = "unsafe")]
+    unsafe_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -317,8 +371,16 @@ fn load_check(
                 })?;
             by_dialect.insert(dialect, text.get_ref().clone());
         }
-        fix = Some(Fix { by_dialect });
+        fix = Some(Help { by_dialect });
     }
+
+    let edit = match &raw.edit {
+        None => None,
+        Some(edit) => Some(
+            load_edit(edit.get_ref(), &at, &known)
+                .map_err(|message| loader.error(edit.span(), format!("in `edit`: {message}")))?,
+        ),
+    };
 
     let fixes = raw
         .fix
@@ -359,8 +421,74 @@ fn load_check(
         label: raw.label,
         severity,
         fix,
+        edit,
         each: each.map(|(list, binding, _)| (list, binding)),
     })
+}
+
+fn load_edit(
+    raw: &RawEdit,
+    at: &[String],
+    known: &dyn Fn(&str) -> bool,
+) -> Result<EditSpec, String> {
+    let dialect = |name: &str| {
+        DIALECTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| *d)
+            .ok_or_else(|| format!("unknown dialect `{name}`; write `terraform` or `cloudformation`"))
+    };
+    let mut spec = EditSpec {
+        unsafe_reason: raw.unsafe_reason.clone(),
+        ..EditSpec::default()
+    };
+    if !raw.set.is_empty() && at.is_empty() {
+        return Err("`set` replaces the value `at` locates, and the check has no `at`".into());
+    }
+    for (name, value) in &raw.set {
+        let literal = match value {
+            toml::Value::Boolean(b) => Literal::Bool(*b),
+            toml::Value::String(s) => Literal::String(s.clone()),
+            other => return Err(format!("`set.{name}` must be a string or a boolean, not {}", other.type_str())),
+        };
+        spec.set.insert(dialect(name)?, literal);
+    }
+    for (field, raw_places, out) in [("add", &raw.add, &mut spec.add), ("also", &raw.also, &mut spec.also)] {
+        for (name, places) in raw_places {
+            let dialect = dialect(name)?;
+            let mut additions = Vec::new();
+            for (place, value) in places {
+                let valid = place == "after"
+                    || (field == "add" && place == "resource")
+                    || (at.contains(place) && known(place));
+                if !valid {
+                    return Err(format!(
+                        "`{field}.{name}.{place}`: a place is `after`, one of the check's `at` paths{}",
+                        if field == "add" { " or `resource`" } else { "" }
+                    ));
+                }
+                let addition = match (dialect, value) {
+                    (Dialect::Terraform, toml::Value::String(text)) => {
+                        Addition::Hcl(text.trim_end().to_string())
+                    }
+                    (Dialect::CloudFormation, toml::Value::Table(table)) => {
+                        Addition::Mapping(table.clone())
+                    }
+                    _ => {
+                        return Err(format!(
+                            "`{field}.{name}.{place}`: Terraform additions are HCL text, CloudFormation ones a table"
+                        ))
+                    }
+                };
+                additions.push((place.clone(), addition));
+            }
+            out.insert(dialect, additions);
+        }
+    }
+    if !spec.also.is_empty() && spec.set.is_empty() {
+        return Err("`also` goes with `set`".into());
+    }
+    Ok(spec)
 }
 
 /// The `{fact.path}` placeholders of a message or fix template. Only a

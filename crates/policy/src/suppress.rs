@@ -252,6 +252,7 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
         resource,
         path: SharedStr::default(),
         hipaa: invalid_suppression_meta().hipaa.into(),
+        help: None,
         fix: None,
         suppressed: None,
         notes: Vec::new(),

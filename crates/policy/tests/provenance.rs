@@ -84,7 +84,7 @@ fn blocks(dir: &Path) -> Vec<String> {
                     .iter()
                     .map(|o| format!("  {}", origin_line(&model, o))),
             );
-            lines.push(format!("  fix: {}", f.fix.as_deref().unwrap_or("-")));
+            lines.push(format!("  fix: {}", f.help.as_deref().unwrap_or("-")));
             lines.join("\n")
         })
         .collect();
@@ -123,7 +123,7 @@ fn values_written_in_place_have_no_origins() {
     let in_place: Vec<_> = outcome
         .findings
         .iter()
-        .filter(|f| f.fix.as_deref() == Some(r#"acl = "private""#))
+        .filter(|f| f.help.as_deref() == Some(r#"acl = "private""#))
         .collect();
     assert!(!in_place.is_empty());
     assert!(in_place.iter().all(|f| f.origins.is_empty()));

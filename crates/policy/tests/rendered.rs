@@ -53,7 +53,7 @@ fn render_finding(out: &mut String, report: &Report, model: &Model, f: &Finding)
     writeln!(out, "  message:  {}", f.message).unwrap();
     writeln!(out, "  label:    {}", f.label).unwrap();
     writeln!(out, "  at:       {}", span_text(model, f.span)).unwrap();
-    match &f.fix {
+    match &f.help {
         Some(fix) => writeln!(out, "  fix:      {fix}").unwrap(),
         None => writeln!(out, "  fix:      (none)").unwrap(),
     }

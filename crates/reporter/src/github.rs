@@ -42,7 +42,7 @@ fn finding(out: &mut String, report: &Report, f: &Finding) {
     if let Some(origin) = f.origins.first() {
         let _ = write!(message, " ({})", origin_place(report, origin));
     }
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = &f.help {
         let _ = write!(message, "\n\nFix:\n{fix}");
     }
     if !f.hipaa.is_empty() {

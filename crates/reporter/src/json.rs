@@ -1,4 +1,4 @@
-//! `--format json`: schema version 1 (`docs/json-output.md`). Structs, not
+//! `--format json`: schema version 2 (`docs/json-output.md`). Structs, not
 //! maps, so keys keep their documented order; the arrays are serialised
 //! straight from the report as the writer reaches them.
 
@@ -13,7 +13,7 @@ use crate::statistics::{self, Statistic};
 use crate::stream::Seq;
 use crate::{RenderOptions, Summary};
 
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 
 /// Each array field is a [`Seq`] of the record type named beside it.
 #[derive(Serialize)]
@@ -67,11 +67,31 @@ struct JsonFinding<'a> {
     end: Position,
     resource: JsonResource<'a>,
     hipaa: &'a [String],
-    fix: Option<&'a str>,
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
     fingerprint: &'a str,
     suppressed: Option<JsonSuppression<'a>>,
     notes: &'a [String],
     origins: Vec<JsonOrigin<'a>>,
+}
+
+/// The edits that repair the finding; spans are 1-based line and column
+/// positions, as everywhere in this format, and each edit names its file
+/// (a fix may change a var file and add a resource).
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    description: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    start: Position,
+    end: Position,
+    replacement: &'a str,
 }
 
 /// Where the finding's value was decided. `file`, `start` and `end` are
@@ -170,7 +190,24 @@ fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {
         end,
         resource: resource(&f.resource),
         hipaa: &f.hipaa,
-        fix: f.fix.as_deref(),
+        help: f.help.as_deref(),
+        fix: f.fix.as_deref().map(|fix| JsonFix {
+            applicability: fix.applicability.as_str(),
+            description: &fix.description,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let (start, end) = report.positions(e.span);
+                    JsonEdit {
+                        file: file(report, e.span),
+                        start,
+                        end,
+                        replacement: &e.replacement,
+                    }
+                })
+                .collect(),
+        }),
         fingerprint: &f.fingerprint,
         suppressed: f.suppressed.as_ref().map(|s| JsonSuppression {
             kind: "inSource",

@@ -200,7 +200,7 @@ fn finding(out: &mut String, report: &Report, path: &str, f: &Finding) {
             if !f.hipaa.is_empty() {
                 let _ = write!(details, "\nHIPAA: {}", f.hipaa.join(", "));
             }
-            if let Some(fix) = &f.fix {
+            if let Some(fix) = &f.help {
                 let _ = write!(details, "\nfix:\n{fix}");
             }
             let _ = writeln!(

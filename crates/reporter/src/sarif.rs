@@ -461,7 +461,7 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
             severity: f.severity.as_str(),
             resource_type: &f.resource.resource_type,
             hipaa: &f.hipaa,
-            fix: f.fix.as_deref(),
+            fix: f.help.as_deref(),
         },
     }
 }

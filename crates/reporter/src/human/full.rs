@@ -44,7 +44,7 @@ impl<'a> Renderer<'a> {
         let diag = Diag {
             heading: shown(&format!("{}[{}]: {}", f.severity, f.rule, f.message)).into_owned(),
             severity: miette_severity(f.severity),
-            help: f.fix.as_deref().map(shown),
+            help: f.help.as_deref().map(shown),
             snippets: Snippets::new(snippets),
         };
         // A finding on no resource (an invalid suppression) names none.

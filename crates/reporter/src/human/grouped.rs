@@ -110,7 +110,7 @@ impl<'a> Renderer<'a> {
     fn entry(&self, out: &mut String, f: &Finding) {
         let heading = format!("{}[{}]: {}", f.severity, f.rule, f.message);
         let _ = writeln!(out, "  {}", self.heading(f.severity, &heading));
-        if let Some(fix) = &f.fix {
+        if let Some(fix) = &f.help {
             // Continuation lines line up under the fix's first line, as
             // miette indents a help.
             let help = shown(fix).replace('\n', "\n          ");

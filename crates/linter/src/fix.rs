@@ -1,0 +1,354 @@
+//! `--fix`: applies the findings' fixes to the files' text in memory, lints
+//! again through an overlay of the edited text, and keeps a fix only when
+//! the files still parse, its finding is gone and no finding appeared;
+//! repeats until nothing changes. Writing the result (or showing it as a
+//! diff) is the caller's.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use phiguard_model::{Applicability, Edit, Finding, Fingerprint, Report, SharedStr};
+use phiguard_parser::fs::{Files, Overlay};
+
+use crate::{lint, Inputs, Settings};
+
+/// A run's edits are applied in rounds; each round either keeps its fixes
+/// or rejects at least one, so this only bounds fixes that keep making
+/// more fixes possible.
+const MAX_ROUNDS: usize = 32;
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Also the unsafe ones (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+}
+
+/// What fixing did: the report of the fixed text, each file's text before
+/// and after, and how many fixes were applied.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The report of the text after fixing; a finding whose fix was not
+    /// applied carries a note saying why.
+    pub report: Report,
+    /// Changed files, in path order.
+    pub changes: Vec<FileChange>,
+    pub applied: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// Where to write it (symbolic links resolved).
+    pub path: PathBuf,
+    pub display_path: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A finding as rounds compare them: its rule and fingerprint.
+type Key = (SharedStr, Fingerprint);
+
+fn key(f: &Finding) -> Key {
+    (f.rule.clone(), f.fingerprint.clone())
+}
+
+/// Lints `inputs`, then applies the fixes `options` allow until none is
+/// left that can be applied and verified.
+pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
+    let base_files = inputs.load.files.clone();
+    let allowed: Vec<PathBuf> = std::iter::once(settings.project_root.clone())
+        .chain(inputs.load.paths.iter().map(|p| inputs.load.base_dir.join(p)))
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    // Real path → (display path, text as read, text now).
+    let mut texts: HashMap<PathBuf, (String, String, String)> = HashMap::new();
+    let mut report = lint(settings, inputs);
+    let mut rejected: HashMap<Key, String> = HashMap::new();
+    let mut applied = 0;
+    // Set when a round's edits made a finding no single fix can be blamed
+    // for: from then on, one fix a round.
+    let mut one_at_a_time = false;
+    for _ in 0..MAX_ROUNDS {
+        let candidates: Vec<&Finding> = report
+            .findings
+            .iter()
+            .map(|f| &**f)
+            .filter(|f| f.suppressed.is_none() && !rejected.contains_key(&key(f)))
+            .filter(|f| {
+                f.fix.as_ref().is_some_and(|fix| {
+                    options.unsafe_fixes || fix.applicability == Applicability::Safe
+                })
+            })
+            .collect();
+        if candidates.is_empty() {
+            break;
+        }
+        // A value set outside the repository (a named path's folder, a
+        // linked file) is not this run's to change.
+        let mut outside = Vec::new();
+        for finding in &candidates {
+            let edits = finding.fix.iter().flat_map(|fix| &fix.edits);
+            let out = edits.filter_map(|e| report.file(e.span.file)).find(|file| {
+                let real = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+                !allowed.iter().any(|dir| real.starts_with(dir))
+            });
+            if let Some(file) = out {
+                outside.push((key(finding), format!("{} is outside the linted repository", file.display_path)));
+            }
+        }
+        if !outside.is_empty() {
+            rejected.extend(outside);
+            continue;
+        }
+        let mut chosen = without_overlaps(&candidates);
+        if one_at_a_time {
+            chosen.truncate(1);
+        }
+        // Apply the chosen edits to this round's text.
+        let mut next = texts.clone();
+        let mut touched: HashMap<Key, HashSet<PathBuf>> = HashMap::new();
+        let mut by_file: HashMap<PathBuf, Vec<&Edit>> = HashMap::new();
+        for finding in &chosen {
+            let Some(fix) = &finding.fix else { continue };
+            for edit in &fix.edits {
+                let Some(file) = report.file(edit.span.file) else {
+                    continue;
+                };
+                let real = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+                next.entry(real.clone()).or_insert_with(|| {
+                    (
+                        file.display_path.clone(),
+                        file.text.to_string(),
+                        file.text.to_string(),
+                    )
+                });
+                touched.entry(key(finding)).or_default().insert(real.clone());
+                by_file.entry(real).or_default().push(edit);
+            }
+        }
+        for (path, mut edits) in by_file {
+            let Some(entry) = next.get_mut(&path) else {
+                continue;
+            };
+            edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
+            for edit in edits {
+                let (start, end) = (edit.span.start as usize, edit.span.end as usize);
+                if entry.2.is_char_boundary(start) && entry.2.is_char_boundary(end) && end <= entry.2.len() {
+                    entry.2.replace_range(start..end, &edit.replacement);
+                }
+            }
+        }
+        let relinted = lint(settings, &overlaid(inputs, &base_files, &next));
+        let (failures, unblamed) = verify(&report, &relinted, &chosen, &touched);
+        if std::env::var_os("PHIGUARD_FIX_DEBUG").is_some() {
+            eprintln!("round: {} chosen, {} failures, unblamed {:?}", chosen.len(), failures.len(), unblamed);
+            for (k, r) in &failures { eprintln!("  {} {} {}", k.0, &*k.1, r); }
+            for f in &chosen { if f.resource.address.contains("Triage") { eprintln!("  chosen {} {} {}", f.rule, report.file(f.span.file).map_or("", |x| x.display_path.as_str()), f.resource.address); } }
+        }
+        if failures.is_empty() && unblamed.is_none() {
+            applied += chosen.len();
+            texts = next;
+            report = relinted;
+            continue;
+        }
+        for (key, reason) in failures {
+            rejected.insert(key, reason);
+        }
+        if let Some(reason) = unblamed {
+            match chosen.as_slice() {
+                [only] => {
+                    rejected.insert(key(only), reason);
+                }
+                _ => one_at_a_time = true,
+            }
+        }
+    }
+    let mut changes: Vec<FileChange> = texts
+        .into_iter()
+        .filter(|(_, (_, before, after))| before != after)
+        .map(|(path, (display_path, before, after))| FileChange {
+            path,
+            display_path,
+            before,
+            after,
+        })
+        .collect();
+    changes.sort_by(|a, b| a.display_path.cmp(&b.display_path));
+    explain_leftovers(&mut report, &rejected, options);
+    Fixed {
+        report,
+        changes,
+        applied,
+    }
+}
+
+/// The fixes of one round: in file and position order, at most one a
+/// resource, leaving out any whose edits overlap or touch a chosen one's
+/// (two insertions at one place would interleave); those wait for the
+/// next round.
+fn without_overlaps<'a>(candidates: &[&'a Finding]) -> Vec<&'a Finding> {
+    let mut sorted = candidates.to_vec();
+    sorted.sort_by_key(|f| {
+        let first = f.fix.as_ref().and_then(|fix| fix.edits.first());
+        first.map(|e| (e.span.file, e.span.start, e.span.end))
+    });
+    let mut taken: Vec<(phiguard_model::FileId, u32, u32)> = Vec::new();
+    let mut resources = HashSet::new();
+    let mut chosen = Vec::new();
+    for finding in sorted {
+        let Some(fix) = &finding.fix else { continue };
+        // One fix a resource a round: a finding that appears is then
+        // blamed on the one fix that changed its resource.
+        if !resources.insert((finding.span.file, finding.resource.address.clone())) {
+            continue;
+        }
+        let clashes = fix.edits.iter().any(|e| {
+            taken.iter().any(|(file, start, end)| {
+                *file == e.span.file && e.span.start <= *end && *start <= e.span.end
+            })
+        });
+        if clashes || fix.edits.is_empty() {
+            continue;
+        }
+        taken.extend(fix.edits.iter().map(|e| (e.span.file, e.span.start, e.span.end)));
+        chosen.push(finding);
+    }
+    chosen
+}
+
+/// `inputs` reading the edited text instead of the disk's.
+fn overlaid(
+    inputs: &Inputs,
+    base: &Files,
+    texts: &HashMap<PathBuf, (String, String, String)>,
+) -> Inputs {
+    let mut inputs = inputs.clone();
+    let edited = texts
+        .iter()
+        .map(|(path, (_, _, now))| (path.clone(), Arc::<[u8]>::from(now.as_bytes())));
+    inputs.load.files = Files(Arc::new(Overlay::new(base.clone(), edited)));
+    inputs
+}
+
+/// Why each of `chosen` cannot be kept, if any cannot: a file it edits no
+/// longer parses, its finding is still there, or a finding appeared in a
+/// file it edits (or whose value one sets); and, apart, a new finding no
+/// fix can be blamed for.
+fn verify(
+    before: &Report,
+    after: &Report,
+    chosen: &[&Finding],
+    touched: &HashMap<Key, HashSet<PathBuf>>,
+) -> (Vec<(Key, String)>, Option<String>) {
+    let count = |report: &Report| {
+        let mut counts: HashMap<Key, usize> = HashMap::new();
+        for f in &report.findings {
+            *counts.entry(key(f)).or_default() += 1;
+        }
+        counts
+    };
+    let (old, new) = (count(before), count(after));
+    let real = |report: &Report, id: phiguard_model::FileId| {
+        report
+            .file(id)
+            .map(|f| std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone()))
+    };
+    let old_errors: HashSet<(Option<PathBuf>, &str)> = before
+        .errors
+        .iter()
+        .map(|e| (e.span.and_then(|s| real(before, s.file)), e.message.as_str()))
+        .collect();
+    let broken: Vec<(Option<PathBuf>, &str)> = after
+        .errors
+        .iter()
+        .map(|e| (e.span.and_then(|s| real(after, s.file)), e.message.as_str()))
+        .filter(|e| !old_errors.contains(e))
+        .collect();
+    let appeared: Vec<(&Finding, HashSet<PathBuf>)> = after
+        .findings
+        .iter()
+        .filter(|f| new.get(&key(f)) > old.get(&key(f)).or(Some(&0)) && !old.contains_key(&key(f)))
+        .map(|f| {
+            let files = std::iter::once(f.span)
+                .chain(f.origins.iter().filter_map(|o| o.span))
+                .filter_map(|span| real(after, span.file))
+                .collect();
+            (&**f, files)
+        })
+        .collect();
+    let mut failures = Vec::new();
+    let mut blamed = vec![false; appeared.len()];
+    for finding in chosen {
+        let k = key(finding);
+        let files = touched.get(&k).cloned().unwrap_or_default();
+        if let Some((_, message)) = broken
+            .iter()
+            .find(|(path, _)| path.as_ref().is_none_or(|p| files.contains(p)))
+        {
+            failures.push((k, format!("the edited file would not parse: {message}")));
+            continue;
+        }
+        if new.get(&k).copied().unwrap_or(0) >= old.get(&k).copied().unwrap_or(0) {
+            failures.push((k, "the finding would remain after the edit".to_string()));
+            continue;
+        }
+        // A new finding about this fix's resource is this fix's; one
+        // about no changed resource, the fixes' that edited its files.
+        let same_resource = |f: &Finding| same_subject(before, finding, after, f);
+        let mut caused: Vec<usize> = appeared
+            .iter()
+            .enumerate()
+            .filter(|(_, (f, _))| same_resource(f))
+            .map(|(i, _)| i)
+            .collect();
+        if caused.is_empty() {
+            caused = appeared
+                .iter()
+                .enumerate()
+                .filter(|(_, (f, paths))| {
+                    !chosen.iter().any(|c| same_subject(before, c, after, f))
+                        && paths.iter().any(|p| files.contains(p))
+                })
+                .map(|(i, _)| i)
+                .collect();
+        }
+        if let Some(&first) = caused.first() {
+            for i in &caused {
+                blamed[*i] = true;
+            }
+            let (f, _) = &appeared[first];
+            failures.push((k, format!("the edit would add a `{}` finding: {}", f.rule, f.message)));
+        }
+    }
+    let unblamed = blamed.iter().position(|b| !b).map(|i| {
+        let (f, _) = &appeared[i];
+        format!("the edits would add a `{}` finding: {}", f.rule, f.message)
+    });
+    (failures, unblamed)
+}
+
+/// Whether two findings, each of its own report, are about the same
+/// resource of the same file.
+fn same_subject(a_report: &Report, a: &Finding, b_report: &Report, b: &Finding) -> bool {
+    let path = |report: &Report, f: &Finding| report.file(f.span.file).map(|file| file.path.clone());
+    a.resource.address == b.resource.address && path(a_report, a) == path(b_report, b)
+}
+
+/// Notes on the findings that still carry a fix: why it was not applied.
+fn explain_leftovers(report: &mut Report, rejected: &HashMap<Key, String>, options: FixOptions) {
+    for finding in &mut report.findings {
+        let Some(fix) = &finding.fix else { continue };
+        if finding.suppressed.is_some() {
+            continue;
+        }
+        let why = match rejected.get(&key(finding)) {
+            Some(reason) => format!("fix not applied: {reason}"),
+            None if fix.applicability == Applicability::Unsafe && !options.unsafe_fixes => {
+                "fix not applied: it is unsafe (`--unsafe-fixes` applies it)".to_string()
+            }
+            None => "fix not applied: it came up after the last round; run `--fix` again".to_string(),
+        };
+        finding.notes.push(why);
+    }
+}

@@ -1,0 +1,409 @@
+//! Where added text goes, written as its neighbours are: an HCL block's
+//! last lines before its closing brace, a new resource after the bucket's,
+//! a YAML key before the first key of its mapping at the same indentation,
+//! a JSON member with the next member's indentation. Anything laid out
+//! otherwise gets no fix rather than a guess.
+
+use phiguard_model::{Dialect, Edit, Model, Resource, SourceFile, Span, Value};
+
+use super::literal::is_plain;
+use super::{syntax, Syntax};
+
+/// `text` as the last lines of the HCL block at `span` (a resource or a
+/// nested block), one indentation step in.
+pub(super) fn into_block(file: &SourceFile, span: Span, text: &str) -> Option<Edit> {
+    if syntax(file, Some(Dialect::Terraform)) != Syntax::Hcl {
+        return None;
+    }
+    let whole = file.slice(span)?;
+    let body = whole.trim_end();
+    if !body.ends_with('}') {
+        return None;
+    }
+    // A setting the block already has is not added again (HCL forbids
+    // an argument twice).
+    let declares = |name: &str| {
+        body.lines().skip(1).any(|l| {
+            l.trim_start()
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with([' ', '=', '{']))
+        })
+    };
+    if text.lines().filter(|l| !l.starts_with([' ', '}'])).any(|l| {
+        let name = l.split([' ', '=', '{']).next().unwrap_or("");
+        !name.is_empty() && declares(name)
+    }) {
+        return None;
+    }
+    let close = span.start as usize + body.len() - 1;
+    let base = indentation(&file.text, span.start as usize);
+    let inner = inner_indentation(body).unwrap_or_else(|| format!("{base}  "));
+    let lines = indent(text, &inner);
+    let line_start = file.text[..close].rfind('\n').map_or(0, |i| i + 1);
+    let (at, replacement) = if file.text[line_start..close].trim().is_empty() {
+        (line_start, format!("{lines}\n"))
+    } else {
+        (close, format!("\n{lines}\n{base}"))
+    };
+    Some(insertion(file, at, replacement))
+}
+
+/// A new resource after `anchor`'s block, its `{name}` and `{address}`
+/// filled in from the anchor (`aws_s3_bucket.records`): with the
+/// description "an `aws_s3_bucket_versioning` resource". `None` for an
+/// instance of `count`/`for_each` (the new resource would need the same
+/// expansion) or when a resource of that name already exists.
+pub(super) fn resource_after(
+    model: &Model,
+    anchor: &Resource,
+    text: &str,
+) -> Option<(Edit, String)> {
+    let file = model.files.get(anchor.file.0 as usize)?;
+    if anchor.dialect != Dialect::Terraform || syntax(file, None) != Syntax::Hcl {
+        return None;
+    }
+    let local = anchor
+        .address
+        .rfind(&format!("{}.", anchor.resource_type))
+        .map(|i| &anchor.address[i..])?;
+    let name = local.strip_prefix(&format!("{}.", anchor.resource_type))?;
+    if name.contains('[') || !anchor.address.ends_with(local) {
+        return None;
+    }
+    let _ = name;
+    let prefix = &anchor.address[..anchor.address.len() - local.len()];
+    let rendered = text.to_string();
+    // Every resource the text declares must be new.
+    let mut new_types = Vec::new();
+    for line in rendered.lines().filter(|l| l.starts_with("resource ")) {
+        let mut header = line.split('"').skip(1).step_by(2);
+        let (new_type, new_name) = (header.next()?, header.next()?);
+        let new_address = format!("{prefix}{new_type}.{new_name}");
+        let taken = model.resources.iter().any(|r| {
+            r.address == new_address
+                || r.address
+                    .strip_prefix(&new_address)
+                    .is_some_and(|rest| rest.starts_with('['))
+        }) || file.text.contains(&format!("\"{new_type}\" \"{new_name}\""));
+        if taken {
+            return None;
+        }
+        new_types.push(format!("`{new_type}`"));
+    }
+    let new_type = new_types.join(" and ");
+    let block = file.slice(anchor.span)?;
+    if !block.trim_end().ends_with('}') {
+        return None;
+    }
+    // An expanded resource (`count`, `for_each`) needs the new one to
+    // expand alike, which is the author's choice.
+    let expands = block.lines().skip(1).any(|l| {
+        let l = l.trim_start();
+        ["count", "for_each"]
+            .iter()
+            .any(|m| l.strip_prefix(m).is_some_and(|r| r.trim_start().starts_with('=')))
+    });
+    if expands || anchor.instance_note.is_some() {
+        return None;
+    }
+    let end = anchor.span.start as usize + block.trim_end().len();
+    let base = indentation(&file.text, anchor.span.start as usize);
+    let lines = indent(&rendered, &base);
+    let (at, replacement) = if file.text[end..].starts_with('\n') {
+        (end + 1, format!("\n{lines}\n"))
+    } else {
+        (end, format!("\n\n{lines}\n"))
+    };
+    Some((
+        insertion(file, at, replacement),
+        format!("{new_type}"),
+    ))
+}
+
+/// New CloudFormation resources (`table`: logical id → definition) after
+/// `anchor`'s, at its indentation; `None` when a logical id is taken.
+pub(super) fn resource_after_template(
+    model: &Model,
+    anchor: &Resource,
+    table: &toml::Table,
+) -> Option<Edit> {
+    let file = model.files.get(anchor.file.0 as usize)?;
+    let taken = |id: &str| {
+        model.resources.iter().any(|r| r.file == anchor.file && r.address == id)
+            || file.text.contains(&format!("\"{id}\""))
+            || file.text.contains(&format!("\n{}{id}:", indentation(&file.text, anchor.span.start as usize)))
+    };
+    if table.keys().any(|id| taken(id)) {
+        return None;
+    }
+    let indent = indentation(&file.text, anchor.span.start as usize);
+    let end = anchor.span.end as usize;
+    match syntax(file, Some(Dialect::CloudFormation)) {
+        Syntax::Json => {
+            if !file.text[..end].ends_with('}') {
+                return None;
+            }
+            let members = json_members(table, &indent)?;
+            Some(insertion(file, end, format!(",\n{members}")))
+        }
+        Syntax::Yaml => {
+            let line_end = end + file.text[end..].find('\n').unwrap_or(file.text.len() - end);
+            let mut out = String::new();
+            for line in yaml_lines(table)? {
+                out.push('\n');
+                out.push_str(&indent);
+                out.push_str(&line);
+            }
+            Some(insertion(file, line_end, out))
+        }
+        Syntax::Hcl => None,
+    }
+}
+
+/// `table`'s keys added to the YAML or JSON mapping `value` (a
+/// CloudFormation property that is there but lacks a setting).
+pub(super) fn into_mapping(file: &SourceFile, value: &Value, table: &toml::Table) -> Option<Edit> {
+    let mut start = value.span.start as usize;
+    let mut text = file.slice(value.span)?;
+    if has_any_key(text, table) {
+        return None;
+    }
+    // A span that starts at the mapping's own key (`Options:` and the
+    // lines under it): the mapping is what follows the colon.
+    let first_line = text.lines().next().unwrap_or("");
+    if let Some((key, rest)) = first_line.split_once(':') {
+        let is_key = !key.contains(['{', '"', '\'', ' ']) || key.starts_with('"');
+        if is_key && !key.is_empty() {
+            let rest = rest.trim_start();
+            let skip = if rest.starts_with('{') {
+                first_line.len() - rest.len()
+            } else if rest.trim().is_empty() || rest.trim_start().starts_with('#') {
+                let after = &text[first_line.len()..];
+                let next = after.len() - after.trim_start().len();
+                first_line.len() + next
+            } else {
+                return None;
+            };
+            start += skip;
+            text = &text[skip..];
+        }
+    }
+    if text.starts_with('{') {
+        // A JSON object or a YAML flow mapping: members on its first line.
+        let members = table
+            .iter()
+            .map(|(k, v)| Some(format!("{}: {}", json_string(k), json(v)?)))
+            .collect::<Option<Vec<_>>>()?
+            .join(", ");
+        let empty = text[1..].trim_start().starts_with('}');
+        let replacement = if empty { members } else { format!("{members}, ") };
+        return Some(insertion(file, start + 1, replacement));
+    }
+    before_key(file, start, table)
+}
+
+/// `table`'s keys added to a CloudFormation resource's `Properties`:
+/// before its first property, or as a new `Properties` before `Type`.
+pub(super) fn into_properties(
+    file: &SourceFile,
+    resource: &Resource,
+    table: &toml::Table,
+) -> Option<Edit> {
+    let inside = |span: Span| span.start >= resource.span.start && span.end <= resource.span.end;
+    let first = resource
+        .body
+        .attributes
+        .iter()
+        .map(|a| a.key.span)
+        .filter(|span| inside(*span))
+        .min_by_key(|span| span.start);
+    if has_any_key(file.slice(resource.span)?, table) {
+        return None;
+    }
+    if let Some(key) = first {
+        let mut start = key.start as usize;
+        if !file.text[start..].starts_with('"') && file.text[..start].ends_with('"') {
+            start -= 1;
+        }
+        return before_key(file, start, table);
+    }
+    if !resource.body.attributes.is_empty() {
+        return None;
+    }
+    let text = file.slice(resource.span)?;
+    if text.contains("Properties") {
+        // Written, but not read here (an alias, a merge): not a place to guess.
+        return None;
+    }
+    match syntax(file, Some(Dialect::CloudFormation)) {
+        Syntax::Json => {
+            let type_at = resource.span.start as usize + text.find("\"Type\"")?;
+            let indent = indentation(&file.text, type_at);
+            if file.text[..type_at].rsplit('\n').next()?.trim() != "" {
+                return None;
+            }
+            let members = json_members(table, &format!("{indent}  "))?;
+            let replacement = format!("\"Properties\": {{\n{members}\n{indent}}},\n{indent}");
+            Some(insertion(file, type_at, replacement))
+        }
+        _ => {
+            // `Logical:` alone on its line, the body's keys on the next ones.
+            let header_end = resource.header.end as usize;
+            let rest = &file.text[header_end..];
+            let line_end = header_end + rest.find('\n')?;
+            let after_key = file.text[header_end..line_end].trim();
+            if after_key != ":" {
+                return None;
+            }
+            let body_line = line_end + 1;
+            let indent = file.text[body_line..]
+                .lines()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|l| l[..l.len() - l.trim_start().len()].to_string())?;
+            if indent.is_empty() || indent.contains('\t') {
+                return None;
+            }
+            let lines = yaml_lines(table)?;
+            let mut replacement = format!("{indent}Properties:\n");
+            for line in lines {
+                replacement.push_str(&format!("{indent}  {line}\n"));
+            }
+            Some(insertion(file, body_line, replacement))
+        }
+    }
+}
+
+/// `table`'s keys before the key at `start`, which must begin its line:
+/// YAML block lines or JSON members at that key's indentation.
+fn before_key(file: &SourceFile, start: usize, table: &toml::Table) -> Option<Edit> {
+    let line_start = file.text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &file.text[line_start..start];
+    if !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    let replacement = match syntax(file, Some(Dialect::CloudFormation)) {
+        Syntax::Json => {
+            let members = json_members(table, indent)?;
+            format!("{},\n{indent}", members.trim_start())
+        }
+        Syntax::Yaml => {
+            let lines = yaml_lines(table)?;
+            let mut out = String::new();
+            for line in lines {
+                out.push_str(&line);
+                out.push('\n');
+                out.push_str(indent);
+            }
+            out
+        }
+        Syntax::Hcl => return None,
+    };
+    Some(insertion(file, start, replacement))
+}
+
+/// Whether `text` already writes one of `table`'s keys (YAML or JSON).
+fn has_any_key(text: &str, table: &toml::Table) -> bool {
+    table
+        .keys()
+        .any(|k| text.contains(&format!("{k}:")) || text.contains(&format!("\"{k}\"")))
+}
+
+fn insertion(file: &SourceFile, at: usize, replacement: String) -> Edit {
+    Edit {
+        span: Span::new(file.id, at..at),
+        replacement,
+    }
+}
+
+/// The spaces and tabs that start the line holding `offset`.
+fn indentation(text: &str, offset: usize) -> String {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+/// The indentation of a block's first inner line, when it has one.
+fn inner_indentation(block: &str) -> Option<String> {
+    let mut lines = block.lines().skip(1);
+    let line = lines.find(|l| !l.trim().is_empty() && l.trim() != "}")?;
+    let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    (!indent.is_empty()).then_some(indent)
+}
+
+/// Every non-empty line of `text` after `indent`.
+fn indent(text: &str, indent: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{indent}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A table as YAML block lines, nested by two spaces.
+fn yaml_lines(table: &toml::Table) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for (key, value) in table {
+        match value {
+            toml::Value::Table(inner) => {
+                out.push(format!("{key}:"));
+                out.extend(yaml_lines(inner)?.into_iter().map(|l| format!("  {l}")));
+            }
+            toml::Value::Array(items) => {
+                out.push(format!("{key}:"));
+                for item in items {
+                    match item {
+                        toml::Value::Table(inner) => {
+                            let lines = yaml_lines(inner)?;
+                            for (i, line) in lines.into_iter().enumerate() {
+                                let lead = if i == 0 { "  - " } else { "    " };
+                                out.push(format!("{lead}{line}"));
+                            }
+                        }
+                        scalar => out.push(format!("  - {}", yaml_scalar(scalar)?)),
+                    }
+                }
+            }
+            scalar => out.push(format!("{key}: {}", yaml_scalar(scalar)?)),
+        }
+    }
+    Some(out)
+}
+
+fn yaml_scalar(value: &toml::Value) -> Option<String> {
+    Some(match value {
+        toml::Value::String(s) if is_plain(s) && !matches!(s.as_str(), "true" | "false") => {
+            s.clone()
+        }
+        toml::Value::String(s) => json_string(s),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Integer(i) => i.to_string(),
+        _ => return None,
+    })
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+fn json(value: &toml::Value) -> Option<String> {
+    serde_json::to_string(&serde_json::to_value(value).ok()?).ok()
+}
+
+/// A table's keys as pretty JSON members, each line after `indent`,
+/// joined by commas.
+fn json_members(table: &toml::Table, indent: &str) -> Option<String> {
+    let mut members = Vec::new();
+    for (key, value) in table {
+        let pretty = serde_json::to_string_pretty(&serde_json::to_value(value).ok()?).ok()?;
+        let pretty = pretty.replace('\n', &format!("\n{indent}"));
+        members.push(format!("{indent}{}: {pretty}", json_string(key)));
+    }
+    Some(members.join(",\n"))
+}

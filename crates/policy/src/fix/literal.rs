@@ -1,0 +1,96 @@
+//! A scalar written the way the text it replaces is written: HCL and JSON
+//! strings in double quotes, YAML keeping its quoting style.
+
+use phiguard_model::{SourceFile, Value, ValueKind};
+
+use super::Syntax;
+use crate::policy_file::Literal;
+
+/// Whether `literal` can take the place of `value`: a bool for a bool,
+/// a string for a string (YAML and CloudFormation read `"true"` as a
+/// bool where one is expected, so a bool may replace such a string).
+pub(super) fn fits(literal: &Literal, value: &Value) -> bool {
+    match (literal, &value.kind) {
+        (Literal::Bool(_), ValueKind::Bool(_)) => true,
+        (Literal::Bool(_), ValueKind::String(s)) => s == "true" || s == "false",
+        (Literal::String(_), ValueKind::String(_)) => true,
+        _ => false,
+    }
+}
+
+/// `literal` as it replaces `written` in `file`; `None` where the written
+/// form is not one this knows how to keep (an HCL heredoc, a YAML block
+/// scalar).
+pub(super) fn render(literal: &Literal, written: &str, file: &SourceFile) -> Option<String> {
+    let text = match literal {
+        Literal::Bool(b) => b.to_string(),
+        Literal::String(s) => s.clone(),
+    };
+    let syntax = super::syntax(file, None);
+    let first = written.trim_start().chars().next()?;
+    Some(match first {
+        '"' => serde_json::to_string(&text).ok()?,
+        '\'' if syntax == Syntax::Yaml => format!("'{}'", text.replace('\'', "''")),
+        _ if syntax == Syntax::Yaml && is_plain(&text) => text,
+        _ if syntax == Syntax::Yaml => serde_json::to_string(&text).ok()?,
+        // A bare bool in HCL or JSON.
+        _ if matches!(literal, Literal::Bool(_)) => text,
+        _ => return None,
+    })
+}
+
+/// Whether YAML reads `text` unquoted as this same string.
+pub(super) fn is_plain(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && !text.starts_with(['-', '.'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiguard_model::{FileId, LineIndex};
+
+    fn file(path: &str) -> SourceFile {
+        let text = "x";
+        SourceFile {
+            id: FileId(0),
+            display_path: path.into(),
+            path: path.into(),
+            project_path: path.into(),
+            text: text.into(),
+            line_index: LineIndex::new(text),
+            role: phiguard_model::FileRole::Linted,
+        }
+    }
+
+    #[test]
+    fn quoting_follows_the_written_text() {
+        let private = Literal::String("private".into());
+        assert_eq!(
+            render(&private, "\"public-read\"", &file("a.tf")).as_deref(),
+            Some("\"private\"")
+        );
+        assert_eq!(
+            render(&private, "PublicRead", &file("t.yaml")).as_deref(),
+            Some("private")
+        );
+        assert_eq!(
+            render(&private, "'PublicRead'", &file("t.yaml")).as_deref(),
+            Some("'private'")
+        );
+        let on = Literal::Bool(true);
+        assert_eq!(render(&on, "false", &file("a.tf")).as_deref(), Some("true"));
+        assert_eq!(
+            render(&on, "\"false\"", &file("t.json")).as_deref(),
+            Some("\"true\"")
+        );
+        assert_eq!(render(&private, "<<EOT", &file("a.tf")), None);
+        assert_eq!(
+            render(&Literal::String("a: b".into()), "x", &file("t.yaml")).as_deref(),
+            Some("\"a: b\"")
+        );
+    }
+}
