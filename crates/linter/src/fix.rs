@@ -58,7 +58,13 @@ fn key(f: &Finding) -> Key {
 pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
     let base_files = inputs.load.files.clone();
     let allowed: Vec<PathBuf> = std::iter::once(settings.project_root.clone())
-        .chain(inputs.load.paths.iter().map(|p| inputs.load.base_dir.join(p)))
+        .chain(
+            inputs
+                .load
+                .paths
+                .iter()
+                .map(|p| inputs.load.base_dir.join(p)),
+        )
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
     // Real path → (display path, text as read, text now).
@@ -94,7 +100,10 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
                 !allowed.iter().any(|dir| real.starts_with(dir))
             });
             if let Some(file) = out {
-                outside.push((key(finding), format!("{} is outside the linted repository", file.display_path)));
+                outside.push((
+                    key(finding),
+                    format!("{} is outside the linted repository", file.display_path),
+                ));
             }
         }
         if !outside.is_empty() {
@@ -123,7 +132,10 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
                         file.text.to_string(),
                     )
                 });
-                touched.entry(key(finding)).or_default().insert(real.clone());
+                touched
+                    .entry(key(finding))
+                    .or_default()
+                    .insert(real.clone());
                 by_file.entry(real).or_default().push(edit);
             }
         }
@@ -134,18 +146,16 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
             edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
             for edit in edits {
                 let (start, end) = (edit.span.start as usize, edit.span.end as usize);
-                if entry.2.is_char_boundary(start) && entry.2.is_char_boundary(end) && end <= entry.2.len() {
+                if entry.2.is_char_boundary(start)
+                    && entry.2.is_char_boundary(end)
+                    && end <= entry.2.len()
+                {
                     entry.2.replace_range(start..end, &edit.replacement);
                 }
             }
         }
         let relinted = lint(settings, &overlaid(inputs, &base_files, &next));
         let (failures, unblamed) = verify(&report, &relinted, &chosen, &touched);
-        if std::env::var_os("PHIGUARD_FIX_DEBUG").is_some() {
-            eprintln!("round: {} chosen, {} failures, unblamed {:?}", chosen.len(), failures.len(), unblamed);
-            for (k, r) in &failures { eprintln!("  {} {} {}", k.0, &*k.1, r); }
-            for f in &chosen { if f.resource.address.contains("Triage") { eprintln!("  chosen {} {} {}", f.rule, report.file(f.span.file).map_or("", |x| x.display_path.as_str()), f.resource.address); } }
-        }
         if failures.is_empty() && unblamed.is_none() {
             applied += chosen.len();
             texts = next;
@@ -211,7 +221,11 @@ fn without_overlaps<'a>(candidates: &[&'a Finding]) -> Vec<&'a Finding> {
         if clashes || fix.edits.is_empty() {
             continue;
         }
-        taken.extend(fix.edits.iter().map(|e| (e.span.file, e.span.start, e.span.end)));
+        taken.extend(
+            fix.edits
+                .iter()
+                .map(|e| (e.span.file, e.span.start, e.span.end)),
+        );
         chosen.push(finding);
     }
     chosen
@@ -257,7 +271,12 @@ fn verify(
     let old_errors: HashSet<(Option<PathBuf>, &str)> = before
         .errors
         .iter()
-        .map(|e| (e.span.and_then(|s| real(before, s.file)), e.message.as_str()))
+        .map(|e| {
+            (
+                e.span.and_then(|s| real(before, s.file)),
+                e.message.as_str(),
+            )
+        })
         .collect();
     let broken: Vec<(Option<PathBuf>, &str)> = after
         .errors
@@ -318,7 +337,10 @@ fn verify(
                 blamed[*i] = true;
             }
             let (f, _) = &appeared[first];
-            failures.push((k, format!("the edit would add a `{}` finding: {}", f.rule, f.message)));
+            failures.push((
+                k,
+                format!("the edit would add a `{}` finding: {}", f.rule, f.message),
+            ));
         }
     }
     let unblamed = blamed.iter().position(|b| !b).map(|i| {
@@ -331,7 +353,8 @@ fn verify(
 /// Whether two findings, each of its own report, are about the same
 /// resource of the same file.
 fn same_subject(a_report: &Report, a: &Finding, b_report: &Report, b: &Finding) -> bool {
-    let path = |report: &Report, f: &Finding| report.file(f.span.file).map(|file| file.path.clone());
+    let path =
+        |report: &Report, f: &Finding| report.file(f.span.file).map(|file| file.path.clone());
     a.resource.address == b.resource.address && path(a_report, a) == path(b_report, b)
 }
 
@@ -347,7 +370,9 @@ fn explain_leftovers(report: &mut Report, rejected: &HashMap<Key, String>, optio
             None if fix.applicability == Applicability::Unsafe && !options.unsafe_fixes => {
                 "fix not applied: it is unsafe (`--unsafe-fixes` applies it)".to_string()
             }
-            None => "fix not applied: it came up after the last round; run `--fix` again".to_string(),
+            None => {
+                "fix not applied: it came up after the last round; run `--fix` again".to_string()
+            }
         };
         finding.notes.push(why);
     }

@@ -208,6 +208,13 @@ fn summary(out: &mut String, s: &Summary, skipped: &str, failing: &str, undecide
             plural(s.findings, "finding", "findings")
         );
     }
+    let fixable = match (s.fixable.safe, s.fixable.unsafe_only) {
+        (0, 0) => String::new(),
+        (safe, 0) => format!("{safe} fixable with `--fix`.\n"),
+        (0, n) => format!("{n} fixable with `--fix --unsafe-fixes` (review them: they add settings or change shared values).\n"),
+        (safe, n) => format!("{safe} fixable with `--fix`, {n} more with `--unsafe-fixes`.\n"),
+    };
+    out.push_str(&fixable);
     let _ = write!(
         out,
         "Checked {} and {}; {}",
@@ -289,6 +296,16 @@ fn notice_counts(out: &mut String, notices: &[Notice], listed: bool) {
 /// breaks and tabs stay (a path keeps none: `visible(path, &[])`).
 fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     visible(text, &['\n', '\t'])
+}
+
+/// A fix as the human formats show it: what it does and which flag
+/// applies it.
+fn fix_line(fix: &phiguard_model::Fix) -> String {
+    let flag = match fix.applicability {
+        phiguard_model::Applicability::Safe => "`--fix`",
+        phiguard_model::Applicability::Unsafe => "`--fix --unsafe-fixes`",
+    };
+    format!("{} ({flag})", shown(&fix.description))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

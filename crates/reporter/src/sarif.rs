@@ -155,7 +155,38 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[SarifSuppression<'a>; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
     properties: ResultProperties<'a>,
+}
+
+/// A finding's fix (`--fix` applies the same edits): its edits grouped by
+/// file, each a region replaced (empty for an insertion) by new text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -462,6 +493,50 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
             resource_type: &f.resource.resource_type,
             hipaa: &f.hipaa,
             fix: f.help.as_deref(),
+        },
+        fixes: f
+            .fix
+            .as_deref()
+            .map(|fix| fixes(report, fix))
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn fixes(report: &Report, fix: &phiguard_model::Fix) -> SarifFix {
+    let mut changes: Vec<ArtifactChange> = Vec::new();
+    let mut files: Vec<phiguard_model::FileId> = Vec::new();
+    for edit in &fix.edits {
+        let (start, end) = report.positions(edit.span);
+        let replacement = Replacement {
+            deleted_region: Region {
+                start_line: start.line,
+                start_column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+            },
+            inserted_content: Text {
+                text: edit.replacement.clone(),
+            },
+        };
+        match files.iter().position(|f| *f == edit.span.file) {
+            Some(i) => changes[i].replacements.push(replacement),
+            None => {
+                files.push(edit.span.file);
+                changes.push(ArtifactChange {
+                    artifact_location: artifact(report.path(edit.span.file)),
+                    replacements: vec![replacement],
+                });
+            }
+        }
+    }
+    SarifFix {
+        description: Text {
+            text: sentence(&fix.description),
+        },
+        artifact_changes: changes,
+        properties: FixProperties {
+            applicability: fix.applicability.as_str(),
         },
     }
 }

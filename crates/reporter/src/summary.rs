@@ -55,6 +55,16 @@ pub struct Summary {
     /// Baseline entries that matched nothing; absent without a baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stale_baseline: Option<usize>,
+    /// Unsuppressed findings with a fix `--fix` applies (`safe`) and with
+    /// one only `--unsafe-fixes` applies (`unsafe`).
+    pub fixable: Fixable,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Fixable {
+    pub safe: usize,
+    #[serde(rename = "unsafe")]
+    pub unsafe_only: usize,
 }
 
 impl Summary {
@@ -76,6 +86,11 @@ impl Summary {
             } else {
                 summary.findings += 1;
                 summary.by_severity.add(finding.severity);
+                match finding.fix.as_ref().map(|fix| fix.applicability) {
+                    Some(phiguard_model::Applicability::Safe) => summary.fixable.safe += 1,
+                    Some(phiguard_model::Applicability::Unsafe) => summary.fixable.unsafe_only += 1,
+                    None => {}
+                }
             }
         }
         summary

@@ -74,6 +74,9 @@ impl<'a> Renderer<'a> {
         if !note.is_empty() {
             let _ = writeln!(out, "  note: {note}");
         }
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(out, "  fix: {}", super::fix_line(fix));
+        }
         for extra in &f.notes {
             let _ = writeln!(out, "  note: {}", shown(extra));
         }

@@ -12,7 +12,7 @@ use phiguard_model::{Finding, Span};
 
 use super::diagnostic::{Diag, Snippet, Snippets};
 use super::renderer::{miette_severity, Renderer, Wanted};
-use super::shown;
+use super::{fix_line, shown};
 use crate::text::{origin_line, visible};
 
 /// The findings of one resource (one address in one file), most severe
@@ -115,6 +115,9 @@ impl<'a> Renderer<'a> {
             // miette indents a help.
             let help = shown(fix).replace('\n', "\n          ");
             let _ = writeln!(out, "    {} {help}", self.help_label());
+        }
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(out, "    fix: {}", fix_line(fix));
         }
         for origin in f
             .origins

@@ -1,0 +1,384 @@
+//! `phiguard lint --fix`, `--unsafe-fixes` and `--diff` end to end: what
+//! is written, what is shown, exit codes, and the fix in JSON and SARIF.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::Scratch;
+use serde_json::Value;
+
+fn phiguard(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("phiguard").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .env("LC_ALL", "C.UTF-8");
+    cmd
+}
+
+const BUCKET: &str = r#"resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = "public-read" # keep this comment
+}
+"#;
+
+const DOMAIN: &str = r#"resource "aws_opensearch_domain" "search" {
+  domain_name = "clinical-search"
+
+  domain_endpoint_options {
+    enforce_https       = false
+    tls_security_policy = "Policy-Min-TLS-1-0-2019-07"
+  }
+}
+"#;
+
+const TEMPLATE: &str = "Parameters:
+  Acl:
+    Type: String
+    Default: PublicRead
+Resources:
+  Records:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: patient-records
+      AccessControl: !Ref Acl
+";
+
+fn read(dir: &Path, name: &str) -> String {
+    fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[test]
+fn fix_replaces_literals_where_they_are_written_and_keeps_the_rest() {
+    let dir = Scratch::repository("fix", &[("main.tf", BUCKET), ("search.tf", DOMAIN)]);
+    let output = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--select",
+            "s3-public-acl,es-https-not-enforced,es-tls-outdated",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("fixed 3 findings in 2 files"), "{stderr}");
+    assert_eq!(
+        read(&dir.0, "main.tf"),
+        BUCKET.replace("\"public-read\"", "\"private\"")
+    );
+    assert_eq!(
+        read(&dir.0, "search.tf"),
+        DOMAIN
+            .replace("= false", "= true")
+            .replace("TLS-1-0", "TLS-1-2")
+    );
+    // What is left is reported: nothing of these rules.
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // A second run changes nothing.
+    let again = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--select",
+            "s3-public-acl,es-https-not-enforced,es-tls-outdated",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("fixed 0 findings in 0 files"));
+}
+
+#[test]
+fn a_parameter_default_read_by_one_bucket_is_fixed_there() {
+    let dir = Scratch::repository("fix", &[("template.yaml", TEMPLATE)]);
+    phiguard(&dir.0)
+        .args(["lint", "--fix", "--select", "s3-public-acl", "."])
+        .assert()
+        .success();
+    assert_eq!(
+        read(&dir.0, "template.yaml"),
+        TEMPLATE.replace("Default: PublicRead", "Default: Private")
+    );
+}
+
+#[test]
+fn a_variable_default_read_by_two_buckets_is_an_unsafe_fix() {
+    let shared = r#"variable "acl" {
+  default = "public-read"
+}
+
+resource "aws_s3_bucket" "a" {
+  bucket = "a"
+  acl    = var.acl
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+  acl    = var.acl
+}
+"#;
+    let dir = Scratch::repository("fix", &[("main.tf", shared)]);
+    let output = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--select",
+            "s3-public-acl",
+            "--format",
+            "json",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(read(&dir.0, "main.tf"), shared, "a safe-only run leaves it");
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fix = &json["findings"][0]["fix"];
+    assert_eq!(fix["applicability"], "unsafe");
+    assert!(fix["description"]
+        .as_str()
+        .unwrap()
+        .contains("1 other setting"));
+    assert!(json["findings"][0]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("--unsafe-fixes")));
+    phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "s3-public-acl",
+            ".",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        read(&dir.0, "main.tf"),
+        shared.replace("public-read", "private")
+    );
+}
+
+#[test]
+fn diff_shows_the_change_and_writes_nothing() {
+    let dir = Scratch::repository("fix", &[("main.tf", BUCKET)]);
+    let output = phiguard(&dir.0)
+        .args(["lint", "--diff", "--select", "s3-public-acl", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let diff = String::from_utf8(output.stdout).unwrap();
+    assert!(diff.starts_with("--- a/main.tf\n+++ b/main.tf\n"), "{diff}");
+    assert!(diff.contains("-  acl    = \"public-read\" # keep this comment\n"));
+    assert!(diff.contains("+  acl    = \"private\" # keep this comment\n"));
+    assert_eq!(read(&dir.0, "main.tf"), BUCKET);
+    // Nothing to change: exit 0, no diff.
+    let clean = Scratch::repository(
+        "fix",
+        &[("main.tf", &BUCKET.replace("public-read", "private"))],
+    );
+    let output = phiguard(&clean.0)
+        .args(["lint", "--diff", "--select", "s3-public-acl", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn unsafe_fixes_add_what_is_missing() {
+    let bare = "resource \"aws_s3_bucket\" \"records\" {\n  bucket = \"patient-records\"\n}\n";
+    let dir = Scratch::repository("fix", &[("main.tf", bare)]);
+    phiguard(&dir.0)
+        .args(["lint", "--fix", "--select", "s3-public-access-block", "."])
+        .assert()
+        .code(1);
+    assert_eq!(read(&dir.0, "main.tf"), bare, "adding a resource is unsafe");
+    phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "s3-public-access-block",
+            ".",
+        ])
+        .assert()
+        .success();
+    let fixed = read(&dir.0, "main.tf");
+    assert!(
+        fixed.starts_with(bare) && fixed.contains("resource \"aws_s3_bucket_public_access_block\" \"records\" {\n  bucket = aws_s3_bucket.records.id\n"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn fix_flags_are_refused_where_they_cannot_work() {
+    let dir = Scratch::repository("fix", &[("main.tf", BUCKET)]);
+    let output = phiguard(&dir.0)
+        .args(["lint", "--unsafe-fixes", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--unsafe-fixes needs --fix or --diff")
+    );
+    phiguard(&dir.0)
+        .args(["lint", "--fix", "--staged"])
+        .assert()
+        .code(2);
+    assert_eq!(read(&dir.0, "main.tf"), BUCKET);
+}
+
+#[test]
+fn json_and_sarif_carry_the_fix() {
+    let dir = Scratch::repository("fix", &[("main.tf", BUCKET)]);
+    let output = phiguard(&dir.0)
+        .args(["lint", "--select", "s3-public-acl", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["schema_version"], 2);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["help"], "acl = \"private\"");
+    assert_eq!(
+        finding["fix"],
+        serde_json::json!({
+            "applicability": "safe",
+            "description": "change \"public-read\" to \"private\"",
+            "edits": [{
+                "file": "main.tf",
+                "start": {"line": 3, "column": 12},
+                "end": {"line": 3, "column": 25},
+                "replacement": "\"private\""
+            }]
+        })
+    );
+    assert_eq!(
+        json["summary"]["fixable"],
+        serde_json::json!({"safe": 1, "unsafe": 0})
+    );
+    let output = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--select",
+            "s3-public-acl",
+            "--format",
+            "sarif",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fix = &sarif["runs"][0]["results"][0]["fixes"][0];
+    assert_eq!(fix["properties"]["applicability"], "safe");
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "main.tf");
+    assert_eq!(
+        change["replacements"][0],
+        serde_json::json!({
+            "deletedRegion": {"startLine": 3, "startColumn": 12, "endLine": 3, "endColumn": 25},
+            "insertedContent": {"text": "\"private\""}
+        })
+    );
+}
+
+#[test]
+fn turning_encryption_on_brings_its_own_key_so_no_finding_appears() {
+    // Encryption at rest with the AWS-managed key would add an
+    // `es-encryption-not-cmk` finding, which verification refuses: the
+    // fix adds a key of the configuration's own.
+    let domain = r#"resource "aws_opensearch_domain" "search" {
+  domain_name = "clinical-search"
+
+  encrypt_at_rest {
+    enabled = false
+  }
+}
+"#;
+    let dir = Scratch::repository("fix", &[("main.tf", domain)]);
+    phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "es-encryption-at-rest-disabled,es-encryption-not-cmk",
+            ".",
+        ])
+        .assert()
+        .success();
+    let fixed = read(&dir.0, "main.tf");
+    assert!(
+        fixed.contains("enabled    = true") || fixed.contains("enabled = true"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("kms_key_id = aws_kms_key.search.arn"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("resource \"aws_kms_key\" \"search\""),
+        "{fixed}"
+    );
+}
+
+/// A rule whose fix does not remove its finding: verification refuses
+/// it, the file is left as it was, and the finding says why.
+const STUBBORN: &str = r#"id = "stubborn-acl"
+title = "ACL other than private"
+severity = "high"
+kind = "s3_bucket"
+hipaa = ["164.312(a)(1)"]
+description = "Any ACL but private."
+
+[remediation]
+terraform = 'acl = "private"'
+cloudformation = 'AccessControl: Private'
+
+[[check]]
+when = 'acl.canned in ["public-read", "authenticated-read"]'
+at = "acl.canned"
+message = "bucket {name} has ACL {value}"
+edit.set.terraform = "authenticated-read"
+"#;
+
+#[test]
+fn a_fix_verification_refuses_is_not_written_and_the_finding_says_why() {
+    let dir = Scratch::repository(
+        "fix",
+        &[
+            ("main.tf", BUCKET),
+            ("rules/stubborn-acl.toml", STUBBORN),
+            (".phiguard.yaml", "policy_dirs: [rules]\n"),
+        ],
+    );
+    let output = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--select",
+            "stubborn-acl",
+            "--format",
+            "json",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("fixed 0 findings in 0 files"), "{stderr}");
+    assert_eq!(read(&dir.0, "main.tf"), BUCKET);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let notes = json["findings"][0]["notes"].to_string();
+    assert!(
+        notes.contains("fix not applied: the finding would remain after the edit"),
+        "{notes}"
+    );
+}
