@@ -267,7 +267,7 @@ fn output_goes_to_a_file() {
     assert!(out.stdout.is_empty());
     let json: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
 }
 
 #[test]

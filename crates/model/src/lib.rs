@@ -21,8 +21,9 @@ pub use kinds::search_domain::{
 pub use kinds::{variants, Subject, Subjects, View, MAX_VARIANTS};
 pub use policy_document::{Condition, PolicyDocument, PolicySource, Statement};
 pub use report::{
-    pascal_case, stable_hash, Applicability, BaselineUse, Edit, Finding, Fix, LintError, Report, ResourceKind, ResourceRef,
-    RuleMeta, RuleRemediation, Severity, Skipped, Suppression, Undecided,
+    pascal_case, stable_hash, Applicability, BaselineUse, Edit, Finding, Fix, LintError, Report,
+    ResourceKind, ResourceRef, RuleMeta, RuleRemediation, Severity, Skipped, Suppression,
+    Undecided,
 };
 pub use resource::{Attribute, Block, Body, Dialect, Origin, Resource, ResourceId};
 pub use shared::{Fingerprint, SharedStr};

@@ -287,11 +287,16 @@ fn finding<T: Subject>(
     let anchor = env.subject.resource();
     // The first `at` fact that is present locates the finding; with none,
     // something is missing and the finding points at the resource header.
-    let located = check.at.iter().zip(&text.at).enumerate().find_map(|(index, (path, at))| {
-        let fact = env.lookup(path);
-        fact.value
-            .map(|v| (index, path.as_str(), at, v, fact.resource.unwrap_or(anchor)))
-    });
+    let located = check
+        .at
+        .iter()
+        .zip(&text.at)
+        .enumerate()
+        .find_map(|(index, (path, at))| {
+            let fact = env.lookup(path);
+            fact.value
+                .map(|v| (index, path.as_str(), at, v, fact.resource.unwrap_or(anchor)))
+        });
     let (located_index, path, shared_path, value, resource_id) = match located {
         Some((index, path, at, value, resource)) => (Some(index), path, at, Some(value), resource),
         None => (None, "", &shared.text.no_path, None, anchor),

@@ -6,8 +6,8 @@ mod docs;
 mod engine;
 mod eval;
 mod expr;
-mod meta;
 mod fix;
+mod meta;
 mod origin_fix;
 mod policy_file;
 mod shared;
@@ -19,7 +19,9 @@ pub use engine::{check, check_scoped, Outcome, Scope};
 pub use phiguard_model::kinds::{
     fact_names, fact_types, Alias, EnumDef, FactType, ItemDef, Spelling,
 };
-pub use policy_file::{load_rule, Addition, Check, EditSpec, Help, Literal, PolicyError, Remediation, Rule};
+pub use policy_file::{
+    load_rule, Addition, Check, EditSpec, Help, Literal, PolicyError, Remediation, Rule,
+};
 pub use suppress::{
     apply as apply_suppressions, invalid_suppression_meta, today, SuppressionContext,
     INVALID_SUPPRESSION,

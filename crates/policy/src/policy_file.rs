@@ -436,7 +436,9 @@ fn load_edit(
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, d)| *d)
-            .ok_or_else(|| format!("unknown dialect `{name}`; write `terraform` or `cloudformation`"))
+            .ok_or_else(|| {
+                format!("unknown dialect `{name}`; write `terraform` or `cloudformation`")
+            })
     };
     let mut spec = EditSpec {
         unsafe_reason: raw.unsafe_reason.clone(),
@@ -449,11 +451,19 @@ fn load_edit(
         let literal = match value {
             toml::Value::Boolean(b) => Literal::Bool(*b),
             toml::Value::String(s) => Literal::String(s.clone()),
-            other => return Err(format!("`set.{name}` must be a string or a boolean, not {}", other.type_str())),
+            other => {
+                return Err(format!(
+                    "`set.{name}` must be a string or a boolean, not {}",
+                    other.type_str()
+                ))
+            }
         };
         spec.set.insert(dialect(name)?, literal);
     }
-    for (field, raw_places, out) in [("add", &raw.add, &mut spec.add), ("also", &raw.also, &mut spec.also)] {
+    for (field, raw_places, out) in [
+        ("add", &raw.add, &mut spec.add),
+        ("also", &raw.also, &mut spec.also),
+    ] {
         for (name, places) in raw_places {
             let dialect = dialect(name)?;
             let mut additions = Vec::new();

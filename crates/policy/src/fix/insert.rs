@@ -29,10 +29,14 @@ pub(super) fn into_block(file: &SourceFile, span: Span, text: &str) -> Option<Ed
                 .is_some_and(|rest| rest.starts_with([' ', '=', '{']))
         })
     };
-    if text.lines().filter(|l| !l.starts_with([' ', '}'])).any(|l| {
-        let name = l.split([' ', '=', '{']).next().unwrap_or("");
-        !name.is_empty() && declares(name)
-    }) {
+    if text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '}']))
+        .any(|l| {
+            let name = l.split([' ', '=', '{']).next().unwrap_or("");
+            !name.is_empty() && declares(name)
+        })
+    {
         return None;
     }
     let close = span.start as usize + body.len() - 1;
@@ -84,7 +88,9 @@ pub(super) fn resource_after(
                 || r.address
                     .strip_prefix(&new_address)
                     .is_some_and(|rest| rest.starts_with('['))
-        }) || file.text.contains(&format!("\"{new_type}\" \"{new_name}\""));
+        }) || file
+            .text
+            .contains(&format!("\"{new_type}\" \"{new_name}\""));
         if taken {
             return None;
         }
@@ -99,9 +105,10 @@ pub(super) fn resource_after(
     // expand alike, which is the author's choice.
     let expands = block.lines().skip(1).any(|l| {
         let l = l.trim_start();
-        ["count", "for_each"]
-            .iter()
-            .any(|m| l.strip_prefix(m).is_some_and(|r| r.trim_start().starts_with('=')))
+        ["count", "for_each"].iter().any(|m| {
+            l.strip_prefix(m)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
     });
     if expands || anchor.instance_note.is_some() {
         return None;
@@ -114,10 +121,7 @@ pub(super) fn resource_after(
     } else {
         (end, format!("\n\n{lines}\n"))
     };
-    Some((
-        insertion(file, at, replacement),
-        format!("{new_type}"),
-    ))
+    Some((insertion(file, at, replacement), format!("{new_type}")))
 }
 
 /// New CloudFormation resources (`table`: logical id → definition) after
@@ -129,9 +133,15 @@ pub(super) fn resource_after_template(
 ) -> Option<Edit> {
     let file = model.files.get(anchor.file.0 as usize)?;
     let taken = |id: &str| {
-        model.resources.iter().any(|r| r.file == anchor.file && r.address == id)
+        model
+            .resources
+            .iter()
+            .any(|r| r.file == anchor.file && r.address == id)
             || file.text.contains(&format!("\"{id}\""))
-            || file.text.contains(&format!("\n{}{id}:", indentation(&file.text, anchor.span.start as usize)))
+            || file.text.contains(&format!(
+                "\n{}{id}:",
+                indentation(&file.text, anchor.span.start as usize)
+            ))
     };
     if table.keys().any(|id| taken(id)) {
         return None;
@@ -196,7 +206,11 @@ pub(super) fn into_mapping(file: &SourceFile, value: &Value, table: &toml::Table
             .collect::<Option<Vec<_>>>()?
             .join(", ");
         let empty = text[1..].trim_start().starts_with('}');
-        let replacement = if empty { members } else { format!("{members}, ") };
+        let replacement = if empty {
+            members
+        } else {
+            format!("{members}, ")
+        };
         return Some(insertion(file, start + 1, replacement));
     }
     before_key(file, start, table)
@@ -328,7 +342,10 @@ fn indentation(text: &str, offset: usize) -> String {
 fn inner_indentation(block: &str) -> Option<String> {
     let mut lines = block.lines().skip(1);
     let line = lines.find(|l| !l.trim().is_empty() && l.trim() != "}")?;
-    let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let indent: String = line
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
     (!indent.is_empty()).then_some(indent)
 }
 

@@ -53,16 +53,25 @@ pub(crate) fn build(
         }
         match &spec.unsafe_reason {
             Some(reason) => fix.description = format!("{}; {reason}", fix.description),
-            None if fix.applicability == Applicability::Unsafe && spec.also.contains_key(&dialect) => {
-                fix.description.push_str("; unsafe: it adds settings, review them");
+            None if fix.applicability == Applicability::Unsafe
+                && spec.also.contains_key(&dialect) =>
+            {
+                fix.description
+                    .push_str("; unsafe: it adds settings, review them");
             }
             None => {}
         }
         return Some(fix);
     }
     let place = located.map_or("resource", |(path, _)| path);
-    let (edits, description) =
-        additions(model, spec.add.get(&dialect)?, Some(place), site, resource, anchor)?;
+    let (edits, description) = additions(
+        model,
+        spec.add.get(&dialect)?,
+        Some(place),
+        site,
+        resource,
+        anchor,
+    )?;
     Some(Fix {
         applicability: Applicability::Unsafe,
         description: match &spec.unsafe_reason {
