@@ -121,7 +121,7 @@ fn a_module_argument_alone_reports_the_finding_inside_the_module() {
     assert_eq!(origins[0]["role"], "module-argument");
     assert_eq!(origins[0]["start"]["line"], 3);
     // The help names the place to change, not `var.acl` in the module.
-    let help = findings[0]["fix"].as_str().unwrap_or_default();
+    let help = findings[0]["help"].as_str().unwrap_or_default();
     assert!(help.contains("live/caller.tf:3"), "{help}");
 }
 
@@ -245,7 +245,7 @@ fn the_help_names_the_origin_as_the_output_shows_paths() {
         &["caller.tf", "--select", "s3-public-acl", "--format", "json"],
     );
     let json: Value = serde_json::from_str(&out).unwrap();
-    let help = json["findings"][0]["fix"].as_str().unwrap_or_default();
+    let help = json["findings"][0]["help"].as_str().unwrap_or_default();
     assert!(help.contains("at caller.tf:3"), "{help}");
 }
 
@@ -271,7 +271,7 @@ fn a_config_var_is_named_as_the_config_sets_it() {
     let json: Value = serde_json::from_str(&out).unwrap();
     let finding = &json["findings"][0];
     assert_eq!(finding["origins"][0]["name"], "terraform.vars.pab", "{out}");
-    let help = finding["fix"].as_str().unwrap_or_default();
+    let help = finding["help"].as_str().unwrap_or_default();
     assert!(
         help.contains("under `terraform.vars` in the config file"),
         "{help}"
@@ -320,7 +320,7 @@ fn a_yaml_alias_is_reported_where_it_is_used() {
     assert_eq!(origins[0]["name"], "acl");
     assert_eq!(origins[0]["start"]["line"], 7);
     assert_eq!(origins[0]["start"]["column"], 27);
-    let help = letters["fix"].as_str().unwrap_or_default();
+    let help = letters["help"].as_str().unwrap_or_default();
     assert!(
         help.contains("in anchor `&acl` at stacks/app.yaml:7")
             && help.contains("every `*acl` alias"),

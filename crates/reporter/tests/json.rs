@@ -24,7 +24,7 @@ fn empty_report() {
 fn shape_and_counts() {
     let text = render(&common::report(), Format::Json, &common::options(false));
     let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(json["tool"]["name"], "phiguard");
     assert_eq!(json["findings"].as_array().map(Vec::len), Some(4));
     let summary = &json["summary"];
@@ -43,6 +43,14 @@ fn shape_and_counts() {
         serde_json::json!({"line": 3, "column": 12})
     );
     assert_eq!(public["end"], serde_json::json!({"line": 3, "column": 25}));
+    // The fix's edit replaces exactly the finding's span; the text that
+    // was `fix` in schema 1 is `help`.
+    assert_eq!(public["help"], "acl = \"private\"");
+    assert_eq!(public["fix"]["applicability"], "safe");
+    assert_eq!(public["fix"]["edits"][0]["start"], public["start"]);
+    assert_eq!(public["fix"]["edits"][0]["end"], public["end"]);
+    assert_eq!(public["fix"]["edits"][0]["replacement"], "\"private\"");
+    assert_eq!(summary["fixable"], serde_json::json!({"safe": 1, "unsafe": 1}));
     let errors = json["errors"].as_array().expect("errors");
     assert!(errors.iter().any(|e| e["start"].is_null()));
     assert!(errors
@@ -69,7 +77,7 @@ fn origins_shape() {
         &common::options(false),
     );
     let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     let findings = json["findings"].as_array().expect("findings");
     let by_rule = |rule: &str| {
         findings

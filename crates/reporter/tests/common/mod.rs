@@ -192,6 +192,16 @@ pub fn report() -> Report {
         Some("acl = \"private\""),
     );
     public_acl.notes = vec!["through `module \"records\"` at infra/main.tf:3:1".to_string()];
+    // One safe fix (a replaced literal) and one unsafe (an insertion),
+    // so that every format shows both kinds.
+    public_acl.fix = Some(Box::new(phiguard_model::Fix {
+        applicability: phiguard_model::Applicability::Safe,
+        description: "change \"public-read\" to \"private\"".to_string(),
+        edits: vec![phiguard_model::Edit {
+            span: span_of(s3, S3_TF, "\"public-read\"", 0),
+            replacement: "\"private\"".to_string(),
+        }],
+    }));
     let mut report = Report {
         rules: rules(),
         files: vec![
@@ -259,6 +269,21 @@ pub fn report() -> Report {
         new: None,
         baseline: None,
     };
+    let encryption = report
+        .findings
+        .iter_mut()
+        .find(|f| &*f.rule == "s3-encryption-missing");
+    if let Some(f) = encryption {
+        let end = S3_TF.find("\n}").unwrap() as u32 + 2;
+        f.fix = Some(Box::new(phiguard_model::Fix {
+            applicability: phiguard_model::Applicability::Unsafe,
+            description: "add `aws_s3_bucket_server_side_encryption_configuration`; unsafe: it adds settings, review them".to_string(),
+            edits: vec![phiguard_model::Edit {
+                span: Span::new(s3, end as usize..end as usize),
+                replacement: "\nresource \"aws_s3_bucket_server_side_encryption_configuration\" \"records\" {\n  bucket = aws_s3_bucket.records.id\n}\n".to_string(),
+            }],
+        }));
+    }
     report.sort();
     report
 }
