@@ -45,6 +45,24 @@ impl Rule {
             "```yaml\n{}\n```\n",
             trim_block(&self.remediation.cloudformation)
         );
+        let _ = writeln!(out, "## Automatic fixes\n");
+        let fixes = self.fix_lines();
+        if fixes.is_empty() {
+            let _ = writeln!(
+                out,
+                "None: every case needs a decision only its author can make.\n"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "`phiguard lint --fix` applies the safe ones, `--unsafe-fixes` the others too; \
+                 each is verified by linting again before it is written ([Fixing](../usage.md#fixing)).\n"
+            );
+            for line in fixes {
+                let _ = writeln!(out, "- {line}");
+            }
+            let _ = writeln!(out);
+        }
         let _ = writeln!(out, "## Suppressing it\n");
         let _ = writeln!(
             out,
@@ -67,15 +85,118 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// Which fixes the rule has: `safe` when one of its checks replaces a
+    /// value in place, else `unsafe` when one adds text, else `none`.
+    pub fn fix_kind(&self) -> &'static str {
+        let edits = self.checks.iter().filter_map(|c| c.edit.as_ref());
+        let mut kind = "none";
+        for edit in edits {
+            if !edit.set.is_empty() && edit.unsafe_reason.is_none() && edit.also.is_empty() {
+                return "safe";
+            }
+            kind = "unsafe";
+        }
+        kind
+    }
+
+    /// One line a check with a fix: when it fires, what the fix does, and
+    /// whether `--fix` applies it.
+    fn fix_lines(&self) -> Vec<String> {
+        use crate::policy_file::{Addition, Literal};
+        use phiguard_model::Dialect;
+        let literal = |l: &Literal| match l {
+            Literal::Bool(b) => b.to_string(),
+            Literal::String(s) => format!("{s:?}"),
+        };
+        let added = |entries: &[(String, Addition)]| -> String {
+            entries
+                .iter()
+                .map(|(_, addition)| match addition {
+                    Addition::Hcl(text) => {
+                        let first = text.lines().next().unwrap_or("");
+                        match first.strip_prefix("resource \"") {
+                            Some(rest) => {
+                                format!("a new `{}` resource", rest.split('"').next().unwrap_or(""))
+                            }
+                            None => {
+                                format!("`{}`", first.split([' ', '=']).next().unwrap_or(first))
+                            }
+                        }
+                    }
+                    Addition::Mapping(table) => table
+                        .iter()
+                        .map(|(k, v)| match v.get("Type").and_then(toml::Value::as_str) {
+                            Some(kind) => format!("a new `{kind}` resource"),
+                            None => format!("`{k}`"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        let mut lines = Vec::new();
+        for check in &self.checks {
+            let Some(edit) = &check.edit else { continue };
+            let mut parts = Vec::new();
+            for (dialect, name) in [
+                (Dialect::Terraform, "Terraform"),
+                (Dialect::CloudFormation, "CloudFormation"),
+            ] {
+                let mut what = Vec::new();
+                if let Some(value) = edit.set.get(&dialect) {
+                    what.push(format!(
+                        "sets the value to {} where it is written",
+                        literal(value)
+                    ));
+                }
+                if let Some(also) = edit.also.get(&dialect) {
+                    what.push(format!("adds {}", added(also)));
+                }
+                if let Some(add) = edit.add.get(&dialect) {
+                    what.push(format!("where it is missing, adds {}", added(add)));
+                }
+                if !what.is_empty() {
+                    parts.push(format!("{name}: {}", what.join(", ")));
+                }
+            }
+            let safety = if !edit.set.is_empty()
+                && edit.unsafe_reason.is_none()
+                && edit.also.is_empty()
+            {
+                "safe (unsafe where the value is also read by other settings; additions are unsafe)"
+            } else {
+                "unsafe"
+            };
+            let mut line = format!("`{}`: {safety}. {}.", check.when_text, parts.join("; "));
+            if let Some(reason) = &edit.unsafe_reason {
+                let reason = reason.trim_start_matches("unsafe: ");
+                let mut chars = reason.chars();
+                let capital: String = chars
+                    .next()
+                    .into_iter()
+                    .flat_map(char::to_uppercase)
+                    .chain(chars)
+                    .collect();
+                line.push_str(&format!(" {capital}."));
+            }
+            lines.push(line);
+        }
+        lines
+    }
+}
+
 /// The index page of docs/rules/.
 pub fn rules_index(registry: &Registry) -> String {
-    let mut out = String::from("# Rules\n\n| id | severity | title |\n|---|---|---|\n");
+    let mut out = String::from("# Rules\n\n| id | severity | title | fixes |\n|---|---|---|---|\n");
     for rule in registry.rules() {
         let _ = writeln!(
             out,
-            "| [`{id}`]({id}.md) | {} | {} |",
+            "| [`{id}`]({id}.md) | {} | {} | {} |",
             rule.severity,
             rule.title.trim(),
+            rule.fix_kind(),
             id = rule.id
         );
     }
@@ -84,7 +205,7 @@ pub fn rules_index(registry: &Registry) -> String {
     let meta = crate::invalid_suppression_meta();
     let _ = writeln!(
         out,
-        "| [`{id}`]({id}.md) | {} | {} |",
+        "| [`{id}`]({id}.md) | {} | {} | none |",
         meta.severity,
         meta.title.trim(),
         id = meta.id
