@@ -92,6 +92,15 @@ const EXPECTED: &[(&str, i32)] = &[
         "phiguard lint infra --format github --select s3-public-acl (in examples/json)",
         1,
     ),
+    // docs/usage.md, Fixing: the diff first, as it writes nothing.
+    (
+        "phiguard lint infra --diff --select s3-public-acl,es-https-not-enforced,s3-versioning-disabled (in examples/fix)",
+        1,
+    ),
+    (
+        "phiguard lint infra --fix --unsafe-fixes --select s3-public-acl,es-https-not-enforced,s3-versioning-disabled (in examples/fix)",
+        0,
+    ),
     // docs/json-output.md
     (
         "phiguard lint infra --select s3-public-acl --format json (in examples/json)",
@@ -211,6 +220,17 @@ resource "aws_s3_bucket_versioning" "records" {
         "examples/compact/infra/broken.tf",
         "resource \"aws_s3_bucket\" \"scans\" {\n  acl = # to do\n}\n",
     ),
+    // usage.md, Fixing: a value set in a var file, a setting written
+    // false, one missing.
+    ("examples/fix/infra/main.tf", FIX_EXAMPLE_TF),
+    (
+        "examples/fix/infra/variables.tf",
+        "variable \"records_acl\" {\n  type = string\n}\n",
+    ),
+    (
+        "examples/fix/infra/terraform.tfvars",
+        "records_acl = \"public-read\"\n",
+    ),
     // json-output.md (the example, statistics) and output-formats.md
     // (github): the file json-output.md shows.
     ("examples/json/infra/s3.tf", JSON_EXAMPLE_TF),
@@ -260,6 +280,21 @@ resource "aws_s3_bucket" "records" {
 
 resource "aws_s3_bucket" "logs" {
   acl = var.logs_acl
+}
+"#;
+
+const FIX_EXAMPLE_TF: &str = r#"resource "aws_s3_bucket" "records" {
+  bucket = "patient-records"
+  acl    = var.records_acl # set per environment
+}
+
+resource "aws_opensearch_domain" "search" {
+  domain_name = "clinical-search"
+
+  domain_endpoint_options {
+    enforce_https       = false
+    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"
+  }
 }
 "#;
 
@@ -583,6 +618,11 @@ fn the_docs_show_the_inputs_of_their_examples() {
     assert!(
         json.contains(&format!("```hcl\n{JSON_EXAMPLE_TF}```")),
         "docs/json-output.md does not show JSON_EXAMPLE_TF, the file its example lints"
+    );
+    let usage = fs::read_to_string(workspace().join("docs/usage.md")).unwrap();
+    assert!(
+        usage.contains(&format!("```hcl\n{FIX_EXAMPLE_TF}```")),
+        "docs/usage.md does not show FIX_EXAMPLE_TF, the file its Fixing example fixes"
     );
     let policies = fs::read_to_string(workspace().join("docs/policies.md")).unwrap();
     let (_, policy) = EXAMPLE_FILES

@@ -11,7 +11,7 @@ use super::{syntax, Syntax};
 
 /// `text` as the last lines of the HCL block at `span` (a resource or a
 /// nested block), one indentation step in.
-pub(super) fn into_block(file: &SourceFile, span: Span, text: &str) -> Option<Edit> {
+pub(super) fn into_block(file: &SourceFile, span: Span, text: &str) -> Option<Vec<Edit>> {
     if syntax(file, Some(Dialect::Terraform)) != Syntax::Hcl {
         return None;
     }
@@ -44,12 +44,88 @@ pub(super) fn into_block(file: &SourceFile, span: Span, text: &str) -> Option<Ed
     let inner = inner_indentation(body).unwrap_or_else(|| format!("{base}  "));
     let lines = indent(text, &inner);
     let line_start = file.text[..close].rfind('\n').map_or(0, |i| i + 1);
-    let (at, replacement) = if file.text[line_start..close].trim().is_empty() {
-        (line_start, format!("{lines}\n"))
-    } else {
-        (close, format!("\n{lines}\n{base}"))
-    };
-    Some(insertion(file, at, replacement))
+    if !file.text[line_start..close].trim().is_empty() {
+        // `{ ... }` on one line: the new lines between the braces.
+        return Some(vec![insertion(file, close, format!("\n{lines}\n{base}"))]);
+    }
+    // Arguments join the arguments right above the brace, `=` aligned
+    // as `terraform fmt` aligns them; a block is set off by a blank line.
+    let added: Option<Vec<(&str, &str)>> = text.lines().map(argument).collect();
+    match added {
+        Some(added) => {
+            // (where the space before `=` is, the name's length) of each
+            // argument right above the brace.
+            let mut group: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+            let mut cursor = line_start;
+            while cursor > span.start as usize + 1 {
+                let prev_start = file.text[..cursor - 1].rfind('\n').map_or(0, |i| i + 1);
+                let line = &file.text[prev_start..cursor - 1];
+                if indentation(&file.text, prev_start) != inner {
+                    break;
+                }
+                let Some((name, _)) = argument(line.trim()) else {
+                    break;
+                };
+                let name_end = prev_start + inner.len() + name.len();
+                let equals = name_end + file.text[name_end..].find('=')?;
+                group.insert(0, (name_end..equals, name.len()));
+                cursor = prev_start;
+            }
+            let width = group
+                .iter()
+                .map(|(_, len)| *len)
+                .chain(added.iter().map(|(k, _)| k.len()))
+                .max()
+                .unwrap_or(0);
+            let mut edits: Vec<Edit> = group
+                .into_iter()
+                .filter(|(space, len)| space.len() != width - len + 1)
+                .map(|(space, len)| Edit {
+                    span: Span::new(file.id, space),
+                    replacement: " ".repeat(width - len + 1),
+                })
+                .collect();
+            let lines: String = added
+                .iter()
+                .map(|(k, v)| format!("{inner}{k:<width$} = {v}\n"))
+                .collect();
+            edits.push(insertion(file, line_start, lines));
+            Some(edits)
+        }
+        None => {
+            let previous = file.text[..line_start.saturating_sub(1)]
+                .rsplit('\n')
+                .next()
+                .unwrap_or("");
+            let opens = previous.trim_end().ends_with('{');
+            let blank = if previous.trim().is_empty() || opens {
+                ""
+            } else {
+                "\n"
+            };
+            Some(vec![insertion(
+                file,
+                line_start,
+                format!("{blank}{lines}\n"),
+            )])
+        }
+    }
+}
+
+/// `(name, value)` of a one-line HCL argument (`enabled = true`, a
+/// trailing comment kept with the value); `None` for anything else (a
+/// block, an expression that goes on over the next lines, a comment).
+fn argument(line: &str) -> Option<(&str, &str)> {
+    let (name, value) = line.split_once('=')?;
+    let (name, value) = (name.trim(), value.trim());
+    let is_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let code = value.split(" #").next().unwrap_or(value).trim_end();
+    let goes_on =
+        code.ends_with(['{', '[', '(']) || code.starts_with("<<") || value.starts_with('=');
+    (is_name && !value.is_empty() && !goes_on).then_some((name, value))
 }
 
 /// A new resource after `anchor`'s block, its `{name}` and `{address}`
@@ -121,7 +197,7 @@ pub(super) fn resource_after(
     } else {
         (end, format!("\n\n{lines}\n"))
     };
-    Some((insertion(file, at, replacement), format!("{new_type}")))
+    Some((insertion(file, at, replacement), new_type))
 }
 
 /// New CloudFormation resources (`table`: logical id → definition) after
@@ -158,7 +234,12 @@ pub(super) fn resource_after_template(
         }
         Syntax::Yaml => {
             let line_end = end + file.text[end..].find('\n').unwrap_or(file.text.len() - end);
-            let mut out = String::new();
+            // Resources set off by blank lines get one before the new one.
+            let spaced = file.text[line_end..]
+                .strip_prefix('\n')
+                .and_then(|rest| rest.split('\n').next())
+                .is_some_and(|line| line.trim().is_empty());
+            let mut out = String::from(if spaced { "\n" } else { "" });
             for line in yaml_lines(table)? {
                 out.push('\n');
                 out.push_str(&indent);
@@ -363,10 +444,18 @@ fn indent(text: &str, indent: &str) -> String {
         .join("\n")
 }
 
+/// A table's entries as templates write them: `Type` before
+/// `Properties`, the rest in the table's order.
+fn entries(table: &toml::Table) -> Vec<(&String, &toml::Value)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(k, _)| k.as_str() != "Type");
+    entries
+}
+
 /// A table as YAML block lines, nested by two spaces.
 fn yaml_lines(table: &toml::Table) -> Option<Vec<String>> {
     let mut out = Vec::new();
-    for (key, value) in table {
+    for (key, value) in entries(table) {
         match value {
             toml::Value::Table(inner) => {
                 out.push(format!("{key}:"));
@@ -417,7 +506,7 @@ fn json(value: &toml::Value) -> Option<String> {
 /// joined by commas.
 fn json_members(table: &toml::Table, indent: &str) -> Option<String> {
     let mut members = Vec::new();
-    for (key, value) in table {
+    for (key, value) in entries(table) {
         let pretty = serde_json::to_string_pretty(&serde_json::to_value(value).ok()?).ok()?;
         let pretty = pretty.replace('\n', &format!("\n{indent}"));
         members.push(format!("{indent}{}: {pretty}", json_string(key)));

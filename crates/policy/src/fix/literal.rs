@@ -31,21 +31,35 @@ pub(super) fn render(literal: &Literal, written: &str, file: &SourceFile) -> Opt
     Some(match first {
         '"' => serde_json::to_string(&text).ok()?,
         '\'' if syntax == Syntax::Yaml => format!("'{}'", text.replace('\'', "''")),
+        // A bare bool, in any syntax.
+        _ if matches!(literal, Literal::Bool(_)) => text,
         _ if syntax == Syntax::Yaml && is_plain(&text) => text,
         _ if syntax == Syntax::Yaml => serde_json::to_string(&text).ok()?,
-        // A bare bool in HCL or JSON.
-        _ if matches!(literal, Literal::Bool(_)) => text,
         _ => return None,
     })
 }
 
-/// Whether YAML reads `text` unquoted as this same string.
+/// Whether YAML reads `text` unquoted as this same string: no indicator
+/// first, no `: ` or ` #` inside, and not a word YAML reads as a bool,
+/// null or number.
 pub(super) fn is_plain(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
-        && !text.starts_with(['-', '.'])
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    let special = matches!(
+        text.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
+    );
+    (first.is_ascii_alphanumeric() || first == '/')
+        && !special
+        && text.parse::<f64>().is_err()
+        && text == text.trim()
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+        && !text.contains([
+            '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '\n', '\t',
+        ])
 }
 
 #[cfg(test)]

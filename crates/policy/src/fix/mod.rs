@@ -47,7 +47,15 @@ pub(crate) fn build(
         if let Some(also) = spec.also.get(&dialect) {
             let (edits, described) = additions(model, also, None, site, resource, anchor)?;
             fix.edits.extend(edits);
-            fix.edits.sort_by_key(|e| (e.span.file, e.span.start));
+            fix.edits
+                .sort_by_key(|e| (e.span.file, e.span.start, e.span.end));
+            let overlap = fix
+                .edits
+                .windows(2)
+                .any(|w| w[0].span.file == w[1].span.file && w[1].span.start < w[0].span.end);
+            if overlap {
+                return None;
+            }
             fix.description = format!("{} and {}", fix.description, described);
             fix.applicability = Applicability::Unsafe;
         }
@@ -112,22 +120,22 @@ fn additions(
             "after" | "resource" => None,
             path => Some(site.at.iter().find(|(p, _)| *p == path)?.1?),
         };
-        let (edit, what) = match (at.as_str(), addition) {
+        let (made, what) = match (at.as_str(), addition) {
             ("after", Addition::Hcl(text)) => {
                 let (edit, what) = insert::resource_after(model, anchor, &fill(text, anchor))?;
-                (edit, format!("add {what}"))
+                (vec![edit], format!("add {what}"))
             }
             ("after", Addition::Mapping(table)) => {
                 let table = fill_table(table, anchor);
                 let edit = insert::resource_after_template(model, anchor, &table)?;
                 let names: Vec<&str> = table.keys().map(String::as_str).collect();
-                (edit, format!("add resource `{}`", names.join("`, `")))
+                (vec![edit], format!("add resource `{}`", names.join("`, `")))
             }
             (_, Addition::Hcl(text)) => {
                 let span = target.map_or(resource.span, |v| v.span);
                 let text = fill(text, anchor);
-                let edit = insert::into_block(model.file(span.file), span, &text)?;
-                (edit, format!("add `{}`", first_line(&text)))
+                let made = insert::into_block(model.file(span.file), span, &text)?;
+                (made, format!("add `{}`", first_line(&text)))
             }
             (_, Addition::Mapping(table)) => {
                 let table = fill_table(table, anchor);
@@ -136,13 +144,15 @@ fn additions(
                     None => insert::into_properties(model.file(resource.file), resource, &table),
                 }?;
                 let keys: Vec<&str> = table.keys().map(String::as_str).collect();
-                (edit, format!("add `{}`", keys.join("`, `")))
+                (vec![edit], format!("add `{}`", keys.join("`, `")))
             }
         };
-        if !editable(model.files.get(edit.span.file.0 as usize)?) {
-            return None;
+        for edit in made {
+            if !editable(model.files.get(edit.span.file.0 as usize)?) {
+                return None;
+            }
+            edits.push(edit);
         }
-        edits.push(edit);
         described.push(what);
     }
     if edits.is_empty() {
