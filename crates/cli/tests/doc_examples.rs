@@ -43,6 +43,7 @@ const EXPECTED: &[(&str, i32)] = &[
     ),
     ("phiguard lint infra/ modules/", 1),
     ("phiguard lint infra/ --format json", 1),
+    ("phiguard lint infra/ --diff", 1),
     ("phiguard lint --statistics", 1),
     ("phiguard lint --select s3-public-acl", 1),
     ("phiguard lint --fail-on high", 1),
@@ -124,6 +125,10 @@ const EXPECTED: &[(&str, i32)] = &[
 /// Commands no test machine runs here, with why; the doc says so next to
 /// each ("not run by the doc tests").
 const NOT_RUN: &[(&str, &str)] = &[
+    (
+        "phiguard lint infra/ --fix",
+        "it rewrites the scratch repository's infra/, which later examples lint; docs/usage.md's Fixing example runs --fix in a folder of its own",
+    ),
     (
         "cargo test --workspace",
         "it is the command that runs this test",

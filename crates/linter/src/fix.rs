@@ -50,7 +50,7 @@ pub struct FileChange {
 type Key = (SharedStr, Fingerprint);
 
 fn key(f: &Finding) -> Key {
-    (f.rule.clone(), f.fingerprint.clone())
+    (f.rule.clone(), f.fingerprint)
 }
 
 /// Lints `inputs`, then applies the fixes `options` allow until none is

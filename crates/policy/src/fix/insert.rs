@@ -279,14 +279,14 @@ pub(super) fn into_mapping(file: &SourceFile, value: &Value, table: &toml::Table
             text = &text[skip..];
         }
     }
-    if text.starts_with('{') {
+    if let Some(inside) = text.strip_prefix('{') {
         // A JSON object or a YAML flow mapping: members on its first line.
         let members = table
             .iter()
             .map(|(k, v)| Some(format!("{}: {}", json_string(k), json(v)?)))
             .collect::<Option<Vec<_>>>()?
             .join(", ");
-        let empty = text[1..].trim_start().starts_with('}');
+        let empty = inside.trim_start().starts_with('}');
         let replacement = if empty {
             members
         } else {

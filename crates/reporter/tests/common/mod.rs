@@ -274,7 +274,7 @@ pub fn report() -> Report {
         .iter_mut()
         .find(|f| &*f.rule == "s3-encryption-missing");
     if let Some(f) = encryption {
-        let end = S3_TF.find("\n}").unwrap() as u32 + 2;
+        let end = S3_TF.find("\n}").map_or(0, |i| i as u32 + 2);
         f.fix = Some(Box::new(phiguard_model::Fix {
             applicability: phiguard_model::Applicability::Unsafe,
             description: "add `aws_s3_bucket_server_side_encryption_configuration`; unsafe: it adds settings, review them".to_string(),
