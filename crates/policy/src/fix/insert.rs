@@ -229,7 +229,7 @@ pub(super) fn resource_after_template(
             if !file.text[..end].ends_with('}') {
                 return None;
             }
-            let members = json_members(table, &indent)?;
+            let members = json_members(table, &indent, &step(&file.text))?;
             Some(insertion(file, end, format!(",\n{members}")))
         }
         Syntax::Yaml => {
@@ -337,7 +337,8 @@ pub(super) fn into_properties(
             if file.text[..type_at].rsplit('\n').next()?.trim() != "" {
                 return None;
             }
-            let members = json_members(table, &format!("{indent}  "))?;
+            let unit = step(&file.text);
+            let members = json_members(table, &format!("{indent}{unit}"), &unit)?;
             let replacement = format!("\"Properties\": {{\n{members}\n{indent}}},\n{indent}");
             Some(insertion(file, type_at, replacement))
         }
@@ -378,7 +379,7 @@ fn before_key(file: &SourceFile, start: usize, table: &toml::Table) -> Option<Ed
     }
     let replacement = match syntax(file, Some(Dialect::CloudFormation)) {
         Syntax::Json => {
-            let members = json_members(table, indent)?;
+            let members = json_members(table, indent, &step(&file.text))?;
             format!("{},\n{indent}", members.trim_start())
         }
         Syntax::Yaml => {
@@ -401,6 +402,16 @@ fn has_any_key(text: &str, table: &toml::Table) -> bool {
     table
         .keys()
         .any(|k| text.contains(&format!("{k}:")) || text.contains(&format!("\"{k}\"")))
+}
+
+/// The file's indentation step: the indentation of its first indented
+/// line (two spaces when none is).
+fn step(text: &str) -> String {
+    text.lines()
+        .map(|l| &l[..l.len() - l.trim_start().len()])
+        .find(|indent| !indent.is_empty())
+        .unwrap_or("  ")
+        .to_string()
 }
 
 fn insertion(file: &SourceFile, at: usize, replacement: String) -> Edit {
@@ -503,11 +514,19 @@ fn json(value: &toml::Value) -> Option<String> {
 }
 
 /// A table's keys as pretty JSON members, each line after `indent`,
-/// joined by commas.
-fn json_members(table: &toml::Table, indent: &str) -> Option<String> {
+/// joined by commas, nested by `step` (the file's own indentation step).
+fn json_members(table: &toml::Table, indent: &str, step: &str) -> Option<String> {
+    use serde::Serialize;
     let mut members = Vec::new();
     for (key, value) in entries(table) {
-        let pretty = serde_json::to_string_pretty(&serde_json::to_value(value).ok()?).ok()?;
+        let mut pretty = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(step.as_bytes());
+        let mut serializer = serde_json::Serializer::with_formatter(&mut pretty, formatter);
+        serde_json::to_value(value)
+            .ok()?
+            .serialize(&mut serializer)
+            .ok()?;
+        let pretty = String::from_utf8(pretty).ok()?;
         let pretty = pretty.replace('\n', &format!("\n{indent}"));
         members.push(format!("{indent}{}: {pretty}", json_string(key)));
     }
