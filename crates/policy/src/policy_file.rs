@@ -781,6 +781,31 @@ message = "bucket {name} has no versioning"
     }
 
     #[test]
+    fn edits_name_dialects_and_places_that_exist() {
+        let with = |edit: &str| GOOD.replace("message =", &format!("{edit}\nmessage ="));
+        let rule = load_rule(
+            "x.toml",
+            &with("at = \"acl.canned\"\nedit.set.terraform = \"private\"\nedit.set.cloudformation = \"Private\""),
+        )
+        .unwrap();
+        let edit = rule.checks[0].edit.as_ref().unwrap();
+        assert_eq!(
+            edit.set.get(&Dialect::Terraform),
+            Some(&Literal::String("private".into()))
+        );
+        let error = |text: &str| load_rule("x.toml", &with(text)).unwrap_err().message;
+        assert!(error("edit.set.terraform = \"private\"").contains("has no `at`"));
+        assert!(error("at = \"acl.canned\"\nedit.set.hcl = true").contains("unknown dialect `hcl`"));
+        assert!(
+            error("at = \"acl.canned\"\nedit.set.terraform = 1").contains("a string or a boolean")
+        );
+        assert!(error("edit.add.terraform.acl = 'x = 1'").contains("a place is `after`"));
+        assert!(error("edit.add.cloudformation.resource = 'X: 1'")
+            .contains("CloudFormation ones a table"));
+        assert!(error("edit.also.terraform.after = 'x'").contains("`also` goes with `set`"));
+    }
+
+    #[test]
     fn fixes_are_keyed_by_dialect() {
         let text = GOOD.replace(
             "message =",
