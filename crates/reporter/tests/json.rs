@@ -50,7 +50,10 @@ fn shape_and_counts() {
     assert_eq!(public["fix"]["edits"][0]["start"], public["start"]);
     assert_eq!(public["fix"]["edits"][0]["end"], public["end"]);
     assert_eq!(public["fix"]["edits"][0]["replacement"], "\"private\"");
-    assert_eq!(summary["fixable"], serde_json::json!({"safe": 1, "unsafe": 1}));
+    assert_eq!(
+        summary["fixable"],
+        serde_json::json!({"safe": 1, "unsafe": 1})
+    );
     let errors = json["errors"].as_array().expect("errors");
     assert!(errors.iter().any(|e| e["start"].is_null()));
     assert!(errors

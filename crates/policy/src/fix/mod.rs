@@ -275,13 +275,20 @@ pub(crate) fn mark_shared(model: &Model, fixes: &mut [&mut Fix], spans: &[Span])
         let Some(edit) = fix.edits.first() else {
             continue;
         };
-        let used = uses.get(&edit.span).copied().unwrap_or(0);
-        if fix.applicability == Applicability::Safe && edit.span != *written_at && used > 1 {
+        // The values that read the edited text through an origin, this
+        // finding's own value aside (it reads it in place, or through
+        // that origin).
+        let read_through = uses.get(&edit.span).copied().unwrap_or(0);
+        let others = if edit.span == *written_at {
+            read_through
+        } else {
+            read_through.saturating_sub(1)
+        };
+        if fix.applicability == Applicability::Safe && others > 0 {
             fix.applicability = Applicability::Unsafe;
             fix.description = format!(
-                "{}; unsafe: {} other setting(s) read the same value and would change too",
-                fix.description,
-                used - 1
+                "{}; unsafe: {others} other setting(s) read the same value and would change too",
+                fix.description
             );
         }
     }
