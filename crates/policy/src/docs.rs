@@ -112,7 +112,14 @@ impl Rule {
         let added = |entries: &[(String, Addition)]| -> String {
             entries
                 .iter()
-                .map(|(_, addition)| match addition {
+                .map(|(place, addition)| match addition {
+                    Addition::Mapping(table) if place == "statement" => format!(
+                        "a `{}` statement to the bucket policy there is",
+                        table
+                            .get("Sid")
+                            .and_then(toml::Value::as_str)
+                            .unwrap_or("new")
+                    ),
                     Addition::Hcl(text) => {
                         let first = text.lines().next().unwrap_or("");
                         match first.strip_prefix("resource \"") {
@@ -134,7 +141,13 @@ impl Rule {
                         .join(", "),
                 })
                 .collect::<Vec<_>>()
-                .join(" and ")
+                // A statement goes into the policy there is, a new policy
+                // where there is none: one or the other.
+                .join(if entries.iter().any(|(place, _)| place == "statement") {
+                    " (where there is none) or "
+                } else {
+                    " and "
+                })
         };
         let mut lines = Vec::new();
         for check in &self.checks {
@@ -146,8 +159,12 @@ impl Rule {
             ] {
                 let mut what = Vec::new();
                 if let Some(value) = edit.set.get(&dialect) {
+                    let replaced = match &edit.target {
+                        Some(target) => format!("`{target}`"),
+                        None => "the value".to_string(),
+                    };
                     what.push(format!(
-                        "sets the value to {} where it is written",
+                        "sets {replaced} to {} where it is written",
                         literal(value)
                     ));
                 }
@@ -155,7 +172,7 @@ impl Rule {
                     what.push(format!("adds {}", added(also)));
                 }
                 if let Some(add) = edit.add.get(&dialect) {
-                    what.push(format!("where it is missing, adds {}", added(add)));
+                    what.push(format!("adds {}", added(add)));
                 }
                 if !what.is_empty() {
                     parts.push(format!("{name}: {}", what.join(", ")));

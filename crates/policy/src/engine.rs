@@ -315,6 +315,7 @@ fn finding<T: Subject>(
         .unwrap_or_default();
     let fix = check.edit.as_ref().and_then(|spec| {
         let values: Vec<Option<Value>> = check.at.iter().map(|p| env.lookup(p).value).collect();
+        let target = spec.target.as_ref().and_then(|p| env.lookup(p).value);
         let site = crate::fix::Site {
             at: check
                 .at
@@ -323,6 +324,8 @@ fn finding<T: Subject>(
                 .zip(values.iter().map(Option::as_ref))
                 .collect(),
             located: located_index,
+            target: target.as_ref(),
+            orphan: env.subject.orphan().is_some(),
         };
         crate::fix::build(model, spec, &site, resource, model.resource(anchor)).map(Box::new)
     });

@@ -74,6 +74,9 @@ pub struct EditSpec {
     pub also: HashMap<Dialect, Vec<(String, Addition)>>,
     /// Why even replacing the literal is unsafe (AWS replaces the resource).
     pub unsafe_reason: Option<String>,
+    /// The fact whose value `set` replaces, when it is not the one the
+    /// finding points at (`statement.effect` of a public statement).
+    pub target: Option<String>,
 }
 
 /// A scalar a fix writes.
@@ -179,6 +182,8 @@ struct RawEdit {
     also: BTreeMap<String, BTreeMap<String, toml::Value>>,
     #[serde(default, rename = "unsafe")]
     unsafe_reason: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -444,8 +449,17 @@ fn load_edit(
         unsafe_reason: raw.unsafe_reason.clone(),
         ..EditSpec::default()
     };
-    if !raw.set.is_empty() && at.is_empty() {
+    if !raw.set.is_empty() && at.is_empty() && raw.target.is_none() {
         return Err("`set` replaces the value `at` locates, and the check has no `at`".into());
+    }
+    if let Some(target) = &raw.target {
+        if !known(target) {
+            return Err(format!("`target`: unknown fact `{target}`"));
+        }
+        if raw.set.is_empty() {
+            return Err("`target` names what `set` replaces, and there is no `set`".into());
+        }
+        spec.target = Some(target.clone());
     }
     for (name, value) in &raw.set {
         let literal = match value {
@@ -470,14 +484,19 @@ fn load_edit(
             for (place, value) in places {
                 let valid = place == "after"
                     || (field == "add" && place == "resource")
+                    || (field == "add" && place == "statement" && !at.is_empty())
                     || (at.contains(place) && known(place));
                 if !valid {
                     return Err(format!(
                         "`{field}.{name}.{place}`: a place is `after`, one of the check's `at` paths{}",
-                        if field == "add" { " or `resource`" } else { "" }
+                        if field == "add" { ", `resource` or `statement`" } else { "" }
                     ));
                 }
                 let addition = match (dialect, value) {
+                    // A policy statement, written in the document's syntax.
+                    (_, toml::Value::Table(table)) if place == "statement" => {
+                        Addition::Mapping(table.clone())
+                    }
                     (Dialect::Terraform, toml::Value::String(text)) => {
                         Addition::Hcl(text.trim_end().to_string())
                     }

@@ -20,22 +20,20 @@ pub(super) fn into_block(file: &SourceFile, span: Span, text: &str) -> Option<Ve
     if !body.ends_with('}') {
         return None;
     }
-    // A setting the block already has is not added again (HCL forbids
-    // an argument twice).
+    // An argument the block already has is not added again (HCL forbids
+    // an argument twice; blocks such as `statement` may repeat).
     let declares = |name: &str| {
         body.lines().skip(1).any(|l| {
             l.trim_start()
                 .strip_prefix(name)
-                .is_some_and(|rest| rest.starts_with([' ', '=', '{']))
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
     };
     if text
         .lines()
-        .filter(|l| !l.starts_with([' ', '}']))
-        .any(|l| {
-            let name = l.split([' ', '=', '{']).next().unwrap_or("");
-            !name.is_empty() && declares(name)
-        })
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .filter_map(argument)
+        .any(|(name, _)| declares(name))
     {
         return None;
     }
@@ -531,4 +529,312 @@ fn json_members(table: &toml::Table, indent: &str, step: &str) -> Option<String>
         members.push(format!("{indent}{}: {pretty}", json_string(key)));
     }
     Some(members.join(",\n"))
+}
+
+/// `statement` as the first item of the one `Statement` list written in
+/// the resource at `span`: an HCL object in a `jsonencode({...})`, a JSON
+/// object in a heredoc or a JSON template, a YAML block sequence item in a
+/// YAML template. `None` when the resource writes no such list, or more
+/// than one (a policy read from a file, an `aws_iam_policy_document`).
+pub(super) fn into_statements(
+    file: &SourceFile,
+    span: Span,
+    statement: &toml::Table,
+) -> Option<Edit> {
+    let text = file.slice(span)?;
+    // (where the key starts, where its `=` or `:` is) of every
+    // `Statement` key, quoted or not.
+    let mut found = Vec::new();
+    for (at, key) in text.match_indices("Statement") {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let mut i = at + key.len();
+        if text[i..].starts_with('"') {
+            i += 1;
+        }
+        i += text[i..].len() - text[i..].trim_start_matches([' ', '\t']).len();
+        if text[i..].starts_with(['=', ':']) {
+            found.push((at, i));
+        }
+    }
+    let [(key_at, separator_at)] = found.as_slice() else {
+        return None;
+    };
+    let base = span.start as usize;
+    let unit = step(&file.text);
+    let key_indent = indentation(&file.text, base + key_at);
+    let separator = text[*separator_at..].chars().next()?;
+    let value = text[separator_at + 1..].trim_start_matches([' ', '\t']);
+    let value_at = base + text.len() - value.len();
+    // In a YAML template a list in brackets is a flow sequence or, more
+    // often, JSON in a string (`PolicyDocument: !Sub |`), where the
+    // template's functions would be text: not a place to add to.
+    let in_yaml = syntax(file, Some(Dialect::CloudFormation)) == Syntax::Yaml;
+    if let Some(inside) = value.strip_prefix('[').filter(|_| !in_yaml) {
+        // A list in brackets: HCL (after `=`) or JSON (after `:`).
+        let hcl = separator == '=';
+        let empty = inside.trim_start().starts_with(']');
+        let on_next_line = inside
+            .trim_start_matches([' ', '\t'])
+            .starts_with(['\n', '\r']);
+        let indent = match inside.lines().skip(1).find(|l| !l.trim().is_empty()) {
+            Some(line) if on_next_line && !empty => {
+                line[..line.len() - line.trim_start().len()].to_string()
+            }
+            _ => format!("{key_indent}{unit}"),
+        };
+        let item = if hcl {
+            hcl_object(statement, &indent, &unit)?
+        } else {
+            let members = json_members(statement, &format!("{indent}{unit}"), &unit)?;
+            format!("{{\n{members}\n{indent}}}")
+        };
+        // Last in the list, so that the statements there keep their
+        // places (findings about them are fingerprinted by index).
+        if empty {
+            let replacement = format!("\n{indent}{item}\n{key_indent}");
+            return Some(insertion(file, value_at + 1, replacement));
+        }
+        let close = matching(&file.text, value_at, b'[', b']')?;
+        let last = file.text[..close].trim_end();
+        if !on_next_line {
+            // `[{...}]` on one line: JSON keeps it so; an HCL object on
+            // one line would need commas the rendering does not write.
+            if hcl {
+                return None;
+            }
+            let item = item
+                .split('\n')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Some(insertion(file, last.len(), format!(", {item}")));
+        }
+        // After HCL's trailing comma the new item brings its own.
+        let replacement = if last.ends_with(',') {
+            format!("\n{indent}{item},")
+        } else {
+            format!(",\n{indent}{item}")
+        };
+        return Some(insertion(file, last.len(), replacement));
+    }
+    // YAML: `Statement:` alone on its line, then `- ` items.
+    if separator != ':' || !value.starts_with(['\n', '\r']) {
+        return None;
+    }
+    let after_line = value_at + value.find('\n')? + 1;
+    let item_line = file.text[after_line..]
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let item_indent = &item_line[..item_line.len() - item_line.trim_start().len()];
+    if !item_line.trim_start().starts_with("- ") || !item_indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    // After the last item: the sequence ends at the first line indented
+    // less than its items, or as much without `- ` (a sibling key).
+    let mut end = after_line;
+    let mut cursor = after_line;
+    for line in file.text[after_line..].split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let indent = content.len() - trimmed.len();
+            let in_sequence = indent > item_indent.len()
+                || (indent == item_indent.len() && trimmed.starts_with("- "));
+            if !in_sequence {
+                break;
+            }
+            end = cursor + line.len();
+        }
+        cursor += line.len();
+    }
+    if !file.text[..end].ends_with('\n') {
+        return None;
+    }
+    let lines = yaml_lines(statement)?;
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let lead = if i == 0 { "- " } else { "  " };
+        out.push_str(&format!("{item_indent}{lead}{line}\n"));
+    }
+    Some(insertion(file, end, out))
+}
+
+/// A table as an HCL object expression (`{ Key = value }`), one key a
+/// line with `=` aligned, nested tables inline, items of lists inline.
+fn hcl_object(table: &toml::Table, indent: &str, step: &str) -> Option<String> {
+    let key = |k: &str| {
+        if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            k.to_string()
+        } else {
+            json_string(k)
+        }
+    };
+    let entries = entries(table);
+    let width = entries.iter().map(|(k, _)| key(k).len()).max().unwrap_or(0);
+    let mut out = String::from("{\n");
+    for (k, v) in entries {
+        out.push_str(&format!(
+            "{indent}{step}{:<width$} = {}\n",
+            key(k),
+            hcl_value(v)?
+        ));
+    }
+    out.push_str(indent);
+    out.push('}');
+    Some(out)
+}
+
+fn hcl_value(value: &toml::Value) -> Option<String> {
+    Some(match value {
+        toml::Value::String(s) => json_string(s),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(hcl_value)
+                .collect::<Option<Vec<_>>>()?
+                .join(", ")
+        ),
+        toml::Value::Table(table) => {
+            let inner: Option<Vec<String>> = table
+                .iter()
+                .map(|(k, v)| {
+                    let k = if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                        k.clone()
+                    } else {
+                        json_string(k)
+                    };
+                    Some(format!("{k} = {}", hcl_value(v)?))
+                })
+                .collect();
+            format!("{{ {} }}", inner?.join(", "))
+        }
+        _ => return None,
+    })
+}
+
+/// `statement` as a `statement` block of the `aws_iam_policy_document`
+/// data source the Terraform resource at `span` reads
+/// (`policy = data.aws_iam_policy_document.<name>.json`), written in the
+/// same file: the data source's schema (`effect`, `actions`, `resources`,
+/// `principals`, `condition`) from the JSON statement's keys.
+pub(super) fn into_policy_document(
+    file: &SourceFile,
+    span: Span,
+    statement: &toml::Table,
+) -> Option<Vec<Edit>> {
+    let text = file.slice(span)?;
+    let prefix = "data.aws_iam_policy_document.";
+    let at = text.find(prefix)? + prefix.len();
+    let name: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    if text[at + name.len()..].starts_with('[') || text.matches(prefix).count() != 1 {
+        return None;
+    }
+    let header = format!("data \"aws_iam_policy_document\" \"{name}\"");
+    let start = file.text.find(&header)?;
+    if file.text[start + 1..].contains(&header) {
+        return None;
+    }
+    let open = start + file.text[start..].find('{')?;
+    let close = matching_brace(&file.text, open)?;
+    let block = Span::new(file.id, start..close + 1);
+    into_block(file, block, &statement_block(statement)?)
+}
+
+/// The offset of the `}` that closes the `{` at `open`, skipping strings,
+/// comments and heredocs; `None` for anything it cannot follow.
+fn matching_brace(text: &str, open: usize) -> Option<usize> {
+    matching(text, open, b'{', b'}')
+}
+
+/// The offset of the `close` that closes the `open` at `at`.
+fn matching(text: &str, at: usize, open: u8, close: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < bytes.len() {
+        match bytes[i] {
+            b if b == open => depth += 1,
+            b if b == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'#' => i += text[i..].find('\n')?,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i += text[i..].find('\n')?,
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i += text[i..].find("*/")? + 1,
+            b'<' if text[i..].starts_with("<<") => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A JSON-shaped policy statement as an `aws_iam_policy_document`
+/// `statement` block.
+fn statement_block(statement: &toml::Table) -> Option<String> {
+    let list = |v: &toml::Value| -> Option<String> {
+        match v {
+            toml::Value::Array(_) => hcl_value(v),
+            other => Some(format!("[{}]", hcl_value(other)?)),
+        }
+    };
+    let mut args: Vec<(&str, String)> = Vec::new();
+    let mut blocks = Vec::new();
+    for (key, value) in entries(statement) {
+        match key.as_str() {
+            "Sid" => args.push(("sid", hcl_value(value)?)),
+            "Effect" => args.push(("effect", hcl_value(value)?)),
+            "Action" => args.push(("actions", list(value)?)),
+            "Resource" => args.push(("resources", list(value)?)),
+            "Principal" if value.as_str() == Some("*") => blocks.push(
+                "principals {\n  type        = \"*\"\n  identifiers = [\"*\"]\n}".to_string(),
+            ),
+            "Condition" => {
+                for (test, variables) in value.as_table()? {
+                    for (variable, values) in variables.as_table()? {
+                        blocks.push(format!(
+                            "condition {{\n  test     = {}\n  variable = {}\n  values   = {}\n}}",
+                            json_string(test),
+                            json_string(variable),
+                            list(values)?
+                        ));
+                    }
+                }
+            }
+            _ => return None,
+        }
+    }
+    let width = args.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::from("statement {\n");
+    for (k, v) in &args {
+        out.push_str(&format!("  {k:<width$} = {v}\n"));
+    }
+    for block in blocks {
+        out.push('\n');
+        for line in block.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out.push('}');
+    Some(out)
 }

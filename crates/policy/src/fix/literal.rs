@@ -50,7 +50,8 @@ pub(super) fn is_plain(text: &str) -> bool {
         text.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
     );
-    (first.is_ascii_alphanumeric() || first == '/')
+    // A leading digit may read as a number, a date or a time.
+    (first.is_ascii_alphabetic() || first == '/')
         && !special
         && text.parse::<f64>().is_err()
         && text == text.trim()

@@ -20,6 +20,13 @@ use crate::policy_file::{Addition, EditSpec, Literal};
 pub(crate) struct Site<'a> {
     pub at: Vec<(&'a str, Option<&'a Value>)>,
     pub located: Option<usize>,
+    /// The value of the policy's `edit.target`, when it names one.
+    pub target: Option<&'a Value>,
+    /// The subject is an orphan's view (a satellite whose bucket or domain
+    /// is not in the configuration): `{name}` and `{address}` would name
+    /// the satellite, not the subject, so additions that use them are not
+    /// made.
+    pub orphan: bool,
 }
 
 impl Site<'_> {
@@ -40,9 +47,14 @@ pub(crate) fn build(
 ) -> Option<Fix> {
     let dialect = resource.dialect;
     let located = site.located();
-    if let (Some((_, value)), Some(literal), Some(0)) =
-        (located, spec.set.get(&dialect), site.located)
-    {
+    // What `set` replaces: the target when the policy names one, else the
+    // value the first `at` path located.
+    let replaced = match (&spec.target, located, site.located) {
+        (Some(_), _, _) => site.target,
+        (None, Some((_, value)), Some(0)) => Some(value),
+        _ => None,
+    };
+    if let (Some(value), Some(literal)) = (replaced, spec.set.get(&dialect)) {
         let mut fix = set(model, spec, value, literal)?;
         if let Some(also) = spec.also.get(&dialect) {
             let (edits, described) = additions(model, also, None, site, resource, anchor)?;
@@ -102,22 +114,46 @@ fn additions(
     resource: &Resource,
     anchor: &Resource,
 ) -> Option<(Vec<Edit>, String)> {
-    let matches = |at: &str| place.is_none_or(|p| p == at);
+    // `statement` goes into the policy document of the located resource,
+    // whichever `at` path located it.
+    let located_somewhere = place.is_some_and(|p| p != "resource");
+    let matches = |at: &str| {
+        if at == "statement" {
+            place.is_none() || located_somewhere
+        } else {
+            place.is_none_or(|p| p == at)
+        }
+    };
     if !entries.iter().any(|(at, _)| at != "after" && matches(at))
         && place.is_some_and(|p| p != "resource")
     {
         return None;
     }
+    // A new resource goes with what is missing altogether, or with what
+    // goes into a located block (the key encryption turned on names); not
+    // with a statement added to a policy that is there.
+    let with_after = !located_somewhere
+        || entries.iter().any(|(at, _)| {
+            !matches!(at.as_str(), "after" | "resource" | "statement") && matches(at)
+        });
     let mut edits = Vec::new();
     let mut described = Vec::new();
     for (at, addition) in entries {
-        if at != "after" && !matches(at) {
+        let wanted = if at == "after" {
+            with_after
+        } else {
+            matches(at)
+        };
+        if !wanted {
             continue;
+        }
+        if site.orphan && names_the_subject(addition) {
+            return None;
         }
         // Where a block or mapping addition goes: the resource, or the
         // value its `at` path names.
         let target = match at.as_str() {
-            "after" | "resource" => None,
+            "after" | "resource" | "statement" => None,
             path => Some(site.at.iter().find(|(p, _)| *p == path)?.1?),
         };
         let (made, what) = match (at.as_str(), addition) {
@@ -130,6 +166,22 @@ fn additions(
                 let edit = insert::resource_after_template(model, anchor, &table)?;
                 let names: Vec<&str> = table.keys().map(String::as_str).collect();
                 (vec![edit], format!("add resource `{}`", names.join("`, `")))
+            }
+            ("statement", Addition::Mapping(table)) => {
+                let table = fill_table(table, anchor);
+                let file = model.file(resource.file);
+                let made = match insert::into_statements(file, resource.span, &table) {
+                    Some(edit) => vec![edit],
+                    None if resource.dialect == Dialect::Terraform => {
+                        insert::into_policy_document(file, resource.span, &table)?
+                    }
+                    None => return None,
+                };
+                let sid = table
+                    .get("Sid")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or("a");
+                (made, format!("add the `{sid}` statement to the policy"))
             }
             (_, Addition::Hcl(text)) => {
                 let span = target.map_or(resource.span, |v| v.span);
@@ -160,6 +212,15 @@ fn additions(
     }
     edits.sort_by_key(|e| (e.span.file, e.span.start));
     Some((edits, described.join(" and ")))
+}
+
+/// Whether an addition refers to the subject's resource by name.
+fn names_the_subject(addition: &Addition) -> bool {
+    let placeholder = |s: &str| s.contains("{name}") || s.contains("{address}");
+    match addition {
+        Addition::Hcl(text) => placeholder(text),
+        Addition::Mapping(table) => placeholder(&table.to_string()),
+    }
 }
 
 /// The local name of the subject's resource (`records` in
