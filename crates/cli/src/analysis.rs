@@ -25,7 +25,8 @@ pub struct Analysis {
 /// What `--fix` or `--diff` would write.
 pub struct Fixes {
     pub changes: Vec<phiguard_linter::FileChange>,
-    pub applied: usize,
+    /// Findings the fixes removed.
+    pub removed: usize,
 }
 
 /// Everything up to the report: reads and validates the settings, then
@@ -78,7 +79,7 @@ pub fn analyse(
                     let run = phiguard_linter::fix(&settings, &inputs, options);
                     fixed = Some(Fixes {
                         changes: run.changes,
-                        applied: run.applied,
+                        removed: run.removed,
                     });
                     run.report
                 }

@@ -134,7 +134,7 @@ pub struct LintArgs {
     pub unsafe_fixes: bool,
 
     /// Print the fixes as a unified diff and write nothing (exit 1 when there is a diff)
-    #[arg(long, conflicts_with_all = ["staged", "changed_since", "stdin_filename"])]
+    #[arg(long, conflicts_with_all = ["staged", "changed_since", "stdin_filename", "output", "format"])]
     pub diff: bool,
 }
 

@@ -14,8 +14,8 @@ pub fn show_diff(fixed: &Fixes, report: &Report, quiet: bool) -> Result<ExitStat
     for change in &fixed.changes {
         let diff = similar::TextDiff::from_lines(&change.before, &change.after);
         let header = (
-            format!("a/{}", change.display_path),
-            format!("b/{}", change.display_path),
+            format!("a/{}", change.project_path),
+            format!("b/{}", change.project_path),
         );
         out.push_str(
             &diff
@@ -29,7 +29,7 @@ pub fn show_diff(fixed: &Fixes, report: &Report, quiet: bool) -> Result<ExitStat
     if !quiet {
         eprintln!(
             "phiguard: would fix {} in {}{}",
-            plural(fixed.applied, "finding"),
+            plural(fixed.removed, "finding"),
             plural(fixed.changes.len(), "file"),
             unsafe_left(report)
         );
@@ -46,22 +46,48 @@ pub fn show_diff(fixed: &Fixes, report: &Report, quiet: bool) -> Result<ExitStat
 /// Writes each changed file, refusing one that changed on disk since it
 /// was read (an editor saved it meanwhile).
 pub fn write(fixed: &Fixes, report: &Report, quiet: bool) -> Result<(), String> {
+    // Every file is checked before any is written, so that a file that
+    // changed meanwhile or cannot be written leaves all of them as they
+    // were.
     for change in &fixed.changes {
-        let now = std::fs::read_to_string(&change.path)
-            .map_err(|e| format!("cannot read {}: {e}", change.display_path))?;
+        let now = std::fs::read_to_string(&change.path).map_err(|e| {
+            format!(
+                "cannot read {}: {e}; nothing was written",
+                change.display_path
+            )
+        })?;
         if now != change.before {
             return Err(format!(
-                "{} changed while it was being fixed; nothing more was written",
+                "{} changed while it was being fixed; nothing was written",
                 change.display_path
             ));
         }
-        std::fs::write(&change.path, &change.after)
-            .map_err(|e| format!("cannot write {}: {e}", change.display_path))?;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&change.path)
+            .map_err(|e| {
+                format!(
+                    "cannot write {}: {e}; nothing was written",
+                    change.display_path
+                )
+            })?;
+    }
+    let mut written = Vec::new();
+    for change in &fixed.changes {
+        if let Err(e) = std::fs::write(&change.path, &change.after) {
+            let done = if written.is_empty() {
+                "no other file was written".to_string()
+            } else {
+                format!("already written: {}", written.join(", "))
+            };
+            return Err(format!("cannot write {}: {e}; {done}", change.display_path));
+        }
+        written.push(change.display_path.as_str());
     }
     if !quiet {
         eprintln!(
             "phiguard: fixed {} in {}{}",
-            plural(fixed.applied, "finding"),
+            plural(fixed.removed, "finding"),
             plural(fixed.changes.len(), "file"),
             unsafe_left(report)
         );

@@ -140,10 +140,13 @@ resource "aws_s3_bucket" "b" {
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
     let fix = &json["findings"][0]["fix"];
     assert_eq!(fix["applicability"], "unsafe");
-    assert!(fix["description"]
-        .as_str()
-        .unwrap()
-        .contains("1 other setting"));
+    assert!(
+        fix["description"]
+            .as_str()
+            .unwrap()
+            .contains("`acl` is read in 2 places"),
+        "{fix}"
+    );
     assert!(json["findings"][0]["notes"]
         .as_array()
         .unwrap()
@@ -380,5 +383,256 @@ fn a_fix_verification_refuses_is_not_written_and_the_finding_says_why() {
     assert!(
         notes.contains("fix not applied: the finding would remain after the edit"),
         "{notes}"
+    );
+}
+
+/// The fix applicability of the first finding of `rule` on `files`.
+fn applicability(files: &[(&str, &str)], rule: &str) -> Value {
+    let dir = Scratch::repository("fix", files);
+    let output = phiguard(&dir.0)
+        .args(["lint", "--select", rule, "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["findings"][0]["fix"]["applicability"].clone()
+}
+
+#[test]
+fn a_value_read_anywhere_else_makes_the_fix_unsafe() {
+    // An interpolation (the bucket's name) reads the default too.
+    let interpolated = r#"variable "acl" {
+  default = "public-read"
+}
+
+resource "aws_s3_bucket" "site" {
+  bucket = "site-${var.acl}"
+  acl    = var.acl
+}
+"#;
+    assert_eq!(
+        applicability(&[("main.tf", interpolated)], "s3-public-acl"),
+        "unsafe"
+    );
+    // A template's condition reads the parameter too.
+    let conditioned = "Parameters:
+  Acl:
+    Type: String
+    Default: PublicRead
+Conditions:
+  Public: !Equals [!Ref Acl, PublicRead]
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: !Ref Acl
+";
+    assert_eq!(
+        applicability(&[("t.yaml", conditioned)], "s3-public-acl"),
+        "unsafe"
+    );
+}
+
+#[test]
+fn a_value_its_declaration_constrains_gets_no_fix() {
+    let allowed = "Parameters:
+  Acl:
+    Type: String
+    Default: PublicRead
+    AllowedValues: [PublicRead, AuthenticatedRead]
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: !Ref Acl
+";
+    assert_eq!(
+        applicability(&[("t.yaml", allowed)], "s3-public-acl"),
+        Value::Null
+    );
+    let validated = r#"variable "acl" {
+  default = "public-read"
+  validation {
+    condition     = contains(["public-read", "public-read-write"], var.acl)
+    error_message = "public only"
+  }
+}
+
+resource "aws_s3_bucket" "site" {
+  bucket = "site"
+  acl    = var.acl
+}
+"#;
+    assert_eq!(
+        applicability(&[("main.tf", validated)], "s3-public-acl"),
+        Value::Null
+    );
+}
+
+#[test]
+fn no_block_next_to_a_dynamic_one_and_none_in_a_one_line_block() {
+    let dynamic = r#"variable "n2n" {
+  type    = bool
+  default = false
+}
+
+resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+
+  dynamic "node_to_node_encryption" {
+    for_each = var.n2n ? [1] : []
+    content {
+      enabled = true
+    }
+  }
+}
+"#;
+    assert_eq!(
+        applicability(
+            &[("main.tf", dynamic)],
+            "es-node-to-node-encryption-disabled"
+        ),
+        Value::Null
+    );
+    let one_line = r#"resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+  encrypt_at_rest { enabled = false }
+}
+"#;
+    assert_eq!(
+        applicability(&[("main.tf", one_line)], "es-encryption-at-rest-disabled"),
+        Value::Null
+    );
+}
+
+#[test]
+fn added_lines_keep_the_files_line_ends() {
+    let crlf = "resource \"aws_s3_bucket\" \"a\" {\r\n  bucket = \"a\"\r\n} # end of a\r\n";
+    let dir = Scratch::repository("fix", &[("main.tf", crlf)]);
+    phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "s3-versioning-disabled",
+            ".",
+        ])
+        .assert()
+        .success();
+    let fixed = read(&dir.0, "main.tf");
+    assert!(
+        fixed.starts_with(crlf),
+        "the comment stays on its line: {fixed:?}"
+    );
+    assert!(!fixed.replace("\r\n", "").contains('\n'), "{fixed:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_linked_from_outside_the_repository_is_not_fixed() {
+    let outside = Scratch::new("fix-outside", &[("linked.tf", BUCKET)]);
+    let dir = Scratch::repository("fix", &[]);
+    std::os::unix::fs::symlink(outside.0.join("linked.tf"), dir.0.join("linked.tf")).unwrap();
+    let output = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--select",
+            "s3-public-acl",
+            "--format",
+            "json",
+            "linked.tf",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(read(&outside.0, "linked.tf"), BUCKET);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        json["findings"][0]["notes"]
+            .to_string()
+            .contains("outside the linted repository"),
+        "{json}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn nothing_is_written_when_one_file_cannot_be() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::repository(
+        "fix",
+        &[
+            ("a.tf", BUCKET),
+            ("b.tf", &BUCKET.replace("records", "scans")),
+        ],
+    );
+    let b = dir.0.join("b.tf");
+    fs::set_permissions(&b, fs::Permissions::from_mode(0o444)).unwrap();
+    if fs::OpenOptions::new().append(true).open(&b).is_ok() {
+        eprintln!("skipped: running as root, file permissions do not stop writes here");
+        return;
+    }
+    let output = phiguard(&dir.0)
+        .args(["lint", "--fix", "--select", "s3-public-acl", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing was written"));
+    assert_eq!(read(&dir.0, "a.tf"), BUCKET);
+}
+
+/// A rule whose fix breaks the file it edits.
+const BREAKING: &str = r#"id = "breaking-fix"
+title = "Domain without tags"
+severity = "low"
+kind = "search_domain"
+hipaa = ["164.312(a)(1)"]
+description = "A fix that writes HCL that does not parse."
+
+[remediation]
+terraform = 'tags = {}'
+cloudformation = 'Tags: []'
+
+[[check]]
+when = "encryption_at_rest is absent"
+message = "domain {name} breaks"
+edit.add.terraform.resource = 'broken {'
+"#;
+
+#[test]
+fn a_fix_that_breaks_its_file_does_not_stop_another_in_that_file() {
+    let both = format!(
+        "{BUCKET}\nresource \"aws_opensearch_domain\" \"search\" {{\n  domain_name = \"search\"\n}}\n"
+    );
+    let dir = Scratch::repository(
+        "fix",
+        &[
+            ("main.tf", &both),
+            ("rules/breaking-fix.toml", BREAKING),
+            (".phiguard.yaml", "policy_dirs: [rules]\n"),
+        ],
+    );
+    let output = phiguard(&dir.0)
+        .args([
+            "lint",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "s3-public-acl,breaking-fix",
+            "--format",
+            "json",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        read(&dir.0, "main.tf"),
+        both.replace("public-read", "private")
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let notes = json["findings"][0]["notes"].to_string();
+    assert!(
+        notes.contains("fix not applied: the edited file would not parse"),
+        "{json}"
     );
 }

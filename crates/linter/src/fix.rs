@@ -35,6 +35,9 @@ pub struct Fixed {
     /// Changed files, in path order.
     pub changes: Vec<FileChange>,
     pub applied: usize,
+    /// Findings (not suppressed) the fixes removed: more than `applied`
+    /// when one edit fixes several (a default read by two buckets).
+    pub removed: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +45,9 @@ pub struct FileChange {
     /// Where to write it (symbolic links resolved).
     pub path: PathBuf,
     pub display_path: String,
+    /// Relative to the repository's top folder, as `git apply` reads a
+    /// diff's file names.
+    pub project_path: String,
     pub before: String,
     pub after: String,
 }
@@ -57,24 +63,32 @@ fn key(f: &Finding) -> Key {
 /// left that can be applied and verified.
 pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
     let base_files = inputs.load.files.clone();
-    let allowed: Vec<PathBuf> = std::iter::once(settings.project_root.clone())
-        .chain(
-            inputs
-                .load
-                .paths
-                .iter()
-                .map(|p| inputs.load.base_dir.join(p)),
-        )
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
+    // Where fixes may write: the repository, and each named path that is
+    // not itself a symbolic link (one to a file elsewhere is read, as the
+    // user asked, but not this run's to change).
+    let named = inputs
+        .load
+        .paths
+        .iter()
+        .map(|p| inputs.load.base_dir.join(p));
+    let allowed: Vec<PathBuf> =
+        std::iter::once(settings.project_root.clone())
+            .chain(named.filter(|p| {
+                std::fs::symlink_metadata(p).is_ok_and(|m| !m.file_type().is_symlink())
+            }))
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
     // Real path → (display path, text as read, text now).
     let mut texts: HashMap<PathBuf, (String, String, String)> = HashMap::new();
+    let mut project_paths: HashMap<PathBuf, String> = HashMap::new();
     let mut report = lint(settings, inputs);
+    let unsuppressed = |r: &Report| r.findings.iter().filter(|f| f.suppressed.is_none()).count();
+    let initial = unsuppressed(&report);
     let mut rejected: HashMap<Key, String> = HashMap::new();
     let mut applied = 0;
-    // Set when a round's edits made a finding no single fix can be blamed
-    // for: from then on, one fix a round.
-    let mut one_at_a_time = false;
+    // Files where a round went wrong with several fixes in them: from
+    // then on, one fix a round in each.
+    let mut careful: HashSet<PathBuf> = HashSet::new();
     for _ in 0..MAX_ROUNDS {
         let candidates: Vec<&Finding> = report
             .findings
@@ -110,10 +124,7 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
             rejected.extend(outside);
             continue;
         }
-        let mut chosen = without_overlaps(&candidates);
-        if one_at_a_time {
-            chosen.truncate(1);
-        }
+        let chosen = without_overlaps(&candidates, &careful, &report);
         // Apply the chosen edits to this round's text.
         let mut next = texts.clone();
         let mut touched: HashMap<Key, HashSet<PathBuf>> = HashMap::new();
@@ -125,6 +136,9 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
                     continue;
                 };
                 let real = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+                project_paths
+                    .entry(real.clone())
+                    .or_insert_with(|| file.project_path.clone());
                 next.entry(real.clone()).or_insert_with(|| {
                     (
                         file.display_path.clone(),
@@ -155,22 +169,29 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
             }
         }
         let relinted = lint(settings, &overlaid(inputs, &base_files, &next));
-        let (failures, unblamed) = verify(&report, &relinted, &chosen, &touched);
-        if failures.is_empty() && unblamed.is_none() {
+        let verdict = verify(&report, &relinted, &chosen, &touched);
+        if verdict.failures.is_empty() && verdict.suspects.is_empty() {
             applied += chosen.len();
             texts = next;
             report = relinted;
             continue;
         }
-        for (key, reason) in failures {
-            rejected.insert(key, reason);
+        let progress = !verdict.failures.is_empty();
+        rejected.extend(verdict.failures);
+        let mut narrowed = false;
+        for (path, _) in &verdict.suspects {
+            narrowed |= careful.insert(path.clone());
         }
-        if let Some(reason) = unblamed {
-            match chosen.as_slice() {
-                [only] => {
-                    rejected.insert(key(only), reason);
+        if !progress && !narrowed {
+            // One fix a round already in those files and still nothing to
+            // blame: the fixes that edited them go, so that every round
+            // gets somewhere.
+            for (path, reason) in &verdict.suspects {
+                for finding in &chosen {
+                    if touched.get(&key(finding)).is_some_and(|f| f.contains(path)) {
+                        rejected.insert(key(finding), reason.clone());
+                    }
                 }
-                _ => one_at_a_time = true,
             }
         }
     }
@@ -178,6 +199,10 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
         .into_iter()
         .filter(|(_, (_, before, after))| before != after)
         .map(|(path, (display_path, before, after))| FileChange {
+            project_path: project_paths
+                .get(&path)
+                .cloned()
+                .unwrap_or_else(|| display_path.clone()),
             path,
             display_path,
             before,
@@ -187,6 +212,7 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
     changes.sort_by(|a, b| a.display_path.cmp(&b.display_path));
     explain_leftovers(&mut report, &rejected, options);
     Fixed {
+        removed: initial.saturating_sub(unsuppressed(&report)),
         report,
         changes,
         applied,
@@ -197,7 +223,11 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
 /// resource, leaving out any whose edits overlap or touch a chosen one's
 /// (two insertions at one place would interleave); those wait for the
 /// next round.
-fn without_overlaps<'a>(candidates: &[&'a Finding]) -> Vec<&'a Finding> {
+fn without_overlaps<'a>(
+    candidates: &[&'a Finding],
+    careful: &HashSet<PathBuf>,
+    report: &Report,
+) -> Vec<&'a Finding> {
     let mut sorted = candidates.to_vec();
     sorted.sort_by_key(|f| {
         let first = f.fix.as_ref().and_then(|fix| fix.edits.first());
@@ -205,6 +235,7 @@ fn without_overlaps<'a>(candidates: &[&'a Finding]) -> Vec<&'a Finding> {
     });
     let mut taken: Vec<(phiguard_model::FileId, u32, u32)> = Vec::new();
     let mut resources = HashSet::new();
+    let mut careful_taken: HashSet<phiguard_model::FileId> = HashSet::new();
     let mut chosen = Vec::new();
     for finding in sorted {
         let Some(fix) = &finding.fix else { continue };
@@ -221,6 +252,21 @@ fn without_overlaps<'a>(candidates: &[&'a Finding]) -> Vec<&'a Finding> {
         if clashes || fix.edits.is_empty() {
             continue;
         }
+        let in_careful: Vec<phiguard_model::FileId> = fix
+            .edits
+            .iter()
+            .map(|e| e.span.file)
+            .filter(|id| {
+                report.file(*id).is_some_and(|f| {
+                    let real = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+                    careful.contains(&real)
+                })
+            })
+            .collect();
+        if in_careful.iter().any(|id| careful_taken.contains(id)) {
+            continue;
+        }
+        careful_taken.extend(in_careful);
         taken.extend(
             fix.edits
                 .iter()
@@ -245,16 +291,25 @@ fn overlaid(
     inputs
 }
 
-/// Why each of `chosen` cannot be kept, if any cannot: a file it edits no
-/// longer parses, its finding is still there, or a finding appeared in a
-/// file it edits (or whose value one sets); and, apart, a new finding no
-/// fix can be blamed for.
+/// What a round's re-lint says about its fixes.
+struct Verdict {
+    /// Fixes to blame, with why.
+    failures: Vec<(Key, String)>,
+    /// Files where something went wrong that several fixes edited: they
+    /// get one fix a round until the culprit is found.
+    suspects: Vec<(PathBuf, String)>,
+}
+
+/// Why each of `chosen` cannot be kept, if any cannot: a file it alone
+/// edited no longer parses, its finding is still there, or a finding
+/// appeared about its resource or in a file it alone edited. What cannot
+/// be pinned on one fix names the files to take one fix at a time.
 fn verify(
     before: &Report,
     after: &Report,
     chosen: &[&Finding],
     touched: &HashMap<Key, HashSet<PathBuf>>,
-) -> (Vec<(Key, String)>, Option<String>) {
+) -> Verdict {
     let count = |report: &Report| {
         let mut counts: HashMap<Key, usize> = HashMap::new();
         for f in &report.findings {
@@ -278,76 +333,71 @@ fn verify(
             )
         })
         .collect();
-    let broken: Vec<(Option<PathBuf>, &str)> = after
-        .errors
-        .iter()
-        .map(|e| (e.span.and_then(|s| real(after, s.file)), e.message.as_str()))
-        .filter(|e| !old_errors.contains(e))
-        .collect();
-    let appeared: Vec<(&Finding, HashSet<PathBuf>)> = after
-        .findings
-        .iter()
-        .filter(|f| new.get(&key(f)) > old.get(&key(f)).or(Some(&0)) && !old.contains_key(&key(f)))
-        .map(|f| {
-            let files = std::iter::once(f.span)
-                .chain(f.origins.iter().filter_map(|o| o.span))
-                .filter_map(|span| real(after, span.file))
-                .collect();
-            (&**f, files)
-        })
-        .collect();
-    let mut failures = Vec::new();
-    let mut blamed = vec![false; appeared.len()];
-    for finding in chosen {
-        let k = key(finding);
-        let files = touched.get(&k).cloned().unwrap_or_default();
-        if let Some((_, message)) = broken
+    let editors = |path: &PathBuf| -> Vec<&Key> {
+        touched
             .iter()
-            .find(|(path, _)| path.as_ref().is_none_or(|p| files.contains(p)))
-        {
-            failures.push((k, format!("the edited file would not parse: {message}")));
+            .filter(|(_, files)| files.contains(path))
+            .map(|(k, _)| k)
+            .collect()
+    };
+    let mut verdict = Verdict {
+        failures: Vec::new(),
+        suspects: Vec::new(),
+    };
+    let all_touched: HashSet<&PathBuf> = touched.values().flatten().collect();
+    // New errors: the fix that alone edited the file, else the file.
+    for error in &after.errors {
+        let place = error.span.and_then(|s| real(after, s.file));
+        if old_errors.contains(&(place.clone(), error.message.as_str())) {
             continue;
         }
-        if new.get(&k).copied().unwrap_or(0) >= old.get(&k).copied().unwrap_or(0) {
-            failures.push((k, "the finding would remain after the edit".to_string()));
-            continue;
-        }
-        // A new finding about this fix's resource is this fix's; one
-        // about no changed resource, the fixes' that edited its files.
-        let same_resource = |f: &Finding| same_subject(before, finding, after, f);
-        let mut caused: Vec<usize> = appeared
-            .iter()
-            .enumerate()
-            .filter(|(_, (f, _))| same_resource(f))
-            .map(|(i, _)| i)
-            .collect();
-        if caused.is_empty() {
-            caused = appeared
-                .iter()
-                .enumerate()
-                .filter(|(_, (f, paths))| {
-                    !chosen.iter().any(|c| same_subject(before, c, after, f))
-                        && paths.iter().any(|p| files.contains(p))
-                })
-                .map(|(i, _)| i)
-                .collect();
-        }
-        if let Some(&first) = caused.first() {
-            for i in &caused {
-                blamed[*i] = true;
+        let reason = format!("the edited file would not parse: {}", error.message);
+        let files: Vec<&PathBuf> = match &place {
+            Some(path) => vec![path],
+            None => all_touched.iter().copied().collect(),
+        };
+        for path in files {
+            match editors(path).as_slice() {
+                [only] => verdict.failures.push(((*only).clone(), reason.clone())),
+                _ => verdict.suspects.push((path.clone(), reason.clone())),
             }
-            let (f, _) = &appeared[first];
-            failures.push((
-                k,
-                format!("the edit would add a `{}` finding: {}", f.rule, f.message),
-            ));
         }
     }
-    let unblamed = blamed.iter().position(|b| !b).map(|i| {
-        let (f, _) = &appeared[i];
-        format!("the edits would add a `{}` finding: {}", f.rule, f.message)
-    });
-    (failures, unblamed)
+    for finding in chosen {
+        let k = key(finding);
+        if new.get(&k).copied().unwrap_or(0) >= old.get(&k).copied().unwrap_or(0) {
+            verdict
+                .failures
+                .push((k, "the finding would remain after the edit".to_string()));
+        }
+    }
+    // New findings: the fix of the same resource (one a round), else the
+    // fix that alone edited a file it is in or was set in.
+    for f in after.findings.iter().filter(|f| !old.contains_key(&key(f))) {
+        let reason = format!("the edit would add a `{}` finding: {}", f.rule, f.message);
+        if let Some(owner) = chosen.iter().find(|c| same_subject(before, c, after, f)) {
+            verdict.failures.push((key(owner), reason));
+            continue;
+        }
+        let files: Vec<PathBuf> = std::iter::once(f.span)
+            .chain(f.origins.iter().filter_map(|o| o.span))
+            .filter_map(|span| real(after, span.file))
+            .filter(|p| all_touched.contains(p))
+            .collect();
+        let mut blamed: Vec<&Key> = files.iter().flat_map(&editors).collect();
+        blamed.sort();
+        blamed.dedup();
+        match blamed.as_slice() {
+            [only] => verdict.failures.push(((*only).clone(), reason)),
+            [] => verdict
+                .suspects
+                .extend(all_touched.iter().map(|p| ((*p).clone(), reason.clone()))),
+            _ => verdict
+                .suspects
+                .extend(files.into_iter().map(|p| (p, reason.clone()))),
+        }
+    }
+    verdict
 }
 
 /// Whether two findings, each of its own report, are about the same

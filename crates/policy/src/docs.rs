@@ -86,18 +86,21 @@ impl Rule {
 }
 
 impl Rule {
-    /// Which fixes the rule has: `safe` when one of its checks replaces a
-    /// value in place, else `unsafe` when one adds text, else `none`.
+    /// Which fixes the rule has: `safe` (a value replaced in place),
+    /// `unsafe` (added text, or a replacement AWS applies by replacing the
+    /// resource), both, or `none`.
     pub fn fix_kind(&self) -> &'static str {
-        let edits = self.checks.iter().filter_map(|c| c.edit.as_ref());
-        let mut kind = "none";
-        for edit in edits {
-            if !edit.set.is_empty() && edit.unsafe_reason.is_none() && edit.also.is_empty() {
-                return "safe";
-            }
-            kind = "unsafe";
+        let edits: Vec<_> = self.checks.iter().filter_map(|c| c.edit.as_ref()).collect();
+        let safe = |e: &&crate::policy_file::EditSpec| {
+            !e.set.is_empty() && e.unsafe_reason.is_none() && e.also.is_empty()
+        };
+        let unsafe_too = |e: &&crate::policy_file::EditSpec| !safe(e) || !e.add.is_empty();
+        match (edits.iter().any(safe), edits.iter().any(unsafe_too)) {
+            (true, true) => "safe, unsafe",
+            (true, false) => "safe",
+            (false, true) => "unsafe",
+            (false, false) => "none",
         }
-        kind
     }
 
     /// One line a check with a fix: when it fires, what the fix does, and

@@ -230,7 +230,13 @@ pub(crate) fn same_scalar(written: &str, value: &Value) -> bool {
         .unwrap_or(written);
     match &value.kind {
         ValueKind::String(s) => s == bare,
-        ValueKind::Bool(b) => bare == b.to_string(),
+        // YAML writes booleans in more ways than `true` and `false`.
+        ValueKind::Bool(b) => {
+            let word = bare.to_ascii_lowercase();
+            let truthy = matches!(word.as_str(), "true" | "yes" | "on" | "y");
+            let falsy = matches!(word.as_str(), "false" | "no" | "off" | "n");
+            (*b && truthy) || (!*b && falsy)
+        }
         ValueKind::Number(n) => bare.parse::<f64>() == Ok(*n),
         _ => false,
     }

@@ -43,8 +43,21 @@ pub(super) fn into_block(file: &SourceFile, span: Span, text: &str) -> Option<Ve
     let lines = indent(text, &inner);
     let line_start = file.text[..close].rfind('\n').map_or(0, |i| i + 1);
     if !file.text[line_start..close].trim().is_empty() {
-        // `{ ... }` on one line: the new lines between the braces.
+        // `{}`: the new lines between the braces. `{ a = 1 }` on one line
+        // cannot take a second line (HCL's one-line block), so no fix.
+        if !file.text[line_start..close].trim_end().ends_with('{') {
+            return None;
+        }
         return Some(vec![insertion(file, close, format!("\n{lines}\n{base}"))]);
+    }
+    // A `dynamic` block of the same type decides whether there is one.
+    let dynamic = text
+        .lines()
+        .next()
+        .and_then(|l| l.split([' ', '{']).next())
+        .is_some_and(|name| body.contains(&format!("dynamic \"{name}\"")));
+    if dynamic {
+        return None;
     }
     // Arguments join the arguments right above the brace, `=` aligned
     // as `terraform fmt` aligns them; a block is set off by a blank line.
@@ -190,10 +203,11 @@ pub(super) fn resource_after(
     let end = anchor.span.start as usize + block.trim_end().len();
     let base = indentation(&file.text, anchor.span.start as usize);
     let lines = indent(&rendered, &base);
-    let (at, replacement) = if file.text[end..].starts_with('\n') {
-        (end + 1, format!("\n{lines}\n"))
-    } else {
-        (end, format!("\n\n{lines}\n"))
+    // After the line the block ends on, so that a comment after its `}`
+    // stays with it.
+    let (at, replacement) = match file.text[end..].find('\n') {
+        Some(newline) => (end + newline + 1, format!("\n{lines}\n")),
+        None => (file.text.len(), format!("\n\n{lines}\n")),
     };
     Some((insertion(file, at, replacement), new_type))
 }
@@ -514,21 +528,33 @@ fn json(value: &toml::Value) -> Option<String> {
 /// A table's keys as pretty JSON members, each line after `indent`,
 /// joined by commas, nested by `step` (the file's own indentation step).
 fn json_members(table: &toml::Table, indent: &str, step: &str) -> Option<String> {
-    use serde::Serialize;
     let mut members = Vec::new();
     for (key, value) in entries(table) {
-        let mut pretty = Vec::new();
-        let formatter = serde_json::ser::PrettyFormatter::with_indent(step.as_bytes());
-        let mut serializer = serde_json::Serializer::with_formatter(&mut pretty, formatter);
-        serde_json::to_value(value)
-            .ok()?
-            .serialize(&mut serializer)
-            .ok()?;
-        let pretty = String::from_utf8(pretty).ok()?;
-        let pretty = pretty.replace('\n', &format!("\n{indent}"));
+        let pretty = json_pretty(value, indent, step)?;
         members.push(format!("{indent}{}: {pretty}", json_string(key)));
     }
     Some(members.join(",\n"))
+}
+
+/// A value as pretty JSON whose first line follows a key at `indent`,
+/// keys in the order [`entries`] gives (serde_json would sort them).
+fn json_pretty(value: &toml::Value, indent: &str, step: &str) -> Option<String> {
+    let inner = format!("{indent}{step}");
+    Some(match value {
+        toml::Value::Table(table) if table.is_empty() => "{}".to_string(),
+        toml::Value::Table(table) => {
+            format!("{{\n{}\n{indent}}}", json_members(table, &inner, step)?)
+        }
+        toml::Value::Array(items) if items.is_empty() => "[]".to_string(),
+        toml::Value::Array(items) => {
+            let items = items
+                .iter()
+                .map(|item| Some(format!("{inner}{}", json_pretty(item, &inner, step)?)))
+                .collect::<Option<Vec<_>>>()?;
+            format!("[\n{}\n{indent}]", items.join(",\n"))
+        }
+        other => json(other)?,
+    })
 }
 
 /// `statement` as the first item of the one `Statement` list written in
@@ -751,7 +777,7 @@ pub(super) fn into_policy_document(
 
 /// The offset of the `}` that closes the `{` at `open`, skipping strings,
 /// comments and heredocs; `None` for anything it cannot follow.
-fn matching_brace(text: &str, open: usize) -> Option<usize> {
+pub(super) fn matching_brace(text: &str, open: usize) -> Option<usize> {
     matching(text, open, b'{', b'}')
 }
 

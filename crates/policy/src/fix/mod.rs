@@ -7,6 +7,7 @@
 
 mod insert;
 mod literal;
+mod references;
 
 use phiguard_model::{
     Applicability, Dialect, Edit, Fix, Model, OriginRole, Resource, SourceFile, Span, Value,
@@ -39,6 +40,27 @@ impl Site<'_> {
 /// The fix for one finding, if the check declares one that fits where
 /// the finding is.
 pub(crate) fn build(
+    model: &Model,
+    spec: &EditSpec,
+    site: &Site<'_>,
+    resource: &Resource,
+    anchor: &Resource,
+) -> Option<Fix> {
+    let mut fix = build_fix(model, spec, site, resource, anchor)?;
+    // Text added to a file with CRLF line ends gets them too.
+    for edit in &mut fix.edits {
+        let crlf = model
+            .files
+            .get(edit.span.file.0 as usize)
+            .is_some_and(|f| f.text.contains("\r\n"));
+        if crlf && edit.replacement.contains('\n') {
+            edit.replacement = edit.replacement.replace("\r\n", "\n").replace('\n', "\r\n");
+        }
+    }
+    Some(fix)
+}
+
+fn build_fix(
     model: &Model,
     spec: &EditSpec,
     site: &Site<'_>,
@@ -295,11 +317,24 @@ fn set(model: &Model, spec: &EditSpec, value: &Value, literal: &Literal) -> Opti
         }
         None => String::new(),
     };
-    let description = format!("change {} to {}{place}", written.trim(), replacement);
-    let applicability = match (&spec.unsafe_reason, origin.map(|o| o.role)) {
+    let mut description = format!("change {} to {}{place}", written.trim(), replacement);
+    let mut applicability = match (&spec.unsafe_reason, origin.map(|o| o.role)) {
         (Some(_), _) | (None, Some(OriginRole::YamlAnchor)) => Applicability::Unsafe,
         (None, _) => Applicability::Safe,
     };
+    if let Some(origin) = origin {
+        match references::uses(model, origin, value, &replacement) {
+            references::Use::Alone => {}
+            references::Use::Shared(n) => {
+                applicability = Applicability::Unsafe;
+                description = format!(
+                    "{description}; unsafe: `{}` is read in {n} places, which change with it",
+                    origin.name
+                );
+            }
+            references::Use::Constrained => return None,
+        }
+    }
     Some(Fix {
         applicability,
         description,
