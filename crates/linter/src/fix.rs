@@ -59,25 +59,51 @@ fn key(f: &Finding) -> Key {
     (f.rule.clone(), f.fingerprint)
 }
 
-/// Lints `inputs`, then applies the fixes `options` allow until none is
-/// left that can be applied and verified.
-pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
-    let base_files = inputs.load.files.clone();
-    // Where fixes may write: the repository, and each named path that is
-    // not itself a symbolic link (one to a file elsewhere is read, as the
-    // user asked, but not this run's to change).
+/// Where fixes may write: the repository, and each named path that is
+/// not itself a symbolic link (one to a file elsewhere is read, as the
+/// user asked, but not this run's to change). Real paths.
+pub(crate) fn writable_roots(settings: &Settings, inputs: &Inputs) -> Vec<PathBuf> {
     let named = inputs
         .load
         .paths
         .iter()
         .map(|p| inputs.load.base_dir.join(p));
-    let allowed: Vec<PathBuf> =
-        std::iter::once(settings.project_root.clone())
-            .chain(named.filter(|p| {
+    std::iter::once(settings.project_root.clone())
+        .chain(
+            named.filter(|p| {
                 std::fs::symlink_metadata(p).is_ok_and(|m| !m.file_type().is_symlink())
-            }))
-            .filter_map(|p| std::fs::canonicalize(p).ok())
-            .collect();
+            }),
+        )
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect()
+}
+
+/// Drops the fixes that would edit a file outside `roots`: every format
+/// offers only fixes `--fix` may apply.
+pub(crate) fn keep_writable(report: &mut Report, roots: &[PathBuf]) {
+    let mut inside: HashMap<phiguard_model::FileId, bool> = HashMap::new();
+    let files = &report.files;
+    for finding in &mut report.findings {
+        let Some(fix) = &finding.fix else { continue };
+        let writable = fix.edits.iter().all(|e| {
+            *inside.entry(e.span.file).or_insert_with(|| {
+                files.get(e.span.file.0 as usize).is_some_and(|f| {
+                    let real = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+                    roots.iter().any(|root| real.starts_with(root))
+                })
+            })
+        });
+        if !writable {
+            finding.fix = None;
+        }
+    }
+}
+
+/// Lints `inputs`, then applies the fixes `options` allow until none is
+/// left that can be applied and verified.
+pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
+    let base_files = inputs.load.files.clone();
+    let allowed = writable_roots(settings, inputs);
     // Real path → (display path, text as read, text now).
     let mut texts: HashMap<PathBuf, (String, String, String)> = HashMap::new();
     let mut project_paths: HashMap<PathBuf, String> = HashMap::new();

@@ -320,6 +320,17 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         findings.retain(|f| f.severity >= min);
     }
 
+    if findings.iter().any(|f| f.fix.is_some()) {
+        let roots = fix::writable_roots(settings, inputs);
+        let mut kept = Report {
+            files: std::mem::take(&mut model.files),
+            findings,
+            ..Report::default()
+        };
+        fix::keep_writable(&mut kept, &roots);
+        model.files = kept.files;
+        findings = kept.findings;
+    }
     let mut report = Report {
         rules: metas,
         resources,

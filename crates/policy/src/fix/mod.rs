@@ -9,6 +9,8 @@ mod insert;
 mod literal;
 mod references;
 
+use std::collections::HashSet;
+
 use phiguard_model::{
     Applicability, Dialect, Edit, Fix, Model, OriginRole, Resource, SourceFile, Span, Value,
     ValueKind,
@@ -363,7 +365,9 @@ pub(crate) fn mark_shared(model: &Model, fixes: &mut [&mut Fix], spans: &[Span])
     if fixes.is_empty() {
         return;
     }
-    let mut uses = std::collections::HashMap::<Span, usize>::new();
+    // Origin → the places in the source that read it: instances of one
+    // `count` resource read it at one place, and count once.
+    let mut uses = Uses::new();
     for resource in &model.resources {
         count_body(&resource.body, &mut uses);
     }
@@ -374,7 +378,7 @@ pub(crate) fn mark_shared(model: &Model, fixes: &mut [&mut Fix], spans: &[Span])
         // The values that read the edited text through an origin, this
         // finding's own value aside (it reads it in place, or through
         // that origin).
-        let read_through = uses.get(&edit.span).copied().unwrap_or(0);
+        let read_through = uses.get(&edit.span).map_or(0, HashSet::len);
         let others = if edit.span == *written_at {
             read_through
         } else {
@@ -390,7 +394,9 @@ pub(crate) fn mark_shared(model: &Model, fixes: &mut [&mut Fix], spans: &[Span])
     }
 }
 
-fn count_body(body: &phiguard_model::Body, uses: &mut std::collections::HashMap<Span, usize>) {
+type Uses = std::collections::HashMap<Span, HashSet<Span>>;
+
+fn count_body(body: &phiguard_model::Body, uses: &mut Uses) {
     for attribute in &body.attributes {
         count_value(&attribute.value, uses);
     }
@@ -399,14 +405,14 @@ fn count_body(body: &phiguard_model::Body, uses: &mut std::collections::HashMap<
     }
 }
 
-fn count_value(value: &Value, uses: &mut std::collections::HashMap<Span, usize>) {
+fn count_value(value: &Value, uses: &mut Uses) {
     if let Some(span) = value
         .origins
         .as_deref()
         .and_then(<[_]>::first)
         .and_then(|o| o.span)
     {
-        *uses.entry(span).or_default() += 1;
+        uses.entry(span).or_default().insert(value.span);
     }
     match &value.kind {
         ValueKind::List(items) => items.iter().for_each(|v| count_value(v, uses)),
