@@ -26,14 +26,7 @@ pub fn show_diff(fixed: &Fixes, report: &Report, quiet: bool) -> Result<ExitStat
         );
     }
     crate::output::write_with(None, |w| w.write_all(out.as_bytes()))?;
-    if !quiet {
-        eprintln!(
-            "phiguard: would fix {} in {}{}",
-            plural(fixed.removed, "finding"),
-            plural(fixed.changes.len(), "file"),
-            unsafe_left(report)
-        );
-    }
+    say("would fix", fixed, report, quiet);
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
     } else if fixed.changes.is_empty() {
@@ -84,15 +77,21 @@ pub fn write(fixed: &Fixes, report: &Report, quiet: bool) -> Result<(), String> 
         }
         written.push(change.display_path.as_str());
     }
+    say("fixed", fixed, report, quiet);
+    Ok(())
+}
+
+/// "phiguard: fixed 3 findings in 2 files; 1 more with --unsafe-fixes"
+/// on stderr, unless `--quiet`.
+fn say(done: &str, fixed: &Fixes, report: &Report, quiet: bool) {
     if !quiet {
         eprintln!(
-            "phiguard: fixed {} in {}{}",
+            "phiguard: {done} {} in {}{}",
             plural(fixed.removed, "finding"),
             plural(fixed.changes.len(), "file"),
             unsafe_left(report)
         );
     }
-    Ok(())
 }
 
 /// "; 3 more with --unsafe-fixes" when unsafe fixes were left out.
