@@ -314,6 +314,11 @@ fn finding<T: Subject>(
         .map(<[_]>::to_vec)
         .unwrap_or_default();
     let fix = check.edit.as_ref().and_then(|spec| {
+        if let Some(condition) = &spec.when {
+            if !matches!(env.eval(condition), Tri::True) {
+                return None;
+            }
+        }
         let values: Vec<Option<Value>> = check.at.iter().map(|p| env.lookup(p).value).collect();
         let target = spec.target.as_ref().and_then(|p| env.lookup(p).value);
         let site = crate::fix::Site {

@@ -77,6 +77,9 @@ pub struct EditSpec {
     /// The fact whose value `set` replaces, when it is not the one the
     /// finding points at (`statement.effect` of a public statement).
     pub target: Option<String>,
+    /// Only where this holds (`not receives_server_access_logs`: S3 cannot
+    /// deliver server access logs to a bucket encrypted with SSE-KMS).
+    pub when: Option<Expr>,
 }
 
 /// A scalar a fix writes.
@@ -184,6 +187,8 @@ struct RawEdit {
     unsafe_reason: Option<String>,
     #[serde(default)]
     target: Option<String>,
+    #[serde(default)]
+    when: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -381,10 +386,20 @@ fn load_check(
 
     let edit = match &raw.edit {
         None => None,
-        Some(edit) => Some(
-            load_edit(edit.get_ref(), &at, &known)
-                .map_err(|message| loader.error(edit.span(), format!("in `edit`: {message}")))?,
-        ),
+        Some(edit) => {
+            let mut spec = load_edit(edit.get_ref(), &at, &known)
+                .map_err(|message| loader.error(edit.span(), format!("in `edit`: {message}")))?;
+            if let Some(condition) = &edit.get_ref().when {
+                let mut expr = expr::parse(condition).map_err(|e| {
+                    loader.error(edit.span(), format!("in `edit.when`: {}", e.message))
+                })?;
+                expr.check(&resolve).map_err(|e| {
+                    loader.error(edit.span(), format!("in `edit.when`: {}", e.message))
+                })?;
+                spec.when = Some(expr);
+            }
+            Some(spec)
+        }
     };
 
     let fixes = raw
