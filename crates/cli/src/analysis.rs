@@ -29,6 +29,27 @@ pub struct Fixes {
     pub removed: usize,
 }
 
+/// A plain run's settings and inputs, read and validated as `lint` reads
+/// them, for a door that runs the library itself (the editor server).
+pub struct Prepared {
+    pub settings: Settings,
+    pub inputs: Inputs,
+    pub config: Config,
+}
+
+/// The settings and inputs of a plain run over `args` from `cwd`.
+pub fn prepare(args: &AnalysisArgs, cwd: &Path) -> Result<Prepared, String> {
+    let config = load_config(args, cwd)?;
+    let (settings, load) = settings(args, &config, cwd)?;
+    check_arguments(args, &load, cwd)?;
+    let inputs = inputs(args, &config, cwd, load)?;
+    Ok(Prepared {
+        settings,
+        inputs,
+        config,
+    })
+}
+
 /// Everything up to the report: reads and validates the settings, then
 /// lints, the whole of the paths or, in a change-aware run, what changed
 /// ([`crate::changes`]). A bad setting is an error before any file is

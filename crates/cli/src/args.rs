@@ -40,6 +40,8 @@ pub enum Command {
     },
     /// Record the current findings' fingerprints, so that `lint --baseline FILE` hides them
     Baseline(BaselineArgs),
+    /// Serve findings, fixes and rule pages to an editor over the Language Server Protocol (stdio)
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -139,7 +141,7 @@ pub struct LintArgs {
 }
 
 /// What to lint and with which rules: shared by `lint` and `baseline`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct AnalysisArgs {
     /// Files or directories to lint
     #[arg(default_value = ".")]

@@ -12,6 +12,7 @@ mod lint;
 mod output;
 mod progress;
 mod rules;
+mod server;
 mod terminal;
 
 use std::process::ExitCode;
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
             color,
         } => explain::explain(rule_id, *raw, docs_url.as_deref(), *color),
         args::Command::Baseline(baseline_args) => baseline::run(baseline_args),
+        args::Command::Server => server::run(),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -1,0 +1,240 @@
+//! `phiguard server` at the protocol level: the binary on pipes, spoken
+//! to as an editor would (initialize, didOpen, diagnostics, didChange,
+//! code action, hover, pull diagnostics, shutdown, exit).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Scratch;
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next_id: i64,
+}
+
+impl Server {
+    fn start(root: &std::path::Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_phiguard"))
+            .arg("server")
+            .current_dir(root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Server {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its response's result.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let response = self.wait(|m| m["id"] == id);
+        assert!(response.get("error").is_none(), "{response}");
+        response["result"].clone()
+    }
+
+    fn read(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.stdout.read_line(&mut line).unwrap() > 0,
+                "server closed"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// The next message `wanted` accepts, skipping others.
+    fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            assert!(Instant::now() < deadline, "no such message");
+            let message = self.read();
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let message = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+}
+
+const BUCKET: &str = "resource \"aws_s3_bucket\" \"records\" {\n  bucket = \"patient-records\"\n  acl    = \"public-read\"\n}\n";
+
+fn uri(path: &std::path::Path) -> String {
+    format!("file://{}", std::fs::canonicalize(path).unwrap().display())
+}
+
+#[test]
+fn an_editor_session() {
+    let dir = Scratch::repository("server", &[("main.tf", BUCKET)]);
+    let root = uri(&dir.0);
+    let main = uri(&dir.0.join("main.tf"));
+    let mut server = Server::start(&dir.0);
+    let init = server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root, "capabilities": {},
+               "initializationOptions": {"undecided": false}}),
+    );
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    assert!(init["capabilities"]["diagnosticProvider"].is_object());
+    server.notify("initialized", json!({}));
+
+    // Opened: the public ACL is a diagnostic at its value, with the rule
+    // id as code and a link to its page.
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "terraform", "version": 1, "text": BUCKET}}),
+    );
+    let diagnostics = server.diagnostics(&main);
+    let acl = diagnostics
+        .iter()
+        .find(|d| d["code"] == "s3-public-acl")
+        .expect("the public ACL");
+    assert_eq!(
+        acl["range"],
+        json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 24}})
+    );
+    assert_eq!(acl["severity"], 1);
+    assert!(acl["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("s3-public-acl.md"));
+
+    // Changed in the buffer only (not saved): the finding goes.
+    let private = BUCKET.replace("public-read", "private");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": private}]}),
+    );
+    let diagnostics = server.diagnostics(&main);
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != "s3-public-acl"),
+        "{diagnostics:?}"
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 3}, "contentChanges": [{"text": BUCKET}]}),
+    );
+    let diagnostics = server.diagnostics(&main);
+    assert!(diagnostics.iter().any(|d| d["code"] == "s3-public-acl"));
+
+    // The fix as a preferred quick fix, and a suppression.
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main},
+               "range": {"start": {"line": 2, "character": 14}, "end": {"line": 2, "character": 14}},
+               "context": {"diagnostics": []}}),
+    );
+    let actions = actions.as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .expect("a preferred fix");
+    assert_eq!(
+        fix["edit"]["changes"][&main],
+        json!([{"range": {"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 24}},
+                "newText": "\"private\""}])
+    );
+    let suppress = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Suppress s3-public-acl")
+        })
+        .expect("a suppression");
+    assert_eq!(
+        suppress["edit"]["changes"][&main][0]["newText"],
+        "  # phiguard:ignore s3-public-acl -- the reason this is acceptable\n"
+    );
+
+    // Hover over the finding: the rule's page.
+    let hover = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main}, "position": {"line": 2, "character": 15}}),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("S3 bucket ACL grants access to everyone"),
+        "{text}"
+    );
+    assert!(text.contains("164.312(a)(1)"));
+
+    // Pull diagnostics give the same.
+    let pulled = server.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": main}}),
+    );
+    assert_eq!(pulled["kind"], "full");
+    assert!(pulled["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "s3-public-acl"));
+
+    // A config saved: the settings are read again (the rule ignored).
+    std::fs::write(
+        dir.0.join(".phiguard.yaml"),
+        "rules:\n  ignore: [s3-public-acl]\n",
+    )
+    .unwrap();
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&dir.0.join(".phiguard.yaml"))}}),
+    );
+    let diagnostics = server.diagnostics(&main);
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != "s3-public-acl"),
+        "{diagnostics:?}"
+    );
+
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    let status = server.child.wait().unwrap();
+    assert!(status.success());
+}
