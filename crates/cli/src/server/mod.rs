@@ -62,19 +62,39 @@ fn capabilities() -> lsp_types::ServerCapabilities {
     }
 }
 
+/// Answers until `exit`. After `shutdown` every request is answered as
+/// the protocol says (a second `shutdown` again with null: Neovim sends
+/// one when it stops the client and one when it quits) and notifications
+/// but `exit` are dropped.
 fn serve(connection: &Connection, state: &mut State) -> Result<(), String> {
+    use lsp_types::notification::Exit;
+    use lsp_types::request::Shutdown;
+    let mut shut_down = false;
     for message in &connection.receiver {
         match message {
+            Message::Request(request) if request.method == Shutdown::METHOD => {
+                shut_down = true;
+                send(
+                    connection,
+                    Message::Response(Response::new_ok(request.id, ())),
+                )?;
+            }
+            Message::Request(request) if shut_down => {
+                let response = Response::new_err(
+                    request.id,
+                    lsp_server::ErrorCode::InvalidRequest as i32,
+                    "the server is shutting down".to_string(),
+                );
+                send(connection, Message::Response(response))?;
+            }
             Message::Request(request) => {
-                if connection
-                    .handle_shutdown(&request)
-                    .map_err(|e| format!("shutdown: {e}"))?
-                {
-                    return Ok(());
-                }
                 let response = handle_request(state, request);
                 send(connection, Message::Response(response))?;
             }
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
+                return Ok(());
+            }
+            Message::Notification(_) if shut_down => {}
             Message::Notification(notification) => {
                 for out in handle_notification(state, notification) {
                     send(connection, Message::Notification(out))?;
