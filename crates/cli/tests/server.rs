@@ -217,19 +217,41 @@ fn an_editor_session() {
         .iter()
         .any(|d| d["code"] == "s3-public-acl"));
 
-    // A config saved: the settings are read again (the rule ignored).
-    std::fs::write(
-        dir.0.join(".phiguard.yaml"),
-        "rules:\n  ignore: [s3-public-acl]\n",
-    )
-    .unwrap();
+    // A baseline recorded and named in the config: once the config is
+    // saved, what it records is hidden, as `lint` hides it.
+    let recorded = Command::new(env!("CARGO_BIN_EXE_phiguard"))
+        .args(["baseline", "--select", "s3-public-acl"])
+        .current_dir(&dir.0)
+        .output()
+        .unwrap();
+    assert!(recorded.status.success(), "{recorded:?}");
+    let config = dir.0.join(".phiguard.yaml");
+    std::fs::write(&config, "baseline: .phiguard-baseline.json\n").unwrap();
     server.notify(
         "textDocument/didSave",
-        json!({"textDocument": {"uri": uri(&dir.0.join(".phiguard.yaml"))}}),
+        json!({"textDocument": {"uri": uri(&config)}}),
     );
     let diagnostics = server.diagnostics(&main);
     assert!(
         diagnostics.iter().all(|d| d["code"] != "s3-public-acl"),
+        "{diagnostics:?}"
+    );
+    assert!(!diagnostics.is_empty(), "other rules still report");
+
+    // A config that ignores another rule: read again on save, the
+    // baseline gone.
+    std::fs::write(&config, "rules:\n  ignore: [s3-acls-enabled]\n").unwrap();
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&config)}}),
+    );
+    let diagnostics = server.diagnostics(&main);
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != "s3-acls-enabled"),
+        "{diagnostics:?}"
+    );
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "s3-public-acl"),
         "{diagnostics:?}"
     );
 
@@ -237,4 +259,52 @@ fn an_editor_session() {
     server.notify("exit", Value::Null);
     let status = server.child.wait().unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn origins_are_related_information_and_unknowns_hints() {
+    let main_tf = "variable \"acl\" {}\nvariable \"other\" {}\n\nresource \"aws_s3_bucket\" \"records\" {\n  bucket = \"records\"\n  acl    = var.acl\n}\n\nresource \"aws_s3_bucket\" \"scans\" {\n  bucket = \"scans\"\n  acl    = var.other\n}\n";
+    let dir = Scratch::repository(
+        "server",
+        &[
+            ("main.tf", main_tf),
+            ("terraform.tfvars", "acl = \"public-read\"\n"),
+        ],
+    );
+    let main = uri(&dir.0.join("main.tf"));
+    let mut server = Server::start(&dir.0);
+    server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir.0), "capabilities": {}}),
+    );
+    server.notify("initialized", json!({}));
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "terraform", "version": 1, "text": main_tf}}),
+    );
+    let diagnostics = server.diagnostics(&main);
+    let acl = diagnostics
+        .iter()
+        .find(|d| d["code"] == "s3-public-acl" && d["severity"] == 1)
+        .expect("the public ACL");
+    let related = &acl["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["uri"],
+        uri(&dir.0.join("terraform.tfvars"))
+    );
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 0, "character": 6})
+    );
+    let hint = diagnostics
+        .iter()
+        .find(|d| d["severity"] == 4)
+        .expect("an undecided check as a hint");
+    assert!(
+        hint["message"].as_str().unwrap().contains("var.other"),
+        "{hint}"
+    );
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert!(server.child.wait().unwrap().success());
 }

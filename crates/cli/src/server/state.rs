@@ -203,7 +203,11 @@ impl State {
             (real, Arc::<[u8]>::from(d.text.as_bytes()))
         });
         inputs.load.files = Files(Arc::new(Overlay::new(inputs.load.files.clone(), buffers)));
-        let report = phiguard_linter::lint(&prepared.settings, &inputs);
+        let mut report = phiguard_linter::lint(&prepared.settings, &inputs);
+        // The config's baseline hides what it records, as in `lint`.
+        if let Some(baseline) = &prepared.config.baseline {
+            crate::baseline::apply(&mut report, &self.root.join(baseline))?;
+        }
         let docs = crate::docs::links(None, &prepared.config, &self.root)
             .unwrap_or_else(|_| DocsLinks::none());
         Ok(Run {
