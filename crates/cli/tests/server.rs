@@ -308,3 +308,48 @@ fn origins_are_related_information_and_unknowns_hints() {
     server.notify("exit", Value::Null);
     assert!(server.child.wait().unwrap().success());
 }
+
+#[test]
+fn a_json_template_is_suppressed_in_metadata() {
+    let template = "{\n  \"Resources\": {\n    \"Records\": {\n      \"Type\": \"AWS::S3::Bucket\",\n      \"Properties\": {\"AccessControl\": \"PublicRead\"}\n    }\n  }\n}\n";
+    let dir = Scratch::repository("server", &[("template.json", template)]);
+    let doc = uri(&dir.0.join("template.json"));
+    let mut server = Server::start(&dir.0);
+    server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir.0), "capabilities": {}}),
+    );
+    server.notify("initialized", json!({}));
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "json", "version": 1, "text": template}}),
+    );
+    let diagnostics = server.diagnostics(&doc);
+    let acl = diagnostics
+        .iter()
+        .find(|d| d["code"] == "s3-public-acl")
+        .expect("the public ACL");
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": doc}, "range": acl["range"], "context": {"diagnostics": []}}),
+    );
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Suppress s3-public-acl")
+        })
+        .expect("a suppression");
+    assert_eq!(
+        suppress["edit"]["changes"][&doc],
+        json!([{"range": {"start": {"line": 2, "character": 16}, "end": {"line": 2, "character": 16}},
+                "newText": "\n      \"Metadata\": {\"phiguard\": {\"ignore\": [{\"id\": \"s3-public-acl\", \"reason\": \"the reason this is acceptable\"}]}},"}])
+    );
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert!(server.child.wait().unwrap().success());
+}

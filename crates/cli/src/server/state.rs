@@ -373,13 +373,17 @@ impl State {
     }
 
     /// `# phiguard:ignore RULE -- reason` on its own line above the
-    /// finding's line, at its indentation (Terraform and YAML; JSON has no
-    /// comments: its suppressions go in `Metadata`, written by hand).
+    /// finding's line, at its indentation (Terraform and YAML); in a JSON
+    /// template, which has no comments, a `Metadata` entry in the
+    /// resource.
     fn suppression(&self, uri: &Uri, finding: &Finding, run: &Run) -> Option<TextEdit> {
         let document = self.documents.get(uri.as_str())?;
         let name = document.path.to_string_lossy();
-        if name.ends_with(".json") {
+        if name.ends_with(".tf.json") {
             return None;
+        }
+        if name.ends_with(".json") {
+            return metadata_suppression(&document.text, finding);
         }
         let file = run.report.file(finding.span.file)?;
         let start = convert::position(&file.text, finding.span.start as usize);
@@ -433,6 +437,62 @@ impl State {
             range: None,
         })
     }
+}
+
+/// `"Metadata": {"phiguard": {"ignore": [...]}}` first in the JSON
+/// resource the finding names (its logical id), when it has no `Metadata`
+/// yet: a placeholder reason to replace.
+fn metadata_suppression(text: &str, finding: &Finding) -> Option<TextEdit> {
+    let key = format!("\"{}\"", finding.resource.address);
+    let mut found = text.match_indices(&key).filter(|(at, _)| {
+        text[at + key.len()..].trim_start().starts_with(':')
+            && text[at + key.len()..].trim_start()[1..]
+                .trim_start()
+                .starts_with('{')
+    });
+    let (at, _) = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let open = at + text[at..].find('{')?;
+    let close = closing_brace(text, open)?;
+    if text[open..close].contains("\"Metadata\"") {
+        return None;
+    }
+    let next_line = &text[open + 1..];
+    let next_line = next_line.strip_prefix('\n').unwrap_or(next_line);
+    let indent: String = next_line.chars().take_while(|c| *c == ' ').collect();
+    let position = convert::position(text, open + 1);
+    Some(TextEdit {
+        range: lsp_types::Range::new(position, position),
+        new_text: format!(
+            "\n{indent}\"Metadata\": {{\"phiguard\": {{\"ignore\": [{{\"id\": \"{}\", \"reason\": \"the reason this is acceptable\"}}]}}}},",
+            finding.rule
+        ),
+    })
+}
+
+/// The `}` closing the JSON object opened at `open`, strings skipped.
+fn closing_brace(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '{' if !in_string => depth += 1,
+            '}' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn publish(uri: Uri, diagnostics: Vec<Diagnostic>) -> Notification {
