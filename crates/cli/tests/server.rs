@@ -353,3 +353,157 @@ fn a_json_template_is_suppressed_in_metadata() {
     server.notify("exit", Value::Null);
     assert!(server.child.wait().unwrap().success());
 }
+
+/// Starts a server on `dir` with `capabilities`, initialized.
+fn started(dir: &std::path::Path, capabilities: Value) -> Server {
+    let mut server = Server::start(dir);
+    server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(dir), "capabilities": capabilities,
+               "initializationOptions": {"undecided": false}}),
+    );
+    server.notify("initialized", json!({}));
+    server
+}
+
+fn open(server: &mut Server, uri: &str, text: &str) {
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": text}}),
+    );
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_module_and_its_caller_open_in_two_folders_stay_in_step() {
+    let module = "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = \"records\"\n  acl    = var.acl\n}\n";
+    let caller = "module \"records\" {\n  source = \"../../modules/bucket\"\n  acl    = \"public-read\"\n}\n";
+    let dir = Scratch::repository(
+        "server",
+        &[
+            ("modules/bucket/main.tf", module),
+            ("envs/prod/main.tf", caller),
+        ],
+    );
+    let module_uri = uri(&dir.0.join("modules/bucket/main.tf"));
+    let caller_uri = uri(&dir.0.join("envs/prod/main.tf"));
+    let mut server = started(&dir.0, json!({}));
+    open(&mut server, &module_uri, module);
+    open(&mut server, &caller_uri, caller);
+    // Whichever order the publications come in, both documents show the
+    // finding: in the module where it is, in the caller where it is set.
+    let mut seen = std::collections::HashMap::new();
+    while seen.len() < 2
+        || !seen
+            .values()
+            .all(|c: &Vec<String>| c.contains(&"s3-public-acl".to_string()))
+    {
+        let m = server.wait(|m| m["method"] == "textDocument/publishDiagnostics");
+        let diagnostics = m["params"]["diagnostics"].as_array().unwrap().clone();
+        seen.insert(
+            m["params"]["uri"].as_str().unwrap().to_string(),
+            codes(&diagnostics),
+        );
+    }
+    // Drain what is still on its way: a request's answer comes after.
+    server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": caller_uri}, "position": {"line": 0, "character": 0}}),
+    );
+    // The caller changed, unsaved: the module's finding goes too.
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": caller_uri, "version": 2},
+               "contentChanges": [{"text": caller.replace("public-read", "private")}]}),
+    );
+    let mut updated = std::collections::HashMap::new();
+    while updated.len() < 2 {
+        let m = server.wait(|m| m["method"] == "textDocument/publishDiagnostics");
+        let diagnostics = m["params"]["diagnostics"].as_array().unwrap().clone();
+        updated.insert(
+            m["params"]["uri"].as_str().unwrap().to_string(),
+            codes(&diagnostics),
+        );
+    }
+    assert!(
+        !updated[&module_uri].contains(&"s3-public-acl".to_string()),
+        "{updated:?}"
+    );
+    assert!(
+        !updated[&caller_uri].contains(&"s3-public-acl".to_string()),
+        "{updated:?}"
+    );
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+}
+
+#[test]
+fn a_client_that_pulls_is_not_pushed_to_and_new_files_are_linted() {
+    let dir = Scratch::repository("server", &[]);
+    // A file the editor has not saved yet.
+    let new = uri(&dir.0).to_string() + "/new.tf";
+    let mut server = started(&dir.0, json!({"textDocument": {"diagnostic": {}}}));
+    open(&mut server, &new, BUCKET);
+    let pulled = server.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": new}}),
+    );
+    assert!(
+        codes(pulled["items"].as_array().unwrap()).contains(&"s3-public-acl".to_string()),
+        "{pulled}"
+    );
+    // Nothing was pushed before the answer: the shutdown's response is
+    // the next message.
+    server.send(json!({"jsonrpc": "2.0", "id": 99, "method": "shutdown", "params": null}));
+    let next = server.read();
+    assert_eq!(next["id"], 99, "pushed to a pulling client: {next}");
+    server.notify("exit", Value::Null);
+    assert!(server.child.wait().unwrap().success());
+}
+
+#[test]
+fn a_suppression_goes_above_the_heredoc_it_would_break() {
+    let policy = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n\nresource \"aws_s3_bucket_policy\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  policy = <<POLICY\n{\n  \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]\n}\nPOLICY\n}\n";
+    let dir = Scratch::repository("server", &[("main.tf", policy)]);
+    let main = uri(&dir.0.join("main.tf"));
+    let mut server = started(&dir.0, json!({}));
+    open(&mut server, &main, policy);
+    let diagnostics = server.diagnostics(&main);
+    let public = diagnostics
+        .iter()
+        .find(|d| d["code"] == "s3-public-policy")
+        .expect("the public statement");
+    assert_eq!(public["range"]["start"]["line"], 8);
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": public["range"], "context": {"diagnostics": []}}),
+    );
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Suppress s3-public-policy")
+        })
+        .expect("a suppression");
+    let edit = &suppress["edit"]["changes"][&main][0];
+    assert_eq!(
+        edit["range"]["start"]["line"], 6,
+        "above `policy = <<POLICY`: {edit}"
+    );
+    assert_eq!(
+        edit["newText"],
+        "  # phiguard:ignore s3-public-policy -- the reason this is acceptable\n"
+    );
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+}

@@ -102,36 +102,69 @@ fn severity(severity: Severity) -> DiagnosticSeverity {
 
 /// A finding as a diagnostic: the rule id as code, linked to its page;
 /// where the value was set as related information; the fingerprint in
-/// `data`, so that a code action finds the finding again.
-pub fn diagnostic(report: &Report, finding: &Finding, docs: &DocsLinks) -> Option<Diagnostic> {
-    let file = report.file(finding.span.file)?;
-    let related: Vec<DiagnosticRelatedInformation> = finding
+/// `data`, so that a code action finds the finding again. `uri_for` names
+/// files as the client opened them.
+pub fn diagnostic(
+    report: &Report,
+    finding: &Finding,
+    docs: &DocsLinks,
+    uri_for: &dyn Fn(&Path) -> Option<Uri>,
+) -> Option<Diagnostic> {
+    diagnostic_at(report, finding, finding.span, docs, uri_for)
+}
+
+/// The same, shown at `span`: the finding's own, or where a var file or a
+/// module call set its value (the message then says where it is).
+pub fn diagnostic_at(
+    report: &Report,
+    finding: &Finding,
+    span: Span,
+    docs: &DocsLinks,
+    uri_for: &dyn Fn(&Path) -> Option<Uri>,
+) -> Option<Diagnostic> {
+    let file = report.file(span.file)?;
+    let mut related: Vec<DiagnosticRelatedInformation> = finding
         .origins
         .iter()
         .filter_map(|origin| {
-            let span = origin.span?;
-            let origin_file = report.file(span.file)?;
+            let at = origin.span?;
+            let origin_file = report.file(at.file)?;
             Some(DiagnosticRelatedInformation {
                 location: Location {
-                    uri: uri(&origin_file.path)?,
-                    range: range(origin_file, span),
+                    uri: uri_for(&origin_file.path)?,
+                    range: range(origin_file, at),
                 },
                 message: format!("{}: {}", origin.role.label(), origin.name),
             })
         })
         .collect();
     let mut message = finding.message.to_string();
+    if span != finding.span {
+        let located = report.file(finding.span.file)?;
+        related.insert(
+            0,
+            DiagnosticRelatedInformation {
+                location: Location {
+                    uri: uri_for(&located.path)?,
+                    range: range(located, finding.span),
+                },
+                message: format!("the finding, in {}", finding.resource.address),
+            },
+        );
+        let at = located.position(finding.span.start as usize);
+        message.push_str(&format!(
+            " (in {} at {}:{}; its value is set here)",
+            finding.resource.address, located.display_path, at.line
+        ));
+    }
     if let Some(help) = &finding.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
     Some(Diagnostic {
-        range: range(file, finding.span),
+        range: range(file, span),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.to_string())),
-        code_description: docs
-            .url(&finding.rule)
-            .and_then(|url| url.parse().ok())
-            .map(|href| lsp_types::CodeDescription { href }),
+        code_description: description(docs, &finding.rule),
         source: Some("phiguard".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),
@@ -143,13 +176,20 @@ pub fn diagnostic(report: &Report, finding: &Finding, docs: &DocsLinks) -> Optio
     })
 }
 
+fn description(docs: &DocsLinks, rule: &str) -> Option<lsp_types::CodeDescription> {
+    docs.url(rule)
+        .and_then(|url| url.parse().ok())
+        .map(|href| lsp_types::CodeDescription { href })
+}
+
 /// An undecided check as a hint: a value phiguard cannot know offline.
-pub fn hint(report: &Report, undecided: &Undecided) -> Option<Diagnostic> {
+pub fn hint(report: &Report, undecided: &Undecided, docs: &DocsLinks) -> Option<Diagnostic> {
     let file = report.file(undecided.span.file)?;
     Some(Diagnostic {
         range: range(file, undecided.span),
         severity: Some(DiagnosticSeverity::HINT),
         code: Some(NumberOrString::String(undecided.rule.to_string())),
+        code_description: description(docs, &undecided.rule),
         source: Some("phiguard".into()),
         message: format!("undecided: {}", undecided.reason),
         ..Diagnostic::default()

@@ -30,10 +30,54 @@ pub fn run() -> Result<crate::ExitStatus, String> {
     let params: lsp_types::InitializeParams =
         serde_json::from_value(init).map_err(|e| format!("initialize params: {e}"))?;
     let mut state = State::new(&params);
-    serve(&connection, &mut state)?;
+    watch_settings(&connection, &params)?;
+    let status = serve(&connection, &mut state)?;
     drop(connection);
     io_threads.join().map_err(|e| format!("stdio: {e}"))?;
-    Ok(crate::ExitStatus::Success)
+    Ok(status)
+}
+
+/// Asks the client to tell of changes to `.phiguard.yaml` and baselines
+/// made outside the editor (`phiguard baseline` in a terminal), when it
+/// can watch files for a server.
+fn watch_settings(
+    connection: &Connection,
+    params: &lsp_types::InitializeParams,
+) -> Result<(), String> {
+    use lsp_types::request::RegisterCapability;
+    let dynamic = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    if !dynamic {
+        return Ok(());
+    }
+    let watchers: Vec<lsp_types::FileSystemWatcher> = ["**/.phiguard.yaml", "**/*baseline*.json"]
+        .iter()
+        .map(|glob| lsp_types::FileSystemWatcher {
+            glob_pattern: lsp_types::GlobPattern::String((*glob).to_string()),
+            kind: None,
+        })
+        .collect();
+    let registration = lsp_types::Registration {
+        id: "phiguard-settings".into(),
+        method: "workspace/didChangeWatchedFiles".into(),
+        register_options: serde_json::to_value(
+            lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers },
+        )
+        .ok(),
+    };
+    let request = Request::new(
+        "phiguard/watch-settings".to_string().into(),
+        RegisterCapability::METHOD.to_string(),
+        lsp_types::RegistrationParams {
+            registrations: vec![registration],
+        },
+    );
+    send(connection, Message::Request(request))
 }
 
 fn capabilities() -> lsp_types::ServerCapabilities {
@@ -62,48 +106,64 @@ fn capabilities() -> lsp_types::ServerCapabilities {
     }
 }
 
-/// Answers until `exit`. After `shutdown` every request is answered as
-/// the protocol says (a second `shutdown` again with null: Neovim sends
-/// one when it stops the client and one when it quits) and notifications
-/// but `exit` are dropped.
-fn serve(connection: &Connection, state: &mut State) -> Result<(), String> {
+/// Answers until `exit`. Messages waiting together are taken together:
+/// a burst of changes is one lint. After `shutdown` every request is
+/// answered as the protocol says (a second `shutdown` again with null:
+/// Neovim sends one when it stops the client and one when it quits) and
+/// notifications but `exit` are dropped. `exit` before `shutdown` is an
+/// error, as the protocol says (exit code 1).
+fn serve(connection: &Connection, state: &mut State) -> Result<crate::ExitStatus, String> {
     use lsp_types::notification::Exit;
     use lsp_types::request::Shutdown;
     let mut shut_down = false;
-    for message in &connection.receiver {
-        match message {
-            Message::Request(request) if request.method == Shutdown::METHOD => {
-                shut_down = true;
-                send(
-                    connection,
-                    Message::Response(Response::new_ok(request.id, ())),
-                )?;
+    while let Ok(first) = connection.receiver.recv() {
+        let mut batch = vec![first];
+        while let Ok(next) = connection.receiver.try_recv() {
+            batch.push(next);
+        }
+        let mut requests = Vec::new();
+        let mut exit = false;
+        for message in batch {
+            match message {
+                Message::Notification(n) if n.method == Exit::METHOD => {
+                    exit = true;
+                    break;
+                }
+                Message::Notification(_) if shut_down => {}
+                Message::Notification(n) => handle_notification(state, n),
+                Message::Request(r) => requests.push(r),
+                Message::Response(_) => {}
             }
-            Message::Request(request) if shut_down => {
-                let response = Response::new_err(
+        }
+        if !shut_down {
+            for out in state.flush() {
+                send(connection, Message::Notification(out))?;
+            }
+        }
+        for request in requests {
+            let response = if request.method == Shutdown::METHOD {
+                shut_down = true;
+                Response::new_ok(request.id, ())
+            } else if shut_down {
+                Response::new_err(
                     request.id,
                     lsp_server::ErrorCode::InvalidRequest as i32,
                     "the server is shutting down".to_string(),
-                );
-                send(connection, Message::Response(response))?;
-            }
-            Message::Request(request) => {
-                let response = handle_request(state, request);
-                send(connection, Message::Response(response))?;
-            }
-            Message::Notification(notification) if notification.method == Exit::METHOD => {
-                return Ok(());
-            }
-            Message::Notification(_) if shut_down => {}
-            Message::Notification(notification) => {
-                for out in handle_notification(state, notification) {
-                    send(connection, Message::Notification(out))?;
-                }
-            }
-            Message::Response(_) => {}
+                )
+            } else {
+                handle_request(state, request)
+            };
+            send(connection, Message::Response(response))?;
+        }
+        if exit {
+            return Ok(if shut_down {
+                crate::ExitStatus::Success
+            } else {
+                crate::ExitStatus::Findings
+            });
         }
     }
-    Ok(())
+    Ok(crate::ExitStatus::Success)
 }
 
 fn send(connection: &Connection, message: Message) -> Result<(), String> {
@@ -147,39 +207,38 @@ fn parse<P: serde::de::DeserializeOwned>(request: Request) -> Result<P, String> 
     serde_json::from_value(request.params).map_err(|e| format!("{}: {e}", request.method))
 }
 
-fn handle_notification(state: &mut State, notification: Notification) -> Vec<Notification> {
+fn handle_notification(state: &mut State, notification: Notification) {
     use lsp_types::notification::{
         DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
         DidSaveTextDocument,
     };
     let params = notification.params;
-    let changed = match notification.method.as_str() {
+    match notification.method.as_str() {
         DidOpenTextDocument::METHOD => {
-            serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params)
-                .ok()
-                .map(|p| state.open(p.text_document.uri, p.text_document.text))
+            if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params) {
+                state.open(p.text_document.uri, p.text_document.text);
+            }
         }
         DidChangeTextDocument::METHOD => {
-            serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(params)
-                .ok()
-                .and_then(|p| {
-                    // Full sync: the last change holds the whole text.
-                    let text = p.content_changes.into_iter().last()?.text;
-                    Some(state.change(p.text_document.uri, text))
-                })
+            if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(params)
+            {
+                // Full sync: the last change holds the whole text.
+                if let Some(change) = p.content_changes.into_iter().last() {
+                    state.change(p.text_document.uri, change.text);
+                }
+            }
         }
         DidSaveTextDocument::METHOD => {
-            serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(params)
-                .ok()
-                .map(|p| state.saved(&p.text_document.uri))
+            if let Ok(p) = serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(params) {
+                state.saved(&p.text_document.uri);
+            }
         }
         DidCloseTextDocument::METHOD => {
-            serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(params)
-                .ok()
-                .map(|p| state.close(&p.text_document.uri))
+            if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(params) {
+                state.close(&p.text_document.uri);
+            }
         }
-        DidChangeWatchedFiles::METHOD => Some(state.reload_all()),
-        _ => None,
-    };
-    changed.unwrap_or_default()
+        DidChangeWatchedFiles::METHOD => state.reload_all(),
+        _ => {}
+    }
 }

@@ -32,7 +32,7 @@ struct Document {
 /// reported on.
 struct Run {
     report: Report,
-    registry: Arc<phiguard_policy::Registry>,
+    registry: Option<Arc<phiguard_policy::Registry>>,
     /// Where rule pages are, as the config says (`docs_url`).
     docs: DocsLinks,
 }
@@ -47,6 +47,13 @@ pub struct State {
     /// Undecided checks as hints (`initializationOptions.undecided`,
     /// default true).
     undecided: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): pushing
+    /// them too would show each twice.
+    pull: bool,
+    /// Something changed since the last lint.
+    dirty: bool,
+    /// Documents closed since the last lint, whose diagnostics go.
+    closed: Vec<Uri>,
 }
 
 impl State {
@@ -68,136 +75,161 @@ impl State {
             .and_then(|o| o.get("undecided"))
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(true);
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
         State {
             root,
             documents: BTreeMap::new(),
             results: HashMap::new(),
             undecided,
+            pull,
+            dirty: false,
+            closed: Vec::new(),
         }
     }
 
-    pub fn open(&mut self, uri: Uri, text: String) -> Vec<Notification> {
+    pub fn open(&mut self, uri: Uri, text: String) {
         let Some(path) = convert::path(&uri) else {
-            return Vec::new();
+            return;
         };
         if !is_linted(&path) {
-            return Vec::new();
+            return;
         }
         self.documents
             .insert(uri.as_str().to_string(), Document { path, text });
-        self.lint(&uri)
+        self.dirty = true;
     }
 
-    pub fn change(&mut self, uri: Uri, text: String) -> Vec<Notification> {
+    pub fn change(&mut self, uri: Uri, text: String) {
         match self.documents.get_mut(uri.as_str()) {
             Some(document) => {
                 document.text = text;
-                self.lint(&uri)
+                self.dirty = true;
             }
             None => self.open(uri, text),
         }
     }
 
-    /// A saved config or baseline changes every document's settings.
-    pub fn saved(&mut self, uri: &Uri) -> Vec<Notification> {
-        let settings_file = convert::path(uri).is_some_and(|p| {
+    /// A saved config or baseline changes every document's settings; a
+    /// saved document, what is on disk under the others.
+    pub fn saved(&mut self, uri: &Uri) {
+        let relevant = convert::path(uri).is_some_and(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.starts_with(".phiguard") || name.contains("baseline")
+            name.starts_with(".phiguard") || name.contains("baseline") || is_linted(&p)
         });
-        if settings_file {
-            self.reload_all()
-        } else if self.documents.contains_key(uri.as_str()) {
-            self.lint(uri)
-        } else {
-            Vec::new()
+        self.dirty |= relevant;
+    }
+
+    pub fn close(&mut self, uri: &Uri) {
+        if self.documents.remove(uri.as_str()).is_some() {
+            self.results.remove(uri.as_str());
+            self.closed.push(uri.clone());
+            self.dirty = true;
         }
     }
 
-    pub fn close(&mut self, uri: &Uri) -> Vec<Notification> {
-        let Some(document) = self.documents.remove(uri.as_str()) else {
+    pub fn reload_all(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Lints what changed since the last time, if anything did: one run
+    /// over every open document (so that a module and its callers, open in
+    /// different folders, are never out of step), and, for a client that
+    /// does not pull, the diagnostics of each.
+    pub fn flush(&mut self) -> Vec<Notification> {
+        if !self.dirty {
             return Vec::new();
-        };
-        self.results.remove(uri.as_str());
-        // Its findings leave the editor; the others of its folder are
-        // linted again against the file as saved.
-        let mut out = vec![publish(uri.clone(), Vec::new())];
-        let neighbour = self
+        }
+        self.dirty = false;
+        let open: Vec<(String, PathBuf)> = self
             .documents
             .iter()
-            .find(|(_, d)| d.path.parent() == document.path.parent())
-            .and_then(|(u, _)| u.parse::<Uri>().ok());
-        if let Some(neighbour) = neighbour {
-            out.extend(self.lint(&neighbour));
-        }
-        out
-    }
-
-    pub fn reload_all(&mut self) -> Vec<Notification> {
-        self.results.clear();
-        let uris: Vec<Uri> = self
-            .documents
-            .keys()
-            .filter_map(|u| u.parse().ok())
-            .collect();
-        let mut out = Vec::new();
-        for uri in uris {
-            if !self.results.contains_key(uri.as_str()) {
-                out.extend(self.lint(&uri));
-            }
-        }
-        out
-    }
-
-    /// Lints what `uri` belongs to, with every open document of its folder
-    /// named (one run reports on them all), and publishes their
-    /// diagnostics.
-    fn lint(&mut self, uri: &Uri) -> Vec<Notification> {
-        let Some(document) = self.documents.get(uri.as_str()) else {
-            return Vec::new();
-        };
-        let folder = document.path.parent().map(Path::to_path_buf);
-        let named: Vec<(String, PathBuf)> = self
-            .documents
-            .iter()
-            .filter(|(_, d)| d.path.parent().map(Path::to_path_buf) == folder)
             .map(|(u, d)| (u.clone(), d.path.clone()))
             .collect();
-        let run = match self.run(named.iter().map(|(_, p)| p.clone()).collect()) {
-            Ok(run) => Arc::new(run),
+        let mut out: Vec<Notification> = Vec::new();
+        if !self.pull {
+            out.extend(self.closed.drain(..).map(|uri| publish(uri, Vec::new())));
+        }
+        self.closed.clear();
+        if open.is_empty() {
+            return out;
+        }
+        let paths: Vec<PathBuf> = open.iter().map(|(_, p)| p.clone()).collect();
+        let results: Vec<(String, Vec<Diagnostic>, Arc<Run>)> = match self.run(&paths) {
+            Ok(run) => {
+                let run = Arc::new(run);
+                open.iter()
+                    .map(|(uri, path)| (uri.clone(), self.diagnostics(&run, path), run.clone()))
+                    .collect()
+            }
             Err(message) => {
-                // A bad config or option: said on the document, at its top.
+                // A bad config or option: said on every document, at its
+                // top, until it is mended.
                 let diagnostic = Diagnostic {
                     severity: Some(lsp_types::DiagnosticSeverity::ERROR),
                     source: Some("phiguard".into()),
                     message,
                     ..Diagnostic::default()
                 };
-                return named
-                    .into_iter()
-                    .filter_map(|(u, _)| u.parse().ok())
-                    .map(|u| publish(u, vec![diagnostic.clone()]))
-                    .collect();
+                let run = Arc::new(Run {
+                    report: Report::default(),
+                    registry: None,
+                    docs: DocsLinks::none(),
+                });
+                open.iter()
+                    .map(|(uri, _)| (uri.clone(), vec![diagnostic.clone()], run.clone()))
+                    .collect()
             }
         };
-        let mut out = Vec::new();
-        for (uri, path) in named {
-            let diagnostics = self.diagnostics(&run, &path);
-            if let Ok(parsed) = uri.parse::<Uri>() {
-                out.push(publish(parsed, diagnostics.clone()));
+        for (uri, diagnostics, run) in results {
+            if !self.pull {
+                if let Ok(parsed) = uri.parse::<Uri>() {
+                    out.push(publish(parsed, diagnostics.clone()));
+                }
             }
-            self.results.insert(uri, (diagnostics, run.clone()));
+            self.results.insert(uri, (diagnostics, run));
         }
         out
     }
 
     /// One run of the library over `paths`, the open buffers over the disk.
-    fn run(&self, paths: Vec<PathBuf>) -> Result<Run, String> {
+    /// A buffer not yet saved anywhere is handed over as `--stdin-filename`
+    /// hands stdin over: named, read from memory.
+    fn run(&self, paths: &[PathBuf]) -> Result<Run, String> {
+        let (on_disk, unsaved): (Vec<PathBuf>, Vec<PathBuf>) =
+            paths.iter().cloned().partition(|p| p.exists());
+        let mut named = on_disk;
+        if named.is_empty() {
+            // Only new files: their folder (or the root) is the context.
+            named.push(
+                unsaved
+                    .first()
+                    .and_then(|p| p.parent())
+                    .filter(|d| d.is_dir())
+                    .map_or_else(|| self.root.clone(), Path::to_path_buf),
+            );
+        }
         let args = AnalysisArgs {
-            paths,
+            paths: named,
             ..AnalysisArgs::default()
         };
         let prepared = crate::analysis::prepare(&args, &self.root)?;
         let mut inputs = prepared.inputs;
+        for path in &unsaved {
+            let Some(document) = self.documents.values().find(|d| &d.path == path) else {
+                continue;
+            };
+            inputs
+                .load
+                .overrides
+                .push((path.clone(), document.text.clone().into_bytes()));
+            if let Some(only) = &mut inputs.only {
+                only.insert(phiguard_model::display_path(path, &inputs.load.base_dir));
+            }
+        }
         let buffers = self.documents.values().map(|d| {
             let real = std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone());
             (real, Arc::<[u8]>::from(d.text.as_bytes()))
@@ -212,11 +244,26 @@ impl State {
             .unwrap_or_else(|_| DocsLinks::none());
         Ok(Run {
             report,
-            registry: Arc::new(prepared.settings.registry),
+            registry: Some(Arc::new(prepared.settings.registry)),
             docs,
         })
     }
 
+    /// The open document's URI for a file, when one is open on it (a
+    /// client matches edits to buffers by URI), else the file's own.
+    fn uri_for(&self, path: &Path) -> Option<Uri> {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.documents
+            .iter()
+            .find(|(_, d)| {
+                std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone()) == real
+            })
+            .and_then(|(u, _)| u.parse().ok())
+            .or_else(|| convert::uri(path))
+    }
+
+    /// The document's diagnostics: the findings located in it, and those
+    /// whose value it sets (a var file line, a module argument), there.
     fn diagnostics(&self, run: &Run, path: &Path) -> Vec<Diagnostic> {
         let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let here = |span: phiguard_model::Span| {
@@ -225,19 +272,28 @@ impl State {
             })
         };
         let report = &run.report;
-        let mut out: Vec<Diagnostic> = report
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none() && here(f.span))
-            .filter_map(|f| convert::diagnostic(report, f, &run.docs))
-            .collect();
+        let uri_for = |p: &Path| self.uri_for(p);
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+            if here(f.span) {
+                out.extend(convert::diagnostic(report, f, &run.docs, &uri_for));
+            } else if let Some(span) = f
+                .origins
+                .iter()
+                .rev()
+                .filter_map(|o| o.span)
+                .find(|s| here(*s))
+            {
+                out.extend(convert::diagnostic_at(report, f, span, &run.docs, &uri_for));
+            }
+        }
         if self.undecided {
             out.extend(
                 report
                     .undecided
                     .iter()
                     .filter(|u| here(u.span))
-                    .filter_map(|u| convert::hint(report, u)),
+                    .filter_map(|u| convert::hint(report, u, &run.docs)),
             );
         }
         out.extend(
@@ -259,25 +315,21 @@ impl State {
         out
     }
 
-    /// `textDocument/diagnostic`: the last diagnostics of the document,
-    /// linted now if it has none yet.
+    /// `textDocument/diagnostic`: an open document's diagnostics (linted
+    /// now if something changed); a document not open is linted as it is
+    /// on disk, and not kept.
     pub fn pull_diagnostics(&mut self, uri: &Uri) -> DocumentDiagnosticReportResult {
-        if !self.results.contains_key(uri.as_str()) {
-            if !self.documents.contains_key(uri.as_str()) {
-                if let Some(path) = convert::path(uri).filter(|p| is_linted(p)) {
-                    if let Ok(text) = std::fs::read_to_string(&path) {
-                        self.documents
-                            .insert(uri.as_str().to_string(), Document { path, text });
-                    }
-                }
-            }
-            let _ = self.lint(uri);
-        }
-        let items = self
-            .results
-            .get(uri.as_str())
-            .map(|(d, _)| d.clone())
-            .unwrap_or_default();
+        let _ = self.flush();
+        let items = match self.results.get(uri.as_str()) {
+            Some((diagnostics, _)) => diagnostics.clone(),
+            None => match convert::path(uri).filter(|p| is_linted(p) && p.exists()) {
+                Some(path) => match self.run(std::slice::from_ref(&path)) {
+                    Ok(run) => self.diagnostics(&run, &path),
+                    Err(_) => Vec::new(),
+                },
+                None => Vec::new(),
+            },
+        };
         DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
             RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
@@ -298,18 +350,22 @@ impl State {
             return Vec::new();
         };
         let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        // Where a finding is shown in this document: where it is, or
+        // where this document set its value.
+        let meets = |span: phiguard_model::Span| {
+            run.report.file(span.file).is_some_and(|file| {
+                let same =
+                    std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone()) == real;
+                let r = convert::range(file, span);
+                same && r.start <= range.end && range.start <= r.end
+            })
+        };
         run.report
             .findings
             .iter()
             .filter(|f| f.suppressed.is_none())
-            .filter_map(|f| {
-                let file = run.report.file(f.span.file)?;
-                let same =
-                    std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone()) == real;
-                let r = convert::range(file, f.span);
-                let meets = r.start <= range.end && range.start <= r.end;
-                (same && meets).then_some((&**f, &**run))
-            })
+            .filter(|f| meets(f.span) || f.origins.iter().filter_map(|o| o.span).any(meets))
+            .map(|f| (&**f, &**run))
             .collect()
     }
 
@@ -322,14 +378,16 @@ impl State {
         let uri = &params.text_document.uri;
         let mut actions = Vec::new();
         for (finding, run) in self.findings_at(uri, params.range) {
-            let diagnostics = convert::diagnostic(&run.report, finding, &run.docs).map(|d| vec![d]);
+            let uri_for = |p: &Path| self.uri_for(p);
+            let diagnostics =
+                convert::diagnostic(&run.report, finding, &run.docs, &uri_for).map(|d| vec![d]);
             if let Some(fix) = &finding.fix {
                 let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
                 for edit in &fix.edits {
                     let Some(file) = run.report.file(edit.span.file) else {
                         continue;
                     };
-                    let Some(target) = convert::uri(&file.path) else {
+                    let Some(target) = self.uri_for(&file.path) else {
                         continue;
                     };
                     changes.entry(target).or_default().push(convert::text_edit(
@@ -386,7 +444,12 @@ impl State {
             return metadata_suppression(&document.text, finding);
         }
         let file = run.report.file(finding.span.file)?;
-        let start = convert::position(&file.text, finding.span.start as usize);
+        let mut start = convert::position(&file.text, finding.span.start as usize);
+        // A finding inside a heredoc (a policy's JSON) is suppressed above
+        // the line the heredoc starts on: a comment inside would be text.
+        if let Some(line) = heredoc_start(&document.text, start.line) {
+            start.line = line;
+        }
         let line_start = convert::offset(&document.text, lsp_types::Position::new(start.line, 0));
         let indent: String = document.text[line_start..]
             .chars()
@@ -398,8 +461,13 @@ impl State {
                 lsp_types::Position::new(start.line, 0),
             ),
             new_text: format!(
-                "{indent}# phiguard:ignore {} -- the reason this is acceptable\n",
-                finding.rule
+                "{indent}# phiguard:ignore {} -- the reason this is acceptable{}",
+                finding.rule,
+                if document.text.contains("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                }
             ),
         })
     }
@@ -415,7 +483,7 @@ impl State {
         let sections: Vec<String> = found
             .into_iter()
             .map(|(finding, run)| {
-                let page = match run.registry.get(&finding.rule) {
+                let page = match run.registry.as_ref().and_then(|r| r.get(&finding.rule)) {
                     Some(rule) => rule.markdown(),
                     None => format!("# {}\n", finding.rule),
                 };
@@ -437,6 +505,32 @@ impl State {
             range: None,
         })
     }
+}
+
+/// The line a heredoc holding line `line` starts on (`policy = <<EOT`),
+/// if `line` is inside one.
+fn heredoc_start(text: &str, line: u32) -> Option<u32> {
+    let mut open: Option<(u32, String)> = None;
+    for (n, content) in text.lines().enumerate().take(line as usize) {
+        let n = n as u32;
+        match &open {
+            Some((_, end)) if content.trim() == end => open = None,
+            Some(_) => {}
+            None => {
+                if let Some(at) = content.find("<<") {
+                    let marker = content[at + 2..].trim_start_matches('-').trim();
+                    let is_marker = !marker.is_empty()
+                        && marker
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if is_marker {
+                        open = Some((n, marker.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    open.map(|(start, _)| start)
 }
 
 /// `"Metadata": {"phiguard": {"ignore": [...]}}` first in the JSON
