@@ -272,12 +272,7 @@ fn origins_are_related_information_and_unknowns_hints() {
         ],
     );
     let main = uri(&dir.0.join("main.tf"));
-    let mut server = Server::start(&dir.0);
-    server.request(
-        "initialize",
-        json!({"processId": null, "rootUri": uri(&dir.0), "capabilities": {}}),
-    );
-    server.notify("initialized", json!({}));
+    let mut server = started(&dir.0, json!({}), true);
     server.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": main, "languageId": "terraform", "version": 1, "text": main_tf}}),
@@ -314,12 +309,7 @@ fn a_json_template_is_suppressed_in_metadata() {
     let template = "{\n  \"Resources\": {\n    \"Records\": {\n      \"Type\": \"AWS::S3::Bucket\",\n      \"Properties\": {\"AccessControl\": \"PublicRead\"}\n    }\n  }\n}\n";
     let dir = Scratch::repository("server", &[("template.json", template)]);
     let doc = uri(&dir.0.join("template.json"));
-    let mut server = Server::start(&dir.0);
-    server.request(
-        "initialize",
-        json!({"processId": null, "rootUri": uri(&dir.0), "capabilities": {}}),
-    );
-    server.notify("initialized", json!({}));
+    let mut server = started(&dir.0, json!({}), true);
     server.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": doc, "languageId": "json", "version": 1, "text": template}}),
@@ -355,12 +345,12 @@ fn a_json_template_is_suppressed_in_metadata() {
 }
 
 /// Starts a server on `dir` with `capabilities`, initialized.
-fn started(dir: &std::path::Path, capabilities: Value) -> Server {
+fn started(dir: &std::path::Path, capabilities: Value, undecided: bool) -> Server {
     let mut server = Server::start(dir);
     server.request(
         "initialize",
         json!({"processId": null, "rootUri": uri(dir), "capabilities": capabilities,
-               "initializationOptions": {"undecided": false}}),
+               "initializationOptions": {"undecided": undecided}}),
     );
     server.notify("initialized", json!({}));
     server
@@ -393,7 +383,7 @@ fn a_module_and_its_caller_open_in_two_folders_stay_in_step() {
     );
     let module_uri = uri(&dir.0.join("modules/bucket/main.tf"));
     let caller_uri = uri(&dir.0.join("envs/prod/main.tf"));
-    let mut server = started(&dir.0, json!({}));
+    let mut server = started(&dir.0, json!({}), false);
     open(&mut server, &module_uri, module);
     open(&mut server, &caller_uri, caller);
     // Whichever order the publications come in, both documents show the
@@ -448,7 +438,7 @@ fn a_client_that_pulls_is_not_pushed_to_and_new_files_are_linted() {
     let dir = Scratch::repository("server", &[]);
     // A file the editor has not saved yet.
     let new = uri(&dir.0).to_string() + "/new.tf";
-    let mut server = started(&dir.0, json!({"textDocument": {"diagnostic": {}}}));
+    let mut server = started(&dir.0, json!({"textDocument": {"diagnostic": {}}}), false);
     open(&mut server, &new, BUCKET);
     let pulled = server.request(
         "textDocument/diagnostic",
@@ -472,7 +462,7 @@ fn a_suppression_goes_above_the_heredoc_it_would_break() {
     let policy = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n\nresource \"aws_s3_bucket_policy\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  policy = <<POLICY\n{\n  \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]\n}\nPOLICY\n}\n";
     let dir = Scratch::repository("server", &[("main.tf", policy)]);
     let main = uri(&dir.0.join("main.tf"));
-    let mut server = started(&dir.0, json!({}));
+    let mut server = started(&dir.0, json!({}), false);
     open(&mut server, &main, policy);
     let diagnostics = server.diagnostics(&main);
     let public = diagnostics
