@@ -5,7 +5,7 @@
 //! diff) is the caller's.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use phiguard_model::{Applicability, Edit, Finding, Fingerprint, Report, SharedStr};
@@ -88,7 +88,7 @@ pub(crate) fn keep_writable(report: &mut Report, roots: &[PathBuf]) {
         let writable = fix.edits.iter().all(|e| {
             *inside.entry(e.span.file).or_insert_with(|| {
                 files.get(e.span.file.0 as usize).is_some_and(|f| {
-                    let real = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+                    let real = real_path(&f.path);
                     roots.iter().any(|root| real.starts_with(root))
                 })
             })
@@ -136,7 +136,7 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
         for finding in &candidates {
             let edits = finding.fix.iter().flat_map(|fix| &fix.edits);
             let out = edits.filter_map(|e| report.file(e.span.file)).find(|file| {
-                let real = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+                let real = real_path(&file.path);
                 !allowed.iter().any(|dir| real.starts_with(dir))
             });
             if let Some(file) = out {
@@ -161,7 +161,7 @@ pub fn fix(settings: &Settings, inputs: &Inputs, options: FixOptions) -> Fixed {
                 let Some(file) = report.file(edit.span.file) else {
                     continue;
                 };
-                let real = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+                let real = real_path(&file.path);
                 project_paths
                     .entry(real.clone())
                     .or_insert_with(|| file.project_path.clone());
@@ -284,7 +284,7 @@ fn without_overlaps<'a>(
             .map(|e| e.span.file)
             .filter(|id| {
                 report.file(*id).is_some_and(|f| {
-                    let real = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+                    let real = real_path(&f.path);
                     careful.contains(&real)
                 })
             })
@@ -344,17 +344,14 @@ fn verify(
         counts
     };
     let (old, new) = (count(before), count(after));
-    let real = |report: &Report, id: phiguard_model::FileId| {
-        report
-            .file(id)
-            .map(|f| std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone()))
-    };
+    let file_of =
+        |report: &Report, id: phiguard_model::FileId| report.file(id).map(|f| real_path(&f.path));
     let old_errors: HashSet<(Option<PathBuf>, &str)> = before
         .errors
         .iter()
         .map(|e| {
             (
-                e.span.and_then(|s| real(before, s.file)),
+                e.span.and_then(|s| file_of(before, s.file)),
                 e.message.as_str(),
             )
         })
@@ -373,7 +370,7 @@ fn verify(
     let all_touched: HashSet<&PathBuf> = touched.values().flatten().collect();
     // New errors: the fix that alone edited the file, else the file.
     for error in &after.errors {
-        let place = error.span.and_then(|s| real(after, s.file));
+        let place = error.span.and_then(|s| file_of(after, s.file));
         if old_errors.contains(&(place.clone(), error.message.as_str())) {
             continue;
         }
@@ -407,7 +404,7 @@ fn verify(
         }
         let files: Vec<PathBuf> = std::iter::once(f.span)
             .chain(f.origins.iter().filter_map(|o| o.span))
-            .filter_map(|span| real(after, span.file))
+            .filter_map(|span| file_of(after, span.file))
             .filter(|p| all_touched.contains(p))
             .collect();
         let mut blamed: Vec<&Key> = files.iter().flat_map(&editors).collect();
@@ -452,4 +449,10 @@ fn explain_leftovers(report: &mut Report, rejected: &HashMap<Key, String>, optio
         };
         finding.notes.push(why);
     }
+}
+
+/// Where `path` leads, symbolic links resolved; the path itself when it
+/// does not exist (a buffer not saved yet).
+fn real_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -231,7 +231,7 @@ impl State {
             }
         }
         let buffers = self.documents.values().map(|d| {
-            let real = std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone());
+            let real = real_path(&d.path);
             (real, Arc::<[u8]>::from(d.text.as_bytes()))
         });
         inputs.load.files = Files(Arc::new(Overlay::new(inputs.load.files.clone(), buffers)));
@@ -252,12 +252,10 @@ impl State {
     /// The open document's URI for a file, when one is open on it (a
     /// client matches edits to buffers by URI), else the file's own.
     fn uri_for(&self, path: &Path) -> Option<Uri> {
-        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let real = real_path(path);
         self.documents
             .iter()
-            .find(|(_, d)| {
-                std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone()) == real
-            })
+            .find(|(_, d)| real_path(&d.path) == real)
             .and_then(|(u, _)| u.parse().ok())
             .or_else(|| convert::uri(path))
     }
@@ -265,11 +263,11 @@ impl State {
     /// The document's diagnostics: the findings located in it, and those
     /// whose value it sets (a var file line, a module argument), there.
     fn diagnostics(&self, run: &Run, path: &Path) -> Vec<Diagnostic> {
-        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let real = real_path(path);
         let here = |span: phiguard_model::Span| {
-            run.report.file(span.file).is_some_and(|f| {
-                std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone()) == real
-            })
+            run.report
+                .file(span.file)
+                .is_some_and(|f| real_path(&f.path) == real)
         };
         let report = &run.report;
         let uri_for = |p: &Path| self.uri_for(p);
@@ -349,13 +347,12 @@ impl State {
         let Some(path) = self.documents.get(uri.as_str()).map(|d| &d.path) else {
             return Vec::new();
         };
-        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let real = real_path(path);
         // Where a finding is shown in this document: where it is, or
         // where this document set its value.
         let meets = |span: phiguard_model::Span| {
             run.report.file(span.file).is_some_and(|file| {
-                let same =
-                    std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone()) == real;
+                let same = real_path(&file.path) == real;
                 let r = convert::range(file, span);
                 same && r.start <= range.end && range.start <= r.end
             })
@@ -615,4 +612,10 @@ fn is_linted(path: &Path) -> bool {
     ]
     .iter()
     .any(|ext| name.ends_with(ext))
+}
+
+/// Where `path` leads, symbolic links resolved; the path itself when it
+/// does not exist (a buffer not saved yet).
+fn real_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
