@@ -385,7 +385,7 @@ impl CatFile {
                 &mut std::io::sink(),
             )
             .map_err(io)?;
-            return Err(ReadError::TooLarge(size));
+            return Err(ReadError::TooLarge(size, MAX_FILE_SIZE));
         }
         let mut bytes = vec![0; size as usize];
         self.process.output.read_exact(&mut bytes).map_err(io)?;

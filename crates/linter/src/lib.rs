@@ -295,6 +295,15 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
                 .get(span.file.0 as usize)
                 .map_or("", |f| f.display_path.as_str())
         };
+        // A named plan causes the findings in the `.tf` files it was
+        // evaluated with.
+        let mut only = only.clone();
+        for (plan, sources) in &model.plan_sources {
+            if only.contains(model.file(*plan).display_path.as_str()) {
+                only.extend(sources.iter().map(|&f| model.file(f).display_path.clone()));
+            }
+        }
+        let only = &only;
         findings.retain(|f| concerns(f, only, &path_of));
         undecided.retain(|u| only.contains(path_of(u.span)));
     }

@@ -55,6 +55,10 @@ pub struct Model {
     /// Terraform module calls whose code could not be read offline (or would
     /// not be instantiated: a cycle); their outputs are unknown.
     pub unavailable_modules: Vec<UnavailableModule>,
+    /// Each Terraform plan evaluated with the `.tf` files it came from,
+    /// with those files: a finding located in them is caused by the plan
+    /// (a run that names the plan reports it).
+    pub plan_sources: Vec<(FileId, Vec<FileId>)>,
 }
 
 /// A Terraform `module` block whose code phiguard did not evaluate.

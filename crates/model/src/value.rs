@@ -65,6 +65,9 @@ pub enum OriginRole {
     /// value's use: the anchored text is where it is written, and what
     /// every alias of it copies.
     YamlAnchor,
+    /// A Terraform plan or state (`terraform show -json`): the value the
+    /// plan decided, which evaluating the `.tf` alone leaves unknown.
+    Plan,
 }
 
 impl OriginRole {
@@ -81,6 +84,7 @@ impl OriginRole {
             OriginRole::ParameterFile => "parameter-file",
             OriginRole::ParameterFlag => "parameter-flag",
             OriginRole::YamlAnchor => "yaml-anchor",
+            OriginRole::Plan => "plan",
         }
     }
 
@@ -96,6 +100,7 @@ impl OriginRole {
             OriginRole::VariableDefault | OriginRole::ParameterDefault => "default here",
             OriginRole::Local => "local value here",
             OriginRole::YamlAnchor => "anchored here",
+            OriginRole::Plan => "planned here",
         }
     }
 }

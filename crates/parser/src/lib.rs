@@ -101,6 +101,9 @@ pub struct LoadOptions {
     pub progress: Progress,
     /// Where files are read from: the disk, or a git snapshot.
     pub files: fs::Files,
+    /// The folder of the `.tf` files every Terraform plan JSON of the run
+    /// was made from (`--source-dir`); `None`: each plan's own folder.
+    pub source_dir: Option<PathBuf>,
     /// The folder no read may leave, symbolic links followed (the one
     /// fingerprints are relative to); the paths named in `paths`,
     /// `var_files`, `root_var_files`, `cfn_parameter_files` and
@@ -136,6 +139,7 @@ impl LoadOptions {
             .chain(self.root_var_files.iter().map(|(_, file)| file))
             .chain(self.cfn_parameter_files.iter().map(|(_, file)| file))
             .chain(&self.context_dirs)
+            .chain(&self.source_dir)
             .map(|path| base_dir.join(path))
             .collect();
         let root = base_dir.join(root);
@@ -296,9 +300,9 @@ pub fn load(options: &LoadOptions) -> Model {
             // Nor is a walked one that leads out of the project root (a
             // symbolic link to an editor's settings, say): counted, with
             // why, and not an error. A named one, or a `.tf`, is an error.
-            Err((file, err @ (limits::ReadError::TooLarge(_) | limits::ReadError::Outside)))
+            Err((file, err @ (limits::ReadError::TooLarge(..) | limits::ReadError::Outside)))
                 if discover::classify(&file.path).is_none()
-                    && (matches!(err, limits::ReadError::TooLarge(_))
+                    && (matches!(err, limits::ReadError::TooLarge(..))
                         || !named.contains(&file.display_path)) =>
             {
                 model.skipped.push(Skipped {
@@ -324,6 +328,7 @@ pub fn load(options: &LoadOptions) -> Model {
             files: &files,
         },
         disk: true,
+        plan_source_dir: options.source_dir.clone(),
     };
     // A template's parameters file beside it applies unless the options
     // already name one for it; a file that is no template has none.
@@ -399,6 +404,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
             files: &files,
         },
         disk: false,
+        plan_source_dir: None,
     };
     build(
         &mut model,
@@ -438,6 +444,7 @@ fn build(
         prepare(source, is_named, cfn_parameters)
     });
     let mut terraform_files = Vec::new();
+    let mut plans = Vec::new();
     let mut templates = cloudformation::Evaluated::default();
     for item in prepared {
         match item {
@@ -463,9 +470,19 @@ fn build(
                 let id = push_file(model, file);
                 cloudformation::add_candidate(model, id, candidate, &mut templates);
             }
+            Prepared::PlanError { file, mut error } => {
+                let id = push_file(model, file);
+                error.span = error.span.map(|s| phiguard_model::Span { file: id, ..s });
+                model.errors.push(error);
+            }
+            Prepared::Plan { file, mut plan } => {
+                let id = push_file(model, file);
+                plan.renumber(id);
+                plans.push(*plan);
+            }
         }
     }
-    terraform::load(model, &terraform_files, terraform);
+    terraform::load(model, &terraform_files, plans, terraform);
     cloudformation::finish(model, templates);
     model.suppressions = suppressions::collect(model);
     model
@@ -494,6 +511,13 @@ enum Prepared {
         file: SourceFile,
         candidate: cloudformation::Candidate,
     },
+    /// A Terraform plan JSON that cannot be read, with its text.
+    PlanError { file: SourceFile, error: LintError },
+    /// A Terraform plan or state JSON, read.
+    Plan {
+        file: SourceFile,
+        plan: Box<terraform::plan::Plan>,
+    },
 }
 
 /// The file id spans get before the file is added to the model (ids are
@@ -503,9 +527,13 @@ const UNNUMBERED: FileId = FileId(u32::MAX);
 fn prepare(source: Source, named: bool, cfn_parameters: &cloudformation::Parameters) -> Prepared {
     let kind = discover::classify(&source.path);
     let size = source.bytes.len() as u64;
+    let source = match plan_candidate(source, named) {
+        Ok(prepared) => return prepared,
+        Err(source) => source,
+    };
     // Bytes handed over in memory (`--stdin-filename`) meet the same limit.
     if size > limits::MAX_FILE_SIZE {
-        let message = limits::ReadError::TooLarge(size).message();
+        let message = limits::ReadError::TooLarge(size, limits::MAX_FILE_SIZE).message();
         return match kind {
             Some(_) => Prepared::Error(LintError {
                 path: source.display_path,
@@ -561,6 +589,66 @@ fn prepare(source: Source, named: bool, cfn_parameters: &cloudformation::Paramet
             }
         }
     }
+}
+
+/// A Terraform plan or state JSON (told by content, whatever its name; in
+/// UTF-8 or UTF-16), read; anything else is handed back.
+fn plan_candidate(source: Source, named: bool) -> Result<Prepared, Source> {
+    use terraform::plan::{decode, looks_like_plan, Plan};
+    let is_json = source
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json || discover::classify(&source.path).is_some() {
+        return Err(source);
+    }
+    let utf16 = decode(&source.bytes);
+    let is_plan = match &utf16 {
+        Some(text) => looks_like_plan(text),
+        None => std::str::from_utf8(&source.bytes).is_ok_and(looks_like_plan),
+    };
+    if !is_plan || source.bytes.len() as u64 > limits::MAX_PLAN_SIZE {
+        return Err(source);
+    }
+    let text = match utf16 {
+        Some(text) => text,
+        None => match String::from_utf8(source.bytes) {
+            Ok(text) => text,
+            Err(err) => return Ok(Prepared::Error(utf8_error(source.display_path, &err))),
+        },
+    };
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let error = |span: Option<phiguard_model::Span>, message: String| LintError {
+        path: source.display_path.clone(),
+        span,
+        message,
+    };
+    let plan = match json::parse(&text[base..], UNNUMBERED, base) {
+        Err(err) => Err(error(Some(err.span), format!("invalid plan JSON: {}", err.message))),
+        Ok(value) => match Plan::read(&value, UNNUMBERED) {
+            None if named => return Ok(Prepared::Skipped(discover::not_linted(source.display_path))),
+            None => return Ok(Prepared::Dropped),
+            Some(Err(err)) => Err(error(Some(err.span), err.message)),
+            Some(Ok(plan)) => Ok(plan),
+        },
+    };
+    let file = SourceFile::new(
+        UNNUMBERED,
+        &source.path,
+        source.display_path.clone(),
+        Arc::from(text),
+    );
+    Ok(match plan {
+        Ok(plan) => Prepared::Plan {
+            file,
+            plan: Box::new(plan),
+        },
+        // Added with its text, so the error can show where.
+        Err(mut error) => {
+            error.span = error.span.map(|s| phiguard_model::Span { file: FileId(0), ..s });
+            Prepared::PlanError { file, error }
+        }
+    })
 }
 
 /// Adds a prepared file to the model with the next id.

@@ -19,6 +19,25 @@ use std::path::Path;
 /// of megabytes to parse.
 pub const MAX_FILE_SIZE: u64 = 16 << 20;
 
+/// The largest Terraform plan or state JSON phiguard reads: 256 MiB
+/// (`terraform show -json` of a large workspace runs to tens of MiB). A
+/// `.json` file is read up to this size, and linted beyond
+/// [`MAX_FILE_SIZE`] only when it is a plan.
+pub const MAX_PLAN_SIZE: u64 = 256 << 20;
+
+/// The most of `path` a read takes: [`MAX_PLAN_SIZE`] for a `.json` file
+/// (it may be a plan), [`MAX_FILE_SIZE`] for any other.
+pub fn size_limit(path: &Path) -> u64 {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        MAX_PLAN_SIZE
+    } else {
+        MAX_FILE_SIZE
+    }
+}
+
 /// The deepest nesting of brackets, braces, parentheses and template
 /// interpolations phiguard parses (and the YAML reader's limit). Real
 /// templates and modules nest about ten levels.
@@ -189,8 +208,9 @@ impl WorkBudget {
 /// Why a file was not read.
 #[derive(Debug)]
 pub enum ReadError {
-    /// Larger than [`MAX_FILE_SIZE`]; the size seen.
-    TooLarge(u64),
+    /// Larger than the limit ([`MAX_FILE_SIZE`], [`MAX_PLAN_SIZE`]): the
+    /// size seen and the limit.
+    TooLarge(u64, u64),
     /// A directory, a FIFO, a device or a socket: reading one could block
     /// or never end.
     NotRegular,
@@ -215,11 +235,11 @@ impl ReadError {
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::TooLarge(size) => write!(
+            ReadError::TooLarge(size, limit) => write!(
                 f,
                 "the file is {} bytes, over phiguard's limit of {} MiB for one file",
                 size,
-                MAX_FILE_SIZE >> 20
+                limit >> 20
             ),
             ReadError::NotRegular => f.write_str("not a regular file"),
             ReadError::Io(err) => f.write_str(&io_message(err)),
@@ -246,7 +266,7 @@ pub fn io_message(err: &std::io::Error) -> String {
     }
 }
 
-/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes. The size is
+/// Reads a regular file of at most [`size_limit`] bytes. The size is
 /// checked before reading and again while reading, so a file that grows
 /// (or lies about its size) still cannot take more memory than the limit.
 ///
@@ -267,16 +287,17 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(ReadError::TooLarge(meta.len()));
+    let limit = size_limit(path);
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(meta.len(), limit));
     }
     // `len` is a hint only (files in /proc say 0).
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(MAX_FILE_SIZE + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(bytes.len() as u64, limit));
     }
     Ok(bytes)
 }

@@ -111,6 +111,7 @@ pub(crate) fn place(model: &Model, origin: &ValueOrigin) -> Option<String> {
         OriginRole::ParameterDefault => format!("parameter `{name}` at {at}"),
         OriginRole::ParameterFile => format!("the parameters file {at}"),
         OriginRole::YamlAnchor => format!("anchor `&{name}` at {at}"),
+        OriginRole::Plan => format!("the plan's `{name}` at {at}"),
         OriginRole::Tfvars | OriginRole::VarFlag | OriginRole::Env | OriginRole::ParameterFlag => {
             at
         }

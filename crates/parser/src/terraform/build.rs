@@ -3,7 +3,7 @@
 //! when the instance stands in for an unknown number of them, and the
 //! satellite-to-bucket references found in its body.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use phiguard_model::{Attribute, Block, Body, Dialect, Resource, ResourceId, Span};
 
@@ -11,6 +11,8 @@ use super::bodies::EvBody;
 use super::eval::Evaluator;
 use super::expand::Form;
 use super::link::Links;
+use super::plan::resources::{self, config_address, PlanBuilt};
+use super::plan::{overlay, Plan};
 use crate::limits::WorkBudget;
 
 /// Where a resource came from: its module instance and configuration (the
@@ -29,6 +31,9 @@ pub(crate) struct Built {
     /// (resource index, span of a value in its body, object the value names)
     links: Vec<(usize, Span, u32)>,
     object_of: HashMap<u32, usize>,
+    /// Links a plan's configuration records: (resource index, span of a
+    /// value in its body, resource index it names).
+    direct: Vec<(usize, Span, usize)>,
 }
 
 impl Built {
@@ -54,6 +59,63 @@ impl Built {
                 .into_iter()
                 .map(|(object, at)| (object + objects, at + offset)),
         );
+        self.direct.extend(
+            other
+                .direct
+                .into_iter()
+                .map(|(from, span, to)| (from + offset, span, to + offset)),
+        );
+    }
+
+    /// One more than the highest module instance number of the resources.
+    pub fn instances_end(&self) -> usize {
+        self.resources
+            .iter()
+            .map(|&(_, instance, root)| instance.max(root) + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Decides with `plan` what evaluating this root (instance 0) left
+    /// unknown, and adds the plan's resources that its configuration does
+    /// not declare (those of modules whose code is not here). Returns how
+    /// many module instances it added, numbered from `instances` on.
+    pub fn apply_plan(&mut self, plan: &Plan, instances: usize) -> usize {
+        let mut declared = HashSet::new();
+        for (resource, _, _) in &mut self.resources {
+            declared.insert(config_address(&resource.address));
+            if let Some(planned) = plan.resource(&resource.address) {
+                overlay::apply(resource, planned);
+            }
+        }
+        let missing = resources::build(plan, &|r| {
+            !declared.contains(&config_address(&r.address))
+        });
+        self.add_plan(missing, 0, instances)
+    }
+
+    /// Adds resources read from a plan to the root instance `root`, each
+    /// other module instance numbered from `instances` on; returns how many
+    /// it numbered.
+    pub fn add_plan(&mut self, built: PlanBuilt, root: usize, instances: usize) -> usize {
+        let offset = self.resources.len();
+        let mut numbers: HashMap<String, usize> = HashMap::new();
+        for (resource, module) in built.resources {
+            let instance = if module.is_empty() {
+                root
+            } else {
+                let next = instances + numbers.len();
+                *numbers.entry(module).or_insert(next)
+            };
+            self.resources.push((resource, instance, root));
+        }
+        self.direct.extend(
+            built
+                .links
+                .into_iter()
+                .map(|(from, span, to)| (from + offset, span, to + offset)),
+        );
+        numbers.len()
     }
 
     /// Moves every span of the resources' bodies and of the links through
@@ -64,6 +126,9 @@ impl Built {
             resource.body.map_spans(f);
         }
         for (_, span, _) in &mut self.links {
+            *span = f(*span);
+        }
+        for (_, span, _) in &mut self.direct {
             *span = f(*span);
         }
     }
@@ -82,6 +147,9 @@ impl Built {
             if let Some(&to) = self.object_of.get(&object) {
                 links.add(id(from), span, id(to));
             }
+        }
+        for (from, span, to) in self.direct {
+            links.add(id(from), span, id(to));
         }
         (placed, links)
     }

@@ -44,6 +44,9 @@ struct RootOutcome {
     configs: HashSet<usize>,
     instances: usize,
     objects: u32,
+    /// The plan this root was evaluated with, and the files of its
+    /// resources.
+    plan_sources: Option<(FileId, Vec<FileId>)>,
 }
 
 impl Shared<'_> {
@@ -76,13 +79,28 @@ impl Shared<'_> {
         ev.instances
             .push(Instance::root(config, 0, Rc::new(inputs.clone())));
         ev.sweep(0, &mut built);
+        let mut unavailable = std::mem::take(&mut ev.unavailable);
+        let mut added = 0;
+        let mut plan_sources = None;
+        if let Some(plan) = &inputs.plan {
+            added = built.apply_plan(plan, ev.instances.len());
+            let mut files: Vec<FileId> = built.resources.iter().map(|(r, _, _)| r.file).collect();
+            files.sort();
+            files.dedup();
+            files.retain(|&f| f != plan.file);
+            plan_sources = Some((plan.file, files));
+            // The plan has the resources of the modules whose code is not
+            // here: their calls are no longer a gap.
+            unavailable.retain(|u| !plan.has_module(&u.address));
+        }
         RootOutcome {
             built,
             configs: ev.instances.iter().map(|i| i.config).collect(),
-            instances: ev.instances.len(),
+            instances: ev.instances.len() + added,
             objects: ev.objects(),
             read: ev.read.into_iter().map(|r| r.file).collect(),
-            unavailable: ev.unavailable,
+            unavailable,
+            plan_sources,
         }
     }
 }
@@ -237,6 +255,7 @@ impl Join {
             };
             outcome.built.map_spans(&respan);
         }
+        model.plan_sources.extend(outcome.plan_sources);
         for u in outcome.unavailable {
             if self.unavailable.insert((u.address.clone(), u.span)) {
                 model.unavailable_modules.push(u);

@@ -29,6 +29,8 @@ pub(crate) const CONFIG_VARS: &str = "terraform.vars.";
 #[derive(Debug, Clone)]
 pub(crate) enum Raw {
     Value(Value),
+    /// A root variable's value as a plan recorded it.
+    Planned(Value),
     Text {
         text: String,
         from: OriginRole,
@@ -50,9 +52,22 @@ pub(crate) struct Given {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RootInputs {
     values: HashMap<String, Raw>,
+    /// The plan this root is evaluated with: its variables are among the
+    /// values, and it decides what evaluation leaves unknown.
+    pub plan: Option<Arc<super::plan::Plan>>,
 }
 
 impl RootInputs {
+    /// These inputs with a plan's: its root variables' values over every
+    /// other (they are what Terraform planned with).
+    pub fn with_plan(mut self, plan: Arc<super::plan::Plan>) -> RootInputs {
+        for (name, value) in &plan.variables {
+            self.values.insert(name.clone(), Raw::Planned(value.clone()));
+        }
+        self.plan = Some(plan);
+        self
+    }
+
     /// The variables given a value with `--var`.
     pub fn flagged(&self) -> impl Iterator<Item = &str> {
         self.values.iter().filter_map(|(name, raw)| {
@@ -75,6 +90,11 @@ impl RootInputs {
             Raw::Value(v) => {
                 let mut value = V::from_model(v);
                 value.mark_from_var_file(name);
+                return Some(value);
+            }
+            Raw::Planned(v) => {
+                let mut value = V::from_model(v);
+                value.mark_given(name, OriginRole::Plan);
                 return Some(value);
             }
             Raw::Text {
@@ -198,7 +218,7 @@ pub(crate) fn for_root(
     }
     set(given.files.clone());
     set(given.vars.clone());
-    RootInputs { values }
+    RootInputs { values, plan: None }
 }
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)`

@@ -21,6 +21,7 @@ mod ir;
 mod link;
 mod lower;
 mod modules;
+pub(crate) mod plan;
 mod subjects;
 mod tfjson;
 mod types;
@@ -52,10 +53,18 @@ pub(crate) struct Settings<'o> {
     /// Whether module directories, var files and `file()` may be read from
     /// disk (not for sources handed over in memory).
     pub disk: bool,
+    /// Where the `.tf` files of every plan are (`--source-dir`), instead
+    /// of each plan's own folder.
+    pub plan_source_dir: Option<PathBuf>,
 }
 
 /// Loads the Terraform files already added to `model`.
-pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &Settings) {
+pub(crate) fn load(
+    model: &mut Model,
+    files: &[(FileId, FileKind)],
+    plans: Vec<plan::Plan>,
+    settings: &Settings,
+) {
     // A module is a directory: its files share variables and resources.
     let lowered = lower_all(&model.files, files);
     let mut dirs: BTreeMap<String, (PathBuf, Vec<Lowered>)> = BTreeMap::new();
@@ -79,23 +88,43 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
         add_config(model, &mut configs, &mut resolver, dir, files);
     }
     let discovered = configs.len();
+    // Each plan goes with the configuration it came from, when its `.tf`
+    // files are there; the others are read alone.
+    let mut attached: Vec<(usize, Arc<plan::Plan>)> = Vec::new();
+    let mut alone = Vec::new();
+    for plan in plans {
+        let dir = plan_sources(model, &plan, settings);
+        if settings.disk && resolver.config(&dir).is_none() {
+            read_dir(model, &mut configs, &mut resolver, &dir, &settings.inputs);
+        }
+        match resolver.config(&dir) {
+            Some(config) => attached.push((config, Arc::new(plan))),
+            None => alone.push(plan),
+        }
+    }
     load_called_modules(model, &mut configs, &mut resolver, settings);
     let roots = roots(&configs[..discovered], &resolver);
 
     let given = inputs::given(model, &settings.inputs);
-    let roots: Vec<(usize, inputs::RootInputs)> = roots
+    let inputs_of = |model: &mut Model, c: usize| {
+        inputs::for_root(
+            model,
+            &configs[c].dir,
+            &given,
+            &settings.inputs,
+            settings.disk,
+        )
+    };
+    // A configuration evaluated with its plan is not evaluated without.
+    let mut roots: Vec<(usize, inputs::RootInputs)> = roots
         .iter()
-        .map(|&c| {
-            let inputs = inputs::for_root(
-                model,
-                &configs[c].dir,
-                &given,
-                &settings.inputs,
-                settings.disk,
-            );
-            (c, inputs)
-        })
+        .filter(|&&c| !attached.iter().any(|(a, _)| *a == c))
+        .map(|&c| (c, inputs_of(model, c)))
         .collect();
+    for (c, plan) in attached {
+        let inputs = inputs_of(model, c).with_plan(plan);
+        roots.push((c, inputs));
+    }
 
     let shared = evaluate::Shared {
         configs: &configs,
@@ -107,13 +136,30 @@ pub(crate) fn load(model: &mut Model, files: &[(FileId, FileKind)], settings: &S
     };
     let outcomes = evaluate::evaluate_all(&shared, roots, discovered);
     let files = model.files.len();
-    let built = outcomes.join(model, &configs, files);
+    let mut built = outcomes.join(model, &configs, files);
+    for plan in alone {
+        let root = built.instances_end();
+        built.add_plan(plan::resources::build(&plan, &|_| true), root, root + 1);
+    }
     let (placed, links) = built.finish(model);
     subjects::build(model, &placed, &links);
     // Freed here, not on another thread: the memory is then reused by
     // what comes next (templates' resources, findings, the report) rather
     // than added to the peak.
     drop(configs);
+}
+
+/// The folder of a plan's `.tf` files: `--source-dir`, else the plan's.
+fn plan_sources(model: &Model, plan: &plan::Plan, settings: &Settings) -> PathBuf {
+    let dir = match &settings.plan_source_dir {
+        Some(dir) => settings.inputs.base_dir.join(dir),
+        None => model
+            .file(plan.file)
+            .path
+            .parent()
+            .map_or_else(PathBuf::new, Path::to_path_buf),
+    };
+    normalize(&dir)
 }
 
 /// A file's id and its declarations, or why it could not be parsed.

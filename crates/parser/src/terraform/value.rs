@@ -288,17 +288,23 @@ impl V {
     /// reading `var.buckets.logs.acl` points at that entry of the file
     /// although the value's spans are later moved onto the reference.
     pub fn mark_from_var_file(&mut self, name: &str) {
+        self.mark_given(name, OriginRole::Tfvars);
+    }
+
+    /// [`V::mark_from_var_file`] for a value given in another file (a
+    /// plan's `variables`).
+    pub fn mark_given(&mut self, name: &str, role: OriginRole) {
         match &mut self.kind {
             K::List(items) => Rc::make_mut(items)
                 .iter_mut()
-                .for_each(|v| v.mark_from_var_file(name)),
+                .for_each(|v| v.mark_given(name, role)),
             K::Map(entries) => Rc::make_mut(entries)
                 .iter_mut()
-                .for_each(|(k, v)| v.mark_from_var_file(&k.value)),
+                .for_each(|(k, v)| v.mark_given(&k.value, role)),
             _ => {}
         }
         self.origins = Some(Arc::from([ValueOrigin {
-            role: OriginRole::Tfvars,
+            role,
             span: Some(self.span),
             name: name.to_string(),
         }]));

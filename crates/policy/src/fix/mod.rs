@@ -291,7 +291,9 @@ fn set(model: &Model, spec: &EditSpec, value: &Value, literal: &Literal) -> Opti
     let origin = value.origins.as_deref().and_then(<[_]>::first);
     let span = match origin {
         // A value given on the command line or in the environment is not
-        // in a file phiguard could edit.
+        // in a file phiguard could edit; a plan is Terraform's output, made
+        // again from the configuration.
+        Some(origin) if origin.role == OriginRole::Plan => return None,
         Some(origin) => origin.span?,
         None => value.span,
     };
