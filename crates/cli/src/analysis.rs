@@ -147,6 +147,15 @@ fn check_arguments(args: &AnalysisArgs, load: &LoadOptions, cwd: &Path) -> Resul
         };
         return Err(format!("{what} {}: {problem}", display_path(&path, cwd)));
     }
+    if let Some(dir) = &load.source_dir {
+        let path = cwd.join(dir);
+        if !path.is_dir() {
+            return Err(format!(
+                "--source-dir {}: not a folder",
+                display_path(&path, cwd)
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -365,6 +374,7 @@ fn load_options(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Load
             .iter()
             .map(|(file, root)| (root.clone(), file.clone()))
             .collect(),
+        source_dir: args.source_dir.clone().or_else(|| config.source_dir.clone()),
         ..LoadOptions::default()
     };
     Ok(load)

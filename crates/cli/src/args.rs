@@ -171,6 +171,10 @@ pub struct AnalysisArgs {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = name_value)]
     pub vars: Vec<(String, String)>,
 
+    /// The folder of the .tf files that Terraform plan JSON was made from (default: the plan's folder)
+    #[arg(long = "source-dir", value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
+
     /// A CloudFormation parameter value (repeatable)
     #[arg(long = "cfn-param", value_name = "NAME=VALUE", value_parser = name_value)]
     pub cfn_params: Vec<(String, String)>,

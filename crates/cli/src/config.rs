@@ -30,6 +30,9 @@ pub struct Config {
     /// `terraform.root_var_files`: var files and the root folder each
     /// applies to, relative to the config file's folder.
     pub root_var_files: Vec<(PathBuf, PathBuf)>,
+    /// `terraform.source_dir`: the folder of the `.tf` files plan JSON was
+    /// made from, relative to the config file's folder.
+    pub source_dir: Option<PathBuf>,
     /// `cloudformation.parameter_files`: parameters files and the template
     /// each applies to, relative to the config file's folder.
     pub parameter_files: Vec<(PathBuf, PathBuf)>,
@@ -102,6 +105,7 @@ pub fn load(path: &Path, display: String) -> Result<Config, String> {
     config.parameter_files = config.parameter_files.iter().map(both).collect();
     config.policy_dirs = config.policy_dirs.iter().map(|p| base.join(p)).collect();
     config.baseline = config.baseline.as_ref().map(|p| base.join(p));
+    config.source_dir = config.source_dir.as_ref().map(|p| base.join(p));
     config.source = Some(file);
     Ok(config)
 }
@@ -272,7 +276,8 @@ impl Reader<'_> {
                     }
                 }
                 "terraform" => {
-                    const ALLOWED: &[&str] = &["var_files", "vars", "root_var_files"];
+                    const ALLOWED: &[&str] =
+                        &["var_files", "vars", "root_var_files", "source_dir"];
                     for (k, v) in self.map(value, "terraform")? {
                         match k.value.as_str() {
                             "var_files" => {
@@ -299,6 +304,20 @@ impl Reader<'_> {
                                         ),
                                     ));
                                 }
+                            }
+                            "source_dir" => {
+                                let dir = self.string(v, "terraform.source_dir")?;
+                                let base = self.file.path.parent().unwrap_or(Path::new("."));
+                                if !base.join(&dir).is_dir() {
+                                    return Err(self.error(
+                                        v.span,
+                                        format!(
+                                            "`terraform.source_dir`: no folder `{dir}` beside the \
+                                             config file"
+                                        ),
+                                    ));
+                                }
+                                config.source_dir = Some(PathBuf::from(dir));
                             }
                             _ => return Err(self.unknown_key(k, " in `terraform`", ALLOWED)),
                         }

@@ -287,9 +287,24 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
-    let limit = size_limit(path);
+    let mut limit = size_limit(path);
     if meta.len() > limit {
         return Err(ReadError::TooLarge(meta.len(), limit));
+    }
+    // Past the usual limit only a plan is read: the first bytes tell.
+    let mut file = file;
+    if meta.len() > MAX_FILE_SIZE {
+        let mut head = Vec::with_capacity(4096);
+        (&mut file)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(ReadError::Io)?;
+        if !may_be_plan(&head) {
+            return Err(ReadError::TooLarge(meta.len(), MAX_FILE_SIZE));
+        }
+        std::io::Seek::rewind(&mut file).map_err(ReadError::Io)?;
+    } else {
+        limit = MAX_FILE_SIZE.min(limit);
     }
     // `len` is a hint only (files in /proc say 0).
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
@@ -314,6 +329,21 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
+}
+
+/// Whether a file's first bytes may be those of a Terraform plan JSON:
+/// `format_version` near the top, in UTF-8 or UTF-16.
+fn may_be_plan(head: &[u8]) -> bool {
+    let needle = "\"format_version\"";
+    let utf16 = |little: bool| -> Vec<u8> {
+        needle
+            .encode_utf16()
+            .flat_map(|u| if little { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    };
+    [needle.as_bytes().to_vec(), utf16(true), utf16(false)]
+        .iter()
+        .any(|n| head.windows(n.len()).any(|w| w == n.as_slice()))
 }
 
 /// [`read_file`] for a file that must be UTF-8 text.

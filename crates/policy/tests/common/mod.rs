@@ -29,9 +29,16 @@ pub const LINKING: &str = "linking";
 /// tests/provenance.rs.
 pub const PROVENANCE: &str = "provenance";
 
+/// The folder of a configuration and its plan JSON (issue 18), asserted
+/// by tests/plans.rs.
+pub const PLAN: &str = "terraform-plan";
+
 /// Whether a fixture folder holds cases for every rule rather than one.
 pub fn is_cross_rule(dir: &Path) -> bool {
-    dir.ends_with(EVALUATION) || dir.ends_with(LINKING) || dir.ends_with(PROVENANCE)
+    dir.ends_with(EVALUATION)
+        || dir.ends_with(LINKING)
+        || dir.ends_with(PROVENANCE)
+        || dir.ends_with(PLAN)
 }
 
 /// The fixture folders named by a rule id (every folder but

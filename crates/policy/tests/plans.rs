@@ -1,0 +1,260 @@
+//! Terraform plan JSON (issue 18): a plan evaluated with the `.tf` files it
+//! came from gives the findings linting those files gives, at the same
+//! spans and with the same fingerprints, plus those the plan decides; the
+//! real plans of `../shared/testdata/terraform-plans` (skipped with a
+//! message when absent) are read, every bucket in them found, and their
+//! findings located in the `.tf` beside them or exactly inside the plan.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::{fixtures, position, workspace};
+use phiguard_model::{Model, OriginRole, Subject};
+use phiguard_parser::LoadOptions;
+use phiguard_policy::{Outcome, Registry};
+
+fn lint(dir: &Path, paths: Vec<PathBuf>, exclude: Vec<String>) -> (Model, Outcome) {
+    let model = phiguard_parser::load(&LoadOptions {
+        paths,
+        base_dir: dir.to_path_buf(),
+        exclude,
+        ..LoadOptions::default()
+    });
+    let registry = Registry::builtin().unwrap();
+    let rules: Vec<_> = registry.rules().iter().collect();
+    let outcome = phiguard_policy::check(&model, &rules);
+    (model, outcome)
+}
+
+/// `FILE:LINE:COLUMN RULE ADDRESS FINGERPRINT` of every finding.
+fn findings(model: &Model, outcome: &Outcome) -> BTreeSet<String> {
+    outcome
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                position(model, f.span),
+                f.rule,
+                f.resource.address,
+                f.fingerprint
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_gives_the_configurations_findings_and_decides_what_it_left_undecided() {
+    let dir = fixtures().join("terraform-plan");
+    let (alone, alone_outcome) = lint(&dir, vec![dir.clone()], vec!["tfplan.json".into()]);
+    let (planned, planned_outcome) = lint(&dir, vec![dir.clone()], Vec::new());
+    assert!(alone.errors.is_empty(), "{:?}", alone.errors);
+    assert!(planned.errors.is_empty(), "{:?}", planned.errors);
+    let before = findings(&alone, &alone_outcome);
+    let after = findings(&planned, &planned_outcome);
+    // Every finding of the `.tf` alone, at the same span, with the same
+    // fingerprint (one baseline serves both).
+    let lost: Vec<_> = before.difference(&after).collect();
+    assert!(lost.is_empty(), "lost with the plan: {lost:#?}");
+    // What the plan adds is exactly what the `.tf` alone left undecided
+    // (the public ACL, its ACLs-enabled twin, the suspended versioning,
+    // and the replication check that hung on the ACL), in the `.tf`.
+    let undecided: BTreeSet<String> = alone_outcome
+        .undecided
+        .iter()
+        .map(|u| format!("{} {}", u.rule, u.resource.address))
+        .collect();
+    let added: Vec<&String> = after.difference(&before).collect();
+    assert_eq!(added.len(), 8, "{added:#?}");
+    for finding in &added {
+        let fields: Vec<&str> = finding.split(' ').collect();
+        let rule_and_resource = format!("{} {}", fields[1], fields[2]);
+        assert!(
+            undecided.contains(&rule_and_resource),
+            "{finding} was not undecided without the plan: {undecided:#?}"
+        );
+        assert!(finding.starts_with("main.tf:"), "{finding}");
+    }
+    // The plan decides every check (the replication check hung on the
+    // ACL), and names itself as where the value was decided.
+    assert!(
+        planned_outcome.undecided.is_empty(),
+        "{:?}",
+        planned_outcome.undecided
+    );
+    let acl = planned_outcome
+        .findings
+        .iter()
+        .find(|f| f.rule.as_ref() == "s3-public-acl")
+        .unwrap();
+    let origin = &acl.origins[0];
+    assert_eq!(origin.role, OriginRole::Plan);
+    assert_eq!(
+        position(&planned, origin.span.unwrap()),
+        "tfplan.json:6:16",
+        "the plan's `variables.acl.value`"
+    );
+}
+
+/// The real plans, or `None` (with a message) when they are absent.
+fn real_plans() -> Option<PathBuf> {
+    let dir = workspace().join("../shared/testdata/terraform-plans");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (the real Terraform plans are test data, not shipped)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// The addresses of the `aws_s3_bucket` resources a plan will have.
+fn planned_buckets(plan: &Path) -> BTreeSet<String> {
+    fn walk(module: &serde_json::Value, out: &mut BTreeSet<String>) {
+        for r in module["resources"].as_array().into_iter().flatten() {
+            if r["type"] == "aws_s3_bucket" && r["mode"] == "managed" {
+                out.insert(r["address"].as_str().unwrap().to_string());
+            }
+        }
+        for child in module["child_modules"].as_array().into_iter().flatten() {
+            walk(child, out);
+        }
+    }
+    let bytes = std::fs::read(plan).unwrap();
+    let text = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => String::from_utf16(
+            &rest
+                .chunks(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+        _ => String::from_utf8(bytes).unwrap(),
+    };
+    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
+    let mut out = BTreeSet::new();
+    for top in ["planned_values", "values"] {
+        walk(&value[top]["root_module"], &mut out);
+    }
+    out
+}
+
+fn bucket_addresses(model: &Model) -> BTreeSet<String> {
+    model
+        .subjects
+        .buckets
+        .iter()
+        .map(|b| model.resources[b.resource().0 as usize].address.clone())
+        .collect()
+}
+
+#[test]
+fn every_bucket_of_the_real_plans_is_found_and_every_file_reads() {
+    let Some(dir) = real_plans() else { return };
+    let plans = [
+        "plan/tfplan.json",
+        "plan/tf_plan_filtered_rule_fail.json",
+        "plan/tf_plan_filtered_rule_success.json",
+        "plan/corrupted-tfplan.json",
+        "plan_encodings/tfplan_win_utf16.json",
+        "plan_encodings/tfplan_win_utf8.json",
+        "plan_encodings/tfplan_mac_utf8.json",
+        "plan_module_with_connected_resources/tfplan.json",
+        "plan_tags/tfplan.json",
+        "plan_with_hcl_for_enrichment/tfplan.json",
+        "plan_with_iam_data_block/tfplan.json",
+    ];
+    let mut total = 0;
+    for plan in plans {
+        let (model, _) = lint(&dir, vec![PathBuf::from(plan)], Vec::new());
+        assert!(model.errors.is_empty(), "{plan}: {:?}", model.errors);
+        assert!(
+            model.skipped.is_empty(),
+            "{plan} was not read: {:?}",
+            model.skipped
+        );
+        let expected = planned_buckets(&dir.join(plan));
+        let found = bucket_addresses(&model);
+        let missing: Vec<_> = expected.difference(&found).collect();
+        assert!(missing.is_empty(), "{plan}: buckets not found: {missing:?}");
+        total += expected.len();
+    }
+    assert!(total >= 12, "{total} buckets in all");
+}
+
+#[test]
+fn the_windows_and_utf16_plans_give_the_findings_of_their_utf8_twin() {
+    let Some(dir) = real_plans() else { return };
+    let rules = |plan: &str| -> Vec<String> {
+        let (_, outcome) = lint(&dir, vec![PathBuf::from(plan)], Vec::new());
+        let mut rules: Vec<String> = outcome.findings.iter().map(|f| f.rule.to_string()).collect();
+        rules.sort();
+        rules
+    };
+    let utf16 = rules("plan_encodings/tfplan_win_utf16.json");
+    assert!(utf16.iter().any(|r| r == "s3-versioning-disabled"), "{utf16:?}");
+    assert_eq!(utf16, rules("plan_encodings/tfplan_win_utf8.json"));
+}
+
+#[test]
+fn a_state_of_a_resource_no_rule_reads_gives_nothing() {
+    let Some(dir) = real_plans() else { return };
+    let (model, outcome) = lint(
+        &dir,
+        vec![PathBuf::from("plan/corrupted-tfplan.json")],
+        Vec::new(),
+    );
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    assert_eq!(model.files.len(), 1, "read as a plan, not skipped");
+}
+
+#[test]
+fn findings_point_into_the_tf_beside_a_plan_or_exactly_into_the_plan() {
+    let Some(dir) = real_plans() else { return };
+    // Resources declared in the `.tf` files beside the plan: there.
+    for case in ["plan_with_hcl_for_enrichment", "plan_with_iam_data_block"] {
+        let (model, outcome) = lint(&dir, vec![PathBuf::from(case).join("tfplan.json")], Vec::new());
+        assert!(!outcome.findings.is_empty(), "{case}");
+        for f in &outcome.findings {
+            let at = position(&model, f.span);
+            assert!(
+                at.starts_with(&format!("{case}/")) && at.contains(".tf:"),
+                "{case}: {at} {}",
+                f.rule
+            );
+        }
+    }
+    // A registry module that was never downloaded: inside the plan, at the
+    // resource's address (something missing) or the value itself.
+    let case = "plan_module_with_connected_resources";
+    let (model, outcome) = lint(&dir, vec![PathBuf::from(case).join("tfplan.json")], Vec::new());
+    assert!(!outcome.findings.is_empty());
+    for f in &outcome.findings {
+        let file = model.file(f.span.file);
+        assert!(file.display_path.ends_with("tfplan.json"), "{}", file.display_path);
+        let text = file.slice(f.span).unwrap();
+        assert!(f.resource.address.starts_with("module.s3-bucket."));
+        assert!(
+            text == format!("\"{}\"", f.resource.address) || !text.contains('\n'),
+            "{} points at {text:?}",
+            f.rule
+        );
+        assert!(file.position(f.span.start as usize).line > 1);
+    }
+    // A plan with no `.tf` beside it: every finding at its own value or
+    // resource address, never the file's first line.
+    let (model, outcome) = lint(&dir, vec![PathBuf::from("plan/tfplan.json")], Vec::new());
+    let acl = outcome
+        .findings
+        .iter()
+        .find(|f| f.rule.as_ref() == "s3-public-acl")
+        .unwrap();
+    assert_eq!(model.file(acl.span.file).slice(acl.span), Some("\"public-read\""));
+}
