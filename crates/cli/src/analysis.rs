@@ -374,7 +374,10 @@ fn load_options(args: &AnalysisArgs, config: &Config, cwd: &Path) -> Result<Load
             .iter()
             .map(|(file, root)| (root.clone(), file.clone()))
             .collect(),
-        source_dir: args.source_dir.clone().or_else(|| config.source_dir.clone()),
+        source_dir: args
+            .source_dir
+            .clone()
+            .or_else(|| config.source_dir.clone()),
         ..LoadOptions::default()
     };
     Ok(load)

@@ -276,8 +276,7 @@ impl Reader<'_> {
                     }
                 }
                 "terraform" => {
-                    const ALLOWED: &[&str] =
-                        &["var_files", "vars", "root_var_files", "source_dir"];
+                    const ALLOWED: &[&str] = &["var_files", "vars", "root_var_files", "source_dir"];
                     for (k, v) in self.map(value, "terraform")? {
                         match k.value.as_str() {
                             "var_files" => {

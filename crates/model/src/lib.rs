@@ -25,7 +25,7 @@ pub use report::{
     ResourceKind, ResourceRef, RuleMeta, RuleRemediation, Severity, Skipped, Suppression,
     Undecided,
 };
-pub use resource::{Attribute, Block, Body, Dialect, Origin, Resource, ResourceId};
+pub use resource::{Attribute, Block, Body, Construct, Dialect, Origin, Resource, ResourceId};
 pub use shared::{Fingerprint, SharedStr};
 pub use source::{display_path, normalize, FileRole, LineIndex, Position, SourceFile};
 pub use span::{FileId, Span, Spanned};

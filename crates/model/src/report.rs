@@ -64,6 +64,9 @@ pub struct ResourceRef {
     pub address: SharedStr,
     pub resource_type: SharedStr,
     pub kind: ResourceKind,
+    /// The CDK construct path (`PhiStack/PublicBucket/Resource`), for a
+    /// resource of a cloud assembly.
+    pub construct_path: Option<SharedStr>,
 }
 
 /// One finding. What every finding of a check repeats (rule id, label,

@@ -39,6 +39,19 @@ pub struct Resource {
     /// root module) first; empty for a root module's resources and for
     /// CloudFormation.
     pub module_calls: Vec<Span>,
+    /// The CDK construct that made this CloudFormation resource, when the
+    /// template is a cloud assembly's (`cdk.out`).
+    pub construct: Option<Box<Construct>>,
+}
+
+/// A CDK construct, as the cloud assembly records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Construct {
+    /// `PhiStack/PublicBucket/Resource`.
+    pub path: String,
+    /// The line of the app's own code that created it (the first frame of
+    /// `aws:cdk:creationStack` in a file of the project), when recorded.
+    pub created: Option<Span>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -65,6 +65,9 @@ pub enum OriginRole {
     /// value's use: the anchored text is where it is written, and what
     /// every alias of it copies.
     YamlAnchor,
+    /// The line of a CDK app that created the construct a finding is
+    /// about (`aws:cdk:creationStack`).
+    Construct,
     /// A Terraform plan or state (`terraform show -json`): the value the
     /// plan decided, which evaluating the `.tf` alone leaves unknown.
     Plan,
@@ -85,6 +88,7 @@ impl OriginRole {
             OriginRole::ParameterFlag => "parameter-flag",
             OriginRole::YamlAnchor => "yaml-anchor",
             OriginRole::Plan => "plan",
+            OriginRole::Construct => "construct",
         }
     }
 
@@ -101,6 +105,7 @@ impl OriginRole {
             OriginRole::Local => "local value here",
             OriginRole::YamlAnchor => "anchored here",
             OriginRole::Plan => "planned here",
+            OriginRole::Construct => "created here",
         }
     }
 }

@@ -527,6 +527,16 @@ fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
 /// Why a folder of [`LEFT_OUT_DIRS`] is not walked, if `name` is one.
 fn left_out_dir(name: &std::ffi::OsStr) -> Option<&'static str> {
     let name = name.to_str()?;
+    // A cloud assembly's asset folders (`cdk.out/asset.<sha256>`): bundled
+    // Lambda code and files, copies of what the app packages.
+    let is_cdk_asset = name
+        .strip_prefix("asset.")
+        .is_some_and(|hash| hash.len() >= 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    if is_cdk_asset {
+        return Some(
+            "CDK asset folders (cdk.out/asset.*) hold the app's bundled files, not templates",
+        );
+    }
     LEFT_OUT_DIRS
         .iter()
         .find(|(dir, _)| *dir == name)

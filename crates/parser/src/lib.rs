@@ -360,6 +360,7 @@ pub fn load(options: &LoadOptions) -> Model {
         &terraform,
         &progress,
     );
+    cloudformation::cdk::enrich(&mut model, &files, &options.base_dir);
     // A file the filter leaves out that was read anyway (a module a linted
     // configuration calls, a named file's folder loaded for context) is
     // context: evaluated, but its findings are not reported.
@@ -512,7 +513,10 @@ enum Prepared {
         candidate: cloudformation::Candidate,
     },
     /// A Terraform plan JSON that cannot be read, with its text.
-    PlanError { file: SourceFile, error: LintError },
+    PlanError {
+        file: SourceFile,
+        error: LintError,
+    },
     /// A Terraform plan or state JSON, read.
     Plan {
         file: SourceFile,
@@ -624,9 +628,14 @@ fn plan_candidate(source: Source, named: bool) -> Result<Prepared, Source> {
         message,
     };
     let plan = match json::parse(&text[base..], UNNUMBERED, base) {
-        Err(err) => Err(error(Some(err.span), format!("invalid plan JSON: {}", err.message))),
+        Err(err) => Err(error(
+            Some(err.span),
+            format!("invalid plan JSON: {}", err.message),
+        )),
         Ok(value) => match Plan::read(&value, UNNUMBERED) {
-            None if named => return Ok(Prepared::Skipped(discover::not_linted(source.display_path))),
+            None if named => {
+                return Ok(Prepared::Skipped(discover::not_linted(source.display_path)))
+            }
             None => return Ok(Prepared::Dropped),
             Some(Err(err)) => Err(error(Some(err.span), err.message)),
             Some(Ok(plan)) => Ok(plan),
@@ -645,7 +654,10 @@ fn plan_candidate(source: Source, named: bool) -> Result<Prepared, Source> {
         },
         // Added with its text, so the error can show where.
         Err(mut error) => {
-            error.span = error.span.map(|s| phiguard_model::Span { file: FileId(0), ..s });
+            error.span = error.span.map(|s| phiguard_model::Span {
+                file: FileId(0),
+                ..s
+            });
             Prepared::PlanError { file, error }
         }
     })

@@ -338,7 +338,13 @@ fn may_be_plan(head: &[u8]) -> bool {
     let utf16 = |little: bool| -> Vec<u8> {
         needle
             .encode_utf16()
-            .flat_map(|u| if little { u.to_le_bytes() } else { u.to_be_bytes() })
+            .flat_map(|u| {
+                if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            })
             .collect()
     };
     [needle.as_bytes().to_vec(), utf16(true), utf16(false)]

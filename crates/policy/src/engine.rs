@@ -308,32 +308,53 @@ fn finding<T: Subject>(
         None => shared_path.clone(),
     };
     let file = &model.file(resource.file).project_path;
-    let origins: Vec<ValueOrigin> = value
+    let mut origins: Vec<ValueOrigin> = value
         .as_ref()
         .and_then(|v| v.origins.as_deref())
         .map(<[_]>::to_vec)
         .unwrap_or_default();
-    let fix = check.edit.as_ref().and_then(|spec| {
-        if let Some(condition) = &spec.when {
-            if !matches!(env.eval(condition), Tri::True) {
-                return None;
+    // A CDK resource is changed in the app's code, where the construct was
+    // made: that line is the place to change, and the generated template
+    // is never edited.
+    let construct = resource
+        .construct
+        .as_deref()
+        .or(model.resource(anchor).construct.as_deref());
+    if let Some(created) = construct.and_then(|c| c.created) {
+        origins.insert(
+            0,
+            ValueOrigin {
+                role: phiguard_model::OriginRole::Construct,
+                span: Some(created),
+                name: construct.map(|c| c.path.clone()).unwrap_or_default(),
+            },
+        );
+    }
+    let fix = check
+        .edit
+        .as_ref()
+        .filter(|_| construct.is_none())
+        .and_then(|spec| {
+            if let Some(condition) = &spec.when {
+                if !matches!(env.eval(condition), Tri::True) {
+                    return None;
+                }
             }
-        }
-        let values: Vec<Option<Value>> = check.at.iter().map(|p| env.lookup(p).value).collect();
-        let target = spec.target.as_ref().and_then(|p| env.lookup(p).value);
-        let site = crate::fix::Site {
-            at: check
-                .at
-                .iter()
-                .map(String::as_str)
-                .zip(values.iter().map(Option::as_ref))
-                .collect(),
-            located: located_index,
-            target: target.as_ref(),
-            orphan: env.subject.orphan().is_some(),
-        };
-        crate::fix::build(model, spec, &site, resource, model.resource(anchor)).map(Box::new)
-    });
+            let values: Vec<Option<Value>> = check.at.iter().map(|p| env.lookup(p).value).collect();
+            let target = spec.target.as_ref().and_then(|p| env.lookup(p).value);
+            let site = crate::fix::Site {
+                at: check
+                    .at
+                    .iter()
+                    .map(String::as_str)
+                    .zip(values.iter().map(Option::as_ref))
+                    .collect(),
+                located: located_index,
+                target: target.as_ref(),
+                orphan: env.subject.orphan().is_some(),
+            };
+            crate::fix::build(model, spec, &site, resource, model.resource(anchor)).map(Box::new)
+        });
     let help = text.fix(resource.dialect).map(|template| {
         let fix = render_message(template, env, value.as_ref());
         let fix = match origins.first() {
@@ -348,10 +369,18 @@ fn finding<T: Subject>(
         check: checked.index,
         rule: shared.text.id.clone(),
         severity: check.severity.unwrap_or(rule.severity),
-        message: share(
-            render_message(&check.message, env, value.as_ref()),
-            &text.message,
-        ),
+        message: match construct {
+            Some(c) => format!(
+                "{} (construct {})",
+                render_message(&check.message, env, value.as_ref()),
+                c.path
+            )
+            .into(),
+            None => share(
+                render_message(&check.message, env, value.as_ref()),
+                &text.message,
+            ),
+        },
         label: text.label.clone(),
         span,
         resource: shared.names.get(model, resource_id, T::KIND),

@@ -354,6 +354,7 @@ mod tests {
             header: Span::default(),
             body: Default::default(),
             instance_note: None,
+            construct: None,
             module_calls: Vec::new(),
         });
         let mut bucket = S3Bucket::new(id);

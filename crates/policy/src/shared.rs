@@ -82,8 +82,11 @@ pub(crate) fn share(rendered: String, written: &SharedStr) -> SharedStr {
 /// undecided check about it and shared by the others (rules run in
 /// parallel, hence the locks).
 pub(crate) struct ResourceNames {
-    names: Vec<OnceLock<(SharedStr, SharedStr)>>,
+    names: Vec<OnceLock<Names>>,
 }
+
+/// A resource's address, type and construct path, shared.
+type Names = (SharedStr, SharedStr, Option<SharedStr>);
 
 impl ResourceNames {
     pub fn new(model: &Model) -> ResourceNames {
@@ -98,9 +101,13 @@ impl ResourceNames {
             (
                 SharedStr::from(&resource.address),
                 SharedStr::from(&resource.resource_type),
+                resource
+                    .construct
+                    .as_ref()
+                    .map(|c| SharedStr::from(c.path.as_str())),
             )
         };
-        let (address, resource_type) = match self.names.get(id.0 as usize) {
+        let (address, resource_type, construct_path) = match self.names.get(id.0 as usize) {
             Some(once) => once.get_or_init(made).clone(),
             None => made(),
         };
@@ -108,6 +115,7 @@ impl ResourceNames {
             address,
             resource_type,
             kind,
+            construct_path,
         }
     }
 }

@@ -230,11 +230,13 @@ fn finding_at(model: &Model, span: Span, message: String) -> Finding {
             address: r.address.as_str().into(),
             resource_type: r.resource_type.as_str().into(),
             kind: kind_of(model, r.id),
+            construct_path: r.construct.as_ref().map(|c| c.path.as_str().into()),
         },
         None => ResourceRef {
             address: SharedStr::default(),
             resource_type: SharedStr::default(),
             kind: ResourceKind::Other,
+            construct_path: None,
         },
     };
     let path = model

@@ -137,7 +137,8 @@ fn planned_buckets(plan: &Path) -> BTreeSet<String> {
         .unwrap(),
         _ => String::from_utf8(bytes).unwrap(),
     };
-    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
     let mut out = BTreeSet::new();
     for top in ["planned_values", "values"] {
         walk(&value[top]["root_module"], &mut out);
@@ -193,12 +194,19 @@ fn the_windows_and_utf16_plans_give_the_findings_of_their_utf8_twin() {
     let Some(dir) = real_plans() else { return };
     let rules = |plan: &str| -> Vec<String> {
         let (_, outcome) = lint(&dir, vec![PathBuf::from(plan)], Vec::new());
-        let mut rules: Vec<String> = outcome.findings.iter().map(|f| f.rule.to_string()).collect();
+        let mut rules: Vec<String> = outcome
+            .findings
+            .iter()
+            .map(|f| f.rule.to_string())
+            .collect();
         rules.sort();
         rules
     };
     let utf16 = rules("plan_encodings/tfplan_win_utf16.json");
-    assert!(utf16.iter().any(|r| r == "s3-versioning-disabled"), "{utf16:?}");
+    assert!(
+        utf16.iter().any(|r| r == "s3-versioning-disabled"),
+        "{utf16:?}"
+    );
     assert_eq!(utf16, rules("plan_encodings/tfplan_win_utf8.json"));
 }
 
@@ -220,7 +228,11 @@ fn findings_point_into_the_tf_beside_a_plan_or_exactly_into_the_plan() {
     let Some(dir) = real_plans() else { return };
     // Resources declared in the `.tf` files beside the plan: there.
     for case in ["plan_with_hcl_for_enrichment", "plan_with_iam_data_block"] {
-        let (model, outcome) = lint(&dir, vec![PathBuf::from(case).join("tfplan.json")], Vec::new());
+        let (model, outcome) = lint(
+            &dir,
+            vec![PathBuf::from(case).join("tfplan.json")],
+            Vec::new(),
+        );
         assert!(!outcome.findings.is_empty(), "{case}");
         for f in &outcome.findings {
             let at = position(&model, f.span);
@@ -234,11 +246,19 @@ fn findings_point_into_the_tf_beside_a_plan_or_exactly_into_the_plan() {
     // A registry module that was never downloaded: inside the plan, at the
     // resource's address (something missing) or the value itself.
     let case = "plan_module_with_connected_resources";
-    let (model, outcome) = lint(&dir, vec![PathBuf::from(case).join("tfplan.json")], Vec::new());
+    let (model, outcome) = lint(
+        &dir,
+        vec![PathBuf::from(case).join("tfplan.json")],
+        Vec::new(),
+    );
     assert!(!outcome.findings.is_empty());
     for f in &outcome.findings {
         let file = model.file(f.span.file);
-        assert!(file.display_path.ends_with("tfplan.json"), "{}", file.display_path);
+        assert!(
+            file.display_path.ends_with("tfplan.json"),
+            "{}",
+            file.display_path
+        );
         let text = file.slice(f.span).unwrap();
         assert!(f.resource.address.starts_with("module.s3-bucket."));
         assert!(
@@ -256,5 +276,8 @@ fn findings_point_into_the_tf_beside_a_plan_or_exactly_into_the_plan() {
         .iter()
         .find(|f| f.rule.as_ref() == "s3-public-acl")
         .unwrap();
-    assert_eq!(model.file(acl.span.file).slice(acl.span), Some("\"public-read\""));
+    assert_eq!(
+        model.file(acl.span.file).slice(acl.span),
+        Some("\"public-read\"")
+    );
 }

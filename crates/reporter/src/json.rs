@@ -111,6 +111,9 @@ struct JsonResource<'a> {
     #[serde(rename = "type")]
     resource_type: &'a str,
     kind: &'static str,
+    /// A CDK resource's construct path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    construct_path: Option<&'a str>,
 }
 
 /// SARIF's vocabulary: suppressions come from comments or metadata in the
@@ -265,5 +268,6 @@ fn resource(r: &ResourceRef) -> JsonResource<'_> {
         address: &r.address,
         resource_type: &r.resource_type,
         kind: r.kind.as_str(),
+        construct_path: r.construct_path.as_deref(),
     }
 }

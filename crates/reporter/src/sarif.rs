@@ -253,6 +253,8 @@ struct ResultProperties<'a> {
     hipaa: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<&'a str>,
+    #[serde(rename = "constructPath", skip_serializing_if = "Option::is_none")]
+    construct_path: Option<&'a str>,
 }
 
 pub(crate) fn write(
@@ -493,6 +495,7 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: Option<usize>) -> 
             resource_type: &f.resource.resource_type,
             hipaa: &f.hipaa,
             fix: f.help.as_deref(),
+            construct_path: f.resource.construct_path.as_deref(),
         },
         fixes: f
             .fix

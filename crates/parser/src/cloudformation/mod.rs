@@ -8,6 +8,7 @@
 
 mod alias;
 mod beside;
+pub(crate) mod cdk;
 mod conditions;
 mod eval;
 mod functions;

@@ -120,6 +120,7 @@ pub(crate) fn build(
                     blocks: metadata(body).into_iter().collect(),
                 },
                 instance_note: None,
+                construct: None,
                 module_calls: Vec::new(),
             },
             raw: raw.cloned(),

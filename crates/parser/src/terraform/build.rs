@@ -88,9 +88,7 @@ impl Built {
                 overlay::apply(resource, planned);
             }
         }
-        let missing = resources::build(plan, &|r| {
-            !declared.contains(&config_address(&r.address))
-        });
+        let missing = resources::build(plan, &|r| !declared.contains(&config_address(&r.address)));
         self.add_plan(missing, 0, instances)
     }
 
@@ -212,6 +210,7 @@ impl Evaluator<'_> {
                     header: decl.header,
                     body,
                     instance_note: note.clone(),
+                    construct: None,
                     module_calls: instance.calls.clone(),
                 };
                 out.resources.push((resource, inst, instance.root));

@@ -62,7 +62,8 @@ impl RootInputs {
     /// other (they are what Terraform planned with).
     pub fn with_plan(mut self, plan: Arc<super::plan::Plan>) -> RootInputs {
         for (name, value) in &plan.variables {
-            self.values.insert(name.clone(), Raw::Planned(value.clone()));
+            self.values
+                .insert(name.clone(), Raw::Planned(value.clone()));
         }
         self.plan = Some(plan);
         self

@@ -70,6 +70,7 @@ pub fn span_of(file: FileId, text: &str, needle: &str, nth: usize) -> Span {
 
 pub fn bucket(address: &str, resource_type: &str) -> ResourceRef {
     ResourceRef {
+        construct_path: None,
         address: address.into(),
         resource_type: resource_type.into(),
         kind: ResourceKind::S3Bucket,

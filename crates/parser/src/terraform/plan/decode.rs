@@ -43,7 +43,9 @@ mod tests {
     fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();
         let units = if bom {
-            std::iter::once(0xFEFF).chain(text.encode_utf16()).collect::<Vec<_>>()
+            std::iter::once(0xFEFF)
+                .chain(text.encode_utf16())
+                .collect::<Vec<_>>()
         } else {
             text.encode_utf16().collect()
         };
@@ -74,7 +76,9 @@ mod tests {
         assert!(looks_like_plan(
             "{\"format_version\":\"1.2\",\"terraform_version\":\"1.6.0\"}"
         ));
-        assert!(!looks_like_plan("{\"AWSTemplateFormatVersion\":\"2010-09-09\"}"));
+        assert!(!looks_like_plan(
+            "{\"AWSTemplateFormatVersion\":\"2010-09-09\"}"
+        ));
         assert!(!looks_like_plan("{\"format_version\":\"1\"}"));
     }
 }

@@ -142,10 +142,18 @@ impl Plan {
     /// children.
     fn module_resources(&mut self, module: &Value, unknown: &HashMap<&str, &Value>) {
         let prefix = module.get("address").and_then(Value::as_str).unwrap_or("");
-        for resource in module.get("resources").map(Value::items).unwrap_or_default() {
+        for resource in module
+            .get("resources")
+            .map(Value::items)
+            .unwrap_or_default()
+        {
             self.add(resource, prefix, resource.get("values"), unknown);
         }
-        for child in module.get("child_modules").map(Value::items).unwrap_or_default() {
+        for child in module
+            .get("child_modules")
+            .map(Value::items)
+            .unwrap_or_default()
+        {
             self.module_resources(child, unknown);
         }
     }
@@ -202,7 +210,11 @@ impl Plan {
 
     /// The configuration's resource expressions, module by module.
     fn configuration(&mut self, module: &Value, path: String) {
-        for resource in module.get("resources").map(Value::items).unwrap_or_default() {
+        for resource in module
+            .get("resources")
+            .map(Value::items)
+            .unwrap_or_default()
+        {
             let (Some(address), Some(expressions)) = (
                 resource.get("address").and_then(Value::as_str),
                 resource.get("expressions"),

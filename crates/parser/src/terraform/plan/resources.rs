@@ -61,6 +61,7 @@ pub(crate) fn build(plan: &Plan, keep: &dyn Fn(&PlanResource) -> bool) -> PlanBu
                 header: r.header,
                 body,
                 instance_note: None,
+                construct: None,
                 module_calls: Vec::new(),
             },
             r.module.clone(),
@@ -87,10 +88,9 @@ fn body(resource: &PlanResource, expressions: Option<&Value>) -> Body {
             let at = entries.iter().position(|(k, _)| k.value == key.value);
             match at {
                 Some(at) => merge_unknown(&mut entries[at].1, u),
-                None if is_true(u) => entries.push((
-                    key.clone(),
-                    Value::computed(AFTER_APPLY, u.span),
-                )),
+                None if is_true(u) => {
+                    entries.push((key.clone(), Value::computed(AFTER_APPLY, u.span)))
+                }
                 None => {}
             }
         }
@@ -171,10 +171,7 @@ fn resolve(
     let candidates = by_local.get(&(holder.module.as_str(), local.as_str()))?;
     let key_of = |r: &PlanResource| instance_key(r).to_string();
     if let Some(key) = key {
-        return candidates
-            .iter()
-            .copied()
-            .find(|&c| key_of(kept[c]) == key);
+        return candidates.iter().copied().find(|&c| key_of(kept[c]) == key);
     }
     match candidates.as_slice() {
         [only] => Some(*only),
