@@ -1,0 +1,192 @@
+//! `phiguard lint` on Terraform plan JSON (issue 18) end to end: the plan
+//! named alone reports in the `.tf` beside it, `--source-dir` finds them
+//! elsewhere, the JSON names the plan as the origin, and a bad
+//! `--source-dir` is an error of the command line.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use common::Scratch;
+use serde_json::Value;
+
+fn phiguard(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("phiguard").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/terraform-plan")
+}
+
+/// The fixture's configuration in `infra/`, its plan in `plans/`.
+fn scratch() -> Scratch {
+    let from = fixture();
+    let read = |p: &str| fs::read_to_string(from.join(p)).unwrap();
+    Scratch::repository(
+        "plans",
+        &[
+            ("infra/main.tf", &read("main.tf")),
+            ("infra/modules/logs/main.tf", &read("modules/logs/main.tf")),
+            ("plans/tfplan.json", &read("tfplan.json")),
+        ],
+    )
+}
+
+fn compact(output: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(output)
+        .lines()
+        .map(|l| l.split(" <").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_plan_beside_its_configuration_reports_in_the_tf() {
+    let dir = fixture();
+    let out = phiguard(&dir)
+        .args(["lint", "tfplan.json", "--format", "compact"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let lines = compact(&out);
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "main.tf:28:12: critical [s3-public-acl] bucket \"phi-records-0\" has ACL \"public-read\""
+        )),
+        "{lines:#?}"
+    );
+    assert!(lines.iter().all(|l| l.contains(".tf:")), "{lines:#?}");
+}
+
+#[test]
+fn source_dir_names_the_configuration_of_a_plan_kept_elsewhere() {
+    let scratch = scratch();
+    // Without it the plan is read alone: findings inside the plan.
+    let alone = phiguard(&scratch.0)
+        .args(["lint", "plans/tfplan.json", "--format", "compact"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let alone = compact(&alone);
+    assert!(
+        alone.iter().all(|l| l.starts_with("plans/tfplan.json:")),
+        "{alone:#?}"
+    );
+    assert!(
+        alone.iter().any(|l| l.contains("[s3-public-acl]")),
+        "{alone:#?}"
+    );
+
+    let out = phiguard(&scratch.0)
+        .args([
+            "lint",
+            "plans/tfplan.json",
+            "--source-dir",
+            "infra",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let acl = findings
+        .iter()
+        .find(|f| f["rule"] == "s3-public-acl")
+        .unwrap();
+    assert_eq!(acl["file"], "infra/main.tf");
+    assert_eq!(acl["start"]["line"], 28);
+    assert_eq!(acl["origins"][0]["role"], "plan");
+    assert_eq!(acl["origins"][0]["file"], "plans/tfplan.json");
+    // The same findings, fingerprints and all, as linting the `.tf` with
+    // the plan beside it.
+    let fingerprints = |report: &Value| {
+        let mut f: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["fingerprint"]))
+            .collect();
+        f.sort();
+        f
+    };
+    fs::copy(
+        scratch.0.join("plans/tfplan.json"),
+        scratch.0.join("infra/tfplan.json"),
+    )
+    .unwrap();
+    let beside = phiguard(&scratch.0)
+        .args(["lint", "infra", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let beside: Value = serde_json::from_slice(&beside).unwrap();
+    assert_eq!(fingerprints(&report), fingerprints(&beside));
+}
+
+#[test]
+fn a_source_dir_that_is_not_a_folder_is_an_error() {
+    let scratch = scratch();
+    let err = phiguard(&scratch.0)
+        .args(["lint", "plans/tfplan.json", "--source-dir", "nowhere"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&err);
+    assert!(err.contains("--source-dir nowhere: not a folder"), "{err}");
+}
+
+#[test]
+fn a_comment_in_the_tf_suppresses_the_finding_the_plan_decides() {
+    let scratch = scratch();
+    let main = scratch.0.join("infra/main.tf");
+    let text = fs::read_to_string(&main).unwrap().replace(
+        "  acl    = var.acl\n",
+        "  acl    = var.acl # phiguard:ignore s3-public-acl -- a public download bucket, reviewed\n",
+    );
+    fs::write(&main, text).unwrap();
+    let out = phiguard(&scratch.0)
+        .args([
+            "lint",
+            "plans/tfplan.json",
+            "--source-dir",
+            "infra",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    let acl: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "s3-public-acl")
+        .collect();
+    assert_eq!(acl.len(), 2, "{acl:#?}");
+    for f in acl {
+        assert_eq!(
+            f["suppressed"]["reason"], "a public download bucket, reviewed",
+            "{f}"
+        );
+    }
+}
