@@ -38,6 +38,21 @@ fn scratch() -> Scratch {
     )
 }
 
+/// The JSON report of `phiguard lint ARGS --format json` in `dir`, which
+/// finds something (exit 1).
+fn report_of(dir: &Path, args: &[&str]) -> Value {
+    let out = phiguard(dir)
+        .arg("lint")
+        .args(args)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 fn compact(output: &[u8]) -> Vec<String> {
     String::from_utf8_lossy(output)
         .lines()
@@ -86,21 +101,7 @@ fn source_dir_names_the_configuration_of_a_plan_kept_elsewhere() {
         "{alone:#?}"
     );
 
-    let out = phiguard(&scratch.0)
-        .args([
-            "lint",
-            "plans/tfplan.json",
-            "--source-dir",
-            "infra",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let report: Value = serde_json::from_slice(&out).unwrap();
+    let report = report_of(&scratch.0, &["plans/tfplan.json", "--source-dir", "infra"]);
     let findings = report["findings"].as_array().unwrap();
     let acl = findings
         .iter()
@@ -127,14 +128,7 @@ fn source_dir_names_the_configuration_of_a_plan_kept_elsewhere() {
         scratch.0.join("infra/tfplan.json"),
     )
     .unwrap();
-    let beside = phiguard(&scratch.0)
-        .args(["lint", "infra", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let beside: Value = serde_json::from_slice(&beside).unwrap();
+    let beside = report_of(&scratch.0, &["infra"]);
     assert_eq!(fingerprints(&report), fingerprints(&beside));
 }
 
@@ -161,21 +155,7 @@ fn a_comment_in_the_tf_suppresses_the_finding_the_plan_decides() {
         "  acl    = var.acl # phiguard:ignore s3-public-acl -- a public download bucket, reviewed\n",
     );
     fs::write(&main, text).unwrap();
-    let out = phiguard(&scratch.0)
-        .args([
-            "lint",
-            "plans/tfplan.json",
-            "--source-dir",
-            "infra",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let report: Value = serde_json::from_slice(&out).unwrap();
+    let report = report_of(&scratch.0, &["plans/tfplan.json", "--source-dir", "infra"]);
     let acl: Vec<&Value> = report["findings"]
         .as_array()
         .unwrap()

@@ -5,8 +5,7 @@ mod mutation;
 
 use std::sync::OnceLock;
 
-use mutation::{apply, cases, load_one, seed_files, Edit};
-use phiguard_model::{Model, Value, ValueKind};
+use mutation::{apply, cases, check, load_one, seed_files, Edit};
 use proptest::prelude::*;
 
 /// Real files to mutate: the project's fixtures and the shared corpus.
@@ -22,41 +21,6 @@ fn seeds() -> &'static [Vec<u8>] {
         }
         out
     })
-}
-
-/// Every span must index its file's text, so reporters can slice it.
-fn check_value(model: &Model, value: &Value) {
-    let len = model.file(value.span.file).text.len() as u32;
-    assert!(value.span.start <= value.span.end && value.span.end <= len);
-    match &value.kind {
-        ValueKind::List(items) => items.iter().for_each(|v| check_value(model, v)),
-        ValueKind::Map(entries) => entries.iter().for_each(|(_, v)| check_value(model, v)),
-        _ => {}
-    }
-}
-
-fn check(model: &Model) {
-    assert!(model.errors.len() <= 1, "{:?}", model.errors);
-    for err in &model.errors {
-        if let Some(span) = err.span {
-            assert!(span.end as usize <= model.file(span.file).text.len());
-        }
-    }
-    for r in &model.resources {
-        let text = &model.file(r.file).text;
-        assert!(text.get(r.span.range()).is_some() && text.get(r.header.range()).is_some());
-        r.body
-            .attributes
-            .iter()
-            .for_each(|a| check_value(model, &a.value));
-    }
-    for b in &model.subjects.buckets {
-        if let Some(policy) = &b.policy {
-            if let Some(doc) = policy.document.document() {
-                assert!(doc.span.end as usize <= model.file(doc.span.file).text.len());
-            }
-        }
-    }
 }
 
 /// HCL's delimiters, heredocs and a byte-order mark.

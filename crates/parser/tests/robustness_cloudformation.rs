@@ -6,8 +6,8 @@ mod mutation;
 
 use std::sync::OnceLock;
 
-use mutation::{apply, cases, load_one, seed_files, Edit};
-use phiguard_model::{Model, PolicySource, Value, ValueKind};
+use mutation::{apply, cases, check, load_one, seed_files, Edit};
+use phiguard_model::{Model, Value, ValueKind};
 use proptest::prelude::*;
 
 /// Real templates to mutate: the project's fixtures and the shared corpus.
@@ -27,56 +27,6 @@ fn seeds() -> &'static [(String, Vec<u8>)] {
         }
         out
     })
-}
-
-/// Every span must index its file's text, so reporters can slice it.
-fn check_value(model: &Model, value: &Value) {
-    let text = &model.file(value.span.file).text;
-    assert!(text.get(value.span.range()).is_some(), "{value:?}");
-    match &value.kind {
-        ValueKind::List(items) => items.iter().for_each(|v| check_value(model, v)),
-        ValueKind::Map(entries) => entries.iter().for_each(|(k, v)| {
-            assert!(text.get(k.span.range()).is_some());
-            check_value(model, v)
-        }),
-        _ => {}
-    }
-}
-
-fn check(model: &Model) {
-    assert!(model.errors.len() <= 1, "{:?}", model.errors);
-    for err in &model.errors {
-        if let Some(span) = err.span {
-            assert!(model.file(span.file).text.get(span.range()).is_some());
-        }
-    }
-    for r in &model.resources {
-        let text = &model.file(r.file).text;
-        assert!(text.get(r.span.range()).is_some() && text.get(r.header.range()).is_some());
-        r.body
-            .attributes
-            .iter()
-            .for_each(|a| check_value(model, &a.value));
-    }
-    let policies = model
-        .subjects
-        .buckets
-        .iter()
-        .filter_map(|b| b.policy.as_deref())
-        .chain(
-            model
-                .subjects
-                .domains
-                .iter()
-                .filter_map(|d| d.access_policy.as_deref()),
-        );
-    for policy in policies {
-        if let PolicySource::Document(doc) = &policy.document {
-            for st in &doc.statements {
-                st.principal.iter().for_each(|p| check_value(model, p));
-            }
-        }
-    }
 }
 
 fn edit() -> impl Strategy<Value = Edit> {

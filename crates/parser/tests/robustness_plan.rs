@@ -7,8 +7,7 @@ mod mutation;
 
 use std::sync::OnceLock;
 
-use mutation::{apply, cases, load_one, Edit};
-use phiguard_model::{Model, Value, ValueKind};
+use mutation::{apply, cases, check, load_one, Edit};
 use proptest::prelude::*;
 
 fn seeds() -> &'static [Vec<u8>] {
@@ -30,41 +29,6 @@ fn seeds() -> &'static [Vec<u8>] {
         }
         out
     })
-}
-
-fn check_value(model: &Model, value: &Value) {
-    let text = &model.file(value.span.file).text;
-    assert!(text.get(value.span.range()).is_some(), "{value:?}");
-    for origin in value.origins.iter().flat_map(|o| o.iter()) {
-        if let Some(span) = origin.span {
-            assert!(model.file(span.file).text.get(span.range()).is_some());
-        }
-    }
-    match &value.kind {
-        ValueKind::List(items) => items.iter().for_each(|v| check_value(model, v)),
-        ValueKind::Map(entries) => entries.iter().for_each(|(k, v)| {
-            assert!(text.get(k.span.range()).is_some());
-            check_value(model, v)
-        }),
-        _ => {}
-    }
-}
-
-fn check(model: &Model) {
-    assert!(model.errors.len() <= 1, "{:?}", model.errors);
-    for err in &model.errors {
-        if let Some(span) = err.span {
-            assert!(model.file(span.file).text.get(span.range()).is_some());
-        }
-    }
-    for r in &model.resources {
-        let text = &model.file(r.file).text;
-        assert!(text.get(r.span.range()).is_some() && text.get(r.header.range()).is_some());
-        r.body
-            .attributes
-            .iter()
-            .for_each(|a| check_value(model, &a.value));
-    }
 }
 
 fn utf16(bytes: &[u8]) -> Vec<u8> {

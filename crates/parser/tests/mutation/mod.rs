@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use phiguard_model::Model;
+use phiguard_model::{Model, PolicySource, Value, ValueKind};
 use phiguard_parser::{load_sources, Source};
 use proptest::prelude::*;
 
@@ -119,4 +119,61 @@ pub fn cases() -> u32 {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(96)
+}
+
+/// Every span must index its file's text, so reporters can slice it.
+pub fn check_value(model: &Model, value: &Value) {
+    let text = &model.file(value.span.file).text;
+    assert!(text.get(value.span.range()).is_some(), "{value:?}");
+    for origin in value.origins.iter().flat_map(|o| o.iter()) {
+        if let Some(span) = origin.span {
+            assert!(model.file(span.file).text.get(span.range()).is_some());
+        }
+    }
+    match &value.kind {
+        ValueKind::List(items) => items.iter().for_each(|v| check_value(model, v)),
+        ValueKind::Map(entries) => entries.iter().for_each(|(k, v)| {
+            assert!(text.get(k.span.range()).is_some());
+            check_value(model, v)
+        }),
+        _ => {}
+    }
+}
+
+/// A model any input gives: at most one error, and every span of its
+/// errors, resources, values, origins and policy principals indexes its file.
+pub fn check(model: &Model) {
+    assert!(model.errors.len() <= 1, "{:?}", model.errors);
+    for err in &model.errors {
+        if let Some(span) = err.span {
+            assert!(model.file(span.file).text.get(span.range()).is_some());
+        }
+    }
+    for r in &model.resources {
+        let text = &model.file(r.file).text;
+        assert!(text.get(r.span.range()).is_some() && text.get(r.header.range()).is_some());
+        r.body
+            .attributes
+            .iter()
+            .for_each(|a| check_value(model, &a.value));
+    }
+    let policies = model
+        .subjects
+        .buckets
+        .iter()
+        .filter_map(|b| b.policy.as_deref())
+        .chain(
+            model
+                .subjects
+                .domains
+                .iter()
+                .filter_map(|d| d.access_policy.as_deref()),
+        );
+    for policy in policies {
+        if let PolicySource::Document(doc) = &policy.document {
+            for st in &doc.statements {
+                st.principal.iter().for_each(|p| check_value(model, p));
+            }
+        }
+    }
 }
