@@ -100,6 +100,18 @@ fn source_dir_names_the_configuration_of_a_plan_kept_elsewhere() {
         alone.iter().any(|l| l.contains("[s3-public-acl]")),
         "{alone:#?}"
     );
+    // A plan is Terraform's output: never edited.
+    let alone = report_of(&scratch.0, &["plans/tfplan.json"]);
+    assert_eq!(
+        alone["summary"]["fixable"]["safe"], 0,
+        "{}",
+        alone["summary"]
+    );
+    assert_eq!(
+        alone["summary"]["fixable"]["unsafe"], 0,
+        "{}",
+        alone["summary"]
+    );
 
     let report = report_of(&scratch.0, &["plans/tfplan.json", "--source-dir", "infra"]);
     let findings = report["findings"].as_array().unwrap();

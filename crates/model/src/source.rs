@@ -126,6 +126,9 @@ pub struct SourceFile {
     /// Why the file was read: what "Checked N files" counts, and whether
     /// findings located in it are reported.
     pub role: FileRole,
+    /// Another tool's output (a Terraform plan JSON, a CDK template): linted,
+    /// never edited; its findings are fixed where it was made from.
+    pub generated: bool,
 }
 
 /// Why a file is in the model.
@@ -161,6 +164,7 @@ impl SourceFile {
             text,
             line_index,
             role: FileRole::Linted,
+            generated: false,
         }
     }
 

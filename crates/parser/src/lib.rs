@@ -478,6 +478,7 @@ fn build(
             }
             Prepared::Plan { file, mut plan } => {
                 let id = push_file(model, file);
+                model.files[id.0 as usize].generated = true;
                 plan.renumber(id);
                 plans.push(*plan);
             }

@@ -333,7 +333,7 @@ fn finding<T: Subject>(
     let fix = check
         .edit
         .as_ref()
-        .filter(|_| construct.is_none())
+        .filter(|_| !model.file(resource.file).generated)
         .and_then(|spec| {
             if let Some(condition) = &spec.when {
                 if !matches!(env.eval(condition), Tri::True) {

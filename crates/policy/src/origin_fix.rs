@@ -21,6 +21,17 @@ pub(crate) fn name_origin(
     origin: &ValueOrigin,
     value: Option<&Value>,
 ) -> String {
+    // A plan records what Terraform was given, not where: the fix names
+    // it, to be made where the plan's inputs come from.
+    if origin.role == OriginRole::Plan {
+        return match place(model, origin) {
+            Some(place) => format!(
+                "{fix}; the value was decided when the plan was made ({place}): change \
+                 what the plan is made from"
+            ),
+            None => fix,
+        };
+    }
     let holds_expressions = matches!(origin.role, OriginRole::ModuleArgument | OriginRole::Local);
     let wanted = assignment(&fix, dialect).filter(|(_, wanted)| {
         value.is_some_and(|value| fits(wanted, value, dialect))

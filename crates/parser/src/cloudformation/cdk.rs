@@ -50,6 +50,7 @@ pub(crate) fn enrich(model: &mut Model, files: &Files, base_dir: &Path) {
         let Some(stack) = Stack::read(files, &path) else {
             continue;
         };
+        model.files[template.0 as usize].generated = true;
         let mut paths = Vec::with_capacity(indexes.len());
         for &index in &indexes {
             let resource = &model.resources[index];

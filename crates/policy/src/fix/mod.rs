@@ -349,10 +349,11 @@ fn set(model: &Model, spec: &EditSpec, value: &Value, literal: &Literal) -> Opti
 /// Files a fix may change: not a module Terraform downloaded
 /// (`.terraform/`), which `init` would overwrite.
 fn editable(file: &SourceFile) -> bool {
-    !file
-        .path
-        .components()
-        .any(|c| c.as_os_str() == ".terraform")
+    !file.generated
+        && !file
+            .path
+            .components()
+            .any(|c| c.as_os_str() == ".terraform")
 }
 
 fn first_line(text: &str) -> &str {
