@@ -78,6 +78,7 @@ mod tests {
             text: text.into(),
             line_index: LineIndex::new(text),
             role: phiguard_model::FileRole::Linted,
+            generated: false,
         }
     }
 
