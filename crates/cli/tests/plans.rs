@@ -182,3 +182,82 @@ fn a_comment_in_the_tf_suppresses_the_finding_the_plan_decides() {
         );
     }
 }
+
+/// The rules and files of a JSON report's findings, as `file rule`.
+fn rules_by_file(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["file"].as_str().unwrap(),
+                f["rule"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_is_told_by_content_whatever_its_name() {
+    let scratch = scratch();
+    fs::copy(
+        scratch.0.join("plans/tfplan.json"),
+        scratch.0.join("plans/tfplan"),
+    )
+    .unwrap();
+    let by_json = report_of(&scratch.0, &["plans/tfplan.json", "--source-dir", "infra"]);
+    let by_name = report_of(&scratch.0, &["plans/tfplan", "--source-dir", "infra"]);
+    // The same findings; only the plan's name in the origins differs.
+    let by_json = by_json["findings"]
+        .to_string()
+        .replace("plans/tfplan.json", "plans/tfplan");
+    assert!(by_json.contains("\"role\":\"plan\""));
+    assert!(by_json == by_name["findings"].to_string());
+    assert_eq!(by_name["summary"]["skipped"], 0, "{}", by_name["summary"]);
+}
+
+#[test]
+fn a_walked_state_file_is_read() {
+    let state = r#"{"format_version":"1.0","terraform_version":"1.6.0","values":{"root_module":{"resources":[
+{"address":"aws_s3_bucket.records","mode":"managed","type":"aws_s3_bucket","name":"records","values":{"bucket":"phi-records"}},
+{"address":"aws_s3_bucket_acl.records","mode":"managed","type":"aws_s3_bucket_acl","name":"records","values":{"bucket":"phi-records","acl":"public-read"}}
+]}}}"#;
+    let scratch = Scratch::repository(
+        "state",
+        &[
+            ("live/terraform.tfstate", state),
+            ("live/notes.tfstate.backup", state),
+        ],
+    );
+    let report = report_of(&scratch.0, &["live"]);
+    let found = rules_by_file(&report);
+    assert!(
+        found.contains(&"live/terraform.tfstate s3-public-acl".to_string()),
+        "{found:#?}"
+    );
+    // Only `.tfstate` is walked; a backup is read when named.
+    assert!(
+        found
+            .iter()
+            .all(|f| f.starts_with("live/terraform.tfstate ")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn json_that_only_looks_like_a_plan_is_tried_as_a_template() {
+    let template = r#"{"format_version":"1.0","terraform_version":"none",
+"AWSTemplateFormatVersion":"2010-09-09",
+"Resources":{"Records":{"Type":"AWS::S3::Bucket","Properties":{"AccessControl":"PublicRead"}}}}"#;
+    let scratch = Scratch::repository("lookalike", &[("stack.json", template)]);
+    for args in [&["stack.json"][..], &["."][..]] {
+        let report = report_of(&scratch.0, args);
+        let found = rules_by_file(&report);
+        assert!(
+            found.contains(&"stack.json s3-public-acl".to_string()),
+            "{args:?}: {found:#?}"
+        );
+    }
+}

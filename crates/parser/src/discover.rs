@@ -79,6 +79,20 @@ pub(crate) fn is_template_candidate(path: &Path) -> bool {
         .any(|ext| name.len() > ext.len() && name.ends_with(ext))
 }
 
+/// Terraform state files (`terraform.tfstate`), read when their content is
+/// state JSON. Plans in JSON are `.json`, found as template candidates are.
+pub(crate) fn is_state_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.len() > ".tfstate".len() && n.ends_with(".tfstate"))
+}
+
+/// Whether a walk reads `path`: Terraform, a possible template or plan, or
+/// a state file.
+pub(crate) fn is_walked_name(path: &Path) -> bool {
+    classify(path).is_some() || is_template_candidate(path) || is_state_name(path)
+}
+
 /// Variable files are read by a later stage (`--var-file`, auto-loading), not
 /// linted, so finding one is not worth a message.
 pub(crate) fn is_tfvars(path: &Path) -> bool {
@@ -251,15 +265,15 @@ pub(crate) fn module_files(files: &Files, dir: &Path, base_dir: &Path, found: &m
 /// A file named on the command line is linted even if `.gitignore` lists it,
 /// as a user who names a file expects.
 fn named_file(path: PathBuf, display_path: String, found: &mut Discovered) {
-    if classify(&path).is_some() || is_template_candidate(&path) {
-        // Whether a JSON or YAML file is a template is decided by content.
+    // Whatever its name, a named file is read: a plan is told by content
+    // (`plan.out.json`, `tfplan`, `state.backup`), and any other file that
+    // is no template is reported as not linted once read.
+    if !is_tfvars(&path) {
         found.files.push(FoundFile {
             path,
             display_path,
             named: true,
         });
-    } else if !is_tfvars(&path) {
-        found.skipped.push(not_linted(display_path));
     }
 }
 
@@ -337,7 +351,7 @@ fn walk_listing(
 ) {
     let mut walked = Vec::new();
     let listed = list_tree(files, root, &mut |path| {
-        if classify(path).is_none() && !is_template_candidate(path) {
+        if !is_walked_name(path) {
             return;
         }
         let display_path = display_path(path, base_dir);
@@ -484,7 +498,7 @@ fn visit(
         return WalkState::Continue;
     }
     // A directory named `x.tf` is walked itself.
-    if is_dir || (classify(path).is_none() && !is_template_candidate(path)) {
+    if is_dir || !is_walked_name(path) {
         return WalkState::Continue;
     }
     let followed = match target {
@@ -586,5 +600,8 @@ mod tests {
         assert!(!is_template_candidate(Path::new("x.tfvars.json")));
         assert!(!is_template_candidate(Path::new(".yaml")));
         assert!(!is_template_candidate(Path::new("main.tf")));
+        assert!(is_walked_name(Path::new("env/terraform.tfstate")));
+        assert!(!is_walked_name(Path::new(".tfstate")));
+        assert!(!is_walked_name(Path::new("terraform.tfstate.backup")));
     }
 }

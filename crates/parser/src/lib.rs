@@ -383,7 +383,7 @@ pub fn load_sources(sources: Vec<Source>) -> Model {
     for source in sources {
         match discover::classify(&source.path) {
             Some(_) => kept.push(source),
-            None if discover::is_template_candidate(&source.path) => kept.push(source),
+            None if discover::is_walked_name(&source.path) => kept.push(source),
             None if discover::is_tfvars(&source.path) => {}
             None => model
                 .skipped
@@ -536,6 +536,13 @@ fn prepare(source: Source, named: bool, cfn_parameters: &cloudformation::Paramet
         Ok(prepared) => return prepared,
         Err(source) => source,
     };
+    // A file of another name (named, or a `.tfstate`) that is no plan.
+    if kind.is_none() && !discover::is_template_candidate(&source.path) {
+        return match named {
+            true => Prepared::Skipped(discover::not_linted(source.display_path)),
+            false => Prepared::Dropped,
+        };
+    }
     // Bytes handed over in memory (`--stdin-filename`) meet the same limit.
     if size > limits::MAX_FILE_SIZE {
         let message = limits::ReadError::TooLarge(size, limits::MAX_FILE_SIZE).message();
@@ -604,7 +611,14 @@ fn plan_candidate(source: Source, named: bool) -> Result<Prepared, Source> {
         .path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if !is_json || discover::classify(&source.path).is_some() {
+    // A walked file is tried by its name (`.json`, `.tfstate`); a named one
+    // whatever its name, but never Terraform's own files.
+    let tried = is_json || named || discover::is_state_name(&source.path);
+    if !tried
+        || discover::classify(&source.path).is_some()
+        || discover::is_tfvars(&source.path)
+        || source.bytes.len() as u64 > limits::MAX_PLAN_SIZE
+    {
         return Err(source);
     }
     let utf16 = decode(&source.bytes);
@@ -612,19 +626,24 @@ fn plan_candidate(source: Source, named: bool) -> Result<Prepared, Source> {
         Some(text) => looks_like_plan(text),
         None => std::str::from_utf8(&source.bytes).is_ok_and(looks_like_plan),
     };
-    if !is_plan || source.bytes.len() as u64 > limits::MAX_PLAN_SIZE {
+    if !is_plan {
         return Err(source);
     }
+    let Source {
+        path,
+        display_path,
+        bytes,
+    } = source;
     let text = match utf16 {
         Some(text) => text,
-        None => match String::from_utf8(source.bytes) {
+        None => match String::from_utf8(bytes) {
             Ok(text) => text,
-            Err(err) => return Ok(Prepared::Error(utf8_error(source.display_path, &err))),
+            Err(err) => return Ok(Prepared::Error(utf8_error(display_path, &err))),
         },
     };
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let error = |span: Option<phiguard_model::Span>, message: String| LintError {
-        path: source.display_path.clone(),
+        path: display_path.clone(),
         span,
         message,
     };
@@ -634,20 +653,20 @@ fn plan_candidate(source: Source, named: bool) -> Result<Prepared, Source> {
             format!("invalid plan JSON: {}", err.message),
         )),
         Ok(value) => match Plan::read(&value, UNNUMBERED) {
-            None if named => {
-                return Ok(Prepared::Skipped(discover::not_linted(source.display_path)))
+            // JSON that only looked like a plan (`format_version` and
+            // `terraform_version` are common keys): a template, perhaps.
+            None => {
+                return Err(Source {
+                    path,
+                    display_path,
+                    bytes: text.into_bytes(),
+                })
             }
-            None => return Ok(Prepared::Dropped),
             Some(Err(err)) => Err(error(Some(err.span), err.message)),
             Some(Ok(plan)) => Ok(plan),
         },
     };
-    let file = SourceFile::new(
-        UNNUMBERED,
-        &source.path,
-        source.display_path.clone(),
-        Arc::from(text),
-    );
+    let file = SourceFile::new(UNNUMBERED, &path, display_path.clone(), Arc::from(text));
     Ok(match plan {
         Ok(plan) => Prepared::Plan {
             file,

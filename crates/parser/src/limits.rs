@@ -25,16 +25,25 @@ pub const MAX_FILE_SIZE: u64 = 16 << 20;
 /// [`MAX_FILE_SIZE`] only when it is a plan.
 pub const MAX_PLAN_SIZE: u64 = 256 << 20;
 
-/// The most of `path` a read takes: [`MAX_PLAN_SIZE`] for a `.json` file
-/// (it may be a plan), [`MAX_FILE_SIZE`] for any other.
+/// The most of `path` a read takes: [`MAX_FILE_SIZE`] for Terraform, YAML
+/// and `.template` files, [`MAX_PLAN_SIZE`] for any other (a `.json`, a
+/// `.tfstate` or a named file may be a plan; past [`MAX_FILE_SIZE`] only a
+/// file whose first bytes look like one is read).
 pub fn size_limit(path: &Path) -> u64 {
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        MAX_PLAN_SIZE
-    } else {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let never_a_plan = [".tf", ".tfvars", ".yaml", ".yml", ".template"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+        || name.ends_with(".tf.json")
+        || name.ends_with(".tfvars.json");
+    if never_a_plan {
         MAX_FILE_SIZE
+    } else {
+        MAX_PLAN_SIZE
     }
 }
 
