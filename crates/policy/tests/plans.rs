@@ -281,3 +281,125 @@ fn findings_point_into_the_tf_beside_a_plan_or_exactly_into_the_plan() {
         Some("\"public-read\"")
     );
 }
+
+/// A plan read alone whose root satellites reach a registry module's
+/// bucket only through the module's output (`module.s3.s3_bucket_id`):
+/// the output's expression leads to the bucket, so the satellites are the
+/// bucket's, not dangling ones that leave it "missing" its block and
+/// encryption.
+#[test]
+fn a_satellite_reaches_a_registry_modules_bucket_through_its_output() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-module-output");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = r#"{
+  "format_version": "1.2",
+  "terraform_version": "1.6.0",
+  "planned_values": {
+    "root_module": {
+      "resources": [
+        {
+          "address": "aws_s3_bucket_public_access_block.records",
+          "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "records",
+          "values": {
+            "block_public_acls": true, "block_public_policy": true,
+            "ignore_public_acls": true, "restrict_public_buckets": true
+          }
+        },
+        {
+          "address": "aws_s3_bucket_server_side_encryption_configuration.records",
+          "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "records",
+          "values": {
+            "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms", "kms_master_key_id": "arn:aws:kms:us-east-1:111122223333:key/abc"}], "bucket_key_enabled": true}]
+          }
+        }
+      ],
+      "child_modules": [
+        {
+          "address": "module.s3[\"records\"]",
+          "resources": [
+            {
+              "address": "module.s3[\"records\"].aws_s3_bucket.this[0]",
+              "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+              "values": {"bucket": "phi-records", "force_destroy": false}
+            }
+          ]
+        }
+      ]
+    }
+  },
+  "resource_changes": [
+    {
+      "address": "aws_s3_bucket_public_access_block.records",
+      "change": {"actions": ["create"], "after_unknown": {"bucket": true}}
+    },
+    {
+      "address": "aws_s3_bucket_server_side_encryption_configuration.records",
+      "change": {"actions": ["create"], "after_unknown": {"bucket": true}}
+    }
+  ],
+  "configuration": {
+    "root_module": {
+      "resources": [
+        {
+          "address": "aws_s3_bucket_public_access_block.records",
+          "expressions": {
+            "bucket": {"references": ["module.s3[\"records\"].s3_bucket_id", "module.s3[\"records\"]", "module.s3"]},
+            "block_public_acls": {"constant_value": true}, "block_public_policy": {"constant_value": true},
+            "ignore_public_acls": {"constant_value": true}, "restrict_public_buckets": {"constant_value": true}
+          }
+        },
+        {
+          "address": "aws_s3_bucket_server_side_encryption_configuration.records",
+          "expressions": {
+            "bucket": {"references": ["module.s3.s3_bucket_id", "module.s3"]}
+          }
+        }
+      ],
+      "module_calls": {
+        "s3": {
+          "source": "terraform-aws-modules/s3-bucket/aws",
+          "module": {
+            "outputs": {
+              "s3_bucket_id": {"expression": {"references": ["module.inner.id", "module.inner", "aws_s3_bucket.this[0].id", "aws_s3_bucket.this[0]", "aws_s3_bucket.this"]}}
+            },
+            "resources": [
+              {"address": "aws_s3_bucket.this", "expressions": {"bucket": {"constant_value": "phi-records"}}}
+            ]
+          }
+        }
+      }
+    }
+  }
+}"#;
+    std::fs::write(dir.join("tfplan.json"), plan).unwrap();
+    let (model, outcome) = lint(&dir, vec![dir.join("tfplan.json")], Vec::new());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let bucket = "module.s3[\"records\"].aws_s3_bucket.this[0]";
+    let rules: BTreeSet<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.resource.address == bucket)
+        .map(|f| f.rule.as_ref())
+        .collect();
+    assert!(
+        !rules.is_empty(),
+        "the bucket is linted: {:?}",
+        outcome.findings
+    );
+    for linked in ["s3-public-access-block", "s3-encryption-missing"] {
+        assert!(!rules.contains(linked), "{linked} on {bucket}: {rules:?}");
+    }
+    let elsewhere: Vec<_> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_ref(), f.resource.address.as_str()))
+        .chain(
+            outcome
+                .undecided
+                .iter()
+                .map(|u| (u.rule.as_ref(), u.resource.address.as_str())),
+        )
+        .filter(|(_, address)| *address != bucket)
+        .collect();
+    assert!(elsewhere.is_empty(), "{elsewhere:?}");
+}

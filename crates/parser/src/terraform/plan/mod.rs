@@ -40,6 +40,9 @@ pub(crate) struct Plan {
     /// (call names, no instance keys: `module.a.module.b`) and local
     /// address (`aws_s3_bucket.b`).
     expressions: HashMap<(String, String), Value>,
+    /// The references of each module output's expression, by module path
+    /// and output name: how `module.s3.bucket_id` reaches a resource.
+    outputs: HashMap<(String, String), Vec<String>>,
 }
 
 /// One resource instance of a plan.
@@ -96,6 +99,7 @@ impl Plan {
             resources: Vec::new(),
             by_address: HashMap::new(),
             expressions: HashMap::new(),
+            outputs: HashMap::new(),
         };
         if let Some(variables) = root.get("variables").and_then(Value::as_map) {
             for (name, variable) in variables {
@@ -224,6 +228,23 @@ impl Plan {
             self.expressions
                 .insert((path.clone(), address.to_string()), expressions.clone());
         }
+        for (name, output) in module
+            .get("outputs")
+            .and_then(Value::as_map)
+            .unwrap_or_default()
+        {
+            let references = output
+                .get("expression")
+                .and_then(|e| e.get("references"))
+                .map(Value::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            self.outputs
+                .insert((path.clone(), name.value.clone()), references);
+        }
         for (name, call) in module
             .get("module_calls")
             .and_then(Value::as_map)
@@ -259,6 +280,14 @@ impl Plan {
     pub fn expressions(&self, resource: &PlanResource) -> Option<&Value> {
         self.expressions
             .get(&(module_path(&resource.module), resource.local.clone()))
+    }
+
+    /// The references of output `name` of the module at `path` (no
+    /// instance keys).
+    pub fn output(&self, path: &str, name: &str) -> &[String] {
+        self.outputs
+            .get(&(path.to_string(), name.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Moves every span onto the file's final id.

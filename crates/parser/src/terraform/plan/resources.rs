@@ -45,7 +45,16 @@ pub(crate) fn build(plan: &Plan, keep: &dyn Fn(&PlanResource) -> bool) -> PlanBu
             let target = references
                 .iter()
                 .filter_map(Value::as_str)
-                .find_map(|reference| resolve(reference, r, &kept, &by_local));
+                .find_map(|reference| {
+                    resolve(
+                        plan,
+                        reference,
+                        (r.module.as_str(), instance_key(r)),
+                        &kept,
+                        &by_local,
+                        0,
+                    )
+                });
             if let Some(to) = target.filter(|&to| to != index) {
                 out.links.push((index, attribute.value.span, to));
             }
@@ -138,51 +147,142 @@ pub(crate) fn merge_unknown(value: &mut Value, unknown: &Value) {
     }
 }
 
+/// How deep `module.a.out` may lead through outputs naming other modules'
+/// outputs before the search gives up (a cycle Terraform would reject).
+const MAX_OUTPUT_DEPTH: usize = 8;
+
 /// The resource `reference` (as the configuration lists it:
-/// `aws_s3_bucket.b.id`, `aws_s3_bucket.b[0]`) names, seen from `holder`:
-/// in the holder's module instance, the instance with the reference's key,
-/// else the only instance, else the one with the holder's own key (`count.index`
-/// and `each.key` name the instance of the same key).
+/// `aws_s3_bucket.b.id`, `aws_s3_bucket.b[0]`, `module.s3.bucket_id`)
+/// names, seen from a resource in the module instance `module` whose own
+/// instance key is `own`: in that module instance, the instance with the
+/// reference's key, else the only instance, else the one with the holder's
+/// own key (`count.index` and `each.key` name the instance of the same
+/// key). A module output leads to what its expression references, in the
+/// called module's instance.
 fn resolve(
+    plan: &Plan,
     reference: &str,
-    holder: &PlanResource,
+    (module, own): (&str, &str),
     kept: &[&PlanResource],
     by_local: &HashMap<(&str, &str), Vec<usize>>,
+    depth: usize,
 ) -> Option<usize> {
-    let mut parts = reference.splitn(2, '.');
-    let resource_type = parts.next()?;
+    let (resource_type, rest) = reference.split_once('.')?;
+    if resource_type == "module" {
+        return through_output(plan, rest, (module, own), kept, by_local, depth);
+    }
     if matches!(
         resource_type,
-        "var" | "local" | "module" | "data" | "each" | "count" | "path" | "terraform" | "self"
+        "var" | "local" | "data" | "each" | "count" | "path" | "terraform" | "self"
     ) {
         return None;
     }
-    let rest = parts.next()?;
     let end = rest.find(['.', '[']).unwrap_or(rest.len());
     let name = &rest[..end];
     let local = format!("{resource_type}.{name}");
-    let key = rest[end..]
-        .starts_with('[')
-        .then(|| {
-            let close = rest[end..].find(']')?;
-            Some(&rest[end..end + close + 1])
-        })
-        .flatten();
-    let candidates = by_local.get(&(holder.module.as_str(), local.as_str()))?;
-    let key_of = |r: &PlanResource| instance_key(r).to_string();
+    let (key, _) = split_key(&rest[end..]);
+    let candidates = by_local.get(&(module, local.as_str()))?;
     if let Some(key) = key {
-        return candidates.iter().copied().find(|&c| key_of(kept[c]) == key);
+        return candidates
+            .iter()
+            .copied()
+            .find(|&c| instance_key(kept[c]) == key);
     }
     match candidates.as_slice() {
         [only] => Some(*only),
-        _ => {
-            let own = key_of(holder);
-            candidates
-                .iter()
-                .copied()
-                .find(|&c| !own.is_empty() && key_of(kept[c]) == own)
+        _ => candidates
+            .iter()
+            .copied()
+            .find(|&c| !own.is_empty() && instance_key(kept[c]) == own),
+    }
+}
+
+/// `rest` is what follows `module.` in a reference (`s3.bucket_id`,
+/// `s3["a"].arn`): the resource the named output's expression references,
+/// in the called module's instance.
+fn through_output(
+    plan: &Plan,
+    rest: &str,
+    (module, own): (&str, &str),
+    kept: &[&PlanResource],
+    by_local: &HashMap<(&str, &str), Vec<usize>>,
+    depth: usize,
+) -> Option<usize> {
+    if depth >= MAX_OUTPUT_DEPTH {
+        return None;
+    }
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let name = &rest[..end];
+    let (key, after) = split_key(&rest[end..]);
+    let output = after.strip_prefix('.')?;
+    let output = &output[..output.find(['.', '[']).unwrap_or(output.len())];
+    let call = if module.is_empty() {
+        format!("module.{name}")
+    } else {
+        format!("{module}.module.{name}")
+    };
+    let instance = match key {
+        Some(key) => format!("{call}{key}"),
+        None => instance_of_call(&call, own, kept)?,
+    };
+    let path = module_path(&instance);
+    plan.output(&path, output).iter().find_map(|reference| {
+        resolve(
+            plan,
+            reference,
+            (instance.as_str(), ""),
+            kept,
+            by_local,
+            depth + 1,
+        )
+    })
+}
+
+/// The instance of module call `call` (`module.s3`) a reference without a
+/// key names: the call itself when it has no `count` or `for_each`, else
+/// its only instance, else the one with the holder's own key.
+fn instance_of_call(call: &str, own: &str, kept: &[&PlanResource]) -> Option<String> {
+    let mut keys: Vec<&str> = Vec::new();
+    for r in kept {
+        let Some(rest) = r.module.strip_prefix(call) else {
+            continue;
+        };
+        if rest.is_empty() || rest.starts_with('.') {
+            return Some(call.to_string());
+        }
+        if let (Some(key), _) = split_key(rest) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
         }
     }
+    match keys.as_slice() {
+        [only] => Some(format!("{call}{only}")),
+        _ => keys
+            .iter()
+            .find(|&&k| !own.is_empty() && k == own)
+            .map(|k| format!("{call}{k}")),
+    }
+}
+
+/// The instance key at the start of `text` (`["a]"]`, `[0]`), quotes and
+/// escapes respected, and what follows it.
+fn split_key(text: &str) -> (Option<&str>, &str) {
+    if !text.starts_with('[') {
+        return (None, text);
+    }
+    let mut quoted = false;
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ']' if !quoted => return (Some(&text[..=at]), &text[at + 1..]),
+            _ => {}
+        }
+    }
+    (None, text)
 }
 
 /// The instance key of a resource's address: `[0]`, `["a"]`, or empty.
@@ -199,4 +299,18 @@ fn instance_key(resource: &PlanResource) -> &str {
 /// what a `.tf` resource and a plan resource share.
 pub(crate) fn config_address(address: &str) -> String {
     module_path(address)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_key;
+
+    #[test]
+    fn instance_keys_respect_quotes() {
+        assert_eq!(split_key("[0].id"), (Some("[0]"), ".id"));
+        assert_eq!(split_key("[\"a]b\"].arn"), (Some("[\"a]b\"]"), ".arn"));
+        assert_eq!(split_key("[\"a\\\"]\"]"), (Some("[\"a\\\"]\"]"), ""));
+        assert_eq!(split_key(".id"), (None, ".id"));
+        assert_eq!(split_key("[\"open"), (None, "[\"open"));
+    }
 }
