@@ -403,3 +403,108 @@ fn a_satellite_reaches_a_registry_modules_bucket_through_its_output() {
         .collect();
     assert!(elsewhere.is_empty(), "{elsewhere:?}");
 }
+
+/// A resource whose `count` the `.tf` alone cannot know (a data source
+/// decides it) is one stand-in there; the plan's instances of it decide
+/// what they all agree on, at the stand-in's `.tf` span and address, and
+/// leave what they differ on unknown.
+#[test]
+fn the_plan_decides_what_all_instances_of_an_unknown_count_agree_on() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-unknown-count");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tf = r#"data "external" "settings" {
+  program = ["./settings.sh"]
+}
+
+resource "aws_s3_bucket" "logs" {
+  count  = tonumber(data.external.settings.result.count)
+  bucket = "phi-logs-${count.index}"
+}
+
+resource "aws_s3_bucket_acl" "logs" {
+  count  = tonumber(data.external.settings.result.count)
+  bucket = aws_s3_bucket.logs[count.index].id
+  acl    = data.external.settings.result.acl
+}
+
+resource "aws_s3_bucket_versioning" "logs" {
+  count  = tonumber(data.external.settings.result.count)
+  bucket = aws_s3_bucket.logs[count.index].id
+  versioning_configuration {
+    status = data.external.settings.result[count.index]
+  }
+}
+"#;
+    std::fs::write(dir.join("main.tf"), tf).unwrap();
+    let mut changes = Vec::new();
+    let mut planned = Vec::new();
+    for (index, status) in [(0, "Enabled"), (1, "Suspended")] {
+        for (kind, values) in [
+            (
+                "aws_s3_bucket",
+                format!(r#"{{"bucket": "phi-logs-{index}"}}"#),
+            ),
+            ("aws_s3_bucket_acl", r#"{"acl": "public-read"}"#.to_string()),
+            (
+                "aws_s3_bucket_versioning",
+                format!(r#"{{"versioning_configuration": [{{"status": "{status}"}}]}}"#),
+            ),
+        ] {
+            let address = format!("{kind}.logs[{index}]");
+            planned.push(format!(
+                r#"{{"address": "{address}", "mode": "managed", "type": "{kind}", "name": "logs", "index": {index}, "values": {values}}}"#
+            ));
+            let unknown = if kind == "aws_s3_bucket" {
+                "{}"
+            } else {
+                r#"{"bucket": true}"#
+            };
+            changes.push(format!(
+                r#"{{"address": "{address}", "change": {{"actions": ["create"], "after_unknown": {unknown}}}}}"#
+            ));
+        }
+    }
+    let plan = format!(
+        r#"{{"format_version": "1.2", "terraform_version": "1.6.0",
+  "planned_values": {{"root_module": {{"resources": [{}]}}}},
+  "resource_changes": [{}]}}"#,
+        planned.join(",\n"),
+        changes.join(",\n")
+    );
+    std::fs::write(dir.join("tfplan.json"), plan).unwrap();
+    let (alone, alone_outcome) = lint(&dir, vec![dir.clone()], vec!["tfplan.json".into()]);
+    let (with_plan, outcome) = lint(&dir, vec![dir.clone()], Vec::new());
+    assert!(with_plan.errors.is_empty(), "{:?}", with_plan.errors);
+    let undecided = |outcome: &Outcome| -> BTreeSet<String> {
+        outcome
+            .undecided
+            .iter()
+            .map(|u| format!("{} {}", u.rule, u.resource.address))
+            .collect()
+    };
+    let acl = "s3-public-acl aws_s3_bucket_acl.logs";
+    let versioning = "s3-versioning-disabled aws_s3_bucket_versioning.logs";
+    assert!(undecided(&alone_outcome).contains(acl), "{alone_outcome:?}");
+    assert!(undecided(&alone_outcome).contains(versioning));
+    // Both instances' ACL is public: decided, at the `.tf` expression.
+    let public = outcome
+        .findings
+        .iter()
+        .find(|f| f.rule.as_ref() == "s3-public-acl")
+        .unwrap_or_else(|| panic!("{:#?}", outcome.findings));
+    assert_eq!(position(&with_plan, public.span), "main.tf:13:12");
+    assert_eq!(public.origins[0].role, OriginRole::Plan);
+    assert!(!undecided(&outcome).contains(acl));
+    // One is enabled and one suspended: still undecided for the stand-in.
+    assert!(
+        undecided(&outcome).contains(versioning),
+        "{:?}",
+        undecided(&outcome)
+    );
+    // Every finding of the `.tf` alone is still there.
+    let lost: Vec<_> = findings(&alone, &alone_outcome)
+        .difference(&findings(&with_plan, &outcome))
+        .cloned()
+        .collect();
+    assert!(lost.is_empty(), "{lost:#?}");
+}

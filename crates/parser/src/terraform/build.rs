@@ -86,6 +86,8 @@ impl Built {
             declared.insert(config_address(&resource.address));
             if let Some(planned) = plan.resource(&resource.address) {
                 overlay::apply(resource, planned);
+            } else if resource.instance_note.is_some() {
+                overlay::apply_common(resource, &plan.instances_of(&resource.address));
             }
         }
         let missing = resources::build(plan, &|r| !declared.contains(&config_address(&r.address)));

@@ -265,6 +265,17 @@ impl Plan {
         self.by_address.get(address).map(|&i| &self.resources[i])
     }
 
+    /// The plan's instances of a resource the `.tf` leaves standing for an
+    /// unknown number of them: those whose address is `address` with
+    /// instance keys added (`aws_s3_bucket.b[0]` for `aws_s3_bucket.b`,
+    /// `module.m["a"].aws_s3_bucket.b` for `module.m.aws_s3_bucket.b`).
+    pub fn instances_of(&self, address: &str) -> Vec<&PlanResource> {
+        self.resources
+            .iter()
+            .filter(|r| adds_keys(address, &r.address))
+            .collect()
+    }
+
     /// Whether the plan has resources in the module instance `address`
     /// (`module.logs`) or in modules it calls.
     pub fn has_module(&self, address: &str) -> bool {
@@ -339,6 +350,30 @@ pub(crate) fn module_path(address: &str) -> String {
     out
 }
 
+/// Whether `keyed` is `address` with one or more instance keys added.
+fn adds_keys(address: &str, keyed: &str) -> bool {
+    let (mut a, mut k) = (address, keyed);
+    let mut added = false;
+    loop {
+        if k.starts_with('[') && !a.starts_with('[') {
+            let (Some(_), rest) = resources::split_key(k) else {
+                return false;
+            };
+            k = rest;
+            added = true;
+            continue;
+        }
+        let (Some(x), Some(y)) = (a.chars().next(), k.chars().next()) else {
+            return added && a.is_empty() && k.is_empty();
+        };
+        if x != y {
+            return false;
+        }
+        a = &a[x.len_utf8()..];
+        k = &k[y.len_utf8()..];
+    }
+}
+
 /// Whether `value` is JSON `true` (an `after_unknown` leaf).
 pub(crate) fn is_true(value: &Value) -> bool {
     matches!(value.kind, ValueKind::Bool(true))
@@ -357,5 +392,21 @@ mod tests {
             "module.a.module.b"
         );
         assert_eq!(module_path("module.a[\"\\\"]\"]"), "module.a");
+    }
+
+    #[test]
+    fn instances_add_keys_to_a_stand_in() {
+        assert!(adds_keys("aws_s3_bucket.b", "aws_s3_bucket.b[0]"));
+        assert!(adds_keys(
+            "module.m.aws_s3_bucket.b",
+            "module.m[\"a]\"].aws_s3_bucket.b[1]"
+        ));
+        assert!(!adds_keys("aws_s3_bucket.b", "aws_s3_bucket.b"));
+        assert!(!adds_keys("aws_s3_bucket.b", "aws_s3_bucket.bc[0]"));
+        assert!(!adds_keys("aws_s3_bucket.b[0]", "aws_s3_bucket.b[1]"));
+        assert!(!adds_keys(
+            "module.m[0].aws_s3_bucket.b",
+            "module.m[1].aws_s3_bucket.b"
+        ));
     }
 }

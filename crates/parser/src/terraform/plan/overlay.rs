@@ -22,6 +22,65 @@ pub(crate) fn apply(resource: &mut Resource, planned: &PlanResource) {
     overlay_body(&mut resource.body, &values, &planned.address);
 }
 
+/// Decides the unknown parts of `resource`, which stands for an unknown
+/// number of instances (an unknown `count` or `for_each` in the `.tf`),
+/// with what every one of `planned`, the plan's instances of it, agrees
+/// on. The stand-in keeps its address, so its findings and fingerprints
+/// stay those of linting the `.tf`; a value the instances differ on
+/// (`"logs-${count.index}"`) stays unknown.
+pub(crate) fn apply_common(resource: &mut Resource, planned: &[&PlanResource]) {
+    let Some((first, others)) = planned.split_first() else {
+        return;
+    };
+    let with_unknown = |p: &PlanResource| {
+        let mut values = p.values.clone();
+        if let Some(unknown) = &p.unknown {
+            merge_unknown(&mut values, unknown);
+        }
+        values
+    };
+    let mut values = with_unknown(first);
+    for other in others {
+        agree(&mut values, &with_unknown(other));
+    }
+    overlay_body(&mut resource.body, &values, &first.address);
+}
+
+/// Why a value the plan's instances of a stand-in differ on stays unknown.
+const INSTANCES_DIFFER: &str = "the plan's instances of this resource differ in it";
+
+/// Leaves in `value` what `other` agrees with; the rest unknown.
+fn agree(value: &mut Value, other: &Value) {
+    match (&mut value.kind, &other.kind) {
+        (ValueKind::Map(entries), ValueKind::Map(_)) => {
+            for (key, item) in entries {
+                match other.get(&key.value) {
+                    Some(o) => agree(item, o),
+                    None => *item = Value::unknown(INSTANCES_DIFFER, item.span),
+                }
+            }
+        }
+        (ValueKind::List(items), ValueKind::List(others)) if items.len() == others.len() => {
+            for (item, o) in items.iter_mut().zip(others) {
+                agree(item, o);
+            }
+        }
+        (a, b) if same_scalar(a, b) => {}
+        _ => *value = Value::unknown(INSTANCES_DIFFER, value.span),
+    }
+}
+
+fn same_scalar(a: &ValueKind, b: &ValueKind) -> bool {
+    match (a, b) {
+        (ValueKind::Null, ValueKind::Null) => true,
+        (ValueKind::Bool(x), ValueKind::Bool(y)) => x == y,
+        (ValueKind::Number(x), ValueKind::Number(y)) => x == y,
+        (ValueKind::String(x), ValueKind::String(y)) => x == y,
+        (ValueKind::Unknown(x), ValueKind::Unknown(y)) => x == y,
+        _ => false,
+    }
+}
+
 fn overlay_body(body: &mut Body, values: &Value, path: &str) {
     for attribute in &mut body.attributes {
         if let Some(planned) = values.get(&attribute.key.value) {

@@ -267,7 +267,7 @@ fn instance_of_call(call: &str, own: &str, kept: &[&PlanResource]) -> Option<Str
 
 /// The instance key at the start of `text` (`["a]"]`, `[0]`), quotes and
 /// escapes respected, and what follows it.
-fn split_key(text: &str) -> (Option<&str>, &str) {
+pub(crate) fn split_key(text: &str) -> (Option<&str>, &str) {
     if !text.starts_with('[') {
         return (None, text);
     }
