@@ -1,6 +1,6 @@
 // phiguard's CDK test app (JavaScript). scripts/synth-cdk synthesizes it into
-// a cloud assembly (cdk.out) without the CDK command-line tool; the Rust
-// integration test lints that assembly. Each construct below is a finding the
+// a cloud assembly (cdk.out) without the CDK command-line tool;
+// scripts/test-cdk lints that assembly. Each construct below is a finding the
 // test expects, at the line that creates it. Keep app.py the same app.
 'use strict';
 const cdk = require('aws-cdk-lib');

@@ -1,6 +1,6 @@
 # phiguard's CDK test app (Python; jsii runs aws-cdk-lib in Node underneath).
 # scripts/synth-cdk synthesizes it into a cloud assembly (cdk.out) without the
-# CDK command-line tool; the Rust integration test lints that assembly. Each
+# CDK command-line tool; scripts/test-cdk lints that assembly. Each
 # construct below is a finding the test expects, at the line that creates it.
 # Keep app.js the same app.
 import os

@@ -262,3 +262,41 @@ fn json_that_only_looks_like_a_plan_is_tried_as_a_template() {
         );
     }
 }
+
+/// Every finding on a resource the plan has names the plan's place as a
+/// SARIF related location: the value the plan decided, or else the
+/// resource's `address` in the plan.
+#[test]
+fn every_sarif_result_of_a_planned_resource_has_the_plan_as_a_related_location() {
+    let scratch = scratch();
+    let out = phiguard(&scratch.0)
+        .args(["lint", "plans/tfplan.json", "--source-dir", "infra"])
+        .args(["--format", "sarif"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let sarif: Value = serde_json::from_slice(&out).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let main = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert!(main.as_str().unwrap().starts_with("infra/"), "{main}");
+        let related: Vec<&str> = result["relatedLocations"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no related location: {result}"))
+            .iter()
+            .map(|l| {
+                l["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert!(
+            related.contains(&"plans/tfplan.json"),
+            "{}: {related:?}",
+            result["ruleId"]
+        );
+    }
+}

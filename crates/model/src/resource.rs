@@ -42,6 +42,10 @@ pub struct Resource {
     /// The CDK construct that made this CloudFormation resource, when the
     /// template is a cloud assembly's (`cdk.out`).
     pub construct: Option<Box<Construct>>,
+    /// The resource's `address` in the Terraform plan its `.tf` instance
+    /// was evaluated with: every finding on it names that place as a
+    /// secondary location, whether or not the plan decided the value.
+    pub planned: Option<Span>,
 }
 
 /// A CDK construct, as the cloud assembly records it.

@@ -71,6 +71,10 @@ pub enum OriginRole {
     /// A Terraform plan or state (`terraform show -json`): the value the
     /// plan decided, which evaluating the `.tf` alone leaves unknown.
     Plan,
+    /// The resource in the Terraform plan its `.tf` instance was evaluated
+    /// with, for a finding whose value the `.tf` decided (or that is about
+    /// something missing): the plan's `address` of the resource.
+    PlannedResource,
 }
 
 impl OriginRole {
@@ -88,6 +92,7 @@ impl OriginRole {
             OriginRole::ParameterFlag => "parameter-flag",
             OriginRole::YamlAnchor => "yaml-anchor",
             OriginRole::Plan => "plan",
+            OriginRole::PlannedResource => "planned-resource",
             OriginRole::Construct => "construct",
         }
     }
@@ -105,6 +110,7 @@ impl OriginRole {
             OriginRole::Local => "local value here",
             OriginRole::YamlAnchor => "anchored here",
             OriginRole::Plan => "planned here",
+            OriginRole::PlannedResource => "resource planned here",
             OriginRole::Construct => "created here",
         }
     }

@@ -365,6 +365,24 @@ fn finding<T: Subject>(
         };
         share(fix, template)
     });
+    // Evaluated with a plan: the plan's resource is a secondary location
+    // of every finding on it, after the origins that decided the value
+    // (which name the place to change).
+    let planned = [resource, model.resource(anchor)]
+        .into_iter()
+        .find_map(|r| r.planned.map(|span| (span, &r.address)));
+    if let Some((span, address)) = planned {
+        if !origins
+            .iter()
+            .any(|o| o.role == phiguard_model::OriginRole::Plan)
+        {
+            origins.push(ValueOrigin {
+                role: phiguard_model::OriginRole::PlannedResource,
+                span: Some(span),
+                name: address.clone(),
+            });
+        }
+    }
     Finding {
         check: checked.index,
         rule: shared.text.id.clone(),

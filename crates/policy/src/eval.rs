@@ -356,6 +356,7 @@ mod tests {
             instance_note: None,
             construct: None,
             module_calls: Vec::new(),
+            planned: None,
         });
         let mut bucket = S3Bucket::new(id);
         bucket.versioning = Some(Box::new(Versioning {

@@ -123,6 +123,7 @@ pub(crate) fn place(model: &Model, origin: &ValueOrigin) -> Option<String> {
         OriginRole::ParameterFile => format!("the parameters file {at}"),
         OriginRole::YamlAnchor => format!("anchor `&{name}` at {at}"),
         OriginRole::Plan => format!("the plan's `{name}` at {at}"),
+        OriginRole::PlannedResource => format!("the plan's `{name}` at {at}"),
         OriginRole::Construct => format!("construct `{name}` at {at}"),
         OriginRole::Tfvars | OriginRole::VarFlag | OriginRole::Env | OriginRole::ParameterFlag => {
             at

@@ -114,16 +114,18 @@ fn real_plans() -> Option<PathBuf> {
     }
 }
 
-/// The addresses of the `aws_s3_bucket` resources a plan will have.
-fn planned_buckets(plan: &Path) -> BTreeSet<String> {
-    fn walk(module: &serde_json::Value, out: &mut BTreeSet<String>) {
+/// The addresses of the managed resources of a type `wanted` accepts
+/// that a plan will have: in its planned values (or a state's values),
+/// and in its resource changes that do not delete them.
+fn planned(plan: &Path, wanted: &dyn Fn(&str) -> bool) -> BTreeSet<String> {
+    fn walk(module: &serde_json::Value, wanted: &dyn Fn(&str) -> bool, out: &mut BTreeSet<String>) {
         for r in module["resources"].as_array().into_iter().flatten() {
-            if r["type"] == "aws_s3_bucket" && r["mode"] == "managed" {
+            if r["mode"] == "managed" && wanted(r["type"].as_str().unwrap_or("")) {
                 out.insert(r["address"].as_str().unwrap().to_string());
             }
         }
         for child in module["child_modules"].as_array().into_iter().flatten() {
-            walk(child, out);
+            walk(child, wanted, out);
         }
     }
     let bytes = std::fs::read(plan).unwrap();
@@ -141,8 +143,33 @@ fn planned_buckets(plan: &Path) -> BTreeSet<String> {
         serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
     let mut out = BTreeSet::new();
     for top in ["planned_values", "values"] {
-        walk(&value[top]["root_module"], &mut out);
+        walk(&value[top]["root_module"], wanted, &mut out);
     }
+    for change in value["resource_changes"].as_array().into_iter().flatten() {
+        let deleted = change["change"]["actions"] == serde_json::json!(["delete"]);
+        if change["mode"] == "managed" && wanted(change["type"].as_str().unwrap_or("")) && !deleted
+        {
+            out.insert(change["address"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+/// Every `.json` file under `dir`, relative to it, sorted.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
     out
 }
 
@@ -158,35 +185,39 @@ fn bucket_addresses(model: &Model) -> BTreeSet<String> {
 #[test]
 fn every_bucket_of_the_real_plans_is_found_and_every_file_reads() {
     let Some(dir) = real_plans() else { return };
-    let plans = [
-        "plan/tfplan.json",
-        "plan/tf_plan_filtered_rule_fail.json",
-        "plan/tf_plan_filtered_rule_success.json",
-        "plan/corrupted-tfplan.json",
-        "plan_encodings/tfplan_win_utf16.json",
-        "plan_encodings/tfplan_win_utf8.json",
-        "plan_encodings/tfplan_mac_utf8.json",
-        "plan_module_with_connected_resources/tfplan.json",
-        "plan_tags/tfplan.json",
-        "plan_with_hcl_for_enrichment/tfplan.json",
-        "plan_with_iam_data_block/tfplan.json",
-    ];
-    let mut total = 0;
-    for plan in plans {
-        let (model, _) = lint(&dir, vec![PathBuf::from(plan)], Vec::new());
+    let plans = json_files(&dir);
+    assert!(plans.len() >= 11, "{plans:?}");
+    let (mut buckets, mut s3) = (0, 0);
+    for plan in &plans {
+        let (model, _) = lint(&dir, vec![plan.clone()], Vec::new());
+        let plan = plan.display();
         assert!(model.errors.is_empty(), "{plan}: {:?}", model.errors);
         assert!(
             model.skipped.is_empty(),
             "{plan} was not read: {:?}",
             model.skipped
         );
-        let expected = planned_buckets(&dir.join(plan));
+        let path = dir.join(plan.to_string());
+        let expected = planned(&path, &|t| t == "aws_s3_bucket");
         let found = bucket_addresses(&model);
         let missing: Vec<_> = expected.difference(&found).collect();
         assert!(missing.is_empty(), "{plan}: buckets not found: {missing:?}");
-        total += expected.len();
+        buckets += expected.len();
+        // Every S3 resource some kind reads (the bucket's policy, ACL,
+        // versioning, ...) is in the model too.
+        let expected = planned(&path, &|t| {
+            t.starts_with("aws_s3_") && phiguard_model::kinds::terraform_role(t).is_some()
+        });
+        let found: BTreeSet<String> = model.resources.iter().map(|r| r.address.clone()).collect();
+        let missing: Vec<_> = expected.difference(&found).collect();
+        assert!(
+            missing.is_empty(),
+            "{plan}: S3 resources not read: {missing:?}"
+        );
+        s3 += expected.len();
     }
-    assert!(total >= 12, "{total} buckets in all");
+    assert!(buckets >= 12, "{buckets} buckets in all");
+    assert!(s3 > buckets, "{s3} S3 resources in all");
 }
 
 #[test]
@@ -261,11 +292,24 @@ fn findings_point_into_the_tf_beside_a_plan_or_exactly_into_the_plan() {
         );
         let text = file.slice(f.span).unwrap();
         assert!(f.resource.address.starts_with("module.s3-bucket."));
-        assert!(
-            text == format!("\"{}\"", f.resource.address) || !text.contains('\n'),
-            "{} points at {text:?}",
-            f.rule
-        );
+        // Inside the resource's own object in the plan (the finding's
+        // resource or, for a satellite's value, that satellite), at its
+        // `address` string or at one value of it, never the whole object.
+        let inside = model.resources.iter().find(|r| {
+            r.file == f.span.file && r.span.start <= f.span.start && f.span.end <= r.span.end
+        });
+        let r = inside.unwrap_or_else(|| panic!("{} outside every resource", f.rule));
+        assert_ne!(f.span, r.span, "{} points at the whole resource", f.rule);
+        let header = format!("\"{}\"", r.address);
+        if f.span == r.header {
+            assert_eq!(text, header);
+        } else {
+            assert!(
+                !text.contains('\n') && !text.contains("\"address\""),
+                "{} points at {text:?}",
+                f.rule
+            );
+        }
         assert!(file.position(f.span.start as usize).line > 1);
     }
     // A plan with no `.tf` beside it: every finding at its own value or

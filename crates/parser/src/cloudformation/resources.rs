@@ -122,6 +122,7 @@ pub(crate) fn build(
                 instance_note: None,
                 construct: None,
                 module_calls: Vec::new(),
+                planned: None,
             },
             raw: raw.cloned(),
         });

@@ -124,6 +124,7 @@ impl Built {
     pub fn map_spans(&mut self, f: &dyn Fn(Span) -> Span) {
         for (resource, _, _) in &mut self.resources {
             resource.body.map_spans(f);
+            resource.planned = resource.planned.map(f);
         }
         for (_, span, _) in &mut self.links {
             *span = f(*span);
@@ -214,6 +215,7 @@ impl Evaluator<'_> {
                     instance_note: note.clone(),
                     construct: None,
                     module_calls: instance.calls.clone(),
+                    planned: None,
                 };
                 out.resources.push((resource, inst, instance.root));
             }

@@ -20,6 +20,7 @@ pub(crate) fn apply(resource: &mut Resource, planned: &PlanResource) {
         merge_unknown(&mut values, unknown);
     }
     overlay_body(&mut resource.body, &values, &planned.address);
+    resource.planned = Some(planned.header);
 }
 
 /// Decides the unknown parts of `resource`, which stands for an unknown
@@ -44,6 +45,7 @@ pub(crate) fn apply_common(resource: &mut Resource, planned: &[&PlanResource]) {
         agree(&mut values, &with_unknown(other));
     }
     overlay_body(&mut resource.body, &values, &first.address);
+    resource.planned = Some(first.header);
 }
 
 /// Why a value the plan's instances of a stand-in differ on stays unknown.

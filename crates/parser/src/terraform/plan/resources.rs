@@ -72,6 +72,7 @@ pub(crate) fn build(plan: &Plan, keep: &dyn Fn(&PlanResource) -> bool) -> PlanBu
                 instance_note: None,
                 construct: None,
                 module_calls: Vec::new(),
+                planned: None,
             },
             r.module.clone(),
         ));
