@@ -169,6 +169,47 @@ resource "aws_s3_bucket" "b" {
     );
 }
 
+/// `var.acl` in another configuration is another variable: it does not
+/// make the fix of this one's default unsafe (nor does each fix read the
+/// whole repository to count it).
+#[test]
+fn a_variable_of_the_same_name_in_another_folder_is_another_variable() {
+    let one = r#"variable "acl" {
+  default = "public-read"
+}
+
+resource "aws_s3_bucket" "a" {
+  bucket = "a"
+  acl    = var.acl
+}
+"#;
+    let other = r#"variable "acl" {
+  default = "private"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+  acl    = var.acl
+}
+
+resource "aws_s3_bucket" "c" {
+  bucket = "c"
+  acl    = var.acl
+}
+"#;
+    let dir = Scratch::repository("fix", &[("one/main.tf", one), ("other/main.tf", other)]);
+    phiguard(&dir.0)
+        .args(["lint", "--fix", "--select", "s3-public-acl", "."])
+        .assert()
+        .success();
+    assert_eq!(
+        read(&dir.0, "one/main.tf"),
+        one.replace("public-read", "private"),
+        "a safe fix"
+    );
+    assert_eq!(read(&dir.0, "other/main.tf"), other);
+}
+
 #[test]
 fn diff_shows_the_change_and_writes_nothing() {
     let dir = Scratch::repository("fix", &[("main.tf", BUCKET)]);

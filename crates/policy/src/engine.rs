@@ -73,6 +73,7 @@ pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
 pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
     init_pool();
     let names = ResourceNames::new(model);
+    let folders = crate::fix::ModuleFolders::default();
     let parts: Vec<Outcome> = rules
         .par_iter()
         .map(|rule| {
@@ -80,6 +81,7 @@ pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
                 model,
                 text: RuleText::new(rule),
                 names: &names,
+                folders: &folders,
             };
             check_rule(&shared, rule, scope)
         })
@@ -106,6 +108,7 @@ struct Shared<'a> {
     model: &'a Model,
     text: RuleText,
     names: &'a ResourceNames,
+    folders: &'a crate::fix::ModuleFolders,
 }
 
 /// One rule over every subject of its kind that `scope` includes.
@@ -352,6 +355,7 @@ fn finding<T: Subject>(
                 located: located_index,
                 target: target.as_ref(),
                 orphan: env.subject.orphan().is_some(),
+                folders: shared.folders,
             };
             crate::fix::build(model, spec, &site, resource, model.resource(anchor)).map(Box::new)
         });

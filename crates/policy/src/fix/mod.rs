@@ -8,6 +8,7 @@
 mod insert;
 mod literal;
 mod references;
+pub(crate) use references::ModuleFolders;
 
 use std::collections::HashSet;
 
@@ -30,6 +31,9 @@ pub(crate) struct Site<'a> {
     /// the satellite, not the subject, so additions that use them are not
     /// made.
     pub orphan: bool,
+    /// The Terraform files of each module folder, for counting the other
+    /// readers of a variable or local a fix would change.
+    pub folders: &'a references::ModuleFolders,
 }
 
 impl Site<'_> {
@@ -79,7 +83,7 @@ fn build_fix(
         _ => None,
     };
     if let (Some(value), Some(literal)) = (replaced, spec.set.get(&dialect)) {
-        let mut fix = set(model, spec, value, literal)?;
+        let mut fix = set(model, spec, value, literal, site.folders)?;
         if let Some(also) = spec.also.get(&dialect) {
             let (edits, described) = additions(model, also, None, site, resource, anchor)?;
             fix.edits.extend(edits);
@@ -287,7 +291,13 @@ fn fill_table(table: &toml::Table, anchor: &Resource) -> toml::Table {
 /// Replaces the scalar where it is written: in place, or at the first of
 /// its origins (the var file line, the variable default, the parameter
 /// default) when another place decided it.
-fn set(model: &Model, spec: &EditSpec, value: &Value, literal: &Literal) -> Option<Fix> {
+fn set(
+    model: &Model,
+    spec: &EditSpec,
+    value: &Value,
+    literal: &Literal,
+    folders: &references::ModuleFolders,
+) -> Option<Fix> {
     let origin = value.origins.as_deref().and_then(<[_]>::first);
     let span = match origin {
         // A value given on the command line or in the environment is not
@@ -327,7 +337,7 @@ fn set(model: &Model, spec: &EditSpec, value: &Value, literal: &Literal) -> Opti
         (None, _) => Applicability::Safe,
     };
     if let Some(origin) = origin {
-        match references::uses(model, origin, value, &replacement) {
+        match references::uses(model, folders, origin, value, &replacement) {
             references::Use::Alone => {}
             references::Use::Shared(n) => {
                 applicability = Applicability::Unsafe;

@@ -4,8 +4,16 @@
 //! load), a CloudFormation parameter wherever its name is (`!Ref`, `!Sub`,
 //! `Conditions`). Counted in the text, not the model, so that uses the
 //! model does not keep still count; a name written more than once makes
-//! the fix unsafe. A parameter's `AllowedValues` and a variable's
+//! the fix unsafe. A variable or local is counted in the module folders
+//! the value passed through (its origins' and its own), where `var.name`
+//! names that variable: the same name in another module is another
+//! variable, and counting the whole repository would cost each fix a
+//! pass over every file. A parameter's `AllowedValues` and a variable's
 //! `validation` can refuse the new value: no fix then.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use phiguard_model::{Model, OriginRole, SourceFile, Value, ValueOrigin};
 
@@ -25,16 +33,22 @@ pub(super) enum Use {
 /// The uses of the place `origin` names, for a fix writing `new` there;
 /// `value` is the finding's value (its span is in the template or module
 /// that reads the origin).
-pub(super) fn uses(model: &Model, origin: &ValueOrigin, value: &Value, new: &str) -> Use {
+pub(super) fn uses(
+    model: &Model,
+    folders: &ModuleFolders,
+    origin: &ValueOrigin,
+    value: &Value,
+    new: &str,
+) -> Use {
     let name = origin.name.as_str();
     match origin.role {
         OriginRole::VariableDefault | OriginRole::Tfvars | OriginRole::ModuleArgument => {
-            if terraform_files(model).any(|f| validated(f, name)) {
+            if folders.reading(model, value).any(|f| validated(f, name)) {
                 return Use::Constrained;
             }
-            count(terraform_files(model), &format!("var.{name}"))
+            count(folders.reading(model, value), &format!("var.{name}"))
         }
-        OriginRole::Local => count(terraform_files(model), &format!("local.{name}")),
+        OriginRole::Local => count(folders.reading(model, value), &format!("local.{name}")),
         OriginRole::ParameterDefault | OriginRole::ParameterFile => {
             let Some(template) = model.files.get(value.span.file.0 as usize) else {
                 return Use::Constrained;
@@ -52,11 +66,68 @@ pub(super) fn uses(model: &Model, origin: &ValueOrigin, value: &Value, new: &str
     }
 }
 
-fn terraform_files(model: &Model) -> impl Iterator<Item = &SourceFile> {
-    model.files.iter().filter(|f| {
-        let path = f.path.to_string_lossy();
-        path.ends_with(".tf") || path.ends_with(".tf.json")
-    })
+/// The Terraform files of the model by folder, indexed the first time a
+/// fix asks.
+#[derive(Default)]
+pub(crate) struct ModuleFolders {
+    index: OnceLock<HashMap<PathBuf, Vec<usize>>>,
+}
+
+impl ModuleFolders {
+    fn index(&self, model: &Model) -> &HashMap<PathBuf, Vec<usize>> {
+        self.index.get_or_init(|| {
+            let mut index: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+            for (at, file) in model.files.iter().enumerate() {
+                let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
+                    continue;
+                }
+                let Some(folder) = file.path.parent() else {
+                    continue;
+                };
+                match index.get_mut(folder) {
+                    Some(files) => files.push(at),
+                    None => {
+                        index.insert(folder.to_path_buf(), vec![at]);
+                    }
+                }
+            }
+            index
+        })
+    }
+
+    /// The Terraform files of the folders `value` was read in: its own
+    /// and each of its origins' (a var file's root, a module call's
+    /// caller), each once.
+    fn reading<'m>(
+        &'m self,
+        model: &'m Model,
+        value: &Value,
+    ) -> impl Iterator<Item = &'m SourceFile> {
+        let mut folders: Vec<&Path> = Vec::new();
+        let spans = std::iter::once(value.span).chain(
+            value
+                .origins
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|o| o.span),
+        );
+        for span in spans {
+            let folder = model
+                .files
+                .get(span.file.0 as usize)
+                .and_then(|f| f.path.parent());
+            if let Some(folder) = folder.filter(|f| !folders.contains(f)) {
+                folders.push(folder);
+            }
+        }
+        let index = self.index(model);
+        folders
+            .into_iter()
+            .flat_map(move |folder| index.get(folder).into_iter().flatten())
+            .map(move |&at| &model.files[at])
+    }
 }
 
 /// `needle` as a whole word (not `var.acl_x` for `var.acl`) in `files`.
