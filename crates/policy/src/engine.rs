@@ -73,7 +73,7 @@ pub fn check(model: &Model, rules: &[&Rule]) -> Outcome {
 pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
     init_pool();
     let names = ResourceNames::new(model);
-    let folders = crate::fix::ModuleFolders::default();
+    let index = crate::fix::FixIndex::default();
     let parts: Vec<Outcome> = rules
         .par_iter()
         .map(|rule| {
@@ -81,7 +81,7 @@ pub fn check_scoped(model: &Model, rules: &[&Rule], scope: &Scope) -> Outcome {
                 model,
                 text: RuleText::new(rule),
                 names: &names,
-                folders: &folders,
+                index: &index,
             };
             check_rule(&shared, rule, scope)
         })
@@ -108,7 +108,7 @@ struct Shared<'a> {
     model: &'a Model,
     text: RuleText,
     names: &'a ResourceNames,
-    folders: &'a crate::fix::ModuleFolders,
+    index: &'a crate::fix::FixIndex,
 }
 
 /// One rule over every subject of its kind that `scope` includes.
@@ -355,7 +355,7 @@ fn finding<T: Subject>(
                 located: located_index,
                 target: target.as_ref(),
                 orphan: env.subject.orphan().is_some(),
-                folders: shared.folders,
+                index: shared.index,
             };
             crate::fix::build(model, spec, &site, resource, model.resource(anchor)).map(Box::new)
         });

@@ -6,6 +6,7 @@
 
 use phiguard_model::{Dialect, Edit, Model, Resource, SourceFile, Span, Value};
 
+use super::index::FixIndex;
 use super::literal::is_plain;
 use super::{syntax, Syntax};
 
@@ -146,6 +147,7 @@ fn argument(line: &str) -> Option<(&str, &str)> {
 /// expansion) or when a resource of that name already exists.
 pub(super) fn resource_after(
     model: &Model,
+    index: &FixIndex,
     anchor: &Resource,
     text: &str,
 ) -> Option<(Edit, String)> {
@@ -170,7 +172,10 @@ pub(super) fn resource_after(
         let mut header = line.split('"').skip(1).step_by(2);
         let (new_type, new_name) = (header.next()?, header.next()?);
         let new_address = format!("{prefix}{new_type}.{new_name}");
-        let taken = model.resources.iter().any(|r| {
+        // In the anchor's module: its folder's files (another
+        // configuration's resource of that address is another resource).
+        let folder = file.path.parent().unwrap_or(std::path::Path::new(""));
+        let taken = index.resources_in_folder(model, folder).any(|r| {
             r.address == new_address
                 || r.address
                     .strip_prefix(&new_address)
@@ -216,15 +221,15 @@ pub(super) fn resource_after(
 /// `anchor`'s, at its indentation; `None` when a logical id is taken.
 pub(super) fn resource_after_template(
     model: &Model,
+    index: &FixIndex,
     anchor: &Resource,
     table: &toml::Table,
 ) -> Option<Edit> {
     let file = model.files.get(anchor.file.0 as usize)?;
     let taken = |id: &str| {
-        model
-            .resources
-            .iter()
-            .any(|r| r.file == anchor.file && r.address == id)
+        index
+            .resources_in(model, anchor.file)
+            .any(|r| r.address == id)
             || file.text.contains(&format!("\"{id}\""))
             || file.text.contains(&format!(
                 "\n{}{id}:",

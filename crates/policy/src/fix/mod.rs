@@ -5,10 +5,11 @@
 //! their lines); anything else gets no fix, and `--fix` verifies every
 //! edit by linting again before it writes.
 
+mod index;
 mod insert;
 mod literal;
 mod references;
-pub(crate) use references::ModuleFolders;
+pub(crate) use index::FixIndex;
 
 use std::collections::HashSet;
 
@@ -31,9 +32,9 @@ pub(crate) struct Site<'a> {
     /// the satellite, not the subject, so additions that use them are not
     /// made.
     pub orphan: bool,
-    /// The Terraform files of each module folder, for counting the other
-    /// readers of a variable or local a fix would change.
-    pub folders: &'a references::ModuleFolders,
+    /// The model's files and resources by folder and file, for what a fix
+    /// looks up beyond the finding.
+    pub index: &'a FixIndex,
 }
 
 impl Site<'_> {
@@ -83,7 +84,7 @@ fn build_fix(
         _ => None,
     };
     if let (Some(value), Some(literal)) = (replaced, spec.set.get(&dialect)) {
-        let mut fix = set(model, spec, value, literal, site.folders)?;
+        let mut fix = set(model, spec, value, literal, site.index)?;
         if let Some(also) = spec.also.get(&dialect) {
             let (edits, described) = additions(model, also, None, site, resource, anchor)?;
             fix.edits.extend(edits);
@@ -186,12 +187,13 @@ fn additions(
         };
         let (made, what) = match (at.as_str(), addition) {
             ("after", Addition::Hcl(text)) => {
-                let (edit, what) = insert::resource_after(model, anchor, &fill(text, anchor))?;
+                let (edit, what) =
+                    insert::resource_after(model, site.index, anchor, &fill(text, anchor))?;
                 (vec![edit], format!("add {what}"))
             }
             ("after", Addition::Mapping(table)) => {
                 let table = fill_table(table, anchor);
-                let edit = insert::resource_after_template(model, anchor, &table)?;
+                let edit = insert::resource_after_template(model, site.index, anchor, &table)?;
                 let names: Vec<&str> = table.keys().map(String::as_str).collect();
                 (vec![edit], format!("add resource `{}`", names.join("`, `")))
             }
@@ -296,7 +298,7 @@ fn set(
     spec: &EditSpec,
     value: &Value,
     literal: &Literal,
-    folders: &references::ModuleFolders,
+    index: &FixIndex,
 ) -> Option<Fix> {
     let origin = value.origins.as_deref().and_then(<[_]>::first);
     let span = match origin {
@@ -337,7 +339,7 @@ fn set(
         (None, _) => Applicability::Safe,
     };
     if let Some(origin) = origin {
-        match references::uses(model, folders, origin, value, &replacement) {
+        match references::uses(model, index, origin, value, &replacement) {
             references::Use::Alone => {}
             references::Use::Shared(n) => {
                 applicability = Applicability::Unsafe;

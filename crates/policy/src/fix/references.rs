@@ -11,12 +11,9 @@
 //! pass over every file. A parameter's `AllowedValues` and a variable's
 //! `validation` can refuse the new value: no fix then.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
 use phiguard_model::{Model, OriginRole, SourceFile, Value, ValueOrigin};
 
+use super::index::FixIndex;
 use super::insert::matching_brace;
 
 /// How a fix at `origin` is constrained.
@@ -35,7 +32,7 @@ pub(super) enum Use {
 /// that reads the origin).
 pub(super) fn uses(
     model: &Model,
-    folders: &ModuleFolders,
+    index: &FixIndex,
     origin: &ValueOrigin,
     value: &Value,
     new: &str,
@@ -43,12 +40,12 @@ pub(super) fn uses(
     let name = origin.name.as_str();
     match origin.role {
         OriginRole::VariableDefault | OriginRole::Tfvars | OriginRole::ModuleArgument => {
-            if folders.reading(model, value).any(|f| validated(f, name)) {
+            if index.reading(model, value).any(|f| validated(f, name)) {
                 return Use::Constrained;
             }
-            count(folders.reading(model, value), &format!("var.{name}"))
+            count(index.reading(model, value), &format!("var.{name}"))
         }
-        OriginRole::Local => count(folders.reading(model, value), &format!("local.{name}")),
+        OriginRole::Local => count(index.reading(model, value), &format!("local.{name}")),
         OriginRole::ParameterDefault | OriginRole::ParameterFile => {
             let Some(template) = model.files.get(value.span.file.0 as usize) else {
                 return Use::Constrained;
@@ -63,70 +60,6 @@ pub(super) fn uses(
             }
         }
         _ => Use::Alone,
-    }
-}
-
-/// The Terraform files of the model by folder, indexed the first time a
-/// fix asks.
-#[derive(Default)]
-pub(crate) struct ModuleFolders {
-    index: OnceLock<HashMap<PathBuf, Vec<usize>>>,
-}
-
-impl ModuleFolders {
-    fn index(&self, model: &Model) -> &HashMap<PathBuf, Vec<usize>> {
-        self.index.get_or_init(|| {
-            let mut index: HashMap<PathBuf, Vec<usize>> = HashMap::new();
-            for (at, file) in model.files.iter().enumerate() {
-                let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
-                    continue;
-                }
-                let Some(folder) = file.path.parent() else {
-                    continue;
-                };
-                match index.get_mut(folder) {
-                    Some(files) => files.push(at),
-                    None => {
-                        index.insert(folder.to_path_buf(), vec![at]);
-                    }
-                }
-            }
-            index
-        })
-    }
-
-    /// The Terraform files of the folders `value` was read in: its own
-    /// and each of its origins' (a var file's root, a module call's
-    /// caller), each once.
-    fn reading<'m>(
-        &'m self,
-        model: &'m Model,
-        value: &Value,
-    ) -> impl Iterator<Item = &'m SourceFile> {
-        let mut folders: Vec<&Path> = Vec::new();
-        let spans = std::iter::once(value.span).chain(
-            value
-                .origins
-                .as_deref()
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|o| o.span),
-        );
-        for span in spans {
-            let folder = model
-                .files
-                .get(span.file.0 as usize)
-                .and_then(|f| f.path.parent());
-            if let Some(folder) = folder.filter(|f| !folders.contains(f)) {
-                folders.push(folder);
-            }
-        }
-        let index = self.index(model);
-        folders
-            .into_iter()
-            .flat_map(move |folder| index.get(folder).into_iter().flatten())
-            .map(move |&at| &model.files[at])
     }
 }
 
