@@ -552,3 +552,75 @@ resource "aws_s3_bucket_versioning" "logs" {
         .collect();
     assert!(lost.is_empty(), "{lost:#?}");
 }
+
+/// A `.tf` satellite beside its plan whose bucket is a registry module's
+/// (`module.s3.s3_bucket_id`, the module never downloaded): the `.tf`
+/// alone cannot follow the call, the module's bucket comes from the plan,
+/// and the plan's configuration links the two, as it does for the plan
+/// read alone. Unlinked, the bucket would be "unversioned".
+#[test]
+fn a_tf_satellite_reaches_a_registry_modules_bucket_from_the_plan() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-tf-module-output");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tf = r#"module "s3" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  bucket = "phi-records"
+}
+
+resource "aws_s3_bucket_versioning" "records" {
+  bucket = module.s3.s3_bucket_id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+"#;
+    let plan = r#"{
+  "format_version": "1.2",
+  "terraform_version": "1.6.0",
+  "planned_values": {"root_module": {
+    "resources": [{
+      "address": "aws_s3_bucket_versioning.records", "mode": "managed",
+      "type": "aws_s3_bucket_versioning", "name": "records",
+      "values": {"versioning_configuration": [{"status": "Enabled"}]}
+    }],
+    "child_modules": [{
+      "address": "module.s3",
+      "resources": [{
+        "address": "module.s3.aws_s3_bucket.this[0]", "mode": "managed",
+        "type": "aws_s3_bucket", "name": "this", "index": 0,
+        "values": {"bucket": "phi-records"}
+      }]
+    }]
+  }},
+  "resource_changes": [{
+    "address": "aws_s3_bucket_versioning.records",
+    "change": {"actions": ["create"], "after_unknown": {"bucket": true}}
+  }],
+  "configuration": {"root_module": {
+    "resources": [{
+      "address": "aws_s3_bucket_versioning.records",
+      "expressions": {"bucket": {"references": ["module.s3.s3_bucket_id", "module.s3"]}}
+    }],
+    "module_calls": {"s3": {
+      "source": "terraform-aws-modules/s3-bucket/aws",
+      "module": {
+        "outputs": {"s3_bucket_id": {"expression": {"references": ["aws_s3_bucket.this[0].id", "aws_s3_bucket.this[0]", "aws_s3_bucket.this"]}}},
+        "resources": [{"address": "aws_s3_bucket.this", "expressions": {"bucket": {"references": ["var.bucket"]}}}]
+      }
+    }}
+  }}
+}"#;
+    std::fs::write(dir.join("main.tf"), tf).unwrap();
+    std::fs::write(dir.join("tfplan.json"), plan).unwrap();
+    let (model, outcome) = lint(&dir, vec![dir.clone()], Vec::new());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let bucket = "module.s3.aws_s3_bucket.this[0]";
+    let rules: BTreeSet<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.resource.address == bucket)
+        .map(|f| f.rule.as_ref())
+        .collect();
+    assert!(rules.contains("s3-encryption-missing"), "{rules:?}");
+    assert!(!rules.contains("s3-versioning-disabled"), "{rules:?}");
+}

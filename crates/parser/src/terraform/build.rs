@@ -12,7 +12,7 @@ use super::eval::Evaluator;
 use super::expand::Form;
 use super::link::Links;
 use super::plan::resources::{self, config_address, PlanBuilt};
-use super::plan::{overlay, Plan};
+use super::plan::{overlay, Plan, PlanResource};
 use crate::limits::WorkBudget;
 
 /// Where a resource came from: its module instance and configuration (the
@@ -82,15 +82,37 @@ impl Built {
     /// many module instances it added, numbered from `instances` on.
     pub fn apply_plan(&mut self, plan: &Plan, instances: usize) -> usize {
         let mut declared = HashSet::new();
-        for (resource, _, _) in &mut self.resources {
+        let mut holders = Vec::new();
+        for (index, (resource, _, _)) in self.resources.iter_mut().enumerate() {
             declared.insert(config_address(&resource.address));
             if let Some(planned) = plan.resource(&resource.address) {
                 overlay::apply(resource, planned);
+                holders.push((index, planned));
             } else if resource.instance_note.is_some() {
                 overlay::apply_common(resource, &plan.instances_of(&resource.address));
             }
         }
-        let missing = resources::build(plan, &|r| !declared.contains(&config_address(&r.address)));
+        let planned: Vec<&PlanResource> = holders.iter().map(|&(_, p)| p).collect();
+        let missing = resources::build(
+            plan,
+            &|r| !declared.contains(&config_address(&r.address)),
+            &planned,
+        );
+        // A `.tf` value naming a module whose code is not there links to
+        // the module's resources the plan has.
+        let offset = self.resources.len();
+        for (holder, key, to) in &missing.from_holders {
+            let (from, _) = holders[*holder];
+            let attribute = self.resources[from]
+                .0
+                .body
+                .attributes
+                .iter()
+                .find(|a| a.key.value == *key);
+            if let Some(attribute) = attribute {
+                self.direct.push((from, attribute.value.span, offset + to));
+            }
+        }
         self.add_plan(missing, 0, instances)
     }
 

@@ -139,7 +139,11 @@ pub(crate) fn load(
     let mut built = outcomes.join(model, &configs, files);
     for plan in alone {
         let root = built.instances_end();
-        built.add_plan(plan::resources::build(&plan, &|_| true), root, root + 1);
+        built.add_plan(
+            plan::resources::build(&plan, &|_| true, &[]),
+            root,
+            root + 1,
+        );
     }
     let (placed, links) = built.finish(model);
     subjects::build(model, &placed, &links);

@@ -20,10 +20,22 @@ pub(crate) struct PlanBuilt {
     /// (resource index, span of a value in its body, resource index it
     /// names).
     pub links: Vec<(usize, Span, usize)>,
+    /// Links from the `holders` given to [`build`] (resources evaluated
+    /// from the `.tf`) into a module built here: (holder index, attribute
+    /// key, resource index it names).
+    pub from_holders: Vec<(usize, String, usize)>,
 }
 
-/// The plan's resources for which `keep` holds, as the model's.
-pub(crate) fn build(plan: &Plan, keep: &dyn Fn(&PlanResource) -> bool) -> PlanBuilt {
+/// The plan's resources for which `keep` holds, as the model's; and what
+/// each of `holders` (the plan's instances of resources the `.tf`
+/// declares) names through a module call among them: a `.tf` value
+/// `module.s3.s3_bucket_id` of a module whose code is not there reaches
+/// the module's bucket only through the plan.
+pub(crate) fn build(
+    plan: &Plan,
+    keep: &dyn Fn(&PlanResource) -> bool,
+    holders: &[&PlanResource],
+) -> PlanBuilt {
     let kept: Vec<&PlanResource> = plan.resources.iter().filter(|r| keep(r)).collect();
     let mut by_local: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (index, r) in kept.iter().enumerate() {
@@ -33,6 +45,34 @@ pub(crate) fn build(plan: &Plan, keep: &dyn Fn(&PlanResource) -> bool) -> PlanBu
             .push(index);
     }
     let mut out = PlanBuilt::default();
+    for (holder, r) in holders.iter().enumerate() {
+        let Some(expressions) = plan.expressions(r).and_then(Value::as_map) else {
+            continue;
+        };
+        for (key, expression) in expressions {
+            let references = expression
+                .get("references")
+                .map(Value::items)
+                .unwrap_or_default();
+            let target = references
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|reference| reference.starts_with("module."))
+                .find_map(|reference| {
+                    resolve(
+                        plan,
+                        reference,
+                        (r.module.as_str(), instance_key(r)),
+                        &kept,
+                        &by_local,
+                        0,
+                    )
+                });
+            if let Some(to) = target {
+                out.from_holders.push((holder, key.value.clone(), to));
+            }
+        }
+    }
     for (index, r) in kept.iter().enumerate() {
         let expressions = plan.expressions(r);
         let body = body(r, expressions);
