@@ -84,6 +84,10 @@ pub struct SuppressionDirective {
     /// What it covers: the block, resource or attribute it stands above or
     /// beside.
     pub target: Span,
+    /// Further places it covers, apart from `target`: the resources of a
+    /// CDK construct after its first, which need not be next to each
+    /// other in the template.
+    pub also: Vec<Span>,
     pub rules: Vec<Spanned<String>>,
     /// The text after `--`; a suppression needs one.
     pub reason: Option<String>,
@@ -100,6 +104,13 @@ pub enum SuppressionForm {
     Comment,
     /// `Metadata: {phiguard: {ignore: [{id, reason, until}]}}`.
     Metadata,
+}
+
+impl SuppressionDirective {
+    /// The places it covers.
+    pub fn targets(&self) -> impl Iterator<Item = Span> + '_ {
+        std::iter::once(self.target).chain(self.also.iter().copied())
+    }
 }
 
 impl Model {

@@ -83,6 +83,7 @@ fn metadata(model: &Model) -> Vec<SuppressionDirective> {
             out.push(SuppressionDirective {
                 span: entry.span,
                 target: resource.span.cover(resource.header),
+                also: Vec::new(),
                 rules: text("id").into_iter().collect(),
                 reason: text("reason").map(|r| r.value).filter(|r| !r.is_empty()),
                 until: text("until"),
@@ -126,6 +127,7 @@ fn parse_directive(
     SuppressionDirective {
         span,
         target,
+        also: Vec::new(),
         rules,
         reason,
         until,

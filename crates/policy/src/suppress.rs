@@ -59,7 +59,7 @@ pub fn apply(
     undecided.retain(|u| {
         let mut covered = false;
         for (index, directive) in model.suppressions.iter().enumerate() {
-            if !valid[index] || !covers(directive.target, u.span) {
+            if !valid[index] || !directive.targets().any(|t| covers(t, u.span)) {
                 continue;
             }
             if let Some(rule) = directive.rules.iter().position(|r| r.value == u.rule) {
@@ -71,7 +71,7 @@ pub fn apply(
     });
     for finding in findings.iter_mut() {
         for (index, directive) in model.suppressions.iter().enumerate() {
-            if !valid[index] || !covers(directive.target, finding.span) {
+            if !valid[index] || !directive.targets().any(|t| covers(t, finding.span)) {
                 continue;
             }
             if let Some(rule) = directive.rules.iter().position(|r| r.value == finding.rule) {

@@ -83,16 +83,20 @@ pub(crate) fn enrich(model: &mut Model, files: &Files, base_dir: &Path) {
         }
         let file = stack.add_file(model, base_dir);
         for (construct, entries) in &stack.ignores {
-            let covered = indexes
+            // Each resource on its own: one span from the first to the
+            // last would cover other constructs' resources between them.
+            let mut covered = indexes
                 .iter()
                 .zip(&paths)
                 .filter(|(_, path)| path.as_deref().is_some_and(|p| under(p, construct)))
                 .map(|(&index, _)| {
                     let r = &model.resources[index];
                     r.span.cover(r.header)
-                })
-                .reduce(Span::cover);
-            let Some(target) = covered else { continue };
+                });
+            let Some(target) = covered.next() else {
+                continue;
+            };
+            let also: Vec<Span> = covered.collect();
             for entry in entries {
                 let mut entry = entry.clone();
                 entry.map_spans(&|s| Span { file, ..s });
@@ -104,6 +108,7 @@ pub(crate) fn enrich(model: &mut Model, files: &Files, base_dir: &Path) {
                 model.suppressions.push(SuppressionDirective {
                     span: entry.span,
                     target,
+                    also: also.clone(),
                     rules: text("id").into_iter().collect(),
                     reason: text("reason").map(|r| r.value).filter(|r| !r.is_empty()),
                     until: text("until"),
