@@ -155,6 +155,22 @@ fn check_arguments(args: &AnalysisArgs, load: &LoadOptions, cwd: &Path) -> Resul
                 display_path(&path, cwd)
             ));
         }
+        // A folder without the configuration would quietly lint each plan
+        // alone, with none of the `.tf` spans the option was given for.
+        let has_tf = std::fs::read_dir(&path).is_ok_and(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                (name.ends_with(".tf") || name.ends_with(".tf.json"))
+                    && e.file_type().is_ok_and(|t| !t.is_dir())
+            })
+        });
+        if !has_tf {
+            return Err(format!(
+                "--source-dir {}: no .tf files in it (it names the folder of the .tf files a plan was made from)",
+                display_path(&path, cwd)
+            ));
+        }
     }
     Ok(())
 }

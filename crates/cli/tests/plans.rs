@@ -156,6 +156,19 @@ fn a_source_dir_that_is_not_a_folder_is_an_error() {
         .clone();
     let err = String::from_utf8_lossy(&err);
     assert!(err.contains("--source-dir nowhere: not a folder"), "{err}");
+    // A folder, but not of a configuration: the plan would be read alone.
+    let err = phiguard(&scratch.0)
+        .args(["lint", "plans/tfplan.json", "--source-dir", "plans"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&err);
+    assert!(
+        err.contains("--source-dir plans: no .tf files in it"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -299,4 +312,56 @@ fn every_sarif_result_of_a_planned_resource_has_the_plan_as_a_related_location()
             result["ruleId"]
         );
     }
+}
+
+/// Keys in any order: a plan re-serialized with sorted keys (`jq -S`),
+/// its `configuration` before `format_version`, is still a plan.
+#[test]
+fn a_plan_with_sorted_keys_is_a_plan() {
+    fn sorted(value: &Value) -> String {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                let members: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{}:{}", Value::String((*k).clone()), sorted(&map[*k])))
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            }
+            Value::Array(items) => {
+                format!(
+                    "[{}]",
+                    items.iter().map(sorted).collect::<Vec<_>>().join(",")
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+    let scratch = scratch();
+    let mut plan: Value =
+        serde_json::from_str(&fs::read_to_string(scratch.0.join("plans/tfplan.json")).unwrap())
+            .unwrap();
+    // A provider block as large as real ones get (default tags, assumed
+    // roles): `format_version` well past the first few KiB.
+    plan["configuration"]["provider_config"] = serde_json::json!({
+        "aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"},
+            "default_tags": [{"tags": {"constant_value": {"owner": "x".repeat(8000)}}}]}}
+    });
+    let text = sorted(&plan);
+    assert!(text.find("\"format_version\"").unwrap() > 8000);
+    assert!(text.find("\"configuration\"") < text.find("\"format_version\""));
+    fs::write(scratch.0.join("plans/sorted.json"), text).unwrap();
+    let places = |report: &Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {} {}", f["file"], f["start"]["line"], f["rule"]))
+            .collect()
+    };
+    let original = report_of(&scratch.0, &["plans/tfplan.json", "--source-dir", "infra"]);
+    let resorted = report_of(&scratch.0, &["plans/sorted.json", "--source-dir", "infra"]);
+    assert_eq!(places(&original), places(&resorted));
+    assert_eq!(resorted["summary"]["skipped"], 0, "{}", resorted["summary"]);
 }

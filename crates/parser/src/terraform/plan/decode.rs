@@ -29,11 +29,13 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<String> {
         .ok()
 }
 
-/// A cheap look before parsing: `terraform show -json` writes
-/// `format_version` and `terraform_version` first.
+/// A cheap look before parsing: the two keys every plan and state has.
+/// Anywhere in the text, not only where `terraform show -json` writes
+/// them (first): a plan re-serialized with sorted keys (`jq -S`) has a
+/// whole `configuration` before them. A file that has both and is no plan
+/// is handed on to template detection after parsing.
 pub(crate) fn looks_like_plan(text: &str) -> bool {
-    let head = text.get(..4096.min(text.len())).unwrap_or(text);
-    head.contains("\"format_version\"") && text.contains("\"terraform_version\"")
+    text.contains("\"format_version\"") && text.contains("\"terraform_version\"")
 }
 
 #[cfg(test)]
@@ -72,10 +74,16 @@ mod tests {
     }
 
     #[test]
-    fn plans_are_told_by_their_first_keys() {
+    fn plans_are_told_by_their_keys() {
         assert!(looks_like_plan(
             "{\"format_version\":\"1.2\",\"terraform_version\":\"1.6.0\"}"
         ));
+        // Sorted keys: `configuration` (of any size) first.
+        let sorted = format!(
+            "{{\"configuration\":{{\"x\":\"{}\"}},\"format_version\":\"1.2\",\"terraform_version\":\"1.6.0\"}}",
+            "y".repeat(10_000)
+        );
+        assert!(looks_like_plan(&sorted));
         assert!(!looks_like_plan(
             "{\"AWSTemplateFormatVersion\":\"2010-09-09\"}"
         ));
