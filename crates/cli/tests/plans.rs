@@ -38,6 +38,16 @@ fn scratch() -> Scratch {
     )
 }
 
+/// What `phiguard ARGS` in `dir` printed, having exited with `code`.
+fn run(dir: &Path, args: &[&str], code: i32) -> std::process::Output {
+    phiguard(dir)
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .clone()
+}
+
 /// The JSON report of `phiguard lint ARGS --format json` in `dir`, which
 /// finds something (exit 1).
 fn report_of(dir: &Path, args: &[&str]) -> Value {
@@ -63,13 +73,7 @@ fn compact(output: &[u8]) -> Vec<String> {
 #[test]
 fn a_plan_beside_its_configuration_reports_in_the_tf() {
     let dir = fixture();
-    let out = phiguard(&dir)
-        .args(["lint", "tfplan.json", "--format", "compact"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(&dir, &["lint", "tfplan.json", "--format", "compact"], 1).stdout;
     let lines = compact(&out);
     assert!(
         lines.iter().any(|l| l.starts_with(
@@ -84,13 +88,12 @@ fn a_plan_beside_its_configuration_reports_in_the_tf() {
 fn source_dir_names_the_configuration_of_a_plan_kept_elsewhere() {
     let scratch = scratch();
     // Without it the plan is read alone: findings inside the plan.
-    let alone = phiguard(&scratch.0)
-        .args(["lint", "plans/tfplan.json", "--format", "compact"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let alone = run(
+        &scratch.0,
+        &["lint", "plans/tfplan.json", "--format", "compact"],
+        1,
+    )
+    .stdout;
     let alone = compact(&alone);
     assert!(
         alone.iter().all(|l| l.starts_with("plans/tfplan.json:")),
@@ -147,23 +150,21 @@ fn source_dir_names_the_configuration_of_a_plan_kept_elsewhere() {
 #[test]
 fn a_source_dir_that_is_not_a_folder_is_an_error() {
     let scratch = scratch();
-    let err = phiguard(&scratch.0)
-        .args(["lint", "plans/tfplan.json", "--source-dir", "nowhere"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
+    let err = run(
+        &scratch.0,
+        &["lint", "plans/tfplan.json", "--source-dir", "nowhere"],
+        2,
+    )
+    .stderr;
     let err = String::from_utf8_lossy(&err);
     assert!(err.contains("--source-dir nowhere: not a folder"), "{err}");
     // A folder, but not of a configuration: the plan would be read alone.
-    let err = phiguard(&scratch.0)
-        .args(["lint", "plans/tfplan.json", "--source-dir", "plans"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
+    let err = run(
+        &scratch.0,
+        &["lint", "plans/tfplan.json", "--source-dir", "plans"],
+        2,
+    )
+    .stderr;
     let err = String::from_utf8_lossy(&err);
     assert!(
         err.contains("--source-dir plans: no .tf files in it"),

@@ -100,6 +100,13 @@ fn a_plan_gives_the_configurations_findings_and_decides_what_it_left_undecided()
     );
 }
 
+/// A folder of its own for a test's hand-written configuration and plan.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// The real plans, or `None` (with a message) when they are absent.
 fn real_plans() -> Option<PathBuf> {
     let dir = workspace().join("../shared/testdata/terraform-plans");
@@ -333,8 +340,7 @@ fn findings_point_into_the_tf_beside_a_plan_or_exactly_into_the_plan() {
 /// encryption.
 #[test]
 fn a_satellite_reaches_a_registry_modules_bucket_through_its_output() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-module-output");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("plan-module-output");
     let plan = r#"{
   "format_version": "1.2",
   "terraform_version": "1.6.0",
@@ -454,8 +460,7 @@ fn a_satellite_reaches_a_registry_modules_bucket_through_its_output() {
 /// leave what they differ on unknown.
 #[test]
 fn the_plan_decides_what_all_instances_of_an_unknown_count_agree_on() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-unknown-count");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("plan-unknown-count");
     let tf = r#"data "external" "settings" {
   program = ["./settings.sh"]
 }
@@ -560,8 +565,7 @@ resource "aws_s3_bucket_versioning" "logs" {
 /// read alone. Unlinked, the bucket would be "unversioned".
 #[test]
 fn a_tf_satellite_reaches_a_registry_modules_bucket_from_the_plan() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-tf-module-output");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("plan-tf-module-output");
     let tf = r#"module "s3" {
   source = "terraform-aws-modules/s3-bucket/aws"
   bucket = "phi-records"

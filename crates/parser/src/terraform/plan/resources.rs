@@ -44,31 +44,27 @@ pub(crate) fn build(
             .or_default()
             .push(index);
     }
+    // The first of an expression's references that names a kept resource.
+    let target = |r: &PlanResource, expression: Option<&Value>, modules_only: bool| {
+        expression
+            .and_then(|e| e.get("references"))
+            .map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|reference| !modules_only || reference.starts_with("module."))
+            .find_map(|reference| {
+                let holder = (r.module.as_str(), instance_key(r));
+                resolve(plan, reference, holder, &kept, &by_local, 0)
+            })
+    };
     let mut out = PlanBuilt::default();
     for (holder, r) in holders.iter().enumerate() {
         let Some(expressions) = plan.expressions(r).and_then(Value::as_map) else {
             continue;
         };
         for (key, expression) in expressions {
-            let references = expression
-                .get("references")
-                .map(Value::items)
-                .unwrap_or_default();
-            let target = references
-                .iter()
-                .filter_map(Value::as_str)
-                .filter(|reference| reference.starts_with("module."))
-                .find_map(|reference| {
-                    resolve(
-                        plan,
-                        reference,
-                        (r.module.as_str(), instance_key(r)),
-                        &kept,
-                        &by_local,
-                        0,
-                    )
-                });
-            if let Some(to) = target {
+            if let Some(to) = target(r, Some(expression), true) {
                 out.from_holders.push((holder, key.value.clone(), to));
             }
         }
@@ -77,25 +73,8 @@ pub(crate) fn build(
         let expressions = plan.expressions(r);
         let body = body(r, expressions);
         for attribute in &body.attributes {
-            let references = expressions
-                .and_then(|e| e.get(&attribute.key.value))
-                .and_then(|e| e.get("references"))
-                .map(Value::items)
-                .unwrap_or_default();
-            let target = references
-                .iter()
-                .filter_map(Value::as_str)
-                .find_map(|reference| {
-                    resolve(
-                        plan,
-                        reference,
-                        (r.module.as_str(), instance_key(r)),
-                        &kept,
-                        &by_local,
-                        0,
-                    )
-                });
-            if let Some(to) = target.filter(|&to| to != index) {
+            let expression = expressions.and_then(|e| e.get(&attribute.key.value));
+            if let Some(to) = target(r, expression, false).filter(|&to| to != index) {
                 out.links.push((index, attribute.value.span, to));
             }
         }
