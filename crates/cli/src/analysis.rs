@@ -159,9 +159,7 @@ fn check_arguments(args: &AnalysisArgs, load: &LoadOptions, cwd: &Path) -> Resul
         // alone, with none of the `.tf` spans the option was given for.
         let has_tf = std::fs::read_dir(&path).is_ok_and(|entries| {
             entries.filter_map(Result::ok).any(|e| {
-                let name = e.file_name();
-                let name = name.to_string_lossy();
-                (name.ends_with(".tf") || name.ends_with(".tf.json"))
+                phiguard_parser::is_terraform_name(&e.path())
                     && e.file_type().is_ok_and(|t| !t.is_dir())
             })
         });

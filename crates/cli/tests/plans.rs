@@ -283,14 +283,15 @@ fn json_that_only_looks_like_a_plan_is_tried_as_a_template() {
 #[test]
 fn every_sarif_result_of_a_planned_resource_has_the_plan_as_a_related_location() {
     let scratch = scratch();
-    let out = phiguard(&scratch.0)
-        .args(["lint", "plans/tfplan.json", "--source-dir", "infra"])
-        .args(["--format", "sarif"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let args = [
+        "lint",
+        "plans/tfplan.json",
+        "--source-dir",
+        "infra",
+        "--format",
+        "sarif",
+    ];
+    let out = run(&scratch.0, &args, 1).stdout;
     let sarif: Value = serde_json::from_slice(&out).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(!results.is_empty());

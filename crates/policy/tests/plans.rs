@@ -100,6 +100,16 @@ fn a_plan_gives_the_configurations_findings_and_decides_what_it_left_undecided()
     );
 }
 
+/// The rules with a finding on the resource at `address`.
+fn rules_on<'o>(outcome: &'o Outcome, address: &str) -> BTreeSet<&'o str> {
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.resource.address == address)
+        .map(|f| f.rule.as_ref())
+        .collect()
+}
+
 /// A folder of its own for a test's hand-written configuration and plan.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -425,12 +435,7 @@ fn a_satellite_reaches_a_registry_modules_bucket_through_its_output() {
     let (model, outcome) = lint(&dir, vec![dir.join("tfplan.json")], Vec::new());
     assert!(model.errors.is_empty(), "{:?}", model.errors);
     let bucket = "module.s3[\"records\"].aws_s3_bucket.this[0]";
-    let rules: BTreeSet<&str> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.resource.address == bucket)
-        .map(|f| f.rule.as_ref())
-        .collect();
+    let rules = rules_on(&outcome, bucket);
     assert!(
         !rules.is_empty(),
         "the bucket is linted: {:?}",
@@ -619,12 +624,7 @@ resource "aws_s3_bucket_versioning" "records" {
     let (model, outcome) = lint(&dir, vec![dir.clone()], Vec::new());
     assert!(model.errors.is_empty(), "{:?}", model.errors);
     let bucket = "module.s3.aws_s3_bucket.this[0]";
-    let rules: BTreeSet<&str> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.resource.address == bucket)
-        .map(|f| f.rule.as_ref())
-        .collect();
+    let rules = rules_on(&outcome, bucket);
     assert!(rules.contains("s3-encryption-missing"), "{rules:?}");
     assert!(!rules.contains("s3-versioning-disabled"), "{rules:?}");
 }

@@ -38,17 +38,13 @@ impl FixIndex {
         })
     }
 
-    /// The Terraform files of `folder` (a module's).
-    pub(crate) fn terraform_files<'m>(
-        &'m self,
-        model: &'m Model,
-        folder: &Path,
-    ) -> impl Iterator<Item = &'m SourceFile> {
+    /// The ids of the Terraform files of `folder` (a module's).
+    fn in_folder<'m>(&'m self, model: &Model, folder: &Path) -> impl Iterator<Item = usize> + 'm {
         self.folders(model)
             .get(folder)
             .into_iter()
             .flatten()
-            .map(move |&at| &model.files[at])
+            .copied()
     }
 
     /// The resources read from the Terraform files of `folder`.
@@ -57,11 +53,8 @@ impl FixIndex {
         model: &'m Model,
         folder: &Path,
     ) -> impl Iterator<Item = &'m Resource> {
-        self.folders(model)
-            .get(folder)
-            .into_iter()
-            .flatten()
-            .flat_map(move |&at| self.resources_in(model, FileId(at as u32)))
+        self.in_folder(model, folder)
+            .flat_map(move |at| self.resources_in(model, FileId(at as u32)))
     }
 
     /// The resources read from `file`.
@@ -112,6 +105,7 @@ impl FixIndex {
         }
         folders
             .into_iter()
-            .flat_map(move |folder| self.terraform_files(model, folder))
+            .flat_map(move |folder| self.in_folder(model, folder))
+            .map(move |at| &model.files[at])
     }
 }

@@ -36,45 +36,24 @@ pub(crate) fn build(
     keep: &dyn Fn(&PlanResource) -> bool,
     holders: &[&PlanResource],
 ) -> PlanBuilt {
-    let kept: Vec<&PlanResource> = plan.resources.iter().filter(|r| keep(r)).collect();
-    let mut by_local: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (index, r) in kept.iter().enumerate() {
-        by_local
-            .entry((r.module.as_str(), r.local.as_str()))
-            .or_default()
-            .push(index);
-    }
-    // The first of an expression's references that names a kept resource.
-    let target = |r: &PlanResource, expression: Option<&Value>, modules_only: bool| {
-        expression
-            .and_then(|e| e.get("references"))
-            .map(Value::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Value::as_str)
-            .filter(|reference| !modules_only || reference.starts_with("module."))
-            .find_map(|reference| {
-                let holder = (r.module.as_str(), instance_key(r));
-                resolve(plan, reference, holder, &kept, &by_local, 0)
-            })
-    };
+    let kept = Kept::new(plan, keep);
     let mut out = PlanBuilt::default();
     for (holder, r) in holders.iter().enumerate() {
         let Some(expressions) = plan.expressions(r).and_then(Value::as_map) else {
             continue;
         };
         for (key, expression) in expressions {
-            if let Some(to) = target(r, Some(expression), true) {
+            if let Some(to) = kept.target(r, Some(expression), true) {
                 out.from_holders.push((holder, key.value.clone(), to));
             }
         }
     }
-    for (index, r) in kept.iter().enumerate() {
+    for (index, r) in kept.resources.iter().enumerate() {
         let expressions = plan.expressions(r);
         let body = body(r, expressions);
         for attribute in &body.attributes {
             let expression = expressions.and_then(|e| e.get(&attribute.key.value));
-            if let Some(to) = target(r, expression, false).filter(|&to| to != index) {
+            if let Some(to) = kept.target(r, expression, false).filter(|&to| to != index) {
                 out.links.push((index, attribute.value.span, to));
             }
         }
@@ -171,117 +150,146 @@ pub(crate) fn merge_unknown(value: &mut Value, unknown: &Value) {
 /// outputs before the search gives up (a cycle Terraform would reject).
 const MAX_OUTPUT_DEPTH: usize = 8;
 
-/// The resource `reference` (as the configuration lists it:
-/// `aws_s3_bucket.b.id`, `aws_s3_bucket.b[0]`, `module.s3.bucket_id`)
-/// names, seen from a resource in the module instance `module` whose own
-/// instance key is `own`: in that module instance, the instance with the
-/// reference's key, else the only instance, else the one with the holder's
-/// own key (`count.index` and `each.key` name the instance of the same
-/// key). A module output leads to what its expression references, in the
-/// called module's instance.
-fn resolve(
-    plan: &Plan,
-    reference: &str,
-    (module, own): (&str, &str),
-    kept: &[&PlanResource],
-    by_local: &HashMap<(&str, &str), Vec<usize>>,
-    depth: usize,
-) -> Option<usize> {
-    let (resource_type, rest) = reference.split_once('.')?;
-    if resource_type == "module" {
-        return through_output(plan, rest, (module, own), kept, by_local, depth);
-    }
-    if matches!(
-        resource_type,
-        "var" | "local" | "data" | "each" | "count" | "path" | "terraform" | "self"
-    ) {
-        return None;
-    }
-    let end = rest.find(['.', '[']).unwrap_or(rest.len());
-    let name = &rest[..end];
-    let local = format!("{resource_type}.{name}");
-    let (key, _) = split_key(&rest[end..]);
-    let candidates = by_local.get(&(module, local.as_str()))?;
-    if let Some(key) = key {
-        return candidates
-            .iter()
-            .copied()
-            .find(|&c| instance_key(kept[c]) == key);
-    }
-    match candidates.as_slice() {
-        [only] => Some(*only),
-        _ => candidates
-            .iter()
-            .copied()
-            .find(|&c| !own.is_empty() && instance_key(kept[c]) == own),
-    }
+/// The plan resources [`build`] keeps, and what resolves references to
+/// them.
+struct Kept<'p> {
+    plan: &'p Plan,
+    resources: Vec<&'p PlanResource>,
+    /// (module instance, local address) -> indexes into `resources`.
+    by_local: HashMap<(&'p str, &'p str), Vec<usize>>,
 }
 
-/// `rest` is what follows `module.` in a reference (`s3.bucket_id`,
-/// `s3["a"].arn`): the resource the named output's expression references,
-/// in the called module's instance.
-fn through_output(
-    plan: &Plan,
-    rest: &str,
-    (module, own): (&str, &str),
-    kept: &[&PlanResource],
-    by_local: &HashMap<(&str, &str), Vec<usize>>,
-    depth: usize,
-) -> Option<usize> {
-    if depth >= MAX_OUTPUT_DEPTH {
-        return None;
-    }
-    let end = rest.find(['.', '[']).unwrap_or(rest.len());
-    let name = &rest[..end];
-    let (key, after) = split_key(&rest[end..]);
-    let output = after.strip_prefix('.')?;
-    let output = &output[..output.find(['.', '[']).unwrap_or(output.len())];
-    let call = if module.is_empty() {
-        format!("module.{name}")
-    } else {
-        format!("{module}.module.{name}")
-    };
-    let instance = match key {
-        Some(key) => format!("{call}{key}"),
-        None => instance_of_call(&call, own, kept)?,
-    };
-    let path = module_path(&instance);
-    plan.output(&path, output).iter().find_map(|reference| {
-        resolve(
-            plan,
-            reference,
-            (instance.as_str(), ""),
-            kept,
-            by_local,
-            depth + 1,
-        )
-    })
-}
-
-/// The instance of module call `call` (`module.s3`) a reference without a
-/// key names: the call itself when it has no `count` or `for_each`, else
-/// its only instance, else the one with the holder's own key.
-fn instance_of_call(call: &str, own: &str, kept: &[&PlanResource]) -> Option<String> {
-    let mut keys: Vec<&str> = Vec::new();
-    for r in kept {
-        let Some(rest) = r.module.strip_prefix(call) else {
-            continue;
-        };
-        if rest.is_empty() || rest.starts_with('.') {
-            return Some(call.to_string());
+impl<'p> Kept<'p> {
+    fn new(plan: &'p Plan, keep: &dyn Fn(&PlanResource) -> bool) -> Self {
+        let resources: Vec<&PlanResource> = plan.resources.iter().filter(|r| keep(r)).collect();
+        let mut by_local: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (index, r) in resources.iter().enumerate() {
+            by_local
+                .entry((r.module.as_str(), r.local.as_str()))
+                .or_default()
+                .push(index);
         }
-        if let (Some(key), _) = split_key(rest) {
-            if !keys.contains(&key) {
-                keys.push(key);
+        Kept {
+            plan,
+            resources,
+            by_local,
+        }
+    }
+
+    /// The first of an expression's references (only those through a
+    /// module call, with `modules_only`) that names a kept resource, seen
+    /// from `r`.
+    fn target(
+        &self,
+        r: &PlanResource,
+        expression: Option<&Value>,
+        modules_only: bool,
+    ) -> Option<usize> {
+        expression
+            .and_then(|e| e.get("references"))
+            .map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|reference| !modules_only || reference.starts_with("module."))
+            .find_map(|reference| self.resolve(reference, (r.module.as_str(), instance_key(r)), 0))
+    }
+
+    /// The resource `reference` (as the configuration lists it:
+    /// `aws_s3_bucket.b.id`, `aws_s3_bucket.b[0]`, `module.s3.bucket_id`)
+    /// names, seen from a resource in the module instance `module` whose
+    /// own instance key is `own`: in that module instance, the instance
+    /// with the reference's key, else the only instance, else the one with
+    /// the holder's own key (`count.index` and `each.key` name the instance
+    /// of the same key). A module output leads to what its expression
+    /// references, in the called module's instance.
+    fn resolve(&self, reference: &str, (module, own): (&str, &str), depth: usize) -> Option<usize> {
+        let (resource_type, rest) = reference.split_once('.')?;
+        if resource_type == "module" {
+            return self.through_output(rest, (module, own), depth);
+        }
+        if matches!(
+            resource_type,
+            "var" | "local" | "data" | "each" | "count" | "path" | "terraform" | "self"
+        ) {
+            return None;
+        }
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let local = format!("{resource_type}.{}", &rest[..end]);
+        let (key, _) = split_key(&rest[end..]);
+        let candidates = self.by_local.get(&(module, local.as_str()))?;
+        let key_of = |c: usize| instance_key(self.resources[c]);
+        if let Some(key) = key {
+            return candidates.iter().copied().find(|&c| key_of(c) == key);
+        }
+        match candidates.as_slice() {
+            [only] => Some(*only),
+            _ => candidates
+                .iter()
+                .copied()
+                .find(|&c| !own.is_empty() && key_of(c) == own),
+        }
+    }
+
+    /// `rest` is what follows `module.` in a reference (`s3.bucket_id`,
+    /// `s3["a"].arn`): the resource the named output's expression
+    /// references, in the called module's instance.
+    fn through_output(
+        &self,
+        rest: &str,
+        (module, own): (&str, &str),
+        depth: usize,
+    ) -> Option<usize> {
+        if depth >= MAX_OUTPUT_DEPTH {
+            return None;
+        }
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let name = &rest[..end];
+        let (key, after) = split_key(&rest[end..]);
+        let output = after.strip_prefix('.')?;
+        let output = &output[..output.find(['.', '[']).unwrap_or(output.len())];
+        let call = if module.is_empty() {
+            format!("module.{name}")
+        } else {
+            format!("{module}.module.{name}")
+        };
+        let instance = match key {
+            Some(key) => format!("{call}{key}"),
+            None => self.instance_of_call(&call, own)?,
+        };
+        let path = module_path(&instance);
+        self.plan
+            .output(&path, output)
+            .iter()
+            .find_map(|reference| self.resolve(reference, (instance.as_str(), ""), depth + 1))
+    }
+
+    /// The instance of module call `call` (`module.s3`) a reference
+    /// without a key names: the call itself when it has no `count` or
+    /// `for_each`, else its only instance, else the one with the holder's
+    /// own key.
+    fn instance_of_call(&self, call: &str, own: &str) -> Option<String> {
+        let mut keys: Vec<&str> = Vec::new();
+        for r in &self.resources {
+            let Some(rest) = r.module.strip_prefix(call) else {
+                continue;
+            };
+            if rest.is_empty() || rest.starts_with('.') {
+                return Some(call.to_string());
+            }
+            if let (Some(key), _) = split_key(rest) {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
             }
         }
-    }
-    match keys.as_slice() {
-        [only] => Some(format!("{call}{only}")),
-        _ => keys
-            .iter()
-            .find(|&&k| !own.is_empty() && k == own)
-            .map(|k| format!("{call}{k}")),
+        match keys.as_slice() {
+            [only] => Some(format!("{call}{only}")),
+            _ => keys
+                .iter()
+                .find(|&&k| !own.is_empty() && k == own)
+                .map(|k| format!("{call}{k}")),
+        }
     }
 }
 
