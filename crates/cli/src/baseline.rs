@@ -1,6 +1,7 @@
 //! Baseline files: the fingerprints of findings a team has accepted for now,
 //! so that `lint --baseline FILE` reports only new ones.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -127,10 +128,7 @@ pub fn apply(report: &mut Report, path: &Path) -> Result<(), String> {
         .map(|f| f.fingerprint.as_str())
         .collect();
     let ran: HashSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
-    let linted: HashSet<&str> = report
-        .linted_files()
-        .map(|f| f.project_path.as_str())
-        .collect();
+    let linted: HashSet<Cow<str>> = report.linted_files().map(|f| f.project_path()).collect();
     let stale = entries
         .iter()
         .filter(|e| {

@@ -63,7 +63,8 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     // A file found in a linted folder is known only now; nothing is
     // written yet.
     if let Some(out) = &args.output {
-        let read = report.files.iter().map(|f| f.path.as_path());
+        let read: Vec<_> = report.read_files().map(|f| f.path()).collect();
+        let read = read.iter().map(|p| p.as_ref());
         output::refuse_inputs(out, read, &cwd, "a file this run read")?;
     }
     if let Some(fixed) = &fixed {

@@ -20,7 +20,9 @@ pub use changes::lint_changes;
 pub use fix::{fix, FileChange, FixOptions, Fixed};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use phiguard_model::{display_path, normalize, FileRole, Report, Severity, Span};
+use phiguard_model::{
+    display_path, normalize, FileRole, ListedFiles, Model, Report, Severity, Span,
+};
 use phiguard_parser::LoadOptions;
 use phiguard_policy::{Registry, Rule, Scope, SuppressionContext, INVALID_SUPPRESSION};
 
@@ -225,13 +227,32 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         .iter()
         .filter(|r| settings.selects(&r.id))
         .collect();
+    let mut report = Report {
+        listed: ListedFiles::new(&inputs.load.base_dir, &settings.project_root),
+        ..Report::default()
+    };
+    // A large run comes in parts of whole configurations, each checked and
+    // reduced to what the report needs before the next is read (issue 20).
+    phiguard_parser::load_each(
+        &inputs.load,
+        &|model| lint_part(settings, inputs, &rules, model),
+        &mut |part| report.append(part),
+    );
+    if report.findings.iter().any(|f| f.fix.is_some()) {
+        let roots = fix::writable_roots(settings, inputs);
+        fix::keep_writable(&mut report, &roots);
+    }
+    report.sort();
+    report
+}
 
-    let mut model = phiguard_parser::load(&inputs.load);
+/// [`lint`] on one part of the run: its report, unsorted.
+fn lint_part(settings: &Settings, inputs: &Inputs, rules: &[&Rule], mut model: Model) -> Report {
     for file in &mut model.files {
         file.project_path = display_path(&file.path, &settings.project_root);
     }
 
-    let outcome = phiguard_policy::check_scoped(&model, &rules, &settings.scope);
+    let outcome = phiguard_policy::check_scoped(&model, rules, &settings.scope);
     let mut findings = outcome.findings;
     let mut undecided = outcome.undecided;
     for finding in &mut findings {
@@ -329,18 +350,7 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         findings.retain(|f| f.severity >= min);
     }
 
-    if findings.iter().any(|f| f.fix.is_some()) {
-        let roots = fix::writable_roots(settings, inputs);
-        let mut kept = Report {
-            files: std::mem::take(&mut model.files),
-            findings,
-            ..Report::default()
-        };
-        fix::keep_writable(&mut kept, &roots);
-        model.files = kept.files;
-        findings = kept.findings;
-    }
-    let mut report = Report {
+    Report {
         rules: metas,
         resources,
         files: model.files,
@@ -351,9 +361,8 @@ pub fn lint(settings: &Settings, inputs: &Inputs) -> Report {
         unavailable_modules: model.unavailable_modules,
         new: None,
         baseline: None,
-    };
-    report.sort();
-    report
+        listed: ListedFiles::default(),
+    }
 }
 
 /// Whether `finding` is caused by one of the `only` files (display paths):

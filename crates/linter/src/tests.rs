@@ -197,3 +197,129 @@ fn named_files_are_reported_alone_with_their_folders_for_context() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(findings(&report).len(), 1);
 }
+
+/// What a report says, with paths in place of file ids: two runs that
+/// number files differently compare equal when they report the same.
+fn said(report: &Report) -> Vec<String> {
+    let at = |span: Span| format!("{}:{}-{}", report.path(span.file), span.start, span.end);
+    let mut said: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let origins: Vec<String> = f.origins.iter().filter_map(|o| o.span).map(at).collect();
+            let edits: Vec<String> = (f.fix.iter().flat_map(|fix| &fix.edits))
+                .map(|e| format!("{} {:?}", at(e.span), e.replacement))
+                .collect();
+            format!(
+                "{} {} {} {} {} {origins:?} {edits:?} {:?}",
+                at(f.span),
+                f.rule,
+                f.resource.address,
+                f.fingerprint.as_str(),
+                f.message,
+                f.notes
+            )
+        })
+        .collect();
+    said.extend(
+        report
+            .undecided
+            .iter()
+            .map(|u| format!("undecided {} {} {}", at(u.span), u.rule, u.reason)),
+    );
+    said.extend(
+        report
+            .errors
+            .iter()
+            .map(|e| format!("error {} {}", e.path, e.message)),
+    );
+    said.extend(
+        report
+            .skipped
+            .iter()
+            .map(|s| format!("skipped {} {}", s.path, s.reason)),
+    );
+    let mut read: Vec<String> = report
+        .read_files()
+        .map(|f| {
+            format!(
+                "read {} {:?} {}",
+                f.display_path(),
+                f.role(),
+                f.project_path()
+            )
+        })
+        .collect();
+    read.sort();
+    said.extend(read);
+    said.push(format!("resources {}", report.resources));
+    said
+}
+
+/// `paths` under `base` linted with every rule, its parts `part_files`
+/// files each.
+fn lint_in_parts(base: &Path, paths: &[&str], part_files: usize) -> Report {
+    let settings = Settings {
+        select: Vec::new(),
+        project_root: base.to_path_buf(),
+        ..settings()
+    };
+    let load = LoadOptions {
+        paths: paths.iter().map(PathBuf::from).collect(),
+        base_dir: base.to_path_buf(),
+        part_files: Some(part_files),
+        ..LoadOptions::default()
+    };
+    lint(&settings, &Inputs { load, only: None })
+}
+
+#[test]
+fn a_run_in_parts_reports_what_a_whole_run_does_on_the_fixtures() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let fixtures = normalize(&fixtures);
+    let whole = lint_in_parts(&fixtures, &["."], usize::MAX);
+    let parts = lint_in_parts(&fixtures, &["."], 1);
+    assert!(whole.findings.len() > 100, "{}", whole.findings.len());
+    assert_eq!(said(&whole), said(&parts));
+    // Only the files something points into keep their text.
+    assert!(parts.files.len() < parts.read_files().count());
+}
+
+#[test]
+fn a_module_called_from_another_part_of_the_tree_is_not_linted_as_a_root() {
+    let dir = std::env::temp_dir().join(format!("phiguard-linter-parts-{}", std::process::id()));
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).ok();
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write("a/main.tf", "module \"y\" { source = \"../shared/y\" }\n");
+    write("b/main.tf", PUBLIC_BUCKET);
+    write(
+        "c/main.tf",
+        "module \"x\" {\n  source = \"../shared/x\"\n}\n",
+    );
+    write(
+        "shared/y/main.tf",
+        "module \"x\" {\n  source = \"../x\"\n}\n",
+    );
+    write("shared/x/main.tf", PUBLIC_BUCKET);
+    let whole = lint_in_parts(&dir, &["a", "b", "c", "shared"], usize::MAX);
+    let parts = lint_in_parts(&dir, &["a", "b", "c", "shared"], 1);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(said(&whole), said(&parts));
+    let public: Vec<&str> = parts
+        .findings
+        .iter()
+        .filter(|f| f.rule.as_str() == "s3-public-acl")
+        .map(|f| f.resource.address.as_str())
+        .collect();
+    assert_eq!(
+        public,
+        [
+            "aws_s3_bucket.intake",
+            "module.x.aws_s3_bucket.intake",
+            "module.y.module.x.aws_s3_bucket.intake"
+        ]
+    );
+}

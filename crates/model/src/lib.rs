@@ -2,6 +2,7 @@
 //! CloudFormation; policies read it and never see HCL or YAML.
 
 pub mod kinds;
+mod listed;
 mod policy_document;
 mod report;
 mod resource;
@@ -19,6 +20,7 @@ pub use kinds::search_domain::{
     LogPublishing, NodeToNodeEncryption, SearchDomain, VpcOptions,
 };
 pub use kinds::{variants, Subject, Subjects, View, MAX_VARIANTS};
+pub use listed::{ListedFiles, ReadFile};
 pub use policy_document::{Condition, PolicyDocument, PolicySource, Statement};
 pub use report::{
     pascal_case, stable_hash, Applicability, BaselineUse, Edit, Finding, Fix, LintError, Report,
@@ -114,6 +116,13 @@ impl SuppressionDirective {
 }
 
 impl Model {
+    /// A model of nothing but `error`: a run that could not start.
+    pub fn with_error(error: LintError) -> Model {
+        Model {
+            errors: vec![error],
+            ..Model::default()
+        }
+    }
     pub fn resource(&self, id: ResourceId) -> &Resource {
         &self.resources[id.0 as usize]
     }

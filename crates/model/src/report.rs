@@ -5,7 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use crate::{FileId, Fingerprint, Position, SharedStr, SourceFile, Span, ValueOrigin};
+use crate::{
+    FileId, Fingerprint, ListedFiles, Position, ReadFile, SharedStr, SourceFile, Span, ValueOrigin,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -220,7 +222,10 @@ pub fn pascal_case(id: &str) -> String {
 pub struct Report {
     /// The rules that ran, sorted by id.
     pub rules: Vec<RuleMeta>,
+    /// The files spans point into, by [`FileId`].
     pub files: Vec<SourceFile>,
+    /// The other files the run read, by path only ([`Report::append`]).
+    pub listed: ListedFiles,
     pub resources: usize,
     /// Boxed, so that joining the rules' findings, filtering and sorting
     /// them moves a pointer each rather than the whole record: with the
@@ -260,11 +265,78 @@ impl Report {
         self.files.get(id.0 as usize)
     }
 
+    /// Every file the run read: those spans point into, then the listed.
+    pub fn read_files(&self) -> impl Iterator<Item = ReadFile<'_>> {
+        self.files
+            .iter()
+            .map(ReadFile::Kept)
+            .chain(self.listed.iter())
+    }
+
     /// The files linted (not var files and the like read for values, nor
     /// context left out by `include`/`exclude`): what "Checked N files"
     /// counts, and what a run that linted nothing lacks.
-    pub fn linted_files(&self) -> impl Iterator<Item = &SourceFile> {
-        self.files.iter().filter(|f| f.linted())
+    pub fn linted_files(&self) -> impl Iterator<Item = ReadFile<'_>> {
+        self.read_files().filter(ReadFile::linted)
+    }
+
+    /// Adds `part`, a report of some of the run's configurations with file
+    /// ids of its own: the files its findings, undecided checks, errors
+    /// and unavailable modules point into are kept (renumbered after this
+    /// report's), the others only listed, so that a monorepo keeps the
+    /// text of the files it reports on and the paths of the rest.
+    pub fn append(&mut self, mut part: Report) {
+        let mut used = vec![false; part.files.len()];
+        part.for_each_span(&mut |span| {
+            if let Some(used) = used.get_mut(span.file.0 as usize) {
+                *used = true;
+            }
+        });
+        let mut ids = Vec::with_capacity(part.files.len());
+        for (file, used) in part.files.drain(..).zip(used) {
+            if used {
+                let id = FileId(self.files.len() as u32);
+                ids.push(id);
+                self.files.push(SourceFile { id, ..file });
+            } else {
+                ids.push(FileId(u32::MAX));
+                self.listed.push(&file);
+            }
+        }
+        part.for_each_span(&mut |span| {
+            if let Some(&id) = ids.get(span.file.0 as usize) {
+                span.file = id;
+            }
+        });
+        for file in part.listed.iter() {
+            self.listed.push_read(file);
+        }
+        self.rules.append(&mut part.rules);
+        self.resources += part.resources;
+        self.findings.append(&mut part.findings);
+        self.undecided.append(&mut part.undecided);
+        self.errors.append(&mut part.errors);
+        self.skipped.append(&mut part.skipped);
+        self.unavailable_modules
+            .append(&mut part.unavailable_modules);
+    }
+
+    /// Calls `each` with every span of the report's findings, undecided
+    /// checks, errors and unavailable modules.
+    fn for_each_span(&mut self, each: &mut dyn FnMut(&mut Span)) {
+        for finding in &mut self.findings {
+            each(&mut finding.span);
+            let origins = finding.origins.iter_mut().filter_map(|o| o.span.as_mut());
+            origins.for_each(&mut *each);
+            if let Some(fix) = &mut finding.fix {
+                fix.edits.iter_mut().for_each(|e| each(&mut e.span));
+            }
+        }
+        self.undecided.iter_mut().for_each(|u| each(&mut u.span));
+        let errors = self.errors.iter_mut().filter_map(|e| e.span.as_mut());
+        errors.for_each(&mut *each);
+        let modules = self.unavailable_modules.iter_mut();
+        modules.for_each(|m| each(&mut m.span));
     }
 
     /// The metadata of the rule with this id, when it ran.

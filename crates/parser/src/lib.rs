@@ -14,6 +14,7 @@ pub mod limits;
 mod link;
 mod parallel;
 mod partial;
+mod parts;
 pub mod policy;
 mod suppressions;
 mod terraform;
@@ -111,6 +112,10 @@ pub struct LoadOptions {
     /// repository holding `base_dir` (the folder with `.git`), else
     /// `base_dir`.
     pub root: Option<PathBuf>,
+    /// How many files a part of a run that [`load_each`] splits grows to
+    /// before the next starts; `None`: 1024. Tests give 1 to split a run
+    /// at every configuration.
+    pub part_files: Option<usize>,
 }
 
 impl LoadOptions {
@@ -213,28 +218,73 @@ fn looks_like_template(source: &Source) -> bool {
 /// Finds, reads and parses everything under `options.paths`.
 pub fn load(options: &LoadOptions) -> Model {
     let files = options.reader();
-    let mut model = Model::default();
-    let filter = match discover::Filter::new(&options.include, &options.exclude) {
-        Ok(filter) => filter,
-        Err(error) => {
-            model.errors.push(error);
-            return model;
-        }
+    let (found, filter) = match discover_inputs(options, &files) {
+        Ok(found) => found,
+        Err(error) => return Model::with_error(error),
     };
-    let overridden: Vec<(String, &PathBuf, &Vec<u8>)> = options
-        .overrides
-        .iter()
-        .map(|(path, bytes)| {
-            (
-                display_path(&options.base_dir.join(path), &options.base_dir),
-                path,
-                bytes,
-            )
-        })
-        .collect();
-    let mut found = discover::discover(&files, &options.paths, &options.base_dir, &filter);
+    let progress = options.progress.counter(2 * found.files.len());
+    let mut model = Model::default();
+    model.errors.extend(found.errors);
+    model.skipped.extend(found.skipped);
+    load_found(options, &files, &filter, found.files, &progress, model)
+}
+
+/// Like [`load`], but a large run is loaded a part at a time: each part
+/// is a model of its own, which `check` turns into what the caller keeps
+/// and `keep` takes, in the parts' order. Two parts are in flight at once
+/// (one's single-threaded steps beside the other's parallel ones), so
+/// memory follows the largest parts rather than the whole run (see
+/// [`parts`] for what may be split and how). The first model also holds
+/// what discovery found wrong; a run that finds nothing still checks one
+/// model.
+pub fn load_each<T: Send>(
+    options: &LoadOptions,
+    check: &(dyn Fn(Model) -> T + Sync),
+    keep: &mut dyn FnMut(T),
+) {
+    let files = options.reader();
+    let (found, filter) = match discover_inputs(options, &files) {
+        Ok(found) => found,
+        Err(error) => return keep(check(Model::with_error(error))),
+    };
+    let progress = options.progress.counter(2 * found.files.len());
+    let mut first = Model::default();
+    first.errors.extend(found.errors);
+    first.skipped.extend(found.skipped);
+    let mut first = Some(first);
+    let parts = match parts::splittable(options) {
+        true => parts::split(&files, options, found.files),
+        false => parts::Parts::one(found.files),
+    };
+    let load = |part, model| check(load_found(options, &files, &filter, part, &progress, model));
+    let mut parts = parts.into_iter();
+    while let Some(part) = parts.next() {
+        let model = first.take().unwrap_or_default();
+        let next = parts.next();
+        let (this, next) = parallel::both(
+            || load(part, model),
+            || next.map(|next| load(next, Model::default())),
+        );
+        keep(this);
+        next.map(&mut *keep);
+    }
+    if let Some(model) = first {
+        keep(check(model));
+    }
+}
+
+/// Every input file under `options.paths`, with the stdin overrides in
+/// place and each file once, in path order; or why the filters are
+/// wrong.
+fn discover_inputs(
+    options: &LoadOptions,
+    files: &fs::Files,
+) -> Result<(discover::Discovered, discover::Filter), LintError> {
+    let filter = discover::Filter::new(&options.include, &options.exclude)?;
+    let overridden = overridden(options);
+    let mut found = discover::discover(files, &options.paths, &options.base_dir, &filter);
     for dir in &options.context_dirs {
-        discover::module_files(&files, dir, &options.base_dir, &mut found);
+        discover::module_files(files, dir, &options.base_dir, &mut found);
     }
     // A file given on stdin need not exist on disk yet.
     found
@@ -252,8 +302,6 @@ pub fn load(options: &LoadOptions) -> Model {
             named: true,
         });
     }
-    model.errors.extend(found.errors);
-    model.skipped.extend(found.skipped);
     // A file both named and in a context folder is read once (named wins).
     found.files.sort_by(|a, b| {
         discover::path_order(&a.display_path, &b.display_path).then(b.named.cmp(&a.named))
@@ -261,17 +309,44 @@ pub fn load(options: &LoadOptions) -> Model {
     found
         .files
         .dedup_by(|later, first| later.display_path == first.display_path);
-    let mut sources = Vec::with_capacity(found.files.len());
+    Ok((found, filter))
+}
+
+/// The stdin overrides: display path, path as given, bytes.
+fn overridden(options: &LoadOptions) -> Vec<(String, &PathBuf, &Vec<u8>)> {
+    options
+        .overrides
+        .iter()
+        .map(|(path, bytes)| {
+            (
+                display_path(&options.base_dir.join(path), &options.base_dir),
+                path,
+                bytes,
+            )
+        })
+        .collect()
+}
+
+/// Reads and parses `found` (discovered by [`discover_inputs`]) into
+/// `model`.
+fn load_found(
+    options: &LoadOptions,
+    files: &fs::Files,
+    filter: &discover::Filter,
+    found: Vec<discover::FoundFile>,
+    progress: &Counter<'_>,
+    mut model: Model,
+) -> Model {
+    let overridden = overridden(options);
+    let mut sources = Vec::with_capacity(found.len());
     // Files found only by walking are skipped silently if not templates.
     let named: HashSet<String> = found
-        .files
         .iter()
         .filter(|f| f.named)
         .map(|f| f.display_path.clone())
         .collect();
     // Reading, in parallel; results come back in the order of the files.
-    let progress = options.progress.counter(2 * found.files.len());
-    let read = per_file(found.files, |file| {
+    let read = per_file(found, |file| {
         progress.step();
         if let Some((_, _, bytes)) = overridden
             .iter()
@@ -325,7 +400,7 @@ pub fn load(options: &LoadOptions) -> Model {
             vars: &options.vars,
             config_vars: &options.config_vars,
             env_vars: &options.env_vars,
-            files: &files,
+            files,
         },
         disk: true,
         plan_source_dir: options.source_dir.clone(),
@@ -341,7 +416,7 @@ pub fn load(options: &LoadOptions) -> Model {
         if mapped || discover::classify(&source.path).is_some() || !looks_like_template(source) {
             continue;
         }
-        for file in parameter_files_beside(&files, &source.path) {
+        for file in parameter_files_beside(files, &source.path) {
             parameter_files.push((Some(source.path.clone()), file));
         }
     }
@@ -350,7 +425,7 @@ pub fn load(options: &LoadOptions) -> Model {
         &options.cfn_parameters,
         &parameter_files,
         &options.base_dir,
-        &files,
+        files,
     );
     build(
         &mut model,
@@ -358,9 +433,9 @@ pub fn load(options: &LoadOptions) -> Model {
         &named,
         &cfn_parameters,
         &terraform,
-        &progress,
+        progress,
     );
-    cloudformation::cdk::enrich(&mut model, &files, &options.base_dir);
+    cloudformation::cdk::enrich(&mut model, files, &options.base_dir);
     // A file the filter leaves out that was read anyway (a module a linted
     // configuration calls, a named file's folder loaded for context) is
     // context: evaluated, but its findings are not reported.

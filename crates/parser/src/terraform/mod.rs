@@ -38,9 +38,19 @@ use build::Placed;
 use config::{Decl, ModuleConfig};
 use ir::BodyIr;
 use lower::{Lower, SpanMode};
-use modules::{local_dir, normalize, read_manifest, Resolver};
+use modules::{local_dir, read_manifest, Resolver};
 
 pub use callers::local_module_call;
+pub(crate) use modules::normalize;
+
+/// The folders a `terraform init` manifest in `dir` names, sorted.
+pub(crate) fn module_manifest(files: &crate::fs::Files, dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = read_manifest(files, dir)
+        .map(|m| m.into_values().collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
 pub(crate) use inputs::Options;
 
 /// Evaluation recurses through expressions and references; a thread of its

@@ -269,6 +269,7 @@ pub fn report() -> Report {
         }],
         new: None,
         baseline: None,
+        listed: Default::default(),
     };
     let encryption = report
         .findings
