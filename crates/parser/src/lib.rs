@@ -231,9 +231,9 @@ pub fn load(options: &LoadOptions) -> Model {
 
 /// Like [`load`], but a large run is loaded a part at a time: each part
 /// is a model of its own, which `check` turns into what the caller keeps
-/// and `keep` takes, in the parts' order. Two parts are in flight at once
-/// (one's single-threaded steps beside the other's parallel ones), so
-/// memory follows the largest parts rather than the whole run (see
+/// and `keep` takes, in the parts' order. A few parts are in flight at
+/// once ([`PARTS_IN_FLIGHT`]), so memory follows the largest parts rather
+/// than the whole run (see
 /// [`parts`] for what may be split and how). The first model also holds
 /// what discovery found wrong; a run that finds nothing still checks one
 /// model.
@@ -256,22 +256,27 @@ pub fn load_each<T: Send>(
         true => parts::split(&files, options, found.files),
         false => parts::Parts::one(found.files),
     };
-    let load = |part, model| check(load_found(options, &files, &filter, part, &progress, model));
+    let load = |(part, model)| check(load_found(options, &files, &filter, part, &progress, model));
     let mut parts = parts.into_iter();
-    while let Some(part) = parts.next() {
-        let model = first.take().unwrap_or_default();
-        let next = parts.next();
-        let (this, next) = parallel::both(
-            || load(part, model),
-            || next.map(|next| load(next, Model::default())),
-        );
-        keep(this);
-        next.map(&mut *keep);
+    loop {
+        let batch: Vec<_> = parts
+            .by_ref()
+            .take(PARTS_IN_FLIGHT)
+            .map(|part| (part, first.take().unwrap_or_default()))
+            .collect();
+        if batch.is_empty() {
+            break;
+        }
+        per_file(batch, load).into_iter().for_each(&mut *keep);
     }
     if let Some(model) = first {
         keep(check(model));
     }
 }
+
+/// How many parts [`load_each`] loads at once: more than the threads, so
+/// that one part's single-threaded steps run beside others' work.
+const PARTS_IN_FLIGHT: usize = 4;
 
 /// Every input file under `options.paths`, with the stdin overrides in
 /// place and each file once, in path order; or why the filters are

@@ -22,18 +22,6 @@ fn init_pool() {
     });
 }
 
-/// Runs `a` and `b` on the thread pool, in parallel when a thread is free.
-pub(crate) fn both<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
-where
-    A: FnOnce() -> RA + Send,
-    B: FnOnce() -> RB + Send,
-    RA: Send,
-    RB: Send,
-{
-    init_pool();
-    rayon::join(a, b)
-}
-
 /// Runs `work` on every item on the thread pool and returns the results in
 /// the order of `items`.
 ///

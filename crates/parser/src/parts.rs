@@ -20,8 +20,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use phiguard_model::display_path;
-
 use crate::discover::{classify, path_order, FoundFile};
 use crate::fs::{EntryKind, Files};
 use crate::terraform::{local_module_call, module_manifest, normalize};
@@ -48,37 +46,37 @@ pub(crate) fn splittable(options: &LoadOptions) -> bool {
 pub(crate) enum Parts {
     Whole(Vec<FoundFile>),
     /// Folders per part, each a few bytes a file until its part is loaded.
-    Split {
-        base_dir: PathBuf,
-        parts: Vec<Vec<Folder>>,
-    },
+    Split(Vec<Vec<Folder>>),
 }
 
 /// The files found in one folder, compactly: its path once and the file
 /// names, so that the parts waiting their turn hold little.
 pub(crate) struct Folder {
     parent: PathBuf,
+    /// The display path of its files up to their names.
+    shown: String,
     /// Each file name followed by a NUL (which no name contains).
     names: String,
     named: Vec<bool>,
 }
 
 impl Folder {
-    fn files(self, base_dir: &Path) -> impl Iterator<Item = FoundFile> + '_ {
+    fn files(self) -> impl Iterator<Item = FoundFile> {
         let Folder {
             parent,
+            shown,
             names,
             named,
         } = self;
         let names: Vec<String> = names.split_terminator('\0').map(str::to_string).collect();
-        names.into_iter().zip(named).map(move |(name, named)| {
-            let path = parent.join(name);
-            FoundFile {
-                display_path: display_path(&path, base_dir),
-                path,
+        names
+            .into_iter()
+            .zip(named)
+            .map(move |(name, named)| FoundFile {
+                display_path: format!("{shown}{name}"),
+                path: parent.join(name),
                 named,
-            }
-        })
+            })
     }
 }
 
@@ -91,11 +89,9 @@ impl Parts {
     pub(crate) fn into_iter(self) -> Box<dyn Iterator<Item = Vec<FoundFile>>> {
         match self {
             Parts::Whole(files) => Box::new((!files.is_empty()).then_some(files).into_iter()),
-            Parts::Split { base_dir, parts } => Box::new(parts.into_iter().map(move |folders| {
-                let mut files: Vec<FoundFile> = folders
-                    .into_iter()
-                    .flat_map(|folder| folder.files(&base_dir).collect::<Vec<_>>())
-                    .collect();
+            Parts::Split(parts) => Box::new(parts.into_iter().map(|folders| {
+                let mut files: Vec<FoundFile> =
+                    folders.into_iter().flat_map(Folder::files).collect();
                 files.sort_by(|a, b| path_order(&a.display_path, &b.display_path));
                 files
             })),
@@ -106,7 +102,6 @@ impl Parts {
 /// Splits `found` (sorted by path, as discovery leaves it) into parts of
 /// whole configurations.
 pub(crate) fn split(files: &Files, options: &LoadOptions, found: Vec<FoundFile>) -> Parts {
-    let base_dir = &options.base_dir;
     let part_files = options.part_files.unwrap_or(PART_FILES).max(1);
     let mut folders: Vec<Folder> = Vec::new();
     let mut first_path: Vec<String> = Vec::new();
@@ -117,7 +112,7 @@ pub(crate) fn split(files: &Files, options: &LoadOptions, found: Vec<FoundFile>)
         f.path
             .file_name()
             .and_then(|n| n.to_str())
-            .is_none_or(|n| n.contains('\0'))
+            .is_none_or(|n| n.contains('\0') || !f.display_path.ends_with(n))
     };
     // A run of one part needs no scan.
     if found.len() <= part_files || found.iter().any(odd) {
@@ -136,8 +131,10 @@ pub(crate) fn split(files: &Files, options: &LoadOptions, found: Vec<FoundFile>)
             .unwrap_or_default()
             .to_string();
         let at = *folder_of.entry(parent.clone()).or_insert_with(|| {
+            let shown = &file.display_path[..file.display_path.len() - name.len()];
             folders.push(Folder {
                 parent: parent.clone(),
+                shown: shown.to_string(),
                 names: String::new(),
                 named: Vec::new(),
             });
@@ -205,10 +202,7 @@ pub(crate) fn split(files: &Files, options: &LoadOptions, found: Vec<FoundFile>)
             }
         }
     }
-    Parts::Split {
-        base_dir: base_dir.to_path_buf(),
-        parts,
-    }
+    Parts::Split(parts)
 }
 
 /// The folders the Terraform files of `dir` call as local modules, and
@@ -307,6 +301,7 @@ impl Nodes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use phiguard_model::display_path;
 
     #[test]
     fn a_source_after_a_brace_or_another_json_key_is_a_call() {
@@ -335,7 +330,7 @@ mod tests {
         let files = options.reader();
         let filter = crate::discover::Filter::new(&[], &[]).unwrap_or_else(|e| panic!("{e:?}"));
         let found = crate::discover::discover(&files, &options.paths, root, &filter);
-        let Parts::Split { parts, .. } = split(&files, &options, found.files) else {
+        let Parts::Split(parts) = split(&files, &options, found.files) else {
             panic!("not split");
         };
         let name = |f: &Folder| display_path(&f.parent, root);
