@@ -63,8 +63,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, String> {
     // A file found in a linted folder is known only now; nothing is
     // written yet.
     if let Some(out) = &args.output {
-        let read: Vec<_> = report.read_files().map(|f| f.path()).collect();
-        let read = read.iter().map(|p| p.as_ref());
+        let read = report.read_files().map(|f| f.path());
         output::refuse_inputs(out, read, &cwd, "a file this run read")?;
     }
     if let Some(fixed) = &fixed {

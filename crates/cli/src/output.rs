@@ -43,9 +43,9 @@ const BUFFER: usize = 64 * 1024;
 /// made absolute and normalised, or, when it exists, the same file (a
 /// link, a hard link, another spelling of the path). `what` says which
 /// inputs these are.
-pub fn refuse_inputs<'a>(
+pub fn refuse_inputs<P: AsRef<Path>>(
     output: &Path,
-    inputs: impl IntoIterator<Item = &'a Path>,
+    inputs: impl IntoIterator<Item = P>,
     cwd: &Path,
     what: &str,
 ) -> Result<(), String> {
@@ -56,6 +56,7 @@ pub fn refuse_inputs<'a>(
         .filter(std::fs::Metadata::is_file)
         .and_then(|m| FileIdentity::of(&absolute, &m));
     for input in inputs {
+        let input = input.as_ref();
         let input_absolute = phiguard_model::normalize(&cwd.join(input));
         let same = input_absolute == absolute
             || identity.as_ref().is_some_and(|id| {

@@ -250,7 +250,10 @@ fn said(report: &Report) -> Vec<String> {
             )
         })
         .collect();
+    // A file two parts read (by `file()`) is read by each; every output
+    // names read files by path.
     read.sort();
+    read.dedup();
     said.extend(read);
     said.push(format!("resources {}", report.resources));
     said
@@ -279,6 +282,16 @@ fn a_run_in_parts_reports_what_a_whole_run_does_on_the_fixtures() {
     let fixtures = normalize(&fixtures);
     let whole = lint_in_parts(&fixtures, &["."], usize::MAX);
     let parts = lint_in_parts(&fixtures, &["."], 1);
+    // The run was split.
+    let load = LoadOptions {
+        paths: vec![PathBuf::from(".")],
+        base_dir: fixtures.clone(),
+        part_files: Some(1),
+        ..LoadOptions::default()
+    };
+    let mut count = 0;
+    phiguard_parser::load_each(&load, &|_| (), &mut |()| count += 1);
+    assert!(count > 20, "{count} parts");
     assert!(whole.findings.len() > 100, "{}", whole.findings.len());
     assert_eq!(said(&whole), said(&parts));
     // Only the files something points into keep their text.
@@ -322,4 +335,39 @@ fn a_module_called_from_another_part_of_the_tree_is_not_linted_as_a_root() {
             "module.y.module.x.aws_s3_bucket.intake"
         ]
     );
+}
+
+#[test]
+fn a_file_two_parts_read_with_file_locates_one_finding() {
+    let dir = std::env::temp_dir().join(format!("phiguard-linter-file-{}", std::process::id()));
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).ok();
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    let root = r#"resource "aws_s3_bucket" "b" {
+  bucket = "records"
+}
+
+resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.b.id
+  policy = file("${path.module}/../shared/policy.json")
+}
+"#;
+    write("a/main.tf", root);
+    write("c/main.tf", root);
+    write(
+        "shared/policy.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::records/*"}]}"#,
+    );
+    let whole = lint_in_parts(&dir, &["a", "c"], usize::MAX);
+    let parts = lint_in_parts(&dir, &["a", "c"], 1);
+    std::fs::remove_dir_all(&dir).ok();
+    let in_policy = |report: &Report| {
+        (report.findings.iter())
+            .filter(|f| report.path(f.span.file).ends_with("policy.json"))
+            .count()
+    };
+    assert_eq!(in_policy(&whole), 1, "{:#?}", said(&whole));
+    assert_eq!(said(&whole), said(&parts));
 }

@@ -7,15 +7,21 @@ use std::path::{Path, PathBuf};
 
 use crate::{display_path, FileRole, SourceFile};
 
-/// Display paths and roles, in one string.
+/// Display paths and roles: each folder's path once (files come folder by
+/// folder), then each file's name.
 #[derive(Debug, Clone, Default)]
 pub struct ListedFiles {
     /// What display paths are relative to (the run's base folder).
     base_dir: PathBuf,
     /// What project paths are relative to ([`SourceFile::project_path`]).
     project_root: PathBuf,
-    paths: String,
-    ends: Vec<usize>,
+    /// Folders' display paths with their final `/`, one after another.
+    folders: String,
+    folder_ends: Vec<usize>,
+    /// Each file's folder (an index into `folder_ends`).
+    folder_of: Vec<u32>,
+    names: String,
+    name_ends: Vec<usize>,
     roles: Vec<FileRole>,
     /// Files whose path is not their display path joined to `base_dir`.
     elsewhere: Vec<(usize, PathBuf)>,
@@ -37,11 +43,19 @@ impl ListedFiles {
     /// A file another report listed.
     pub(crate) fn push_read(&mut self, file: ReadFile<'_>) {
         let path = file.path();
-        if !joins(&self.base_dir, file.display_path(), &path) {
+        if !joins(&self.base_dir, &file.display_path(), &path) {
             self.elsewhere.push((self.roles.len(), path.into_owned()));
         }
-        self.paths.push_str(file.display_path());
-        self.ends.push(self.paths.len());
+        let shown = file.display_path();
+        let (folder, name) = shown.split_at(shown.rfind('/').map_or(0, |slash| slash + 1));
+        let last = self.folder_ends.len().checked_sub(1);
+        if last.is_none_or(|last| self.folder(last) != folder) {
+            self.folders.push_str(folder);
+            self.folder_ends.push(self.folders.len());
+        }
+        self.folder_of.push((self.folder_ends.len() - 1) as u32);
+        self.names.push_str(name);
+        self.name_ends.push(self.names.len());
         self.roles.push(file.role());
     }
 
@@ -57,15 +71,26 @@ impl ListedFiles {
         (0..self.len()).map(|at| ReadFile::Listed(self, at))
     }
 
-    fn display_path(&self, at: usize) -> &str {
-        let start = at.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.paths[start..self.ends[at]]
+    fn folder(&self, at: usize) -> &str {
+        let start = at
+            .checked_sub(1)
+            .map_or(0, |before| self.folder_ends[before]);
+        &self.folders[start..self.folder_ends[at]]
+    }
+
+    fn display_path(&self, at: usize) -> Cow<'_, str> {
+        let start = at.checked_sub(1).map_or(0, |before| self.name_ends[before]);
+        let name = &self.names[start..self.name_ends[at]];
+        match self.folder(self.folder_of[at] as usize) {
+            "" => Cow::Borrowed(name),
+            folder => Cow::Owned(format!("{folder}{name}")),
+        }
     }
 
     fn path(&self, at: usize) -> PathBuf {
         match self.elsewhere.binary_search_by_key(&at, |(i, _)| *i) {
             Ok(found) => self.elsewhere[found].1.clone(),
-            Err(_) => self.base_dir.join(self.display_path(at)),
+            Err(_) => self.base_dir.join(&*self.display_path(at)),
         }
     }
 }
@@ -92,9 +117,9 @@ pub enum ReadFile<'a> {
 }
 
 impl<'a> ReadFile<'a> {
-    pub fn display_path(&self) -> &'a str {
+    pub fn display_path(&self) -> Cow<'a, str> {
         match *self {
-            ReadFile::Kept(file) => &file.display_path,
+            ReadFile::Kept(file) => Cow::Borrowed(&file.display_path),
             ReadFile::Listed(list, at) => list.display_path(at),
         }
     }

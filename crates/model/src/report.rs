@@ -311,7 +311,12 @@ impl Report {
         for file in part.listed.iter() {
             self.listed.push_read(file);
         }
-        self.rules.append(&mut part.rules);
+        // Every part ran the same rules: their documentation is kept once.
+        for rule in part.rules.drain(..) {
+            if !self.rules.iter().any(|r| r.id == rule.id) {
+                self.rules.push(rule);
+            }
+        }
         self.resources += part.resources;
         self.findings.append(&mut part.findings);
         self.undecided.append(&mut part.undecided);
@@ -391,18 +396,22 @@ impl Report {
         });
         // One finding per resource instance (rules.md): two instances of a
         // module that violate a rule at the same span stay two findings.
+        // Spans compare by path: a file two parts of a run both read (by
+        // `file()`) has an id in each ([`Report::append`]).
+        let same = |a: Span, b: Span| position(a, b).is_eq() && a.end == b.end;
         self.findings.dedup_by(|a, b| {
             a.rule == b.rule
-                && a.span == b.span
+                && same(a.span, b.span)
                 && a.resource.address == b.resource.address
                 && a.message == b.message
         });
         self.undecided.dedup_by(|a, b| {
             a.rule == b.rule
-                && a.span == b.span
+                && same(a.span, b.span)
                 && a.resource.address == b.resource.address
                 && a.reason == b.reason
         });
+
         self.errors.sort_by(|a, b| {
             path_order(&a.path, &b.path)
                 .then_with(|| a.span.map(|s| s.start).cmp(&b.span.map(|s| s.start)))

@@ -1,5 +1,5 @@
-//! A large run in parts that load one after another (issue 20), so that a
-//! monorepo's memory follows its largest part, not its size.
+//! A large run in parts that load a few at a time (issue 20), so that a
+//! monorepo's memory follows its largest parts, not its size.
 //!
 //! A part is a set of whole configurations: a folder is never split (its
 //! Terraform files are one module; a template's parameters files and CDK
@@ -106,7 +106,6 @@ pub(crate) fn split(files: &Files, options: &LoadOptions, found: Vec<FoundFile>)
     let mut folders: Vec<Folder> = Vec::new();
     let mut first_path: Vec<String> = Vec::new();
     let mut folder_of: HashMap<PathBuf, usize> = HashMap::new();
-    let mut terraform: Vec<Vec<PathBuf>> = Vec::new();
     // Not expected from a walk; such a run is kept whole, not guessed at.
     let odd = |f: &FoundFile| {
         f.path
@@ -139,12 +138,8 @@ pub(crate) fn split(files: &Files, options: &LoadOptions, found: Vec<FoundFile>)
                 named: Vec::new(),
             });
             first_path.push(file.display_path.clone());
-            terraform.push(Vec::new());
             folders.len() - 1
         });
-        if classify(&file.path).is_some() {
-            terraform[at].push(file.path);
-        }
         let folder = &mut folders[at];
         folder.names.push_str(&name);
         folder.names.push('\0');
@@ -159,14 +154,13 @@ pub(crate) fn split(files: &Files, options: &LoadOptions, found: Vec<FoundFile>)
         .iter()
         .map(|f| nodes.node(normalize(&f.parent)).0)
         .collect();
-    let calls = crate::per_file(
-        folders
-            .iter()
-            .zip(terraform)
-            .map(|(f, paths)| (normalize(&f.parent), paths))
-            .collect(),
-        |(dir, paths)| calls_of(files, &dir, &paths),
-    );
+    let calls = crate::per_file(folders.iter().collect(), |folder| {
+        let paths: Vec<PathBuf> = (folder.names.split_terminator('\0'))
+            .map(|name| folder.parent.join(name))
+            .filter(|path| classify(path).is_some())
+            .collect();
+        calls_of(files, &normalize(&folder.parent), &paths)
+    });
     let mut queue: Vec<(usize, Vec<PathBuf>)> = folder_node.iter().copied().zip(calls).collect();
     while let Some((from, called)) = queue.pop() {
         for dir in called {
@@ -224,8 +218,21 @@ fn calls_of(files: &Files, dir: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
             let at = from + found;
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
             let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |p| at + p);
-            if let Ok(line) = std::str::from_utf8(&bytes[start..end]) {
-                called.extend(line_calls(dir, line));
+            let Ok(line) = std::str::from_utf8(&bytes[start..end]) else {
+                from = end;
+                continue;
+            };
+            let before = called.len();
+            called.extend(line_calls(dir, line));
+            // A value on the next line (`"source":` then `"./x"`, as a JSON
+            // formatter may write it) is read with its key.
+            if called.len() == before && line.trim_end().ends_with([':', '=']) {
+                let next = memchr::memchr(b'\n', bytes.get(end + 1..).unwrap_or_default())
+                    .map_or(bytes.len(), |p| end + 1 + p);
+                if let Ok(value) = std::str::from_utf8(bytes.get(end..next).unwrap_or_default()) {
+                    let joined = format!("{line} {}", value.trim());
+                    called.extend(line_calls(dir, &joined));
+                }
             }
             from = end;
         }
@@ -316,6 +323,18 @@ mod tests {
             [PathBuf::from("/r/envs/prod/a"), PathBuf::from("/r/envs/b")]
         );
         assert!(calls("  source = \"hashicorp/consul/aws\"").is_empty());
+    }
+
+    #[test]
+    fn a_source_whose_value_is_on_the_next_line_is_a_call() {
+        let root = std::env::temp_dir().join(format!("phiguard-parts-next-{}", std::process::id()));
+        std::fs::create_dir_all(&root).ok();
+        let file = root.join("main.tf.json");
+        let json = "{\"module\": {\"a\": {\n  \"source\":\n    \"./a\"\n}}}\n";
+        std::fs::write(&file, json).unwrap_or_else(|e| panic!("{e}"));
+        let called = calls_of(&Files::default(), Path::new("/r"), &[file]);
+        std::fs::remove_dir_all(&root).ok();
+        assert_eq!(called, [PathBuf::from("/r/a")]);
     }
 
     /// Folder names of each part of a run over `paths` in `root`, split

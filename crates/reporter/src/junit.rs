@@ -11,6 +11,7 @@
 //! - a skipped one for a file named on the command line but not linted,
 //! - and one passing test case for a file with none of those.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
@@ -60,9 +61,11 @@ pub(crate) fn write(
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    let mut suites: BTreeMap<&str, Suite<'_>> = BTreeMap::new();
+    let mut suites: BTreeMap<Cow<'_, str>, Suite<'_>> = BTreeMap::new();
     for f in &report.findings {
-        let suite = suites.entry(report.path(f.span.file)).or_default();
+        let suite = suites
+            .entry(Cow::Borrowed(report.path(f.span.file)))
+            .or_default();
         suite.counts.tests += 1;
         if f.suppressed.is_some() {
             suite.counts.skipped += 1;
@@ -72,19 +75,21 @@ pub(crate) fn write(
         suite.cases.push(Case::Finding(f));
     }
     for u in report.undecided.iter().filter(|_| options.show_undecided) {
-        let suite = suites.entry(report.path(u.span.file)).or_default();
+        let suite = suites
+            .entry(Cow::Borrowed(report.path(u.span.file)))
+            .or_default();
         suite.counts.tests += 1;
         suite.counts.skipped += 1;
         suite.cases.push(Case::Undecided(u));
     }
     for e in &report.errors {
-        let suite = suites.entry(&e.path).or_default();
+        let suite = suites.entry(Cow::Borrowed(e.path.as_str())).or_default();
         suite.counts.tests += 1;
         suite.counts.errors += 1;
         suite.cases.push(Case::Error(e));
     }
     for s in &report.skipped {
-        let suite = suites.entry(&s.path).or_default();
+        let suite = suites.entry(Cow::Borrowed(s.path.as_str())).or_default();
         suite.counts.tests += 1;
         suite.counts.skipped += 1;
         suite.cases.push(Case::Skipped(s));
