@@ -122,7 +122,10 @@ pub struct SourceFile {
     /// checked out. The display path until the caller sets it.
     pub project_path: String,
     pub text: Arc<str>,
-    pub line_index: LineIndex,
+    /// Where each line starts, made when first asked for
+    /// ([`SourceFile::line_index`]): most files of a large run are never
+    /// shown (issue 20).
+    pub lines: std::sync::OnceLock<LineIndex>,
     /// Why the file was read: what "Checked N files" counts, and whether
     /// findings located in it are reported.
     pub role: FileRole,
@@ -155,21 +158,24 @@ impl SourceFile {
 
 impl SourceFile {
     pub fn new(id: FileId, path: &Path, display_path: String, text: Arc<str>) -> Self {
-        let line_index = LineIndex::new(&text);
         SourceFile {
             id,
             project_path: display_path.clone(),
             display_path,
             path: path.to_path_buf(),
             text,
-            line_index,
+            lines: std::sync::OnceLock::new(),
             role: FileRole::Linted,
             generated: false,
         }
     }
 
+    pub fn line_index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn position(&self, offset: usize) -> Position {
-        self.line_index.position(&self.text, offset)
+        self.line_index().position(&self.text, offset)
     }
 
     /// The source text a span covers, if the span is valid for this file.

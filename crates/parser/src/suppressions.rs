@@ -50,7 +50,7 @@ pub fn collect(model: &Model) -> Vec<SuppressionDirective> {
             let target_line = if comment.own_line {
                 next_code_line(file, comment.start + comment.text.len())
             } else {
-                Some(file.line_index.line_of(comment.start))
+                Some(file.line_index().line_of(comment.start))
             };
             let target = target_line
                 .map(|line| target_of(file, &constructs, line))
@@ -280,10 +280,10 @@ fn starts_scalar(text: &str, line_start: usize, at: usize) -> bool {
 
 /// The 0-based line of the first line after `offset` that holds code.
 fn next_code_line(file: &SourceFile, offset: usize) -> Option<usize> {
-    let mut line = file.line_index.line_of(offset) + 1;
-    while let Some(start) = file.line_index.line_start(line) {
+    let mut line = file.line_index().line_of(offset) + 1;
+    while let Some(start) = file.line_index().line_start(line) {
         let end = file
-            .line_index
+            .line_index()
             .line_start(line + 1)
             .unwrap_or(file.text.len());
         let text = file.text.get(start..end).unwrap_or_default().trim();
@@ -301,9 +301,9 @@ fn next_code_line(file: &SourceFile, offset: usize) -> Option<usize> {
 
 /// The outermost construct starting on `line`, or the line itself.
 fn target_of(file: &SourceFile, constructs: &[Span], line: usize) -> Span {
-    let start = file.line_index.line_start(line).unwrap_or(0);
+    let start = file.line_index().line_start(line).unwrap_or(0);
     let end = file
-        .line_index
+        .line_index()
         .line_start(line + 1)
         .unwrap_or(file.text.len());
     constructs

@@ -171,13 +171,13 @@ impl<'a> IndexedSource<'a> {
             if span.offset() < start || span.offset() + span.len() > end {
                 return Err(MietteError::OutOfBounds);
             }
-            let line = file.line_index.line_of(start);
+            let line = file.line_index().line_of(start);
             return Ok(MietteSpanContents::new(
                 data.as_bytes(),
                 (start, end - start).into(),
                 line,
                 0,
-                file.line_index.line_of(end),
+                file.line_index().line_of(end),
             ));
         }
         if self.lone_cr {
@@ -190,7 +190,7 @@ impl<'a> IndexedSource<'a> {
                 stock.line_count(),
             ));
         }
-        let index = &file.line_index;
+        let index = &file.line_index();
         let first_line = index.line_of(span.offset()).saturating_sub(before);
         // The index starts line 0 after a BOM; miette counts the BOM in it.
         let window_start = match first_line {

@@ -317,9 +317,9 @@ fn source_line(
         Some(model.add_value_file(path, shown, Arc::from(text)))
     });
     let file = model.file(id?);
-    let start = file.line_index.line_start(line.checked_sub(1)?)?;
+    let start = file.line_index().line_start(line.checked_sub(1)?)?;
     let end = file
-        .line_index
+        .line_index()
         .line_start(line)
         .unwrap_or(file.text.len())
         .min(file.text.len());

@@ -76,7 +76,7 @@ mod tests {
             path: path.into(),
             project_path: path.into(),
             text: text.into(),
-            line_index: LineIndex::new(text),
+            lines: LineIndex::new(text).into(),
             role: phiguard_model::FileRole::Linted,
             generated: false,
         }

@@ -220,7 +220,7 @@ pub(super) fn miette_severity(severity: Severity) -> miette::Severity {
 /// shown without context.
 fn long_line_window(file: &SourceFile, span: Span) -> Option<(Range<usize>, Span)> {
     let text: &str = &file.text;
-    let index = &file.line_index;
+    let index = &file.line_index();
     // From the line index, without scanning the line: it may be megabytes.
     let bounds = |line: usize| {
         let start = index.line_start(line)?;
