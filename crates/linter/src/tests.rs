@@ -362,12 +362,23 @@ resource "aws_s3_bucket_policy" "p" {
     );
     let whole = lint_in_parts(&dir, &["a", "c"], usize::MAX);
     let parts = lint_in_parts(&dir, &["a", "c"], 1);
+    // a and c are parts of their own.
+    let load = LoadOptions {
+        paths: vec![PathBuf::from("a"), PathBuf::from("c")],
+        base_dir: dir.clone(),
+        part_files: Some(1),
+        ..LoadOptions::default()
+    };
+    let mut count = 0;
+    phiguard_parser::load_each(&load, &|_| (), &mut |()| count += 1);
     std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(count, 2);
     let in_policy = |report: &Report| {
         (report.findings.iter())
             .filter(|f| report.path(f.span.file).ends_with("policy.json"))
             .count()
     };
     assert_eq!(in_policy(&whole), 1, "{:#?}", said(&whole));
+    assert_eq!(in_policy(&parts), 1, "{:#?}", said(&parts));
     assert_eq!(said(&whole), said(&parts));
 }

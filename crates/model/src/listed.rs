@@ -175,7 +175,16 @@ mod tests {
             "../../elsewhere/x.tfvars",
             FileRole::Values,
         );
+        file("/r/infra/top.tf", "top.tf", FileRole::Linted);
+        file("/r/infra/a/b.tf", "a/b.tf", FileRole::Linted);
         let read: Vec<_> = list.iter().collect();
+        let shown: Vec<_> = read.iter().map(|f| f.display_path()).collect();
+        assert_eq!(
+            shown,
+            ["a/main.tf", "../../elsewhere/x.tfvars", "top.tf", "a/b.tf"]
+        );
+        assert_eq!(read[2].path(), Path::new("/r/infra/top.tf"));
+        assert_eq!(read[3].path(), Path::new("/r/infra/a/b.tf"));
         assert_eq!(read[0].display_path(), "a/main.tf");
         assert_eq!(read[0].path(), Path::new("/r/infra/a/main.tf"));
         assert_eq!(read[0].project_path(), "infra/a/main.tf");
