@@ -259,6 +259,13 @@ fn said(report: &Report) -> Vec<String> {
     said
 }
 
+/// Writes `text` to `path` under `dir`, making its folders.
+fn write_file(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap_or(dir)).ok();
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// `paths` under `base` linted with every rule, its parts `part_files`
 /// files each.
 fn lint_in_parts(base: &Path, paths: &[&str], part_files: usize) -> Report {
@@ -301,11 +308,7 @@ fn a_run_in_parts_reports_what_a_whole_run_does_on_the_fixtures() {
 #[test]
 fn a_module_called_from_another_part_of_the_tree_is_not_linted_as_a_root() {
     let dir = std::env::temp_dir().join(format!("phiguard-linter-parts-{}", std::process::id()));
-    let write = |path: &str, text: &str| {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).ok();
-        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let write = |path: &str, text: &str| write_file(&dir, path, text);
     write("a/main.tf", "module \"y\" { source = \"../shared/y\" }\n");
     write("b/main.tf", PUBLIC_BUCKET);
     write(
@@ -340,11 +343,7 @@ fn a_module_called_from_another_part_of_the_tree_is_not_linted_as_a_root() {
 #[test]
 fn a_file_two_parts_read_with_file_locates_one_finding() {
     let dir = std::env::temp_dir().join(format!("phiguard-linter-file-{}", std::process::id()));
-    let write = |path: &str, text: &str| {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).ok();
-        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let write = |path: &str, text: &str| write_file(&dir, path, text);
     let root = r#"resource "aws_s3_bucket" "b" {
   bucket = "records"
 }
